@@ -1,0 +1,14 @@
+using Lion.Bench;
+
+// Each benchmark prints what it does as it goes and one JSON object as its last line.
+var benchmarks = new Dictionary<string, Func<string[], int>>
+{
+    ["store"] = StoreBenchmark.Run,
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
+{
+    Console.Error.WriteLine($"usage: Lion.Bench <{string.Join("|", benchmarks.Keys)}> [options]");
+    return 1;
+}
+return benchmark(args[1..]);

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Text;
+using Lion.Core.Data;
+using Lion.Core.Store;
+
+namespace Lion.Cli.Commands;
+
+/// <summary>`lion export`: a run's instructions and answers as a training dataset.</summary>
+internal static class ExportCommand
+{
+    private static readonly Dictionary<string, ExportFormat> Formats = new()
+    {
+        ["alpaca"] = ExportFormat.Alpaca,
+        ["sharegpt"] = ExportFormat.ShareGpt,
+        ["jsonl"] = ExportFormat.JsonLines,
+    };
+
+    private static readonly Dictionary<string, PoolSelection> Pools = new()
+    {
+        ["train"] = PoolSelection.Train,
+        ["cache"] = PoolSelection.Cache,
+        ["all"] = PoolSelection.All,
+    };
+
+    public static Command Create()
+    {
+        var folder = RunFolderOption.Create();
+        var format = new Option<string>("--format")
+        {
+            Description = "Dataset format.",
+            Required = true,
+        };
+        format.AcceptOnlyFromAmong([.. Formats.Keys]);
+        var pool = new Option<string>("--pool")
+        {
+            Description = "The train pool or cache pool as it stands now, or every instruction of the run.",
+            DefaultValueFactory = _ => "all",
+        };
+        pool.AcceptOnlyFromAmong([.. Pools.Keys]);
+        var destination = new Option<string?>("--to")
+        {
+            Description = "Write to this file instead of standard output.",
+            HelpName = "FILE",
+        };
+
+        var command = new Command("export", "Export a run's instructions and answers as Alpaca JSON, ShareGPT JSON or JSON Lines.")
+        {
+            folder, format, pool, destination,
+        };
+        command.SetAction(parse => CommandBody.Run(parse, output =>
+        {
+            IReadOnlyList<DatasetRecord> records;
+            using (var store = RunStore.Open(parse.GetValue(folder)!))
+                records = store.ReadDataset(Pools[parse.GetValue(pool)!]);
+            var chosen = Formats[parse.GetValue(format)!];
+
+            if (parse.GetValue(destination) is { } path)
+                WriteFile(path, records, chosen);
+            else
+                WriteStandardOutput(output, records, chosen);
+            return ExitCode.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Writes beside the target and renames, so a failed export never leaves half a file.</summary>
+    private static void WriteFile(string path, IReadOnlyList<DatasetRecord> records, ExportFormat format)
+    {
+        string partial = path + ".partial";
+        using (var stream = File.Create(partial))
+            DatasetWriter.Write(records, format, stream);
+        File.Move(partial, path, overwrite: true);
+    }
+
+    private static void WriteStandardOutput(TextWriter output, IReadOnlyList<DatasetRecord> records, ExportFormat format)
+    {
+        if (ReferenceEquals(output, Console.Out))
+        {
+            using var stdout = Console.OpenStandardOutput();
+            DatasetWriter.Write(records, format, stdout);
+            return;
+        }
+        using var buffer = new MemoryStream();
+        DatasetWriter.Write(records, format, buffer);
+        output.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Text.Json;
+using Lion.Core.Store;
+
+namespace Lion.Cli.Commands;
+
+/// <summary>`lion status`: where a run stands, as text or JSON.</summary>
+internal static class StatusCommand
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public static Command Create()
+    {
+        var folder = RunFolderOption.Create();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+
+        var command = new Command("status", "Show a run's pools, stages and usage.") { folder, json };
+        command.SetAction(parse => CommandBody.Run(parse, output =>
+        {
+            RunOverview overview;
+            using (var store = RunStore.Open(parse.GetValue(folder)!))
+                overview = store.Overview();
+            if (parse.GetValue(json))
+                output.WriteLine(JsonSerializer.Serialize(overview, Json));
+            else
+                WriteText(output, overview);
+            return ExitCode.Success;
+        }));
+        return command;
+    }
+
+    private static void WriteText(TextWriter output, RunOverview run)
+    {
+        output.WriteLine($"Run       {Path.GetFullPath(run.Folder)}");
+        output.WriteLine($"Created   {run.CreatedAt} by lion {run.LionVersion}");
+        output.WriteLine($"Config    {run.ConfigSource ?? "defaults"}");
+        foreach (var import in run.Imports)
+            output.WriteLine($"Seeds     {import.Source} ({import.Format}): {import.Records} records, " +
+                             $"{import.Added} added, {import.Duplicates} duplicates merged");
+        output.WriteLine("Instructions " + string.Join(", ", run.InstructionsByOrigin.Select(o => $"{o.Key} {o.Value}")));
+
+        foreach (var iteration in run.Pools.GroupBy(p => p.Iteration))
+        {
+            var sizes = string.Join(", ", iteration.Select(p => $"{p.Pool} {p.Instructions}"));
+            var stages = run.Stages.Where(s => s.Iteration == iteration.Key).Select(s => $"{s.Stage} {s.Status}").ToList();
+            output.WriteLine($"Iteration {iteration.Key}: pools {sizes}; stages {(stages.Count == 0 ? "not started" : string.Join(", ", stages))}");
+        }
+
+        var usage = run.Usage;
+        output.WriteLine($"Usage     {usage.Requests} requests, {usage.CachedHits} cache hits, " +
+                         $"{usage.InputTokens} input tokens, {usage.OutputTokens} output tokens, cost {usage.Cost:0.####}");
+    }
+}

@@ -1,0 +1,18 @@
+using System.CommandLine;
+using Lion.Cli.Commands;
+
+namespace Lion.Cli;
+
+/// <summary>The `lion` command line: the root and its subcommands.</summary>
+public static class LionCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand(
+            "lion: distil a proprietary chat model into a small open student by adversarial distillation (Lion, EMNLP 2023).");
+        root.Subcommands.Add(InitCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        return root;
+    }
+}

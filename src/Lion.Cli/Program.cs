@@ -1,0 +1,3 @@
+using Lion.Cli;
+
+return await LionCommand.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,97 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Lion.Core.Data;
+
+/// <summary>
+/// Writes records in the dataset formats trainers read. Non-ASCII text is written as is,
+/// not as \u escapes, so the files stay readable and diffable.
+/// </summary>
+public static class DatasetWriter
+{
+    private static readonly JsonWriterOptions Indented = new()
+    {
+        Indented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly JsonWriterOptions Compact = Indented with { Indented = false };
+
+    public static void Write(IEnumerable<DatasetRecord> records, ExportFormat format, Stream destination)
+    {
+        switch (format)
+        {
+            case ExportFormat.Alpaca:
+                WriteArray(records, destination, WriteAlpaca);
+                break;
+            case ExportFormat.ShareGpt:
+                WriteArray(records, destination, WriteShareGpt);
+                break;
+            case ExportFormat.JsonLines:
+                WriteLines(records, destination);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format), format, null);
+        }
+    }
+
+    private static void WriteArray(IEnumerable<DatasetRecord> records, Stream destination,
+        Action<Utf8JsonWriter, DatasetRecord> writeOne)
+    {
+        using var writer = new Utf8JsonWriter(destination, Indented);
+        writer.WriteStartArray();
+        foreach (var record in records)
+            writeOne(writer, record);
+        writer.WriteEndArray();
+        writer.Flush();
+        destination.WriteByte((byte)'\n');
+    }
+
+    private static void WriteLines(IEnumerable<DatasetRecord> records, Stream destination)
+    {
+        using var writer = new Utf8JsonWriter(destination, Compact);
+        foreach (var record in records)
+        {
+            WriteAlpaca(writer, record);
+            writer.Flush();
+            destination.WriteByte((byte)'\n');
+            writer.Reset();
+        }
+    }
+
+    private static void WriteAlpaca(Utf8JsonWriter writer, DatasetRecord record)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("instruction", record.Instruction.Instruction);
+        writer.WriteString("input", record.Instruction.Input);
+        // An instruction nobody has answered yet has no output, rather than an empty one.
+        if (record.Instruction.Output is { } output)
+            writer.WriteString("output", output);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteShareGpt(Utf8JsonWriter writer, DatasetRecord record)
+    {
+        var instruction = record.Instruction;
+        string question = instruction.Input.Length == 0
+            ? instruction.Instruction
+            : $"{instruction.Instruction}\n\n{instruction.Input}";
+
+        writer.WriteStartObject();
+        writer.WriteString("id", record.Id);
+        writer.WriteStartArray("conversations");
+        WriteTurn(writer, "human", question);
+        if (instruction.Output is { } output)
+            WriteTurn(writer, "gpt", output);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTurn(Utf8JsonWriter writer, string from, string value)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("from", from);
+        writer.WriteString("value", value);
+        writer.WriteEndObject();
+    }
+}

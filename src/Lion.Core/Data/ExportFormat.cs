@@ -1,0 +1,14 @@
+namespace Lion.Core.Data;
+
+/// <summary>The dataset formats a run exports to.</summary>
+public enum ExportFormat
+{
+    /// <summary>A JSON array of {instruction, input, output}, as Stanford Alpaca ships it.</summary>
+    Alpaca,
+
+    /// <summary>A JSON array of {id, conversations: [{from: human}, {from: gpt}]}, as FastChat reads it.</summary>
+    ShareGpt,
+
+    /// <summary>One {instruction, input, output} object per line.</summary>
+    JsonLines,
+}

@@ -1,0 +1,21 @@
+namespace Lion.Core.Store;
+
+/// <summary>Where a run stands: what `lion status` shows.</summary>
+public sealed record RunOverview(
+    string Folder,
+    string CreatedAt,
+    string LionVersion,
+    string? ConfigSource,
+    IReadOnlyList<ImportSummary> Imports,
+    IReadOnlyDictionary<string, int> InstructionsByOrigin,
+    IReadOnlyList<RunOverview.PoolSize> Pools,
+    IReadOnlyList<RunOverview.StageState> Stages,
+    RunOverview.UsageTotals Usage)
+{
+    public sealed record PoolSize(string Pool, int Iteration, int Instructions);
+
+    public sealed record StageState(int Iteration, string Stage, string Status);
+
+    /// <summary>Requests counts upstream calls only; answers served from the cache are counted apart.</summary>
+    public sealed record UsageTotals(long Requests, long CachedHits, long InputTokens, long OutputTokens, double Cost);
+}

@@ -1,0 +1,49 @@
+using Microsoft.Data.Sqlite;
+
+namespace Lion.Core.Store;
+
+public sealed partial class RunStore
+{
+    public RunOverview Overview() => Read(transaction =>
+    {
+        var (createdAt, version, configSource) = Single(transaction,
+            "SELECT created_at, lion_version, config_source FROM run WHERE id = 1",
+            r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)));
+
+        var imports = Rows(transaction, "SELECT source, format, records, added, duplicates FROM imports ORDER BY id",
+            r => new ImportSummary(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4)));
+
+        var origins = Rows(transaction, "SELECT origin, COUNT(*) FROM instructions GROUP BY origin ORDER BY origin",
+            r => (Origin: r.GetString(0), Count: r.GetInt32(1)));
+
+        var pools = Rows(transaction,
+            "SELECT pool, iteration, COUNT(*) FROM pool_members GROUP BY pool, iteration ORDER BY iteration, pool",
+            r => new RunOverview.PoolSize(r.GetString(0), r.GetInt32(1), r.GetInt32(2)));
+
+        var stages = Rows(transaction, "SELECT iteration, stage, status FROM stage_progress ORDER BY iteration, started_at",
+            r => new RunOverview.StageState(r.GetInt32(0), r.GetString(1), r.GetString(2)));
+
+        var usage = Single(transaction, """
+            SELECT COALESCE(SUM(cached = 0), 0), COALESCE(SUM(cached = 1), 0),
+                   COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cost), 0.0)
+            FROM usage
+            """,
+            r => new RunOverview.UsageTotals(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetDouble(4)));
+
+        return new RunOverview(Folder, createdAt, version, configSource, imports,
+            origins.ToDictionary(o => o.Origin, o => o.Count), pools, stages, usage);
+    });
+
+    private List<T> Rows<T>(SqliteTransaction transaction, string sql, Func<SqliteDataReader, T> map)
+    {
+        using var command = Command(transaction, sql);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+            rows.Add(map(reader));
+        return rows;
+    }
+
+    private T Single<T>(SqliteTransaction transaction, string sql, Func<SqliteDataReader, T> map) =>
+        Rows(transaction, sql, map).Single();
+}

@@ -1,0 +1,165 @@
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+
+namespace Lion.Core.Store;
+
+/// <summary>
+/// The durable record of one run: a single SQLite file (WAL) in the run folder. Every result
+/// is written in a transaction as it arrives, so a crash loses at most the request in flight,
+/// and resuming is reading back what is already here.
+/// </summary>
+public sealed partial class RunStore : IDisposable
+{
+    public const string FileName = "lion.db";
+
+    private readonly SqliteConnection _connection;
+    private readonly Lock _gate = new();
+
+    private RunStore(string folder, SqliteConnection connection)
+    {
+        Folder = folder;
+        _connection = connection;
+    }
+
+    public string Folder { get; }
+
+    public static string DatabasePath(string folder) => Path.Combine(folder, FileName);
+
+    public static bool IsRunFolder(string folder) => File.Exists(DatabasePath(folder));
+
+    /// <summary>Opens the store of an existing run folder, upgrading its schema if it is older.</summary>
+    public static RunStore Open(string folder)
+    {
+        if (!Directory.Exists(folder))
+            throw BadInputException.InFile(folder, "no such run folder; create one with `lion init`");
+        if (!IsRunFolder(folder))
+            throw BadInputException.InFile(folder,
+                $"not a lion run folder (it has no {FileName}); create one with `lion init --seeds FILE --out {folder}`");
+        return OpenFile(folder, DatabasePath(folder), SqliteOpenMode.ReadWrite);
+    }
+
+    /// <summary>Creates a new store file at <paramref name="databasePath"/>, which must not exist yet.</summary>
+    internal static RunStore CreateFile(string folder, string databasePath, RunSetup setup)
+    {
+        if (File.Exists(databasePath))
+            throw BadInputException.InFile(databasePath, "already exists");
+        var store = OpenFile(folder, databasePath, SqliteOpenMode.ReadWriteCreate);
+        store.InTransaction(transaction =>
+        {
+            using var command = store.Command(transaction,
+                "INSERT INTO run (id, created_at, lion_version, config_json, config_source) VALUES (1, $now, $version, $config, $source)");
+            command.Parameters.AddWithValue("$now", Now());
+            command.Parameters.AddWithValue("$version", LionVersion);
+            command.Parameters.AddWithValue("$config", setup.ConfigJson);
+            command.Parameters.AddWithValue("$source", (object?)setup.ConfigSource ?? DBNull.Value);
+            command.ExecuteNonQuery();
+        });
+        return store;
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    internal static string LionVersion { get; } =
+        typeof(RunStore).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? "0.0.0";
+
+    internal static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+
+    /// <summary>Runs <paramref name="work"/> in one transaction: all of it is stored, or none.</summary>
+    internal T InTransaction<T>(Func<SqliteTransaction, T> work)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            var result = work(transaction);
+            transaction.Commit();
+            return result;
+        }
+    }
+
+    internal void InTransaction(Action<SqliteTransaction> work) =>
+        InTransaction(transaction => { work(transaction); return 0; });
+
+    internal SqliteCommand Command(SqliteTransaction? transaction, string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    internal T Read<T>(Func<SqliteTransaction, T> query) => InTransaction(query);
+
+    private static RunStore OpenFile(string folder, string databasePath, SqliteOpenMode mode)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = mode,
+            Pooling = false,
+            ForeignKeys = true,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            var store = new RunStore(folder, connection);
+            store.Prepare(databasePath, creating: mode == SqliteOpenMode.ReadWriteCreate);
+            return store;
+        }
+        catch (SqliteException error) when (error.SqliteErrorCode is 26 /* SQLITE_NOTADB */ or 11 /* SQLITE_CORRUPT */)
+        {
+            connection.Dispose();
+            throw BadInputException.InFile(databasePath, $"is not a usable SQLite database ({error.Message})");
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void Prepare(string databasePath, bool creating)
+    {
+        long applicationId = Scalar<long>("PRAGMA application_id");
+        long version = Scalar<long>("PRAGMA user_version");
+        if (creating)
+            Execute($"PRAGMA application_id = {StoreSchema.ApplicationId}");
+        else if (applicationId != StoreSchema.ApplicationId)
+            throw BadInputException.InFile(databasePath, "is a SQLite database but not a lion run store");
+        if (version > StoreSchema.LatestVersion)
+            throw BadInputException.InFile(databasePath,
+                $"was written by a newer lion (schema version {version}; this lion knows up to {StoreSchema.LatestVersion})");
+
+        Execute("PRAGMA journal_mode = WAL");
+        // FULL: a committed answer survives a power cut too, not only a crash of this process.
+        Execute("PRAGMA synchronous = FULL");
+        Migrate(version);
+    }
+
+    private void Migrate(long fromVersion)
+    {
+        for (long next = fromVersion; next < StoreSchema.LatestVersion; next++)
+        {
+            long target = next + 1;
+            InTransaction(transaction =>
+            {
+                using var migrate = Command(transaction, StoreSchema.Migrations[next]);
+                migrate.ExecuteNonQuery();
+                using var stamp = Command(transaction, $"PRAGMA user_version = {target}");
+                stamp.ExecuteNonQuery();
+            });
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = Command(null, sql);
+        command.ExecuteNonQuery();
+    }
+
+    private T Scalar<T>(string sql)
+    {
+        using var command = Command(null, sql);
+        return (T)command.ExecuteScalar()!;
+    }
+}

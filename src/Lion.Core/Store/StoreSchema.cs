@@ -1,0 +1,159 @@
+namespace Lion.Core.Store;
+
+/// <summary>
+/// The run store's schema as an ordered list of migrations. The store's PRAGMA user_version
+/// counts the migrations applied; opening a store applies the rest, each in its own
+/// transaction. Append new migrations; never edit one that has shipped.
+/// </summary>
+internal static class StoreSchema
+{
+    /// <summary>PRAGMA application_id of a lion store: "LION" in ASCII.</summary>
+    public const int ApplicationId = 0x4C494F4E;
+
+    public static int LatestVersion => Migrations.Length;
+
+    public static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE run (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            created_at TEXT NOT NULL,
+            lion_version TEXT NOT NULL,
+            config_json TEXT NOT NULL DEFAULT '{}',
+            config_source TEXT
+        );
+
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            format TEXT NOT NULL,
+            records INTEGER NOT NULL,
+            added INTEGER NOT NULL,
+            duplicates INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+
+        -- Every instruction the run has seen: seeds and generated ones. Exact duplicates
+        -- (same instruction, input and output) share one row and are counted in occurrences.
+        CREATE TABLE instructions (
+            id INTEGER PRIMARY KEY,
+            instruction TEXT NOT NULL CHECK (length(trim(instruction)) > 0),
+            input TEXT NOT NULL DEFAULT '',
+            output TEXT,
+            content_key TEXT NOT NULL UNIQUE,
+            origin TEXT NOT NULL CHECK (origin IN ('seed', 'hard', 'easy')),
+            parent_id INTEGER REFERENCES instructions(id),
+            iteration_added INTEGER NOT NULL,
+            import_id INTEGER REFERENCES imports(id),
+            occurrences INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+
+        -- Membership of the train pool (X_A) and cache pool (X_B) at the start of each iteration.
+        CREATE TABLE pool_members (
+            pool TEXT NOT NULL CHECK (pool IN ('train', 'cache')),
+            iteration INTEGER NOT NULL,
+            instruction_id INTEGER NOT NULL REFERENCES instructions(id),
+            PRIMARY KEY (pool, iteration, instruction_id)
+        );
+
+        CREATE TABLE teacher_answers (
+            instruction_id INTEGER PRIMARY KEY REFERENCES instructions(id),
+            model TEXT NOT NULL,
+            text TEXT NOT NULL,
+            finish_reason TEXT,
+            request_key TEXT,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE student_answers (
+            instruction_id INTEGER NOT NULL REFERENCES instructions(id),
+            iteration INTEGER NOT NULL,
+            checkpoint TEXT NOT NULL,
+            text TEXT NOT NULL,
+            finish_reason TEXT,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (instruction_id, iteration)
+        );
+
+        -- Each referee call: the raw reply, which answer was shown first, and either both
+        -- parsed scores or the parse error, never a mixture.
+        CREATE TABLE referee_reviews (
+            id INTEGER PRIMARY KEY,
+            instruction_id INTEGER NOT NULL REFERENCES instructions(id),
+            iteration INTEGER NOT NULL,
+            teacher_first INTEGER NOT NULL CHECK (teacher_first IN (0, 1)),
+            attempt INTEGER NOT NULL DEFAULT 1,
+            raw TEXT NOT NULL,
+            teacher_score REAL,
+            student_score REAL,
+            parse_error TEXT,
+            created_at TEXT NOT NULL,
+            CHECK ((parse_error IS NULL AND teacher_score IS NOT NULL AND student_score IS NOT NULL)
+                OR (parse_error IS NOT NULL AND teacher_score IS NULL AND student_score IS NULL)),
+            UNIQUE (instruction_id, iteration, teacher_first, attempt)
+        );
+
+        CREATE TABLE verdicts (
+            instruction_id INTEGER NOT NULL REFERENCES instructions(id),
+            iteration INTEGER NOT NULL,
+            teacher_score REAL NOT NULL,
+            student_score REAL NOT NULL,
+            gap REAL NOT NULL,
+            label TEXT NOT NULL CHECK (label IN ('hard', 'easy')),
+            order_flipped INTEGER NOT NULL CHECK (order_flipped IN (0, 1)),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (instruction_id, iteration)
+        );
+
+        CREATE TABLE generation_attempts (
+            id INTEGER PRIMARY KEY,
+            iteration INTEGER NOT NULL,
+            slot INTEGER NOT NULL,
+            seed_instruction_id INTEGER NOT NULL REFERENCES instructions(id),
+            kind TEXT NOT NULL CHECK (kind IN ('hard', 'easy')),
+            raw TEXT NOT NULL,
+            candidate TEXT,
+            finish_reason TEXT,
+            kept INTEGER NOT NULL CHECK (kept IN (0, 1)),
+            reject_reason TEXT,
+            instruction_id INTEGER REFERENCES instructions(id),
+            max_similarity REAL,
+            most_similar_id INTEGER REFERENCES instructions(id),
+            created_at TEXT NOT NULL,
+            CHECK ((kept = 1 AND reject_reason IS NULL) OR (kept = 0 AND reject_reason IS NOT NULL))
+        );
+        CREATE INDEX generation_attempts_by_iteration ON generation_attempts (iteration, slot);
+
+        CREATE TABLE stage_progress (
+            iteration INTEGER NOT NULL,
+            stage TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('running', 'done')),
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            PRIMARY KEY (iteration, stage)
+        );
+
+        -- One row per request the gateway answered; cached = 1 when no upstream call was paid for.
+        CREATE TABLE usage (
+            id INTEGER PRIMARY KEY,
+            role TEXT NOT NULL,
+            model TEXT NOT NULL,
+            cached INTEGER NOT NULL CHECK (cached IN (0, 1)),
+            input_tokens INTEGER NOT NULL DEFAULT 0,
+            output_tokens INTEGER NOT NULL DEFAULT 0,
+            cost REAL NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE request_cache (
+            key TEXT PRIMARY KEY,
+            model TEXT NOT NULL,
+            request_json TEXT NOT NULL,
+            response_json TEXT NOT NULL,
+            finish_reason TEXT,
+            created_at TEXT NOT NULL
+        );
+        """,
+    ];
+}

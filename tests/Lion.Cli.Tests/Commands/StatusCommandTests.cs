@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Lion.Tests;
+
+namespace Lion.Cli.Tests.Commands;
+
+public sealed class StatusCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string Run => _folder.File("run");
+
+    [Fact]
+    public void Status_json_reports_the_pools_of_a_new_run()
+    {
+        LionInvocation.Run("init", "--seeds", _folder.Write("seeds.txt", "A.\nB.\nA."), "--out", Run);
+
+        var result = LionInvocation.Run("status", "--out", Run, "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var status = JsonDocument.Parse(result.Output);
+        var pools = status.RootElement.GetProperty("pools").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("pool").GetString()!, p => p.GetProperty("instructions").GetInt32());
+        Assert.Equal(new Dictionary<string, int> { ["train"] = 2, ["cache"] = 2 }, pools);
+        Assert.Equal(1, status.RootElement.GetProperty("imports")[0].GetProperty("duplicates").GetInt32());
+        Assert.Equal(0, status.RootElement.GetProperty("usage").GetProperty("requests").GetInt64());
+    }
+
+    [Fact]
+    public void Status_text_names_the_pools_and_usage()
+    {
+        LionInvocation.Run("init", "--seeds", _folder.Write("seeds.txt", "A."), "--out", Run);
+
+        var result = LionInvocation.Run("status", "--out", Run);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Iteration 1: pools cache 1, train 1; stages not started", result.Output);
+        Assert.Contains("Usage     0 requests", result.Output);
+    }
+}
