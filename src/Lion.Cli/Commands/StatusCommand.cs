@@ -53,5 +53,8 @@ internal static class StatusCommand
         var usage = run.Usage;
         output.WriteLine($"Usage     {usage.Requests} requests, {usage.CachedHits} cache hits, " +
                          $"{usage.InputTokens} input tokens, {usage.OutputTokens} output tokens, cost {usage.Cost:0.####}");
+        if (run.RemoteFailuresByKind.Count > 0)
+            output.WriteLine("Failures  " + string.Join(", ", run.RemoteFailuresByKind.Select(f => $"{f.Key} {f.Value}")) +
+                             " (remote calls that failed; retried ones included)");
     }
 }

@@ -10,12 +10,16 @@ public sealed record RunOverview(
     IReadOnlyDictionary<string, int> InstructionsByOrigin,
     IReadOnlyList<RunOverview.PoolSize> Pools,
     IReadOnlyList<RunOverview.StageState> Stages,
-    RunOverview.UsageTotals Usage)
+    RunOverview.UsageTotals Usage,
+    IReadOnlyDictionary<string, int> RemoteFailuresByKind)
 {
     public sealed record PoolSize(string Pool, int Iteration, int Instructions);
 
     public sealed record StageState(int Iteration, string Stage, string Status);
 
-    /// <summary>Requests counts upstream calls only; answers served from the cache are counted apart.</summary>
+    /// <summary>
+    /// Requests counts paid upstream answers; answers served from the cache are counted apart and
+    /// their tokens are not in the totals.
+    /// </summary>
     public sealed record UsageTotals(long Requests, long CachedHits, long InputTokens, long OutputTokens, double Cost);
 }

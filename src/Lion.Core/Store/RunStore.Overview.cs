@@ -25,13 +25,18 @@ public sealed partial class RunStore
 
         var usage = Single(transaction, """
             SELECT COALESCE(SUM(cached = 0), 0), COALESCE(SUM(cached = 1), 0),
-                   COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cost), 0.0)
+                   COALESCE(SUM(CASE WHEN cached = 0 THEN input_tokens END), 0),
+                   COALESCE(SUM(CASE WHEN cached = 0 THEN output_tokens END), 0), COALESCE(SUM(cost), 0.0)
             FROM usage
             """,
             r => new RunOverview.UsageTotals(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetDouble(4)));
 
+        var failures = Rows(transaction, "SELECT kind, COUNT(*) FROM remote_failures GROUP BY kind ORDER BY kind",
+            r => (Kind: r.GetString(0), Count: r.GetInt32(1)));
+
         return new RunOverview(Folder, createdAt, version, configSource, imports,
-            origins.ToDictionary(o => o.Origin, o => o.Count), pools, stages, usage);
+            origins.ToDictionary(o => o.Origin, o => o.Count), pools, stages, usage,
+            failures.ToDictionary(f => f.Kind, f => f.Count));
     });
 
     private List<T> Rows<T>(SqliteTransaction transaction, string sql, Func<SqliteDataReader, T> map)

@@ -155,5 +155,19 @@ internal static class StoreSchema
             created_at TEXT NOT NULL
         );
         """,
+        """
+        -- Every failed remote call, retried or not: the run shows what went wrong, and nothing
+        -- fails silently.
+        CREATE TABLE remote_failures (
+            id INTEGER PRIMARY KEY,
+            role TEXT NOT NULL,
+            model TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status INTEGER,
+            message TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """,
     ];
 }

@@ -1,0 +1,21 @@
+namespace Lion.Cli.Endpoint;
+
+/// <summary>How the OpenAI-compatible endpoint listens and whom it lets in.</summary>
+public sealed record ChatServerOptions
+{
+    /// <summary>Loopback by default: exposing a model to the network is a decision, not a default.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>0 picks a free port; <see cref="ChatServer.BaseUrl"/> says which.</summary>
+    public int Port { get; init; }
+
+    /// <summary>When set, requests must carry "Authorization: Bearer KEY".</summary>
+    public string? ApiKey { get; init; }
+
+    public long MaxRequestBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>The model names served (GET /v1/models); a request for another is a 404.</summary>
+    public IReadOnlyList<string> Models { get; init; } = ["lion-model"];
+
+    public FaultPlan Faults { get; init; } = FaultPlan.None;
+}

@@ -1,0 +1,15 @@
+namespace Lion.Cli.Endpoint;
+
+/// <summary>The ways the endpoint can misbehave on purpose, as real providers do by accident.</summary>
+public enum FaultKind
+{
+    None,
+    RateLimited,
+    ServerError,
+    Unavailable,
+    Hang,
+    DropConnection,
+    MalformedJson,
+    EmptyContent,
+    Truncated,
+}

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.AI;
+
+namespace Lion.Core.Gateway;
+
+/// <summary>
+/// Builds the client each role (teacher, referee, generator) talks through, as a chain of
+/// middleware, outermost first:
+/// durable cache → usage ledger and budget → retry → rate limit → the endpoint.
+/// The cache is outermost so a repeat costs nothing and waits for nothing; the ledger sits where
+/// every call is paid; retries pass through the rate limiter like any request. Roles on the
+/// same model share its pacer, and all share one concurrency cap and one ledger.
+/// </summary>
+public sealed class TeacherGateway
+{
+    private readonly GatewaySettings _settings;
+    private readonly IRequestCache _cache;
+    private readonly IFailureLog _failures;
+    private readonly Func<string, IChatClient> _upstream;
+    private readonly SemaphoreSlim _concurrency;
+    private readonly ConcurrentDictionary<string, RequestPacer> _pacers = new();
+    private readonly TimeProvider _time;
+
+    public TeacherGateway(
+        GatewaySettings settings, IRequestCache cache, IUsageLog usage, IFailureLog failures,
+        Func<string, IChatClient>? upstream = null, TimeProvider? time = null)
+    {
+        _settings = settings;
+        _cache = cache;
+        _failures = failures;
+        _upstream = upstream ?? (model => OpenAiEndpoint.Create(settings.Endpoint, model));
+        _time = time ?? TimeProvider.System;
+        _concurrency = new SemaphoreSlim(settings.Limits.MaxConcurrency);
+        Ledger = new UsageLedger(usage, settings.Prices, settings.Budget);
+    }
+
+    public UsageLedger Ledger { get; }
+
+    public IChatClient For(string role)
+    {
+        if (!_settings.ModelsByRole.TryGetValue(role, out var model))
+            throw new ArgumentException($"no model is configured for the role \"{role}\"", nameof(role));
+
+        var estimator = new TokenEstimator(model);
+        var pacer = _pacers.GetOrAdd(model, _ => new RequestPacer(_settings.Limits, _time));
+        int maxOutput = _settings.DefaultMaxOutputTokens;
+
+        IChatClient chain = _upstream(model);
+        chain = new RateLimitingChatClient(chain, pacer, _concurrency, estimator, maxOutput);
+        chain = new RetryingChatClient(chain, _settings.Retry, (failure, attempt) => _failures.Record(role, model, failure, attempt), _time);
+        chain = new UsageLedgerChatClient(chain, Ledger, role, model, estimator, maxOutput);
+        chain = new DurableCachingChatClient(chain, _cache, model, reply => Ledger.RecordCacheHit(role, model, reply));
+        return chain;
+    }
+}

@@ -1,0 +1,72 @@
+using Lion.Core.Gateway;
+
+namespace Lion.Core.Store;
+
+/// <summary>The store's side of the teacher gateway: request cache, usage ledger, failure log.</summary>
+public sealed partial class RunStore : IRequestCache, IUsageLog, IFailureLog
+{
+    public CachedReply? Find(string key) => Read(transaction =>
+    {
+        using var query = Command(transaction, "SELECT response_json FROM request_cache WHERE key = $key");
+        query.Parameters.AddWithValue("$key", key);
+        return query.ExecuteScalar() is string json
+            ? System.Text.Json.JsonSerializer.Deserialize<CachedReply>(json)
+            : null;
+    });
+
+    public void Store(string key, string model, string requestJson, CachedReply reply) => InTransaction(transaction =>
+    {
+        using var insert = Command(transaction, """
+            INSERT OR IGNORE INTO request_cache (key, model, request_json, response_json, finish_reason, created_at)
+            VALUES ($key, $model, $request, $response, $finish, $now)
+            """);
+        insert.Parameters.AddWithValue("$key", key);
+        insert.Parameters.AddWithValue("$model", model);
+        insert.Parameters.AddWithValue("$request", requestJson);
+        insert.Parameters.AddWithValue("$response", System.Text.Json.JsonSerializer.Serialize(reply));
+        insert.Parameters.AddWithValue("$finish", (object?)reply.FinishReason ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$now", Now());
+        insert.ExecuteNonQuery();
+    });
+
+    public void Record(UsageEntry entry) => InTransaction(transaction =>
+    {
+        using var insert = Command(transaction, """
+            INSERT INTO usage (role, model, cached, input_tokens, output_tokens, cost, created_at)
+            VALUES ($role, $model, $cached, $input, $output, $cost, $now)
+            """);
+        insert.Parameters.AddWithValue("$role", entry.Role);
+        insert.Parameters.AddWithValue("$model", entry.Model);
+        insert.Parameters.AddWithValue("$cached", entry.Cached ? 1 : 0);
+        insert.Parameters.AddWithValue("$input", entry.InputTokens);
+        insert.Parameters.AddWithValue("$output", entry.OutputTokens);
+        insert.Parameters.AddWithValue("$cost", entry.Cost);
+        insert.Parameters.AddWithValue("$now", Now());
+        insert.ExecuteNonQuery();
+    });
+
+    public (double Cost, long Tokens) PaidTotals() => Read(transaction =>
+    {
+        using var query = Command(transaction,
+            "SELECT COALESCE(SUM(cost), 0.0), COALESCE(SUM(input_tokens + output_tokens), 0) FROM usage WHERE cached = 0");
+        using var reader = query.ExecuteReader();
+        reader.Read();
+        return (reader.GetDouble(0), reader.GetInt64(1));
+    });
+
+    public void Record(string role, string model, RemoteFailure failure, int attempt) => InTransaction(transaction =>
+    {
+        using var insert = Command(transaction, """
+            INSERT INTO remote_failures (role, model, kind, status, message, attempt, created_at)
+            VALUES ($role, $model, $kind, $status, $message, $attempt, $now)
+            """);
+        insert.Parameters.AddWithValue("$role", role);
+        insert.Parameters.AddWithValue("$model", model);
+        insert.Parameters.AddWithValue("$kind", failure.Kind.ToString());
+        insert.Parameters.AddWithValue("$status", (object?)failure.Status ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$message", failure.Message);
+        insert.Parameters.AddWithValue("$attempt", attempt);
+        insert.Parameters.AddWithValue("$now", Now());
+        insert.ExecuteNonQuery();
+    });
+}

@@ -1,0 +1,82 @@
+using Lion.Cli.Endpoint;
+using Lion.Core.Data;
+using Lion.Core.Gateway;
+using Lion.Core.Store;
+using Lion.Tests;
+using Microsoft.Extensions.AI;
+
+namespace Lion.Cli.Tests.Endpoint;
+
+/// <summary>
+/// A run store and a teacher gateway talking real HTTP to the project's endpoint, which serves
+/// the echo model and injects the faults a test asks for.
+/// </summary>
+public sealed class GatewayFixture : IAsyncDisposable
+{
+    private GatewayFixture(TempFolder folder, ChatServer server, string keyVariable)
+    {
+        Folder = folder;
+        Server = server;
+        KeyVariable = keyVariable;
+        Store = RunStore.Open(RunPath);
+    }
+
+    public TempFolder Folder { get; }
+
+    public ChatServer Server { get; }
+
+    public string KeyVariable { get; }
+
+    public RunStore Store { get; private set; }
+
+    public string RunPath => Folder.File("run");
+
+    public static readonly RetrySettings FastRetries = new()
+    {
+        MaxAttempts = 4,
+        BaseDelay = TimeSpan.FromMilliseconds(20),
+        MaxDelay = TimeSpan.FromMilliseconds(200),
+    };
+
+    /// <summary>Starts the endpoint; its key, when set, is also put in a fresh environment variable for the gateway.</summary>
+    public static async Task<GatewayFixture> StartAsync(FaultPlan? faults = null, string? serverKey = null, string? clientKey = null)
+    {
+        var folder = new TempFolder();
+        RunFolder.Create(folder.File("run"), new SeedFile("seeds.txt", SeedFormat.PlainText, [new InstructionRecord("Seed.")]), new RunSetup());
+        var server = await ChatServer.StartAsync(new EchoChatClient(),
+            new ChatServerOptions { Models = ["echo"], ApiKey = serverKey, Faults = faults ?? FaultPlan.None });
+        string variable = $"LION_TEST_KEY_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(variable, clientKey ?? serverKey);
+        return new GatewayFixture(folder, server, variable);
+    }
+
+    public TeacherGateway Gateway(Func<GatewaySettings, GatewaySettings>? adjust = null)
+    {
+        var settings = new GatewaySettings(
+            new EndpointSettings(Server.BaseUrl, KeyVariable) { Timeout = TimeSpan.FromMilliseconds(800) },
+            new Dictionary<string, string> { ["teacher"] = "echo", ["referee"] = "echo" })
+        {
+            Retry = FastRetries,
+            Limits = new RateLimits(RequestsPerMinute: 60_000, TokensPerMinute: 100_000_000, MaxConcurrency: 32),
+        };
+        settings = adjust?.Invoke(settings) ?? settings;
+        return new TeacherGateway(settings, Store, Store, Store);
+    }
+
+    public static ChatMessage[] Ask(string text) => [new(ChatRole.User, text)];
+
+    /// <summary>Closes and reopens the store, as a new process would.</summary>
+    public void Restart()
+    {
+        Store.Dispose();
+        Store = RunStore.Open(RunPath);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Environment.SetEnvironmentVariable(KeyVariable, null);
+        Store.Dispose();
+        await Server.DisposeAsync();
+        Folder.Dispose();
+    }
+}
