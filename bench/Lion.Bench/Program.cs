@@ -4,6 +4,7 @@ using Lion.Bench;
 var benchmarks = new Dictionary<string, Func<string[], int>>
 {
     ["store"] = StoreBenchmark.Run,
+    ["gateway"] = GatewayBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
