@@ -166,10 +166,20 @@ public sealed class ChatServer : IAsyncDisposable
             return;
 
         string id = $"chatcmpl-{Interlocked.Increment(ref _completions)}";
-        if (request.Stream && fault == FaultKind.None)
-            await Stream(response, id, request, context.RequestAborted);
-        else
-            await Answer(response, id, request, fault, context.RequestAborted);
+        try
+        {
+            if (request.Stream && fault == FaultKind.None)
+                await Stream(response, id, request, context.RequestAborted);
+            else
+                await Answer(response, id, request, fault, context.RequestAborted);
+        }
+        catch (NotSupportedException cannot) when (!response.HasStarted)
+        {
+            // The model cannot serve this request (the oracle meeting an item it cannot read):
+            // a client error, so the caller records it instead of retrying.
+            await ChatCompletionWriter.WriteError(response, 400, cannot.Message, "invalid_request_error", code: "model_cannot_answer");
+            return;
+        }
         Log.CountAnswered(bodyHash);
     }
 

@@ -1,0 +1,45 @@
+using Lion.Oracle.Families;
+
+namespace Lion.Oracle;
+
+/// <summary>The task families the oracle knows, and the dispatch from an item's text to its family.</summary>
+public static class Oracle
+{
+    public static IReadOnlyList<ITaskFamily> Families { get; } =
+    [
+        new BooleanExpressions(), new MultistepArithmetic(), new WordSorting(), new DyckLanguages(), new Navigate(),
+        new WebOfLies(), new TrackingShuffledObjects(), new LogicalDeduction(), new ObjectCounting(),
+    ];
+
+    public static ITaskFamily Family(string name) =>
+        Families.FirstOrDefault(f => f.Name == name) ?? throw new ArgumentException($"no task family is named \"{name}\"", nameof(name));
+
+    /// <exception cref="UnsolvableItemException">No family recognises the item, or a clause does not parse.</exception>
+    public static Solution Solve(string input)
+    {
+        string item = input.Trim();
+        var family = Families.FirstOrDefault(f => f.Recognises(item))
+                     ?? throw new UnsolvableItemException("no task family recognises this item");
+        return family.Solve(item);
+    }
+
+    /// <summary>
+    /// A new item like <paramref name="seed"/>: hard keeps its family, size and variant; easy keeps
+    /// the family and takes a rarer variant (or, for a family with one, a size at the edge).
+    /// </summary>
+    public static TaskItem Like(Solution seed, bool hard, Random random)
+    {
+        var family = Family(seed.Shape.Family);
+        if (hard)
+            return family.Generate(random, seed.Shape.Size, seed.Shape.Variant);
+        var others = family.Variants.Where(v => v != seed.Shape.Variant).ToList();
+        if (others.Count > 0)
+        {
+            // Later variants are rarer: weight them up.
+            var weighted = others.SelectMany(v => Enumerable.Repeat(v, 1 + family.Variants.ToList().IndexOf(v))).ToList();
+            return family.Generate(random, seed.Shape.Size, random.Pick(weighted));
+        }
+        int corner = seed.Shape.Size == family.Sizes[^1] ? family.Sizes[0] : family.Sizes[^1];
+        return family.Generate(random, corner, seed.Shape.Variant);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Runtime.CompilerServices;
+using Lion.Core.Prompts;
+using Microsoft.Extensions.AI;
+
+namespace Lion.Oracle;
+
+/// <summary>
+/// The oracle where an API model would stand: it reads the last user message and plays the role
+/// the project's prompt templates ask for. Referee requests are graded against the exact answer;
+/// generator requests get a new item like the seed; anything else is a question for the teacher,
+/// with or without the student's prompt format around it. Items it cannot solve raise
+/// <see cref="UnsolvableItemException"/> rather than get a guess.
+/// </summary>
+public sealed class OracleChatClient(OracleOptions? options = null) : IChatClient
+{
+    private readonly OracleOptions _options = options ?? new OracleOptions();
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null,
+        CancellationToken cancellationToken = default)
+    {
+        string text = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text
+                      ?? throw new UnsolvableItemException("the request has no user message");
+        string reply = RefereePrompt.TryParse(text, out var question, out var first, out var second) ? Referee(question, first, second)
+            : GeneratorPrompt.TryParse(text, out var seed, out var kind) ? Generate(seed, kind, text)
+            : Teach(text);
+        return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply))
+        {
+            FinishReason = ChatFinishReason.Stop,
+            ModelId = chatOptions?.ModelId ?? "lion-oracle",
+        });
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
+        ChatOptions? chatOptions = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, chatOptions, cancellationToken);
+        foreach (var update in response.ToChatResponseUpdates())
+            yield return update;
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
+
+    public void Dispose() { }
+
+    private string Teach(string text)
+    {
+        string question = StudentPrompt.TryParse(text, out var instruction, out var input)
+            ? StudentPrompt.Question(instruction, input)
+            : text;
+        var solution = Oracle.Solve(question);
+        return _options.Explain
+            ? $"{string.Join('\n', solution.Steps)}\nSo the answer is {solution.Target}."
+            : solution.Target;
+    }
+
+    private static string Referee(string question, string first, string second)
+    {
+        var solution = Oracle.Solve(question);
+        var (firstScore, firstVerdict) = OracleReferee.Grade(first, solution.Target);
+        var (secondScore, secondVerdict) = OracleReferee.Grade(second, solution.Target);
+        string explanation = $"The correct answer is {solution.Target}. Assistant 1 {firstVerdict}. Assistant 2 {secondVerdict}.";
+        return RefereeReply.Format(explanation, firstScore, secondScore);
+    }
+
+    private string Generate(string seed, GenerationKind kind, string request)
+    {
+        var random = new Random(StableHash.Of(request, _options.Seed));
+        Solution parsed;
+        try
+        {
+            parsed = Oracle.Solve(seed);
+        }
+        catch (UnsolvableItemException unknown)
+        {
+            var family = random.Pick(Oracle.Families);
+            _options.Log?.Invoke($"generator: seed not recognised ({unknown.Message}); wrote a {family.Name} item instead");
+            return family.Generate(random, family.Sizes[family.Sizes.Count / 2], family.Variants[0]).Input;
+        }
+        return Oracle.Like(parsed, kind == GenerationKind.Hard, random).Input;
+    }
+}
