@@ -9,12 +9,14 @@ namespace Lion.Cli;
 /// </summary>
 internal static class CommandBody
 {
-    public static int Run(ParseResult parse, Func<TextWriter, int> work)
+    public static int Run(ParseResult parse, Func<TextWriter, int> work) =>
+        RunAsync(parse, output => Task.FromResult(work(output))).GetAwaiter().GetResult();
+
+    public static async Task<int> RunAsync(ParseResult parse, Func<TextWriter, Task<int>> work)
     {
-        var output = parse.InvocationConfiguration.Output;
         try
         {
-            return work(output);
+            return await work(parse.InvocationConfiguration.Output);
         }
         catch (BadInputException error)
         {

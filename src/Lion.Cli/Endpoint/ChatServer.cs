@@ -67,7 +67,15 @@ public sealed class ChatServer : IAsyncDisposable
         app.MapGet("/v1/models", server.ListModels);
         app.MapPost("/v1/chat/completions", server.Complete);
 
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException bind) when (bind.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            await app.DisposeAsync();
+            throw new BadInputException($"{options.Host}:{options.Port}: the address is already in use");
+        }
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = new Uri(address.TrimEnd('/') + "/v1/");
         return server;
@@ -242,17 +250,23 @@ public sealed class ChatServer : IAsyncDisposable
 
     private async Task Stream(HttpResponse response, string id, ChatCompletionRequest request, CancellationToken cancellationToken)
     {
+        // The first update is awaited before the headers go out, so a model that refuses the
+        // request still gets a proper error status rather than a broken stream.
+        await using var updates = _model.GetStreamingResponseAsync(request.Messages, request.Options, cancellationToken)
+            .GetAsyncEnumerator(cancellationToken);
+        bool more = await updates.MoveNextAsync();
         await BeginStream(response);
         var text = new System.Text.StringBuilder();
         string finish = "stop";
         UsageDetails? usage = null;
         bool first = true;
-        await foreach (var update in _model.GetStreamingResponseAsync(request.Messages, request.Options, cancellationToken))
+        for (; more; more = await updates.MoveNextAsync())
         {
+            var update = updates.Current;
             if (update.FinishReason is { } reason)
                 finish = reason.Value;
             usage = update.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? usage;
-            if (update.Text is { Length: > 0 } delta || first)
+            if (update.Text is { Length: > 0 } || first)
             {
                 await ChatCompletionWriter.WriteChunk(response, id, request.Model, first ? "assistant" : null, update.Text, null);
                 text.Append(update.Text);

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Text.Json;
+using Lion.Cli.Endpoint;
+using Lion.Core.Evaluation;
+using Lion.Oracle;
+
+namespace Lion.Cli.Commands;
+
+/// <summary>`lion oracle`: the offline teacher on its own — score it on task files, or serve it.</summary>
+internal static class OracleCommand
+{
+    public const string ModelName = "lion-oracle";
+
+    public static Command Create()
+    {
+        var command = new Command("oracle", "The offline oracle teacher: exact answers, grades and new items for BBH-style tasks.");
+        command.Subcommands.Add(Solve());
+        command.Subcommands.Add(Serve());
+        return command;
+    }
+
+    private static Command Solve()
+    {
+        var files = new Argument<string[]>("FILE")
+        {
+            Description = "BBH-format task files: {\"examples\": [{\"input\", \"target\"}]} or JSON Lines of those objects.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command("solve", "Solve every example of each file; one JSON line per file; exit 0 only if all are right.") { files };
+        command.SetAction(parse => CommandBody.Run(parse, output =>
+        {
+            bool allRight = true;
+            foreach (var path in parse.GetValue(files)!)
+            {
+                var examples = BbhFile.Read(path);
+                int correct = 0, unparsed = 0;
+                foreach (var example in examples)
+                {
+                    try
+                    {
+                        if (Oracle.Oracle.Solve(example.Input).Target == example.Target.Trim())
+                            correct++;
+                    }
+                    catch (UnsolvableItemException)
+                    {
+                        unparsed++;
+                    }
+                }
+                allRight &= correct == examples.Count;
+                output.WriteLine(JsonSerializer.Serialize(new
+                {
+                    file = path,
+                    task = Path.GetFileNameWithoutExtension(path),
+                    items = examples.Count,
+                    correct,
+                    unparsed,
+                }));
+            }
+            return allRight ? ExitCode.Success : ExitCode.InputError;
+        }));
+        return command;
+    }
+
+    private static Command Serve()
+    {
+        var port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one).", DefaultValueFactory = _ => 8765 };
+        var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
+        var keyVariable = new Option<string?>("--api-key-env")
+        {
+            Description = "Require this environment variable's value as the bearer key.",
+            HelpName = "VAR",
+        };
+        var explain = new Option<bool>("--explain") { Description = "Teacher answers show their worked steps." };
+
+        var command = new Command("serve", $"Serve the oracle as an OpenAI-compatible endpoint (model \"{ModelName}\") until stopped.")
+        {
+            port, host, keyVariable, explain,
+        };
+        command.SetAction(async (parse, cancellation) => await CommandBody.RunAsync(parse, async output =>
+        {
+            string? key = parse.GetValue(keyVariable) is { } variable ? Environment.GetEnvironmentVariable(variable) : null;
+            if (parse.GetValue(keyVariable) is { } name && string.IsNullOrEmpty(key))
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: --api-key-env {name}: the variable is not set");
+                return ExitCode.InputError;
+            }
+            var oracle = new OracleChatClient(new OracleOptions { Explain = parse.GetValue(explain), Log = output.WriteLine });
+            var options = new ChatServerOptions { Host = parse.GetValue(host)!, Port = parse.GetValue(port), ApiKey = key, Models = [ModelName] };
+            await using var server = await ChatServer.StartAsync(oracle, options, cancellation);
+            output.WriteLine($"Serving the oracle at {server.BaseUrl} as model \"{ModelName}\"; Ctrl-C stops.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            output.WriteLine($"Stopped after {server.Log.Received} requests.");
+            return ExitCode.Success;
+        }));
+        return command;
+    }
+}
