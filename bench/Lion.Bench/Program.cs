@@ -5,6 +5,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
 {
     ["store"] = StoreBenchmark.Run,
     ["gateway"] = GatewayBenchmark.Run,
+    ["novelty"] = NoveltyBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))

@@ -13,6 +13,7 @@ public static class LionCommand
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(NoveltyCommand.Create());
         root.Subcommands.Add(OracleCommand.Create());
         return root;
     }
