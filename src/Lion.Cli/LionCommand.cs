@@ -11,6 +11,7 @@ public static class LionCommand
         var root = new RootCommand(
             "lion: distil a proprietary chat model into a small open student by adversarial distillation (Lion, EMNLP 2023).");
         root.Subcommands.Add(InitCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(NoveltyCommand.Create());

@@ -21,7 +21,7 @@ public sealed class OracleChatClient(OracleOptions? options = null) : IChatClien
         string text = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text
                       ?? throw new UnsolvableItemException("the request has no user message");
         string reply = RefereePrompt.TryParse(text, out var question, out var first, out var second) ? Referee(question, first, second)
-            : GeneratorPrompt.TryParse(text, out var seed, out var kind) ? Generate(seed, kind, text)
+            : GeneratorPrompt.TryParse(text, out var seed, out var kind) ? Generate(seed, kind, text, chatOptions?.Seed)
             : Teach(text);
         return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply))
         {
@@ -62,9 +62,10 @@ public sealed class OracleChatClient(OracleOptions? options = null) : IChatClien
         return RefereeReply.Format(explanation, firstScore, secondScore);
     }
 
-    private string Generate(string seed, GenerationKind kind, string request)
+    /// <summary>A new item like the seed; the request and its sampling seed fix the random source, as a seeded API call would.</summary>
+    private string Generate(string seed, GenerationKind kind, string request, long? samplingSeed)
     {
-        var random = new Random(StableHash.Of(request, _options.Seed));
+        var random = new Random(StableHash.Of($"{request}\u0002{samplingSeed}", _options.Seed));
         Solution parsed;
         try
         {

@@ -169,5 +169,9 @@ internal static class StoreSchema
             created_at TEXT NOT NULL
         );
         """,
+        """
+        -- What a stage produced that the next ones need, such as the student checkpoint.
+        ALTER TABLE stage_progress ADD COLUMN detail TEXT;
+        """,
     ];
 }

@@ -1,0 +1,60 @@
+using Lion.Core.Config;
+using Lion.Core.Gateway;
+using Lion.Core.Loop;
+using Lion.Core.Store;
+using Lion.Core.Students;
+using Lion.Oracle;
+using Microsoft.Extensions.AI;
+
+namespace Lion.Cli.Commands;
+
+/// <summary>
+/// Wires a run's config to real parts: one teacher gateway (cache, ledger, retry, rate limit)
+/// for the three roles, whose upstream is the oracle for endpoint "oracle" and an
+/// OpenAI-compatible API otherwise; and the configured student.
+/// </summary>
+internal static class LoopSetup
+{
+    public static LoopContext Create(RunStore store, RunConfig config, Action<string> report)
+    {
+        var roles = new Dictionary<string, RoleSettings>
+        {
+            ["teacher"] = config.Teacher,
+            ["referee"] = config.Referee,
+            ["generator"] = config.Generator,
+        };
+        bool allLocal = roles.Values.All(r => r.Endpoint == "oracle");
+        var byModel = roles.Values.GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.First());
+        var oracle = new OracleChatClient(new OracleOptions { Seed = config.RandomSeed });
+
+        IChatClient Upstream(string model)
+        {
+            var role = byModel[model];
+            if (role.Endpoint == "oracle")
+                return oracle;
+            var endpoint = new EndpointSettings(new Uri(role.Endpoint), role.ApiKeyEnv) { Timeout = TimeSpan.FromSeconds(role.TimeoutSeconds) };
+            return OpenAiEndpoint.Create(endpoint, model);
+        }
+
+        var settings = new GatewaySettings(
+            new EndpointSettings(new Uri(allLocal ? "http://127.0.0.1/v1" : config.Teacher.Endpoint), config.Teacher.ApiKeyEnv),
+            roles.ToDictionary(r => r.Key, r => r.Value.Model))
+        {
+            // The oracle is in-process: there is no provider limit to respect.
+            Limits = allLocal ? RateLimits.Unlimited
+                : new RateLimits(config.Limits.RequestsPerMinute, config.Limits.TokensPerMinute, config.Limits.MaxConcurrency),
+            Prices = config.Prices.ToDictionary(p => p.Key, p => new ModelPrice(p.Value.InputPerMillion, p.Value.OutputPerMillion)),
+            Budget = new Budget(config.Budget.MaxCost, config.Budget.MaxTokens),
+        };
+        var gateway = new TeacherGateway(settings, store, store, store, Upstream);
+        return new LoopContext(store, config, gateway.For("teacher"), gateway.For("referee"), gateway.For("generator"),
+            Student(config), report);
+    }
+
+    private static IStudent Student(RunConfig config) => config.Student.Kind switch
+    {
+        "simulated" => new SimulatedStudentAdapter(StudentProfile.Default, config.RandomSeed),
+        "external" => ExternalStudent.Create(config.Student, config.Concurrency, new RetrySettings()),
+        _ => throw new Core.BadInputException($"student.kind \"{config.Student.Kind}\": the in-process TorchSharp student is not part of this version yet"),
+    };
+}

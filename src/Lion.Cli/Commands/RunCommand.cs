@@ -1,0 +1,112 @@
+using System.CommandLine;
+using Lion.Core;
+using Lion.Core.Config;
+using Lion.Core.Data;
+using Lion.Core.Gateway;
+using Lion.Core.Loop;
+using Lion.Core.Store;
+using Lion.Core.Students;
+
+namespace Lion.Cli.Commands;
+
+/// <summary>
+/// `lion run`: the Lion loop. A new run folder is created from the seeds and config (or a
+/// preset); an existing one is continued where it stopped, with the config it was created with.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "A JSON run config (defaults: the paper's).", HelpName = "FILE" };
+        var seeds = new Option<string?>("--seeds") { Description = "Seed instructions for a new run (any import format).", HelpName = "FILE" };
+        var folder = RunFolderOption.Create();
+        var preset = new Option<string?>("--preset")
+        {
+            Description = "A ready-made offline run: smoke (oracle teacher, simulated student, about a minute). Without --config and --seeds, smoke is used.",
+        };
+        preset.AcceptOnlyFromAmong([.. RunPresets.Names]);
+
+        var command = new Command("run", "Run the adversarial distillation loop, or continue a run that stopped.") { config, seeds, folder, preset };
+        command.SetAction(async (parse, cancellation) => await CommandBody.RunAsync(parse, async output =>
+        {
+            string runFolder = parse.GetValue(folder)!;
+            var error = parse.InvocationConfiguration.Error;
+            if (!RunStore.IsRunFolder(runFolder))
+                Create(runFolder, parse.GetValue(config), parse.GetValue(seeds), parse.GetValue(preset), output);
+            else if (parse.GetValue(config) is { } newConfig)
+                Reconfigure(runFolder, newConfig, output);
+            else if (parse.GetValue(seeds) is not null || parse.GetValue(preset) is not null)
+                output.WriteLine($"{runFolder} is a run already: continuing it with its own seeds.");
+            return await RunAsync(runFolder, output, error, cancellation);
+        }));
+        return command;
+    }
+
+    private static void Create(string runFolder, string? configPath, string? seedsPath, string? preset, TextWriter output)
+    {
+        RunConfig config;
+        SeedFile seeds;
+        string? source = null;
+        if (seedsPath is null && configPath is null || preset is not null)
+        {
+            string name = preset ?? "smoke";
+            (config, seeds) = RunPresets.Get(name);
+            source = $"preset:{name}";
+            if (seedsPath is not null)
+                seeds = SeedFileReader.Read(seedsPath);
+        }
+        else
+        {
+            if (seedsPath is null)
+                throw new BadInputException($"{runFolder}: a new run needs --seeds FILE (or --preset smoke)");
+            config = configPath is null ? new RunConfig() : RunConfigReader.Read(configPath);
+            source = configPath is null ? null : Path.GetFullPath(configPath);
+            seeds = SeedFileReader.Read(seedsPath);
+        }
+        var summary = RunFolder.Create(runFolder, seeds, RunSetup.From(config, source));
+        output.WriteLine($"Created run {runFolder}: {summary.Added} seed instructions ({summary.Duplicates} duplicates merged)");
+    }
+
+    /// <summary>A new config for a run under way (a higher budget, say): checked first, then stored.</summary>
+    private static void Reconfigure(string runFolder, string configPath, TextWriter output)
+    {
+        var setup = RunSetup.FromConfigFile(configPath);
+        using var store = RunStore.Open(runFolder);
+        store.UpdateConfig(setup);
+        output.WriteLine($"{runFolder}: continuing with the config in {configPath}.");
+    }
+
+    private static async Task<int> RunAsync(string runFolder, TextWriter output, TextWriter error, CancellationToken cancellation)
+    {
+        using var store = RunStore.Open(runFolder);
+        var stored = store.Config();
+        var config = RunConfigReader.Parse(stored.Json, $"{runFolder} (stored config)");
+        var context = LoopSetup.Create(store, config, line => { lock (output) output.WriteLine(line); });
+        try
+        {
+            await new AdversarialLoop(context).RunAsync(cancellation);
+            return ExitCode.Success;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            error.WriteLine($"Stopped. Everything finished so far is stored; `lion run --out {runFolder}` continues.");
+            return ExitCode.Cancelled;
+        }
+        catch (RemoteRequestException remote) when (remote.StopsTheRun)
+        {
+            error.WriteLine($"error: the endpoint refused the run: {remote.Message}. Nothing stored is lost; fix it and run again.");
+            return ExitCode.RemoteError;
+        }
+        catch (BudgetExceededException budget)
+        {
+            error.WriteLine($"Stopped at the budget: {budget.Message}. Everything paid for is stored; " +
+                            $"`lion run --out {runFolder} --config FILE` with a higher budget continues.");
+            return ExitCode.RemoteError;
+        }
+        catch (StudentTrainingException training)
+        {
+            error.WriteLine($"error: {training.Message}");
+            return ExitCode.RemoteError;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+namespace Lion.Core.Config;
+
+/// <summary>
+/// Every knob of a run, with the paper's defaults (LION.md): 3 iterations, τ = 1.0 (hard when
+/// the gap is at least τ), hard:easy 1:1, novelty rejects ROUGE-L F1 above 0.7, one seed per
+/// generator call; teacher 0.7 / 1024 tokens, referee 0.2 / 512, generator 1.0 with 4 tokens per
+/// seed word, student 0.7 / 1024. The paper makes 6,000 new instructions an iteration; the
+/// default here is smaller, as few users start at the paper's scale.
+/// </summary>
+public sealed record RunConfig
+{
+    public int Iterations { get; init; } = 3;
+    public int NewInstructionsPerIteration { get; init; } = 600;
+    public string HardEasyRatio { get; init; } = "1:1";
+    public double Threshold { get; init; } = 1.0;
+    public double NoveltyThreshold { get; init; } = 0.7;
+    public int SeedsPerGeneratorCall { get; init; } = 1;
+
+    /// <summary>Generator calls allowed per wanted instruction before the stage settles for fewer.</summary>
+    public int GenerationAttemptsPerInstruction { get; init; } = 4;
+
+    /// <summary>Extra referee calls for a review whose reply does not parse.</summary>
+    public int RefereeRetries { get; init; } = 2;
+
+    public int Concurrency { get; init; } = 16;
+    public int RandomSeed { get; init; } = 2305;
+
+    public RoleSettings Teacher { get; init; } = new() { Temperature = 0.7, MaxTokens = 1024 };
+    public RoleSettings Referee { get; init; } = new() { Temperature = 0.2, MaxTokens = 512 };
+    public RoleSettings Generator { get; init; } = new() { Temperature = 1.0, MaxTokens = 256, MaxTokensPerSeedWord = 4 };
+    public StudentSettings Student { get; init; } = new();
+
+    public PromptFiles Prompts { get; init; } = new();
+    public LimitSettings Limits { get; init; } = new();
+    public BudgetSettings Budget { get; init; } = new();
+    public Dictionary<string, PriceSettings> Prices { get; init; } = [];
+
+    public (int Hard, int Easy) Ratio
+    {
+        get
+        {
+            var parts = HardEasyRatio.Split(':');
+            return (int.Parse(parts[0]), int.Parse(parts[1]));
+        }
+    }
+}
+
+/// <summary>Template files that replace the built-in prompts; null keeps ours.</summary>
+public sealed record PromptFiles
+{
+    public string? Referee { get; init; }
+    public string? GeneratorHard { get; init; }
+    public string? GeneratorEasy { get; init; }
+}
+
+public sealed record LimitSettings
+{
+    public int RequestsPerMinute { get; init; } = 500;
+    public int TokensPerMinute { get; init; } = 200_000;
+    public int MaxConcurrency { get; init; } = 64;
+}
+
+public sealed record BudgetSettings
+{
+    public double? MaxCost { get; init; }
+    public long? MaxTokens { get; init; }
+}
+
+public sealed record PriceSettings
+{
+    public double InputPerMillion { get; init; }
+    public double OutputPerMillion { get; init; }
+}

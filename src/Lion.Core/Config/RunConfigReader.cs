@@ -1,0 +1,147 @@
+using System.Collections;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Lion.Core.Data;
+
+namespace Lion.Core.Config;
+
+/// <summary>
+/// Reads a run config (JSON, snake_case keys) strictly: an unknown key, a value of the wrong
+/// type or a value out of range is a <see cref="BadInputException"/> naming the file and the key
+/// path ("teacher.temperature"), raised before anything is written. Keys left out keep their
+/// defaults.
+/// </summary>
+public static partial class RunConfigReader
+{
+    public static RunConfig Read(string path)
+    {
+        var file = Utf8File.Read(path);
+        return Parse(System.Text.Encoding.UTF8.GetString(file.Bytes), path);
+    }
+
+    public static RunConfig Parse(string json, string source)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException error)
+        {
+            throw BadInputException.AtLine(source, (int)(error.LineNumber ?? 0) + 1, "malformed JSON in the config file");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw BadInputException.AtLine(source, 1, "a config file holds one JSON object");
+            var config = (RunConfig)ReadObject(document.RootElement, typeof(RunConfig), new RunConfig(), "", source);
+            Validate(config, source);
+            return config;
+        }
+    }
+
+    public static string ToJson(RunConfig config) => JsonSerializer.Serialize(config, Json);
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        WriteIndented = true,
+        IgnoreReadOnlyProperties = true,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private static object ReadObject(JsonElement element, Type type, object current, string path, string source)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+            throw Error(source, path, "must be an object");
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.SetMethod is not null)
+            .ToDictionary(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name));
+        foreach (var member in element.EnumerateObject())
+        {
+            string key = Join(path, member.Name);
+            if (!properties.TryGetValue(member.Name, out var property))
+                throw Error(source, key, $"unknown key (known: {string.Join(", ", properties.Keys.Order())})");
+            property.SetValue(current, ReadValue(member.Value, property.PropertyType, property.GetValue(current), key, source));
+        }
+        return current;
+    }
+
+    private static object? ReadValue(JsonElement value, Type type, object? current, string path, string source)
+    {
+        if (value.ValueKind == JsonValueKind.Null && !type.IsValueType)
+            return null;
+        var underlying = Nullable.GetUnderlyingType(type);
+        if (underlying is not null)
+            return value.ValueKind == JsonValueKind.Null ? null : ReadValue(value, underlying, current, path, source);
+        if (type == typeof(string))
+            return value.ValueKind == JsonValueKind.String ? value.GetString() : throw Error(source, path, "must be a string");
+        if (type == typeof(int))
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int i) ? i : throw Error(source, path, "must be a whole number");
+        if (type == typeof(long))
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long l) ? l : throw Error(source, path, "must be a whole number");
+        if (type == typeof(double))
+            return value.ValueKind == JsonValueKind.Number ? value.GetDouble() : throw Error(source, path, "must be a number");
+        if (type == typeof(bool))
+            return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw Error(source, path, "must be true or false");
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        {
+            if (value.ValueKind != JsonValueKind.Object)
+                throw Error(source, path, "must be an object");
+            var itemType = type.GetGenericArguments()[1];
+            var dictionary = (IDictionary)Activator.CreateInstance(type)!;
+            foreach (var member in value.EnumerateObject())
+                dictionary[member.Name] = ReadValue(member.Value, itemType, Activator.CreateInstance(itemType), Join(path, member.Name), source);
+            return dictionary;
+        }
+        return ReadObject(value, type, current ?? Activator.CreateInstance(type)!, path, source);
+    }
+
+    private static void Validate(RunConfig config, string source)
+    {
+        void Check(bool ok, string path, string problem)
+        {
+            if (!ok) throw Error(source, path, problem);
+        }
+        Check(config.Iterations >= 1, "iterations", "must be at least 1");
+        Check(config.NewInstructionsPerIteration >= 1, "new_instructions_per_iteration", "must be at least 1");
+        var ratio = Ratio().Match(config.HardEasyRatio);
+        Check(ratio.Success && !(ratio.Groups[1].Value.TrimStart('0') == "" && ratio.Groups[2].Value.TrimStart('0') == ""),
+            "hard_easy_ratio", $"must be two whole numbers like \"1:1\" or \"3:1\", not both zero (got \"{config.HardEasyRatio}\")");
+        Check(config.Threshold is >= -9 and <= 9, "threshold", "must be between -9 and 9: scores run from 1 to 10");
+        Check(config.NoveltyThreshold is > 0 and <= 1, "novelty_threshold", "must be above 0 and at most 1");
+        Check(config.SeedsPerGeneratorCall == 1, "seeds_per_generator_call", "only 1 is supported (as in the paper)");
+        Check(config.GenerationAttemptsPerInstruction >= 1, "generation_attempts_per_instruction", "must be at least 1");
+        Check(config.RefereeRetries is >= 0 and <= 10, "referee_retries", "must be between 0 and 10");
+        Check(config.Concurrency is >= 1 and <= 1024, "concurrency", "must be between 1 and 1024");
+        foreach (var (name, role) in new[] { ("teacher", config.Teacher), ("referee", config.Referee), ("generator", config.Generator) })
+        {
+            Check(role.Temperature is >= 0 and <= 2, $"{name}.temperature", "must be between 0 and 2");
+            Check(role.TopP is > 0 and <= 1, $"{name}.top_p", "must be above 0 and at most 1");
+            Check(role.MaxTokens >= 1, $"{name}.max_tokens", "must be at least 1");
+            Check(role.Endpoint == "oracle" || Uri.TryCreate(role.Endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
+                $"{name}.endpoint", "must be \"oracle\" or an http(s) URL ending in /v1");
+        }
+        Check(config.Student.Kind is "simulated" or "external" or "torch", "student.kind", "must be \"simulated\", \"external\" or \"torch\"");
+        Check(config.Student.PromptFormat is "alpaca" or "chatml", "student.prompt_format", "must be \"alpaca\" or \"chatml\"");
+        if (config.Student.Kind == "external")
+        {
+            Check(config.Student.Endpoint is not null, "student.endpoint", "is required for an external student");
+            Check(config.Student.TrainCommand is not null, "student.train_command", "is required for an external student");
+        }
+        Check(config.Limits.RequestsPerMinute >= 1, "limits.requests_per_minute", "must be at least 1");
+        Check(config.Limits.TokensPerMinute >= 1, "limits.tokens_per_minute", "must be at least 1");
+        Check(config.Limits.MaxConcurrency >= 1, "limits.max_concurrency", "must be at least 1");
+        Check(config.Budget.MaxCost is null or > 0, "budget.max_cost", "must be above 0");
+        Check(config.Budget.MaxTokens is null or > 0, "budget.max_tokens", "must be above 0");
+    }
+
+    private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+    private static BadInputException Error(string source, string path, string problem) => BadInputException.InFile(source, $"{path}: {problem}");
+
+    [GeneratedRegex(@"^(\d+):(\d+)$")]
+    private static partial Regex Ratio();
+}

@@ -1,0 +1,22 @@
+namespace Lion.Core.Config;
+
+/// <summary>
+/// The student: "simulated" (the oracle's imperfect student, for smoke runs and tests),
+/// "external" (answers through an OpenAI-compatible endpoint, trains by running
+/// <see cref="TrainCommand"/> with {data}, {previous} and {output} filled in), or "torch" (the
+/// in-process TorchSharp student, once built).
+/// </summary>
+public sealed record StudentSettings
+{
+    public string Kind { get; init; } = "simulated";
+    public string? Endpoint { get; init; }
+    public string Model { get; init; } = "student";
+    public string ApiKeyEnv { get; init; } = "STUDENT_API_KEY";
+    public string? TrainCommand { get; init; }
+    public string? BaseCheckpoint { get; init; }
+    public double Temperature { get; init; } = 0.7;
+    public int MaxTokens { get; init; } = 1024;
+
+    /// <summary>"alpaca" (default) or "chatml": how training data and in-process prompts are formatted.</summary>
+    public string PromptFormat { get; init; } = "alpaca";
+}

@@ -1,0 +1,49 @@
+using Lion.Core.Prompts;
+
+namespace Lion.Core.Loop;
+
+/// <summary>
+/// The Lion iterations: imitation, discrimination, generation, as many times as configured. Each
+/// stage asks the store what is missing and does only that, so running again after a crash (or
+/// Ctrl-C) continues where the run stopped and pays for nothing twice.
+/// </summary>
+public sealed class AdversarialLoop(LoopContext context)
+{
+    private readonly PromptSet _prompts = new(context.Config.Prompts);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var store = context.Store;
+        string? loaded = null;
+        bool studentReady = false;
+        for (int iteration = 1; iteration <= context.Config.Iterations; iteration++)
+        {
+            if (store.Stage(iteration, GenerationStage.Name).Status == "done")
+            {
+                loaded = store.Stage(iteration, ImitationStage.Name).Detail;
+                continue;
+            }
+            context.Report($"Iteration {iteration}");
+
+            var (imitated, checkpoint) = store.Stage(iteration, ImitationStage.Name);
+            if (imitated != "done")
+            {
+                // The student continues from the last iteration's checkpoint.
+                if (!studentReady)
+                    await context.Student.LoadAsync(loaded, cancellationToken);
+                checkpoint = await ImitationStage.RunAsync(context, iteration, cancellationToken);
+            }
+            else
+            {
+                await context.Student.LoadAsync(checkpoint, cancellationToken);
+            }
+            loaded = checkpoint;
+            studentReady = true;
+
+            if (store.Stage(iteration, DiscriminationStage.Name).Status != "done")
+                await DiscriminationStage.RunAsync(context, iteration, checkpoint!, _prompts, cancellationToken);
+            await GenerationStage.RunAsync(context, iteration, _prompts, cancellationToken);
+        }
+        context.Report("Done.");
+    }
+}

@@ -1,0 +1,100 @@
+using Lion.Core.Prompts;
+using Lion.Core.Store;
+using Lion.Core.Students;
+using Microsoft.Extensions.AI;
+
+namespace Lion.Core.Loop;
+
+/// <summary>
+/// Discrimination: teacher and student answer the cache pool; the referee scores each pair
+/// twice, the teacher's answer first and then second, and the scores of each answer are
+/// averaged. Gap = teacher − student; hard when the gap is at least τ. A reply that does not
+/// parse is recorded as such and the referee is asked again, a bounded number of times; a
+/// pair without both reviews gets no verdict, never a made-up score.
+/// </summary>
+internal static class DiscriminationStage
+{
+    public const string Name = "discrimination";
+    private const int StudentBatch = 32;
+
+    public static async Task RunAsync(LoopContext context, int iteration, string checkpoint, PromptSet prompts, CancellationToken cancellationToken)
+    {
+        var store = context.Store;
+        store.StageStarted(iteration, Name);
+        var cache = store.PoolMembers("cache", iteration);
+        await TeacherAnswers.EnsureAsync(context, cache, "cache-pool", cancellationToken);
+        await StudentAnswersAsync(context, iteration, checkpoint, cache, cancellationToken);
+
+        var teacher = store.TeacherAnswers();
+        var student = store.StudentAnswers(iteration);
+        var reviews = store.Reviews(iteration).ToLookup(r => r.InstructionId);
+        var judged = store.Verdicts(iteration).Select(v => v.InstructionId).ToHashSet();
+        var toJudge = cache.Where(item => !judged.Contains(item.Id) && student.ContainsKey(item.Id)
+                                          && teacher.TryGetValue(item.Id, out var answer) && TeacherAnswers.IsComplete(answer)).ToList();
+        context.Report($"  referee: {toJudge.Count} pairs to judge in both orders");
+        int done = 0;
+        await context.ForEach(toJudge, async (item, token) =>
+        {
+            var earlier = reviews[item.Id].ToList();
+            try
+            {
+                var first = await ReviewAsync(context, iteration, prompts, item, teacher[item.Id].Text, student[item.Id], true, earlier, token);
+                var second = await ReviewAsync(context, iteration, prompts, item, teacher[item.Id].Text, student[item.Id], false, earlier, token);
+                if (first is not null && second is not null)
+                    store.SaveVerdict(iteration, Judge(item.Id, first, second, context.Config.Threshold));
+            }
+            catch (Gateway.RemoteRequestException error) when (!error.StopsTheRun)
+            {
+                // Recorded by the gateway; this pair gets no verdict.
+            }
+            TeacherAnswers.Progress(context, Interlocked.Increment(ref done), toJudge.Count, "pairs judged");
+        }, cancellationToken);
+        store.StageDone(iteration, Name);
+    }
+
+    private static async Task StudentAnswersAsync(LoopContext context, int iteration, string checkpoint, IReadOnlyList<PoolItem> cache, CancellationToken cancellationToken)
+    {
+        var answered = context.Store.StudentAnswers(iteration);
+        var missing = cache.Where(item => !answered.ContainsKey(item.Id)).ToList();
+        if (missing.Count > 0)
+            context.Report($"  student: {missing.Count} cache-pool instructions to answer");
+        foreach (var batch in missing.Chunk(StudentBatch))
+        {
+            var replies = await context.Student.AnswerAsync(batch.Select(i => new StudentQuestion(i.Instruction, i.Input)).ToList(), cancellationToken);
+            context.Store.SaveStudentAnswers(iteration, checkpoint, batch.Zip(replies, (item, reply) => (item.Id, reply)));
+        }
+    }
+
+    /// <summary>A parsed review in the given order: from the store if there is one, else asked for (and re-asked on a parse failure).</summary>
+    private static async Task<Review?> ReviewAsync(LoopContext context, int iteration, PromptSet prompts, PoolItem item,
+        string teacherAnswer, string studentAnswer, bool teacherFirst, List<Review> earlier, CancellationToken cancellationToken)
+    {
+        var mine = earlier.Where(r => r.TeacherFirst == teacherFirst).ToList();
+        if (mine.FirstOrDefault(r => r.ParseError is null) is { } parsed)
+            return parsed;
+        var (first, second) = teacherFirst ? (teacherAnswer, studentAnswer) : (studentAnswer, teacherAnswer);
+        var messages = prompts.Referee(LoopContext.Question(item), first, second);
+        for (int attempt = mine.Count + 1; attempt <= 1 + context.Config.RefereeRetries; attempt++)
+        {
+            // A re-ask must differ from the first request, or the cache would hand back the same reply.
+            var options = LoopContext.Options(context.Config.Referee, seed: attempt == 1 ? null : attempt);
+            var reply = await context.Referee.GetResponseAsync(messages, options, cancellationToken);
+            Review review = RefereeReply.TryParse(reply.Text, out double one, out double two, out string error)
+                ? new(item.Id, teacherFirst, attempt, reply.Text, teacherFirst ? one : two, teacherFirst ? two : one, null)
+                : new(item.Id, teacherFirst, attempt, reply.Text, null, null, error);
+            context.Store.SaveReview(iteration, review);
+            if (review.ParseError is null)
+                return review;
+        }
+        return null;
+    }
+
+    internal static Verdict Judge(long id, Review teacherFirst, Review studentFirst, double threshold)
+    {
+        double teacher = (teacherFirst.TeacherScore!.Value + studentFirst.TeacherScore!.Value) / 2;
+        double student = (teacherFirst.StudentScore!.Value + studentFirst.StudentScore!.Value) / 2;
+        double gap = teacher - student;
+        int Winner(Review r) => Math.Sign(r.TeacherScore!.Value - r.StudentScore!.Value);
+        return new Verdict(id, teacher, student, gap, gap >= threshold ? "hard" : "easy", Winner(teacherFirst) != Winner(studentFirst));
+    }
+}

@@ -1,0 +1,144 @@
+using Lion.Core.Novelty;
+using Lion.Core.Prompts;
+using Lion.Core.Store;
+
+namespace Lion.Core.Loop;
+
+/// <summary>
+/// Generation: new instructions from hard and easy seeds at the configured ratio, one seed per
+/// generator call. Replies pass the reply filter and then the novelty rule, against the cache
+/// pool and every instruction kept before them in slot order. Every attempt is recorded with
+/// what became of it. Then the pools move on: the kept instructions become the next train pool
+/// and join the cache pool.
+///
+/// Work goes in batches of slots whose kinds are fixed by what the batch's start still needs,
+/// and each slot's seed by (random seed, iteration, slot): a run resumed mid-batch asks for
+/// exactly what an uninterrupted run would have, and the request cache answers what was paid for.
+/// </summary>
+internal static class GenerationStage
+{
+    public const string Name = "generation";
+
+    public static async Task RunAsync(LoopContext context, int iteration, PromptSet prompts, CancellationToken cancellationToken)
+    {
+        var store = context.Store;
+        var config = context.Config;
+        store.StageStarted(iteration, Name);
+
+        var cache = store.PoolMembers("cache", iteration);
+        var byId = cache.ToDictionary(item => item.Id);
+        var verdicts = store.Verdicts(iteration);
+        var hard = verdicts.Where(v => v.Label == "hard").Select(v => v.InstructionId).Order().ToList();
+        var easy = verdicts.Where(v => v.Label == "easy").Select(v => v.InstructionId).Order().ToList();
+        var (wantHard, wantEasy) = Split(config.NewInstructionsPerIteration, config.Ratio, hard.Count > 0, easy.Count > 0);
+        context.Report($"  generator: {wantHard} hard from {hard.Count} seeds, {wantEasy} easy from {easy.Count} seeds");
+
+        var filter = new NoveltyFilter(cache.Select(LoopContext.Question), config.NoveltyThreshold);
+        var attempts = store.Attempts(iteration);
+        foreach (var kept in attempts.Where(a => a.Kept))
+            filter.Consider(kept.Candidate!);
+        int keptHard = attempts.Count(a => a.Kept && a.Kind == "hard");
+        int keptEasy = attempts.Count(a => a.Kept && a.Kind == "easy");
+        int maxSlots = config.NewInstructionsPerIteration * config.GenerationAttemptsPerInstruction;
+        var recorded = attempts.ToDictionary(a => a.Slot);
+
+        // Batches start where the recorded attempts of whole batches end.
+        int slot = 0;
+        while (slot < maxSlots && (keptHard < wantHard || keptEasy < wantEasy))
+        {
+            var kinds = BatchKinds(wantHard - CountUpTo(recorded, slot, "hard"), wantEasy - CountUpTo(recorded, slot, "easy"),
+                Math.Min(config.Concurrency, maxSlots - slot));
+            var slots = kinds.Select((kind, i) => (Slot: slot + i, Kind: kind)).ToList();
+            var replies = new Dictionary<int, (string Raw, string? Finish, long Seed)>();
+            var requests = slots.Where(s => !recorded.ContainsKey(s.Slot)).ToList();
+            await context.ForEach(requests, async (s, token) =>
+            {
+                var seeds = s.Kind == "hard" ? hard : easy;
+                long seedId = seeds[new Random((int)(StableSeed(config.RandomSeed, iteration, s.Slot) % int.MaxValue)).Next(seeds.Count)];
+                string seedText = LoopContext.Question(byId[seedId]);
+                int words = seedText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+                int? maxTokens = config.Generator.MaxTokensPerSeedWord > 0 ? Math.Max(16, config.Generator.MaxTokensPerSeedWord * words) : null;
+                var options = LoopContext.Options(config.Generator, maxTokens, seed: StableSeed(config.RandomSeed, iteration, s.Slot));
+                var kind = s.Kind == "hard" ? GenerationKind.Hard : GenerationKind.Easy;
+                (string, string?, long) reply;
+                try
+                {
+                    var response = await context.Generator.GetResponseAsync(prompts.Generator(seedText, kind), options, token);
+                    reply = (response.Text, response.FinishReason?.Value, seedId);
+                }
+                catch (Gateway.RemoteRequestException error) when (!error.StopsTheRun)
+                {
+                    reply = (error.Message, RemoteError, seedId);
+                }
+                lock (replies)
+                    replies[s.Slot] = reply;
+            }, cancellationToken);
+
+            foreach (var (s, kind) in slots)
+            {
+                if (recorded.ContainsKey(s))
+                    continue;
+                var (raw, finish, seedId) = replies[s];
+                var attempt = Decide(filter, s, seedId, kind, raw, finish);
+                if (attempt.Kept && (kind == "hard" ? keptHard >= wantHard : keptEasy >= wantEasy))
+                    attempt = attempt with { Kept = false, RejectReason = "quota_filled" };
+                attempt = store.SaveAttempt(iteration, attempt);
+                recorded[s] = attempt;
+                if (attempt.Kept)
+                {
+                    if (kind == "hard") keptHard++; else keptEasy++;
+                }
+            }
+            slot += slots.Count;
+            context.Report($"  generator: {keptHard + keptEasy}/{wantHard + wantEasy} kept after {slot} attempts");
+        }
+        store.AdvancePools(iteration);
+        store.StageDone(iteration, Name);
+    }
+
+    /// <summary>Marks a slot whose request failed for good: recorded as a rejected attempt, never as an instruction.</summary>
+    private const string RemoteError = "remote_error";
+
+    private static GenerationAttempt Decide(NoveltyFilter filter, int slot, long seedId, string kind, string raw, string? finish)
+    {
+        var (candidate, reason) = finish == RemoteError ? (null, RemoteError) : GeneratorReplyFilter.Check(raw, finish);
+        if (candidate is null)
+            return new GenerationAttempt(slot, seedId, kind, raw, null, finish, false, reason, null, null);
+        var decision = filter.Consider(candidate);
+        return new GenerationAttempt(slot, seedId, kind, raw, candidate, finish, decision.Kept,
+            decision.Kept ? null : "not_novel", null, decision.MaxScore);
+    }
+
+    /// <summary>N split at the ratio; all of it to the other kind when one kind has no seeds.</summary>
+    internal static (int Hard, int Easy) Split(int total, (int Hard, int Easy) ratio, bool haveHard, bool haveEasy)
+    {
+        if (!haveHard && !haveEasy) return (0, 0);
+        if (!haveHard) return (0, total);
+        if (!haveEasy) return (total, 0);
+        int hardShare = (int)Math.Round(total * ratio.Hard / (double)(ratio.Hard + ratio.Easy));
+        return (hardShare, total - hardShare);
+    }
+
+    /// <summary>A batch's kinds: what is still needed, interleaved in proportion, at most <paramref name="size"/>.</summary>
+    private static List<string> BatchKinds(int needHard, int needEasy, int size)
+    {
+        needHard = Math.Max(0, needHard);
+        needEasy = Math.Max(0, needEasy);
+        var kinds = new List<string>();
+        int hard = 0, easy = 0;
+        while (kinds.Count < size && (hard < needHard || easy < needEasy))
+        {
+            bool takeHard = easy >= needEasy || hard < needHard && hard * (long)needEasy <= easy * (long)needHard;
+            kinds.Add(takeHard ? "hard" : "easy");
+            if (takeHard) hard++; else easy++;
+        }
+        return kinds;
+    }
+
+    private static int CountUpTo(Dictionary<int, GenerationAttempt> recorded, int slot, string kind) =>
+        recorded.Values.Count(a => a.Slot < slot && a.Kept && a.Kind == kind);
+
+    /// <summary>A seed fixed by the run's random seed, the iteration and the slot, the same in every process.</summary>
+    private static long StableSeed(int randomSeed, int iteration, int slot) =>
+        Math.Abs(((long)randomSeed * 1_000_003 + iteration) * 1_000_003 + slot);
+}

@@ -1,0 +1,31 @@
+using Lion.Core.Students;
+
+namespace Lion.Core.Loop;
+
+/// <summary>
+/// Imitation: the teacher answers the train pool, and the student, continuing from where the
+/// last iteration left it, is fine-tuned on the complete (instruction, answer) pairs. The new
+/// checkpoint is recorded with the stage.
+/// </summary>
+internal static class ImitationStage
+{
+    public const string Name = "imitation";
+
+    public static async Task<string> RunAsync(LoopContext context, int iteration, CancellationToken cancellationToken)
+    {
+        var store = context.Store;
+        store.StageStarted(iteration, Name);
+        var train = store.PoolMembers("train", iteration);
+        await TeacherAnswers.EnsureAsync(context, train, "train-pool", cancellationToken);
+
+        var answers = store.TeacherAnswers();
+        var examples = train
+            .Where(item => answers.TryGetValue(item.Id, out var answer) && TeacherAnswers.IsComplete(answer))
+            .Select(item => new TrainingExample(item.Instruction, item.Input, answers[item.Id].Text))
+            .ToList();
+        context.Report($"  student: training on {examples.Count} examples");
+        string checkpoint = await context.Student.TrainAsync(examples, context.StudentFolder(iteration), cancellationToken);
+        store.StageDone(iteration, Name, checkpoint);
+        return checkpoint;
+    }
+}

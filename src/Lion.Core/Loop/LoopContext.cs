@@ -1,0 +1,35 @@
+using Lion.Core.Config;
+using Lion.Core.Store;
+using Lion.Core.Students;
+using Microsoft.Extensions.AI;
+
+namespace Lion.Core.Loop;
+
+/// <summary>What every stage works with: the store, the config, the three roles, the student, and where to report.</summary>
+public sealed record LoopContext(
+    RunStore Store,
+    RunConfig Config,
+    IChatClient Teacher,
+    IChatClient Referee,
+    IChatClient Generator,
+    IStudent Student,
+    Action<string> Report)
+{
+    public string StudentFolder(int iteration) => Path.Combine(Store.Folder, "student", $"iteration-{iteration}");
+
+    public static ChatOptions Options(RoleSettings role, int? maxTokens = null, long? seed = null) => new()
+    {
+        ModelId = role.Model,
+        Temperature = (float)role.Temperature,
+        TopP = (float)role.TopP,
+        MaxOutputTokens = maxTokens ?? role.MaxTokens,
+        Seed = seed,
+    };
+
+    /// <summary>The question as the teacher and referee see it: the instruction, then the input.</summary>
+    public static string Question(PoolItem item) => Prompts.StudentPrompt.Question(item.Instruction, item.Input);
+
+    /// <summary>Runs <paramref name="work"/> over the items with the configured concurrency.</summary>
+    public Task ForEach<T>(IEnumerable<T> items, Func<T, CancellationToken, ValueTask> work, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Config.Concurrency, CancellationToken = cancellationToken }, work);
+}

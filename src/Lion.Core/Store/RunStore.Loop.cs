@@ -1,0 +1,220 @@
+using Lion.Core.Data;
+using Lion.Core.Students;
+using Microsoft.Data.Sqlite;
+
+namespace Lion.Core.Store;
+
+/// <summary>What the loop's stages read and write: pools, answers, reviews, verdicts, generation attempts, progress.</summary>
+public sealed partial class RunStore
+{
+    public RunConfigText Config() => Read(transaction =>
+    {
+        using var query = Command(transaction, "SELECT config_json, config_source FROM run WHERE id = 1");
+        using var reader = query.ExecuteReader();
+        reader.Read();
+        return new RunConfigText(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+    });
+
+    /// <summary>Replaces the stored config: the stages still to run use the new values.</summary>
+    public void UpdateConfig(RunSetup setup) => InTransaction(transaction =>
+    {
+        using var update = Command(transaction, "UPDATE run SET config_json = $json, config_source = $source WHERE id = 1");
+        update.Parameters.AddWithValue("$json", setup.ConfigJson);
+        update.Parameters.AddWithValue("$source", (object?)setup.ConfigSource ?? DBNull.Value);
+        update.ExecuteNonQuery();
+    });
+
+    public IReadOnlyList<PoolItem> PoolMembers(string pool, int iteration) => Read(transaction => Rows(transaction, $"""
+        SELECT i.id, i.instruction, i.input, i.origin FROM pool_members p JOIN instructions i ON i.id = p.instruction_id
+        WHERE p.pool = '{pool}' AND p.iteration = {iteration} ORDER BY i.id
+        """, r => new PoolItem(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3))));
+
+    public int LatestIteration() => Read(transaction =>
+        Single(transaction, "SELECT COALESCE(MAX(iteration), 0) FROM pool_members", r => r.GetInt32(0)));
+
+    /// <summary>
+    /// The paper's pool update after generation in <paramref name="iteration"/>: the instructions
+    /// it made become the next train pool and join the cache pool.
+    /// </summary>
+    public void AdvancePools(int iteration) => InTransaction(transaction =>
+    {
+        Execute(transaction, $"""
+            INSERT OR IGNORE INTO pool_members (pool, iteration, instruction_id)
+            SELECT 'train', {iteration + 1}, instruction_id FROM generation_attempts WHERE iteration = {iteration} AND kept = 1;
+            INSERT OR IGNORE INTO pool_members (pool, iteration, instruction_id)
+            SELECT 'cache', {iteration + 1}, instruction_id FROM pool_members WHERE pool = 'cache' AND iteration = {iteration};
+            INSERT OR IGNORE INTO pool_members (pool, iteration, instruction_id)
+            SELECT 'cache', {iteration + 1}, instruction_id FROM generation_attempts WHERE iteration = {iteration} AND kept = 1;
+            """);
+    });
+
+    public (string? Status, string? Detail) Stage(int iteration, string stage) => Read(transaction =>
+        Rows(transaction, $"SELECT status, detail FROM stage_progress WHERE iteration = {iteration} AND stage = '{stage}'",
+            r => ((string?)r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1))).SingleOrDefault());
+
+    public void StageStarted(int iteration, string stage) => InTransaction(transaction => Execute(transaction,
+        $"INSERT OR IGNORE INTO stage_progress (iteration, stage, status, started_at) VALUES ({iteration}, '{stage}', 'running', '{Now()}')"));
+
+    public void StageDone(int iteration, string stage, string? detail = null) => InTransaction(transaction =>
+    {
+        using var update = Command(transaction,
+            "UPDATE stage_progress SET status = 'done', finished_at = $now, detail = $detail WHERE iteration = $iteration AND stage = $stage");
+        update.Parameters.AddWithValue("$now", Now());
+        update.Parameters.AddWithValue("$detail", (object?)detail ?? DBNull.Value);
+        update.Parameters.AddWithValue("$iteration", iteration);
+        update.Parameters.AddWithValue("$stage", stage);
+        update.ExecuteNonQuery();
+    });
+
+    /// <summary>Teacher answers by instruction: text and finish reason.</summary>
+    public Dictionary<long, (string Text, string? FinishReason)> TeacherAnswers() => Read(transaction =>
+        Rows(transaction, "SELECT instruction_id, text, finish_reason FROM teacher_answers",
+            r => (Id: r.GetInt64(0), Text: r.GetString(1), Finish: r.IsDBNull(2) ? null : r.GetString(2)))
+            .ToDictionary(a => a.Id, a => (a.Text, a.Finish)));
+
+    public void SaveTeacherAnswer(long instructionId, string model, string text, string? finishReason) => InTransaction(transaction =>
+    {
+        using var insert = Command(transaction, """
+            INSERT OR REPLACE INTO teacher_answers (instruction_id, model, text, finish_reason, created_at)
+            VALUES ($id, $model, $text, $finish, $now)
+            """);
+        insert.Parameters.AddWithValue("$id", instructionId);
+        insert.Parameters.AddWithValue("$model", model);
+        insert.Parameters.AddWithValue("$text", text);
+        insert.Parameters.AddWithValue("$finish", (object?)finishReason ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$now", Now());
+        insert.ExecuteNonQuery();
+    });
+
+    public Dictionary<long, string> StudentAnswers(int iteration) => Read(transaction =>
+        Rows(transaction, $"SELECT instruction_id, text FROM student_answers WHERE iteration = {iteration}",
+            r => (Id: r.GetInt64(0), Text: r.GetString(1))).ToDictionary(a => a.Id, a => a.Text));
+
+    /// <summary>A batch of student answers, in one transaction.</summary>
+    public void SaveStudentAnswers(int iteration, string checkpoint, IEnumerable<(long InstructionId, StudentReply Reply)> answers) =>
+        InTransaction(transaction =>
+        {
+            using var insert = Command(transaction, """
+                INSERT OR REPLACE INTO student_answers (instruction_id, iteration, checkpoint, text, finish_reason, created_at)
+                VALUES ($id, $iteration, $checkpoint, $text, $finish, $now)
+                """);
+            var id = insert.Parameters.Add("$id", SqliteType.Integer);
+            var text = insert.Parameters.Add("$text", SqliteType.Text);
+            var finish = insert.Parameters.Add("$finish", SqliteType.Text);
+            insert.Parameters.AddWithValue("$iteration", iteration);
+            insert.Parameters.AddWithValue("$checkpoint", checkpoint);
+            insert.Parameters.AddWithValue("$now", Now());
+            foreach (var (instructionId, reply) in answers)
+            {
+                id.Value = instructionId;
+                text.Value = reply.Text;
+                finish.Value = reply.FinishReason;
+                insert.ExecuteNonQuery();
+            }
+        });
+
+    public List<Review> Reviews(int iteration) => Read(transaction => Rows(transaction, $"""
+        SELECT instruction_id, teacher_first, attempt, raw, teacher_score, student_score, parse_error
+        FROM referee_reviews WHERE iteration = {iteration} ORDER BY id
+        """, r => new Review(r.GetInt64(0), r.GetInt32(1) == 1, r.GetInt32(2), r.GetString(3),
+            r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetDouble(5), r.IsDBNull(6) ? null : r.GetString(6))));
+
+    public void SaveReview(int iteration, Review review) => InTransaction(transaction =>
+    {
+        using var insert = Command(transaction, """
+            INSERT INTO referee_reviews (instruction_id, iteration, teacher_first, attempt, raw, teacher_score, student_score, parse_error, created_at)
+            VALUES ($id, $iteration, $first, $attempt, $raw, $teacher, $student, $error, $now)
+            """);
+        insert.Parameters.AddWithValue("$id", review.InstructionId);
+        insert.Parameters.AddWithValue("$iteration", iteration);
+        insert.Parameters.AddWithValue("$first", review.TeacherFirst ? 1 : 0);
+        insert.Parameters.AddWithValue("$attempt", review.Attempt);
+        insert.Parameters.AddWithValue("$raw", review.Raw);
+        insert.Parameters.AddWithValue("$teacher", (object?)review.TeacherScore ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$student", (object?)review.StudentScore ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$error", (object?)review.ParseError ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$now", Now());
+        insert.ExecuteNonQuery();
+    });
+
+    public List<Verdict> Verdicts(int iteration) => Read(transaction => Rows(transaction, $"""
+        SELECT instruction_id, teacher_score, student_score, gap, label, order_flipped FROM verdicts
+        WHERE iteration = {iteration} ORDER BY instruction_id
+        """, r => new Verdict(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3), r.GetString(4), r.GetInt32(5) == 1)));
+
+    public void SaveVerdict(int iteration, Verdict verdict) => InTransaction(transaction =>
+    {
+        using var insert = Command(transaction, """
+            INSERT OR REPLACE INTO verdicts (instruction_id, iteration, teacher_score, student_score, gap, label, order_flipped, created_at)
+            VALUES ($id, $iteration, $teacher, $student, $gap, $label, $flipped, $now)
+            """);
+        insert.Parameters.AddWithValue("$id", verdict.InstructionId);
+        insert.Parameters.AddWithValue("$iteration", iteration);
+        insert.Parameters.AddWithValue("$teacher", verdict.TeacherScore);
+        insert.Parameters.AddWithValue("$student", verdict.StudentScore);
+        insert.Parameters.AddWithValue("$gap", verdict.Gap);
+        insert.Parameters.AddWithValue("$label", verdict.Label);
+        insert.Parameters.AddWithValue("$flipped", verdict.OrderFlipped ? 1 : 0);
+        insert.Parameters.AddWithValue("$now", Now());
+        insert.ExecuteNonQuery();
+    });
+
+    public List<GenerationAttempt> Attempts(int iteration) => Read(transaction => Rows(transaction, $"""
+        SELECT slot, seed_instruction_id, kind, raw, candidate, finish_reason, kept, reject_reason, instruction_id, max_similarity
+        FROM generation_attempts WHERE iteration = {iteration} ORDER BY slot
+        """, r => new GenerationAttempt(r.GetInt32(0), r.GetInt64(1), r.GetString(2), r.GetString(3),
+            r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetInt32(6) == 1,
+            r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetInt64(8), r.IsDBNull(9) ? null : r.GetDouble(9))));
+
+    /// <summary>
+    /// Records one generation attempt; a kept candidate becomes an instruction (origin hard or
+    /// easy, its seed as parent, entering with the next iteration) in the same transaction.
+    /// Returns the attempt with the new instruction's id.
+    /// </summary>
+    public GenerationAttempt SaveAttempt(int iteration, GenerationAttempt attempt) => InTransaction(transaction =>
+    {
+        long? instructionId = null;
+        if (attempt.Kept)
+        {
+            var record = new InstructionRecord(attempt.Candidate!);
+            using var insert = Command(transaction, """
+                INSERT INTO instructions (instruction, input, output, content_key, origin, parent_id, iteration_added, created_at)
+                VALUES ($instruction, '', NULL, $key, $origin, $parent, $iteration, $now)
+                ON CONFLICT (content_key) DO UPDATE SET occurrences = occurrences + 1
+                RETURNING id
+                """);
+            insert.Parameters.AddWithValue("$instruction", record.Instruction);
+            insert.Parameters.AddWithValue("$key", ContentKey.Of(record));
+            insert.Parameters.AddWithValue("$origin", attempt.Kind);
+            insert.Parameters.AddWithValue("$parent", attempt.SeedInstructionId);
+            insert.Parameters.AddWithValue("$iteration", iteration + 1);
+            insert.Parameters.AddWithValue("$now", Now());
+            instructionId = (long)insert.ExecuteScalar()!;
+        }
+        using var record_ = Command(transaction, """
+            INSERT INTO generation_attempts (iteration, slot, seed_instruction_id, kind, raw, candidate, finish_reason, kept,
+                                             reject_reason, instruction_id, max_similarity, created_at)
+            VALUES ($iteration, $slot, $seed, $kind, $raw, $candidate, $finish, $kept, $reason, $instruction, $similarity, $now)
+            """);
+        record_.Parameters.AddWithValue("$iteration", iteration);
+        record_.Parameters.AddWithValue("$slot", attempt.Slot);
+        record_.Parameters.AddWithValue("$seed", attempt.SeedInstructionId);
+        record_.Parameters.AddWithValue("$kind", attempt.Kind);
+        record_.Parameters.AddWithValue("$raw", attempt.Raw);
+        record_.Parameters.AddWithValue("$candidate", (object?)attempt.Candidate ?? DBNull.Value);
+        record_.Parameters.AddWithValue("$finish", (object?)attempt.FinishReason ?? DBNull.Value);
+        record_.Parameters.AddWithValue("$kept", attempt.Kept ? 1 : 0);
+        record_.Parameters.AddWithValue("$reason", (object?)attempt.RejectReason ?? DBNull.Value);
+        record_.Parameters.AddWithValue("$instruction", (object?)instructionId ?? DBNull.Value);
+        record_.Parameters.AddWithValue("$similarity", (object?)attempt.MaxSimilarity ?? DBNull.Value);
+        record_.Parameters.AddWithValue("$now", Now());
+        record_.ExecuteNonQuery();
+        return attempt with { InstructionId = instructionId };
+    });
+
+    private void Execute(SqliteTransaction transaction, string sql)
+    {
+        using var command = Command(transaction, sql);
+        command.ExecuteNonQuery();
+    }
+}
