@@ -50,6 +50,16 @@ internal static class StatusCommand
             output.WriteLine($"Iteration {iteration.Key}: pools {sizes}; stages {(stages.Count == 0 ? "not started" : string.Join(", ", stages))}");
         }
 
+        foreach (var result in run.Results)
+        {
+            string judged = result.MeanGap is { } gap
+                ? $"{result.Hard} hard, {result.Easy} easy, mean gap {gap:0.##}, order flips {result.FlipRate:P0}"
+                : "not judged yet";
+            string rejected = result.RejectedByReason.Count == 0 ? "none" : string.Join(", ", result.RejectedByReason.Select(r => $"{r.Key} {r.Value}"));
+            output.WriteLine($"  iteration {result.Iteration}: {judged}; unparsed reviews {result.UnparsedReviews}; " +
+                             $"generated {result.Kept} kept, rejected: {rejected}");
+        }
+
         var usage = run.Usage;
         output.WriteLine($"Usage     {usage.Requests} requests, {usage.CachedHits} cache hits, " +
                          $"{usage.InputTokens} input tokens, {usage.OutputTokens} output tokens, cost {usage.Cost:0.####}");

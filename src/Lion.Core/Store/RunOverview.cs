@@ -11,8 +11,18 @@ public sealed record RunOverview(
     IReadOnlyList<RunOverview.PoolSize> Pools,
     IReadOnlyList<RunOverview.StageState> Stages,
     RunOverview.UsageTotals Usage,
-    IReadOnlyDictionary<string, int> RemoteFailuresByKind)
+    IReadOnlyDictionary<string, int> RemoteFailuresByKind,
+    IReadOnlyList<RunOverview.IterationResult> Results)
 {
+    /// <summary>
+    /// What the referee and generator made of one iteration: verdicts by label, mean gap, the
+    /// share of pairs whose winner flipped when the order was swapped, reviews that did not
+    /// parse, and generation attempts kept or rejected by reason.
+    /// </summary>
+    public sealed record IterationResult(
+        int Iteration, int Hard, int Easy, double? MeanGap, double? FlipRate, int UnparsedReviews,
+        int Kept, IReadOnlyDictionary<string, int> RejectedByReason);
+
     public sealed record PoolSize(string Pool, int Iteration, int Instructions);
 
     public sealed record StageState(int Iteration, string Stage, string Status);

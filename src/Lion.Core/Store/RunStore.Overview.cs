@@ -36,8 +36,29 @@ public sealed partial class RunStore
 
         return new RunOverview(Folder, createdAt, version, configSource, imports,
             origins.ToDictionary(o => o.Origin, o => o.Count), pools, stages, usage,
-            failures.ToDictionary(f => f.Kind, f => f.Count));
+            failures.ToDictionary(f => f.Kind, f => f.Count), Results(transaction));
     });
+
+    private List<RunOverview.IterationResult> Results(SqliteTransaction transaction)
+    {
+        var verdicts = Rows(transaction, """
+            SELECT iteration, SUM(label = 'hard'), SUM(label = 'easy'), AVG(gap), AVG(order_flipped) FROM verdicts GROUP BY iteration
+            """, r => (Iteration: r.GetInt32(0), Hard: r.GetInt32(1), Easy: r.GetInt32(2), Gap: r.GetDouble(3), Flip: r.GetDouble(4)))
+            .ToDictionary(v => v.Iteration);
+        var unparsed = Rows(transaction, "SELECT iteration, COUNT(*) FROM referee_reviews WHERE parse_error IS NOT NULL GROUP BY iteration",
+            r => (Iteration: r.GetInt32(0), Count: r.GetInt32(1))).ToDictionary(u => u.Iteration, u => u.Count);
+        var attempts = Rows(transaction, "SELECT iteration, COALESCE(reject_reason, ''), COUNT(*) FROM generation_attempts GROUP BY 1, 2",
+            r => (Iteration: r.GetInt32(0), Reason: r.GetString(1), Count: r.GetInt32(2))).ToLookup(a => a.Iteration);
+        return verdicts.Keys.Union(attempts.Select(a => a.Key)).Order().Select(iteration =>
+        {
+            verdicts.TryGetValue(iteration, out var v);
+            bool judged = verdicts.ContainsKey(iteration);
+            return new RunOverview.IterationResult(iteration, v.Hard, v.Easy, judged ? v.Gap : null, judged ? v.Flip : null,
+                unparsed.GetValueOrDefault(iteration),
+                attempts[iteration].Where(a => a.Reason == "").Sum(a => a.Count),
+                attempts[iteration].Where(a => a.Reason != "").ToDictionary(a => a.Reason, a => a.Count));
+        }).ToList();
+    }
 
     private List<T> Rows<T>(SqliteTransaction transaction, string sql, Func<SqliteDataReader, T> map)
     {

@@ -17,7 +17,8 @@ public sealed partial class RunStore
         using (var import = Command(transaction,
                    "INSERT INTO imports (source, format, records, added, duplicates, imported_at) VALUES ($source, $format, $records, 0, 0, $now) RETURNING id"))
         {
-            import.Parameters.AddWithValue("$source", Path.GetFullPath(seeds.Path));
+            // A preset's seeds name the preset, not a file.
+            import.Parameters.AddWithValue("$source", File.Exists(seeds.Path) ? Path.GetFullPath(seeds.Path) : seeds.Path);
             import.Parameters.AddWithValue("$format", seeds.Format.ToString());
             import.Parameters.AddWithValue("$records", seeds.Records.Count);
             import.Parameters.AddWithValue("$now", now);

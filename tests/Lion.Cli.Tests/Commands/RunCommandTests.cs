@@ -1,0 +1,189 @@
+using System.CommandLine;
+using System.Text.Json;
+using Lion.Cli.Commands;
+using Lion.Cli.Endpoint;
+using Lion.Core.Data;
+using Lion.Core.Store;
+using Lion.Oracle;
+using Lion.Tests;
+
+namespace Lion.Cli.Tests.Commands;
+
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static readonly string[] WeakFamilies =
+        ["multistep_arithmetic_two", "tracking_shuffled_objects", "dyck_languages", "logical_deduction", "word_sorting"];
+
+    private static string Family(string instruction) => Oracle.Oracle.Solve(instruction).Shape.Family;
+
+    [Fact]
+    public void A_smoke_run_completes_and_the_pools_follow_the_papers_rule()
+    {
+        string run = _folder.File("run");
+
+        var result = LionInvocation.Run("run", "--preset", "smoke", "--out", run);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.EndsWith("Done.", result.Output.Trim());
+        using var store = RunStore.Open(run);
+        for (int i = 1; i <= 3; i++)
+        {
+            var kept = store.Attempts(i).Where(a => a.Kept).Select(a => a.InstructionId!.Value).ToHashSet();
+            var train = store.PoolMembers("train", i + 1).Select(p => p.Id).ToHashSet();
+            var cache = store.PoolMembers("cache", i).Select(p => p.Id).ToHashSet();
+            var nextCache = store.PoolMembers("cache", i + 1).Select(p => p.Id).ToHashSet();
+            Assert.Equal(24, kept.Count);
+            Assert.Equal(kept, train);
+            Assert.Equal(cache.Union(kept).ToHashSet(), nextCache);
+            Assert.All(new[] { "imitation", "discrimination", "generation" }, stage => Assert.Equal("done", store.Stage(i, stage).Status));
+        }
+    }
+
+    [Fact]
+    public void The_hard_set_is_dominated_by_the_students_weak_families_and_hard_instructions_keep_their_family()
+    {
+        string run = _folder.File("run");
+        LionInvocation.Run("run", "--preset", "smoke", "--out", run);
+        using var store = RunStore.Open(run);
+        var cache = store.PoolMembers("cache", 1).ToDictionary(p => p.Id, p => Family(p.Instruction));
+
+        var verdicts = store.Verdicts(1);
+        var hard = verdicts.Where(v => v.Label == "hard").Select(v => cache[v.InstructionId]).ToList();
+        double HardRate(bool weak) => verdicts.Where(v => WeakFamilies.Contains(cache[v.InstructionId]) == weak)
+            .Average(v => v.Label == "hard" ? 1.0 : 0.0);
+
+        Assert.True(hard.Count(WeakFamilies.Contains) >= 0.7 * hard.Count, $"hard by family: {string.Join(", ", hard.GroupBy(f => f).Select(g => $"{g.Key} {g.Count()}"))}");
+        Assert.True(HardRate(weak: true) > HardRate(weak: false) + 0.3);
+        foreach (var attempt in store.Attempts(1).Where(a => a.Kept && a.Kind == "hard"))
+            Assert.Equal(cache[attempt.SeedInstructionId], Family(attempt.Candidate!));
+    }
+
+    [Fact]
+    public void A_malformed_config_is_refused_with_its_key_path_before_anything_is_written()
+    {
+        string config = _folder.Write("lion.json", """{"hard_easy_ratio": "2:x"}""");
+        string seeds = _folder.Write("seeds.txt", "Question: Ann lies. Bob says Ann lies. Does Bob tell the truth?");
+        string run = _folder.File("run");
+
+        var result = LionInvocation.Run("run", "--config", config, "--seeds", seeds, "--out", run);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"error: {config}: hard_easy_ratio: must be two whole numbers", result.Error);
+        Assert.False(Directory.Exists(run));
+    }
+
+    [Fact]
+    public async Task A_run_stopped_part_way_and_resumed_ends_as_an_uninterrupted_one_and_pays_only_for_what_was_in_flight()
+    {
+        await using var uninterruptedServer = await OracleServer();
+        await using var resumedServer = await OracleServer();
+        string whole = _folder.File("whole"), resumed = _folder.File("resumed");
+        string seeds = WriteSeeds();
+
+        Assert.Equal(0, (await Invoke(["run", "--config", Config(uninterruptedServer), "--seeds", seeds, "--out", whole])).ExitCode);
+        var stopped = await Invoke(["run", "--config", Config(resumedServer), "--seeds", seeds, "--out", resumed], stopAfterLines: 60);
+        int beforeResume = resumedServer.Log.Received;
+        var finished = await Invoke(["run", "--out", resumed]);
+
+        Assert.Equal(130, stopped.ExitCode);
+        Assert.Contains("continues", stopped.Error);
+        Assert.Equal(0, finished.ExitCode);
+        Assert.True(beforeResume > 0);
+        Assert.Equal(Snapshot(whole), Snapshot(resumed));
+        int extra = resumedServer.Log.Received - uninterruptedServer.Log.Received;
+        Assert.InRange(extra, 0, 8);
+        Assert.InRange(resumedServer.Log.RepeatsOfAnswered, 0, 8);
+    }
+
+    [Fact]
+    public async Task Under_endpoint_faults_the_run_completes_and_status_shows_the_failures()
+    {
+        await using var server = await OracleServer(new FaultPlan
+        {
+            RateLimited = 0.04, ServerError = 0.03, DropConnection = 0.02, MalformedJson = 0.02,
+            RetryAfter = TimeSpan.FromMilliseconds(20), Seed = 3,
+        });
+        string run = _folder.File("run");
+
+        var result = await Invoke(["run", "--config", Config(server, iterations: 1), "--seeds", WriteSeeds(), "--out", run]);
+        var status = LionInvocation.Run("status", "--out", run, "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(status.Output);
+        var failures = json.RootElement.GetProperty("remote_failures_by_kind").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+        Assert.True(failures.Values.Sum() > 0);
+        Assert.Contains("rate_limited", failures.Keys);
+        Assert.Equal(24, json.RootElement.GetProperty("results")[0].GetProperty("kept").GetInt32());
+    }
+
+    private static Task<ChatServer> OracleServer(FaultPlan? faults = null) =>
+        ChatServer.StartAsync(new OracleChatClient(new OracleOptions { Seed = 2305 }),
+            new ChatServerOptions { Models = ["lion-oracle"], Faults = faults ?? FaultPlan.None });
+
+    private string WriteSeeds()
+    {
+        string path = _folder.File("seeds.jsonl");
+        if (!File.Exists(path))
+        {
+            var seeds = RunPresets.OracleSeeds("test", 5, 2305);
+            using var stream = File.Create(path);
+            DatasetWriter.Write(seeds.Records.Select((r, i) => new DatasetRecord(i.ToString(), r)), ExportFormat.JsonLines, stream);
+        }
+        return path;
+    }
+
+    private string Config(ChatServer server, int iterations = 3)
+    {
+        string role(double temperature, int maxTokens, int perWord = 0) =>
+            $$"""{"endpoint": "{{server.BaseUrl}}", "model": "lion-oracle", "temperature": {{temperature}}, "max_tokens": {{maxTokens}}, "max_tokens_per_seed_word": {{perWord}}, "timeout_seconds": 5}""";
+        string path = _folder.File($"config-{server.BaseUrl.Port}.json");
+        File.WriteAllText(path, $$"""
+            {
+              "iterations": {{iterations}}, "new_instructions_per_iteration": 24, "concurrency": 8,
+              "teacher": {{role(0.7, 1024)}}, "referee": {{role(0.2, 512)}}, "generator": {{role(1.0, 256, 4)}},
+              "limits": {"requests_per_minute": 100000, "tokens_per_minute": 100000000, "max_concurrency": 64}
+            }
+            """);
+        return path;
+    }
+
+    /// <summary>What a finished run holds, in a comparable form.</summary>
+    private static string Snapshot(string run)
+    {
+        using var store = RunStore.Open(run);
+        var lines = new List<string>();
+        for (int i = 1; i <= 4; i++)
+        {
+            lines.Add($"train {i}: {string.Join("|", store.PoolMembers("train", i).Select(p => p.Instruction).Order())}");
+            lines.Add($"cache {i}: {store.PoolMembers("cache", i).Count}");
+            lines.Add($"verdicts {i}: {string.Join(",", store.Verdicts(i).Select(v => $"{v.Label}{v.Gap}"))}");
+        }
+        return string.Join("\n", lines);
+    }
+
+    private static async Task<LionInvocation> Invoke(string[] args, int? stopAfterLines = null)
+    {
+        using var stop = new CancellationTokenSource();
+        var output = new StoppingWriter(stop, stopAfterLines ?? int.MaxValue);
+        var error = new StringWriter();
+        int code = await LionCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, stop.Token);
+        return new LionInvocation(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Cancels the run, as Ctrl-C does, once it has printed a given number of lines.</summary>
+    private sealed class StoppingWriter(CancellationTokenSource stop, int lines) : StringWriter
+    {
+        private int _written;
+
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (Interlocked.Increment(ref _written) == lines)
+                stop.Cancel();
+        }
+    }
+}

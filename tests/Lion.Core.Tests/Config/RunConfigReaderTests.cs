@@ -1,0 +1,74 @@
+using Lion.Core;
+using Lion.Core.Config;
+
+namespace Lion.Core.Tests.Config;
+
+public sealed class RunConfigReaderTests
+{
+    private static BadInputException Refused(string json) =>
+        Assert.Throws<BadInputException>(() => RunConfigReader.Parse(json, "lion.json"));
+
+    [Fact]
+    public void An_empty_config_is_the_papers_defaults()
+    {
+        var config = RunConfigReader.Parse("{}", "lion.json");
+
+        Assert.Equal((3, 1.0, 0.7, "1:1"), (config.Iterations, config.Threshold, config.NoveltyThreshold, config.HardEasyRatio));
+        Assert.Equal((0.7, 1024), (config.Teacher.Temperature, config.Teacher.MaxTokens));
+        Assert.Equal((0.2, 512), (config.Referee.Temperature, config.Referee.MaxTokens));
+        Assert.Equal((1.0, 4), (config.Generator.Temperature, config.Generator.MaxTokensPerSeedWord));
+        Assert.Equal((0.7, 1024), (config.Student.Temperature, config.Student.MaxTokens));
+    }
+
+    [Fact]
+    public void Keys_given_replace_defaults_and_the_rest_stay()
+    {
+        var config = RunConfigReader.Parse("""{"iterations": 5, "teacher": {"temperature": 0.3}}""", "lion.json");
+
+        Assert.Equal(5, config.Iterations);
+        Assert.Equal(0.3, config.Teacher.Temperature);
+        Assert.Equal(1024, config.Teacher.MaxTokens);
+    }
+
+    [Fact]
+    public void An_unknown_key_is_named_by_its_path()
+    {
+        Assert.StartsWith("lion.json: teacher.temprature: unknown key", Refused("""{"teacher": {"temprature": 0.3}}""").Message);
+    }
+
+    [Theory]
+    [InlineData("""{"iterations": "three"}""", "iterations: must be a whole number")]
+    [InlineData("""{"threshold": "high"}""", "threshold: must be a number")]
+    [InlineData("""{"referee": 5}""", "referee: must be an object")]
+    [InlineData("""{"prices": {"gpt-x": {"input_per_million": "cheap"}}}""", "prices.gpt-x.input_per_million: must be a number")]
+    public void A_value_of_the_wrong_type_is_named_by_its_path(string json, string message)
+    {
+        Assert.Equal($"lion.json: {message}", Refused(json).Message);
+    }
+
+    [Theory]
+    [InlineData("""{"threshold": 12}""", "threshold")]
+    [InlineData("""{"hard_easy_ratio": "2:x"}""", "hard_easy_ratio")]
+    [InlineData("""{"hard_easy_ratio": "0:0"}""", "hard_easy_ratio")]
+    [InlineData("""{"novelty_threshold": 0}""", "novelty_threshold")]
+    [InlineData("""{"teacher": {"temperature": 3}}""", "teacher.temperature")]
+    [InlineData("""{"generator": {"endpoint": "ftp://x"}}""", "generator.endpoint")]
+    [InlineData("""{"student": {"kind": "magic"}}""", "student.kind")]
+    [InlineData("""{"student": {"kind": "external"}}""", "student.endpoint")]
+    public void A_value_out_of_range_is_named_by_its_path(string json, string path)
+    {
+        Assert.StartsWith($"lion.json: {path}: ", Refused(json).Message);
+    }
+
+    [Fact]
+    public void A_stored_config_reads_back_equal()
+    {
+        var config = RunConfigReader.Parse("""{"iterations": 2, "prices": {"gpt-x": {"input_per_million": 0.5}}, "budget": {"max_cost": 3}}""", "lion.json");
+
+        var again = RunConfigReader.Parse(RunConfigReader.ToJson(config), "stored");
+
+        Assert.Equal(RunConfigReader.ToJson(config), RunConfigReader.ToJson(again));
+        Assert.Equal(0.5, again.Prices["gpt-x"].InputPerMillion);
+        Assert.Equal(3, again.Budget.MaxCost);
+    }
+}
