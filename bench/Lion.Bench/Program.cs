@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["store"] = StoreBenchmark.Run,
     ["gateway"] = GatewayBenchmark.Run,
     ["novelty"] = NoveltyBenchmark.Run,
+    ["kill"] = KillBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))

@@ -151,18 +151,10 @@ public sealed class RunCommandTests : IDisposable
         return path;
     }
 
-    /// <summary>What a finished run holds, in a comparable form.</summary>
     private static string Snapshot(string run)
     {
         using var store = RunStore.Open(run);
-        var lines = new List<string>();
-        for (int i = 1; i <= 4; i++)
-        {
-            lines.Add($"train {i}: {string.Join("|", store.PoolMembers("train", i).Select(p => p.Instruction).Order())}");
-            lines.Add($"cache {i}: {store.PoolMembers("cache", i).Count}");
-            lines.Add($"verdicts {i}: {string.Join(",", store.Verdicts(i).Select(v => $"{v.Label}{v.Gap}"))}");
-        }
-        return string.Join("\n", lines);
+        return store.Fingerprint();
     }
 
     private static async Task<LionInvocation> Invoke(string[] args, int? stopAfterLines = null)
