@@ -7,7 +7,7 @@ using Lion.Core.Data;
 namespace Lion.Core.Config;
 
 /// <summary>
-/// Reads a run config (JSON, snake_case keys) strictly: an unknown key, a value of the wrong
+/// Reads a run config (JSON or YAML, snake_case keys) strictly: an unknown key, a value of the wrong
 /// type or a value out of range is a <see cref="BadInputException"/> naming the file and the key
 /// path ("teacher.temperature"), raised before anything is written. Keys left out keep their
 /// defaults.
@@ -17,7 +17,8 @@ public static partial class RunConfigReader
     public static RunConfig Read(string path)
     {
         var file = Utf8File.Read(path);
-        return Parse(System.Text.Encoding.UTF8.GetString(file.Bytes), path);
+        string text = System.Text.Encoding.UTF8.GetString(file.Bytes);
+        return Parse(YamlConfig.IsYaml(path) ? YamlConfig.ToJson(text, path) : text, path);
     }
 
     public static RunConfig Parse(string json, string source)

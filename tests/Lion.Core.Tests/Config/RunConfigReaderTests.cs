@@ -72,3 +72,53 @@ public sealed class RunConfigReaderTests
         Assert.Equal(3, again.Budget.MaxCost);
     }
 }
+
+public sealed class YamlRunConfigTests : IDisposable
+{
+    private readonly Lion.Tests.TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void A_yaml_config_reads_like_its_json_twin()
+    {
+        string path = _folder.Write("lion.yaml", """
+            iterations: 2
+            hard_easy_ratio: "3:1"
+            threshold: 1.5
+            teacher:
+              endpoint: https://api.example.com/v1
+              model: gpt-x
+              temperature: 0.5
+            budget:
+              max_cost: 12
+            """);
+
+        var config = RunConfigReader.Read(path);
+
+        Assert.Equal((2, "3:1", 1.5), (config.Iterations, config.HardEasyRatio, config.Threshold));
+        Assert.Equal(("https://api.example.com/v1", "gpt-x", 0.5), (config.Teacher.Endpoint, config.Teacher.Model, config.Teacher.Temperature));
+        Assert.Equal(12, config.Budget.MaxCost);
+    }
+
+    [Fact]
+    public void A_yaml_config_is_checked_as_strictly()
+    {
+        string path = _folder.Write("lion.yml", "referee:\n  temperature: hot\n");
+
+        var error = Assert.Throws<BadInputException>(() => RunConfigReader.Read(path));
+
+        Assert.Equal($"{path}: referee.temperature: must be a number", error.Message);
+    }
+
+    [Fact]
+    public void Malformed_yaml_names_its_line()
+    {
+        string path = _folder.Write("lion.yaml", "iterations: 2\nteacher: [unclosed\n");
+
+        var error = Assert.Throws<BadInputException>(() => RunConfigReader.Read(path));
+
+        Assert.StartsWith($"{path}:", error.Message);
+        Assert.Contains("malformed YAML", error.Message);
+    }
+}
