@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using Lion.Core.Gateway;
 using Lion.Core.Prompts;
 using Microsoft.Extensions.AI;
 
@@ -11,11 +11,11 @@ namespace Lion.Oracle;
 /// with or without the student's prompt format around it. Items it cannot solve raise
 /// <see cref="UnsolvableItemException"/> rather than get a guess.
 /// </summary>
-public sealed class OracleChatClient(OracleOptions? options = null) : IChatClient
+public sealed class OracleChatClient(OracleOptions? options = null) : WholeReplyChatClient
 {
     private readonly OracleOptions _options = options ?? new OracleOptions();
 
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null,
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null,
         CancellationToken cancellationToken = default)
     {
         string text = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text
@@ -29,18 +29,6 @@ public sealed class OracleChatClient(OracleOptions? options = null) : IChatClien
             ModelId = chatOptions?.ModelId ?? "lion-oracle",
         });
     }
-
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
-        ChatOptions? chatOptions = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var response = await GetResponseAsync(messages, chatOptions, cancellationToken);
-        foreach (var update in response.ToChatResponseUpdates())
-            yield return update;
-    }
-
-    public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
-
-    public void Dispose() { }
 
     private string Teach(string text)
     {

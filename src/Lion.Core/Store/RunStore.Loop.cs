@@ -191,24 +191,24 @@ public sealed partial class RunStore
             insert.Parameters.AddWithValue("$now", Now());
             instructionId = (long)insert.ExecuteScalar()!;
         }
-        using var record_ = Command(transaction, """
+        using var log = Command(transaction, """
             INSERT INTO generation_attempts (iteration, slot, seed_instruction_id, kind, raw, candidate, finish_reason, kept,
                                              reject_reason, instruction_id, max_similarity, created_at)
             VALUES ($iteration, $slot, $seed, $kind, $raw, $candidate, $finish, $kept, $reason, $instruction, $similarity, $now)
             """);
-        record_.Parameters.AddWithValue("$iteration", iteration);
-        record_.Parameters.AddWithValue("$slot", attempt.Slot);
-        record_.Parameters.AddWithValue("$seed", attempt.SeedInstructionId);
-        record_.Parameters.AddWithValue("$kind", attempt.Kind);
-        record_.Parameters.AddWithValue("$raw", attempt.Raw);
-        record_.Parameters.AddWithValue("$candidate", (object?)attempt.Candidate ?? DBNull.Value);
-        record_.Parameters.AddWithValue("$finish", (object?)attempt.FinishReason ?? DBNull.Value);
-        record_.Parameters.AddWithValue("$kept", attempt.Kept ? 1 : 0);
-        record_.Parameters.AddWithValue("$reason", (object?)attempt.RejectReason ?? DBNull.Value);
-        record_.Parameters.AddWithValue("$instruction", (object?)instructionId ?? DBNull.Value);
-        record_.Parameters.AddWithValue("$similarity", (object?)attempt.MaxSimilarity ?? DBNull.Value);
-        record_.Parameters.AddWithValue("$now", Now());
-        record_.ExecuteNonQuery();
+        log.Parameters.AddWithValue("$iteration", iteration);
+        log.Parameters.AddWithValue("$slot", attempt.Slot);
+        log.Parameters.AddWithValue("$seed", attempt.SeedInstructionId);
+        log.Parameters.AddWithValue("$kind", attempt.Kind);
+        log.Parameters.AddWithValue("$raw", attempt.Raw);
+        log.Parameters.AddWithValue("$candidate", (object?)attempt.Candidate ?? DBNull.Value);
+        log.Parameters.AddWithValue("$finish", (object?)attempt.FinishReason ?? DBNull.Value);
+        log.Parameters.AddWithValue("$kept", attempt.Kept ? 1 : 0);
+        log.Parameters.AddWithValue("$reason", (object?)attempt.RejectReason ?? DBNull.Value);
+        log.Parameters.AddWithValue("$instruction", (object?)instructionId ?? DBNull.Value);
+        log.Parameters.AddWithValue("$similarity", (object?)attempt.MaxSimilarity ?? DBNull.Value);
+        log.Parameters.AddWithValue("$now", Now());
+        log.ExecuteNonQuery();
         return attempt with { InstructionId = instructionId };
     });
 
