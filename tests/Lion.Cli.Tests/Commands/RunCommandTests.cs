@@ -120,9 +120,53 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(24, json.RootElement.GetProperty("results")[0].GetProperty("kept").GetInt32());
     }
 
-    private static Task<ChatServer> OracleServer(FaultPlan? faults = null) =>
+    [Fact]
+    public async Task A_refused_key_stops_the_run_with_exit_code_2_and_the_next_run_continues()
+    {
+        await using var server = await OracleServer(apiKey: "sk-right");
+        string run = _folder.File("run");
+        string variable = $"LION_TEST_KEY_{Guid.NewGuid():N}";
+        string config = Config(server, iterations: 1, keyVariable: variable);
+        Environment.SetEnvironmentVariable(variable, "sk-wrong");
+        try
+        {
+            var refused = await Invoke(["run", "--config", config, "--seeds", WriteSeeds(), "--out", run]);
+            Environment.SetEnvironmentVariable(variable, "sk-right");
+            var resumed = await Invoke(["run", "--out", run]);
+
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains("the endpoint refused the run", refused.Error);
+            Assert.Contains("Incorrect API key", refused.Error);
+            Assert.Equal(0, resumed.ExitCode);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public async Task The_budget_stops_the_run_cleanly_and_a_higher_budget_lets_it_finish()
+    {
+        await using var server = await OracleServer();
+        string run = _folder.File("run");
+        string tight = Config(server, iterations: 1, budget: """{"max_tokens": 30000}""");
+
+        var stopped = await Invoke(["run", "--config", tight, "--seeds", WriteSeeds(), "--out", run]);
+        long paid;
+        using (var store = RunStore.Open(run))
+            paid = store.Overview().Usage.InputTokens + store.Overview().Usage.OutputTokens;
+        var finished = await Invoke(["run", "--out", run, "--config", Config(server, iterations: 1, budget: """{"max_tokens": 10000000}""")]);
+
+        Assert.Equal(2, stopped.ExitCode);
+        Assert.Contains("Stopped at the budget", stopped.Error);
+        Assert.InRange(paid, 1, 30000);
+        Assert.Equal(0, finished.ExitCode);
+    }
+
+    private static Task<ChatServer> OracleServer(FaultPlan? faults = null, string? apiKey = null) =>
         ChatServer.StartAsync(new OracleChatClient(new OracleOptions { Seed = 2305 }),
-            new ChatServerOptions { Models = ["lion-oracle"], Faults = faults ?? FaultPlan.None });
+            new ChatServerOptions { Models = ["lion-oracle"], Faults = faults ?? FaultPlan.None, ApiKey = apiKey });
 
     private string WriteSeeds()
     {
@@ -136,16 +180,17 @@ public sealed class RunCommandTests : IDisposable
         return path;
     }
 
-    private string Config(ChatServer server, int iterations = 3)
+    private string Config(ChatServer server, int iterations = 3, string keyVariable = "LION_NO_KEY", string budget = "{}")
     {
         string role(double temperature, int maxTokens, int perWord = 0) =>
-            $$"""{"endpoint": "{{server.BaseUrl}}", "model": "lion-oracle", "temperature": {{temperature}}, "max_tokens": {{maxTokens}}, "max_tokens_per_seed_word": {{perWord}}, "timeout_seconds": 5}""";
-        string path = _folder.File($"config-{server.BaseUrl.Port}.json");
+            $$"""{"endpoint": "{{server.BaseUrl}}", "model": "lion-oracle", "api_key_env": "{{keyVariable}}", "temperature": {{temperature}}, "max_tokens": {{maxTokens}}, "max_tokens_per_seed_word": {{perWord}}, "timeout_seconds": 5}""";
+        string path = _folder.File($"config-{server.BaseUrl.Port}-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, $$"""
             {
               "iterations": {{iterations}}, "new_instructions_per_iteration": 24, "concurrency": 8,
               "teacher": {{role(0.7, 1024)}}, "referee": {{role(0.2, 512)}}, "generator": {{role(1.0, 256, 4)}},
-              "limits": {"requests_per_minute": 100000, "tokens_per_minute": 100000000, "max_concurrency": 64}
+              "limits": {"requests_per_minute": 100000, "tokens_per_minute": 100000000, "max_concurrency": 64},
+              "budget": {{budget}}
             }
             """);
         return path;
