@@ -1,0 +1,60 @@
+using Lion.Core;
+using Lion.Torch.Model;
+using Lion.Torch.Tokenization;
+using TorchSharp;
+using TorchSharp.PyBridge;
+
+namespace Lion.Torch.Checkpoints;
+
+/// <summary>
+/// A model in the layout the whole field reads: config.json, model.safetensors (or shards with
+/// their index), generation_config.json and tokenizer.json. Saving writes beside the target and
+/// renames, so an interrupted save never leaves a folder that looks complete.
+/// </summary>
+public static class HuggingFaceFolder
+{
+    public const string ConfigFile = "config.json";
+    public const string WeightsFile = "model.safetensors";
+
+    public static void Save(LlamaForCausalLM model, string folder, ByteTokenizer? tokenizer = null)
+    {
+        string partial = folder.TrimEnd('/') + ".partial";
+        if (Directory.Exists(partial))
+            Directory.Delete(partial, recursive: true);
+        Directory.CreateDirectory(partial);
+        model.Config.Write(Path.Combine(partial, ConfigFile));
+        model.save_safetensors(Path.Combine(partial, WeightsFile));
+        File.WriteAllText(Path.Combine(partial, "generation_config.json"),
+            $"{{\n  \"bos_token_id\": {model.Config.BosTokenId},\n  \"eos_token_id\": {model.Config.EosTokenId}\n}}\n");
+        tokenizer?.Write(Path.Combine(partial, "tokenizer.json"));
+        if (Directory.Exists(folder))
+            Directory.Delete(folder, recursive: true);
+        Directory.Move(partial, folder);
+    }
+
+    public static LlamaForCausalLM Load(string folder)
+    {
+        string configPath = Path.Combine(folder, ConfigFile);
+        if (!File.Exists(configPath))
+            throw BadInputException.InFile(folder, $"not a Hugging Face model folder (no {ConfigFile})");
+        var config = LlamaConfig.Read(configPath);
+        var model = new LlamaForCausalLM(config);
+        bool single = File.Exists(Path.Combine(folder, WeightsFile));
+        bool sharded = File.Exists(Path.Combine(folder, "model.safetensors.index.json"));
+        if (!single && !sharded)
+            throw BadInputException.InFile(folder, $"no {WeightsFile} or model.safetensors.index.json");
+        try
+        {
+            if (single)
+                model.load_safetensors(Path.Combine(folder, WeightsFile), strict: true);
+            else
+                model.load_checkpoint(folder, strict: true);
+        }
+        catch (Exception error) when (error is ArgumentException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw BadInputException.InFile(Path.Combine(folder, single ? WeightsFile : "model.safetensors.index.json"),
+                $"the weights do not match config.json: {error.Message}");
+        }
+        return model;
+    }
+}

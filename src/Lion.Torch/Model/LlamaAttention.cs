@@ -1,0 +1,46 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Model;
+
+/// <summary>Grouped-query self-attention with rotary positions, through scaled_dot_product_attention.</summary>
+public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
+{
+    private readonly LlamaConfig _config;
+#pragma warning disable IDE1006 // Hugging Face parameter names
+    private readonly Linear q_proj, k_proj, v_proj, o_proj;
+#pragma warning restore IDE1006
+
+    public LlamaAttention(LlamaConfig config) : base(nameof(LlamaAttention))
+    {
+        _config = config;
+        int kv = config.NumKeyValueHeads * config.HeadDim;
+        q_proj = nn.Linear(config.HiddenSize, config.NumAttentionHeads * config.HeadDim, hasBias: config.AttentionBias);
+        k_proj = nn.Linear(config.HiddenSize, kv, hasBias: config.AttentionBias);
+        v_proj = nn.Linear(config.HiddenSize, kv, hasBias: config.AttentionBias);
+        o_proj = nn.Linear(config.NumAttentionHeads * config.HeadDim, config.HiddenSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hidden)
+    {
+        using var scope = NewDisposeScope();
+        long batch = hidden.shape[0], length = hidden.shape[1];
+        int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, dim = _config.HeadDim;
+        var q = q_proj.forward(hidden).view(batch, length, heads, dim).transpose(1, 2);
+        var k = k_proj.forward(hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
+        var v = v_proj.forward(hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
+        var (cos, sin) = RotaryEmbedding.Table((int)length, dim, _config.RopeTheta);
+        q = RotaryEmbedding.Apply(q, cos, sin);
+        k = RotaryEmbedding.Apply(k, cos, sin);
+        if (kvHeads != heads)
+        {
+            k = k.repeat_interleave(heads / kvHeads, dim: 1);
+            v = v.repeat_interleave(heads / kvHeads, dim: 1);
+        }
+        var attended = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
+        var merged = attended.transpose(1, 2).contiguous().view(batch, length, heads * dim);
+        return o_proj.forward(merged).MoveToOuterDisposeScope();
+    }
+}

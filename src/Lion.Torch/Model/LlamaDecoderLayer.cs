@@ -1,0 +1,30 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Model;
+
+/// <summary>One pre-norm decoder block: attention and MLP, each around a residual.</summary>
+public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // Hugging Face parameter names
+    private readonly LlamaAttention self_attn;
+    private readonly LlamaMlp mlp;
+    private readonly RmsNorm input_layernorm, post_attention_layernorm;
+#pragma warning restore IDE1006
+
+    public LlamaDecoderLayer(LlamaConfig config) : base(nameof(LlamaDecoderLayer))
+    {
+        self_attn = new LlamaAttention(config);
+        mlp = new LlamaMlp(config);
+        input_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        post_attention_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hidden)
+    {
+        using var scope = NewDisposeScope();
+        var attended = hidden + self_attn.forward(input_layernorm.forward(hidden));
+        return (attended + mlp.forward(post_attention_layernorm.forward(attended))).MoveToOuterDisposeScope();
+    }
+}

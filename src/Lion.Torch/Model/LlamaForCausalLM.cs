@@ -1,0 +1,52 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Model;
+
+/// <summary>
+/// A LLaMA-family causal language model whose parameter names are Hugging Face's
+/// ("model.layers.0.self_attn.q_proj.weight", "lm_head.weight"), so checkpoints load and save
+/// without a rename table. With tied embeddings the head reuses the embedding matrix and no
+/// "lm_head.weight" exists, as in Hugging Face's files.
+/// </summary>
+public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // Hugging Face parameter names
+    private readonly LlamaModel model;
+    private readonly Linear? lm_head;
+#pragma warning restore IDE1006
+
+    public LlamaForCausalLM(LlamaConfig config) : base(nameof(LlamaForCausalLM))
+    {
+        Config = config;
+        model = new LlamaModel(config);
+        if (!config.TieWordEmbeddings)
+            lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    public LlamaConfig Config { get; }
+
+    /// <summary>Logits for every position, [batch, length, vocab].</summary>
+    public override Tensor forward(Tensor tokens)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = model.forward(tokens);
+        var logits = lm_head is not null ? lm_head.forward(hidden) : matmul(hidden, model.embed_tokens.weight!.t());
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Mean next-token cross-entropy over the positions whose label is not -100 (the prompt and
+    /// padding are masked so only answer tokens teach).
+    /// </summary>
+    public Tensor Loss(Tensor tokens, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        var logits = forward(tokens);
+        var shifted = logits.narrow(1, 0, logits.shape[1] - 1).reshape(-1, Config.VocabSize);
+        var targets = labels.narrow(1, 1, labels.shape[1] - 1).reshape(-1);
+        return nn.functional.cross_entropy(shifted, targets, ignore_index: -100).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,32 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Model;
+
+/// <summary>The decoder stack: token embeddings, the layers, the final norm (Hugging Face's "model.*").</summary>
+public sealed class LlamaModel : nn.Module<Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // Hugging Face parameter names
+    internal readonly Embedding embed_tokens;
+    private readonly ModuleList<LlamaDecoderLayer> layers;
+    private readonly RmsNorm norm;
+#pragma warning restore IDE1006
+
+    public LlamaModel(LlamaConfig config) : base(nameof(LlamaModel))
+    {
+        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
+        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config)).ToArray());
+        norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor tokens)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = embed_tokens.forward(tokens);
+        foreach (var layer in layers)
+            hidden = layer.forward(hidden);
+        return norm.forward(hidden).MoveToOuterDisposeScope();
+    }
+}

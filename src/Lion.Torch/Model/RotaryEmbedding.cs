@@ -1,0 +1,32 @@
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Model;
+
+/// <summary>
+/// Rotary position embeddings in Hugging Face's layout: the two halves of each head are rotated
+/// as a pair (rotate_half), frequencies theta^(-2i/d).
+/// </summary>
+public static class RotaryEmbedding
+{
+    /// <summary>cos and sin for positions 0..length-1, shaped [length, headDim].</summary>
+    public static (Tensor Cos, Tensor Sin) Table(int length, int headDim, double theta, long offset = 0)
+    {
+        using var scope = NewDisposeScope();
+        var inverse = 1.0 / pow(theta, arange(0, headDim, 2, dtype: float64) / headDim);
+        var positions = arange(offset, offset + length, dtype: float64);
+        var frequencies = outer(positions, inverse);
+        var angles = cat([frequencies, frequencies], -1);
+        return (angles.cos().to(float32).MoveToOuterDisposeScope(), angles.sin().to(float32).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Rotates x, shaped [batch, heads, length, headDim].</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        using var scope = NewDisposeScope();
+        long half = x.shape[^1] / 2;
+        var first = x.narrow(-1, 0, half);
+        var second = x.narrow(-1, half, half);
+        var rotated = cat([-second, first], -1);
+        return (x * cos.to(x.dtype) + rotated * sin.to(x.dtype)).MoveToOuterDisposeScope();
+    }
+}

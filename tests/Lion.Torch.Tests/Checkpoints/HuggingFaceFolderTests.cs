@@ -1,0 +1,84 @@
+using Lion.Core;
+using Lion.Tests;
+using Lion.Torch.Checkpoints;
+using Lion.Torch.Model;
+using Lion.Torch.Tokenization;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Tests.Checkpoints;
+
+public sealed class HuggingFaceFolderTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static LlamaForCausalLM Model(string architecture = "LlamaForCausalLM", bool tied = true)
+    {
+        manual_seed(3);
+        return new LlamaForCausalLM(new LlamaConfig
+        {
+            Architecture = architecture, VocabSize = ByteTokenizer.VocabularySize, HiddenSize = 32, IntermediateSize = 48,
+            NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeads = 2, TieWordEmbeddings = tied,
+            BosTokenId = ByteTokenizer.Bos, EosTokenId = ByteTokenizer.Eos, PadTokenId = ByteTokenizer.Pad,
+        });
+    }
+
+    [Theory]
+    [InlineData("LlamaForCausalLM", true)]
+    [InlineData("MistralForCausalLM", false)]
+    [InlineData("Qwen2ForCausalLM", true)]
+    public void Save_then_load_gives_bit_identical_tensors(string architecture, bool tied)
+    {
+        using var model = Model(architecture, tied);
+        string folder = _folder.File("student");
+
+        HuggingFaceFolder.Save(model, folder, new ByteTokenizer());
+        using var loaded = HuggingFaceFolder.Load(folder);
+
+        Assert.Equal(model.Config, loaded.Config);
+        var expected = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in loaded.named_parameters())
+            Assert.True(expected[name].eq(parameter).all().item<bool>(), name);
+        Assert.Equal(["config.json", "generation_config.json", "model.safetensors", "tokenizer.json"],
+            Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void A_folder_without_a_config_is_named()
+    {
+        Directory.CreateDirectory(_folder.File("empty"));
+
+        var error = Assert.Throws<BadInputException>(() => HuggingFaceFolder.Load(_folder.File("empty")));
+
+        Assert.Contains("no config.json", error.Message);
+    }
+
+    [Fact]
+    public void An_unsupported_architecture_is_named()
+    {
+        using var model = Model();
+        string folder = _folder.File("student");
+        HuggingFaceFolder.Save(model, folder);
+        string config = Path.Combine(folder, "config.json");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("LlamaForCausalLM", "GPT2LMHeadModel"));
+
+        var error = Assert.Throws<BadInputException>(() => HuggingFaceFolder.Load(folder));
+
+        Assert.Contains("GPT2LMHeadModel, which is not supported", error.Message);
+    }
+
+    [Fact]
+    public void Weights_that_do_not_match_the_config_are_refused()
+    {
+        using var model = Model();
+        string folder = _folder.File("student");
+        HuggingFaceFolder.Save(model, folder);
+        string config = Path.Combine(folder, "config.json");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3"));
+
+        var error = Assert.Throws<BadInputException>(() => HuggingFaceFolder.Load(folder));
+
+        Assert.Contains("model.safetensors", error.Message);
+    }
+}
