@@ -48,13 +48,13 @@ internal static class LoopSetup
         };
         var gateway = new TeacherGateway(settings, store, store, store, Upstream);
         return new LoopContext(store, config, gateway.For("teacher"), gateway.For("referee"), gateway.For("generator"),
-            Student(config), report);
+            Student(config, report), report);
     }
 
-    private static IStudent Student(RunConfig config) => config.Student.Kind switch
+    private static IStudent Student(RunConfig config, Action<string> report) => config.Student.Kind switch
     {
         "simulated" => new SimulatedStudentAdapter(StudentProfile.Default, config.RandomSeed),
         "external" => ExternalStudent.Create(config.Student, config.Concurrency, new RetrySettings()),
-        _ => throw new Core.BadInputException($"student.kind \"{config.Student.Kind}\": the in-process TorchSharp student is not part of this version yet"),
+        _ => new Torch.TorchStudent(config.Student, config.RandomSeed, report),
     };
 }

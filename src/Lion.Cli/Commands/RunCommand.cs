@@ -42,27 +42,18 @@ internal static class RunCommand
         return command;
     }
 
+    /// <summary>
+    /// A new run: the config from --config, else the preset's; the seeds from --seeds, else the
+    /// preset's. With neither --config nor --seeds, the smoke preset.
+    /// </summary>
     private static void Create(string runFolder, string? configPath, string? seedsPath, string? preset, TextWriter output)
     {
-        RunConfig config;
-        SeedFile seeds;
-        string? source = null;
-        if (seedsPath is null && configPath is null || preset is not null)
-        {
-            string name = preset ?? "smoke";
-            (config, seeds) = RunPresets.Get(name);
-            source = $"preset:{name}";
-            if (seedsPath is not null)
-                seeds = SeedFileReader.Read(seedsPath);
-        }
-        else
-        {
-            if (seedsPath is null)
-                throw new BadInputException($"{runFolder}: a new run needs --seeds FILE (or --preset smoke)");
-            config = configPath is null ? new RunConfig() : RunConfigReader.Read(configPath);
-            source = configPath is null ? null : Path.GetFullPath(configPath);
-            seeds = SeedFileReader.Read(seedsPath);
-        }
+        string? presetName = preset ?? (seedsPath is null && configPath is null ? "smoke" : null);
+        var fromPreset = presetName is null ? ((RunConfig, SeedFile)?)null : RunPresets.Get(presetName);
+        var config = configPath is not null ? RunConfigReader.Read(configPath) : fromPreset?.Item1 ?? new RunConfig();
+        var seeds = seedsPath is not null ? SeedFileReader.Read(seedsPath)
+            : fromPreset?.Item2 ?? throw new BadInputException($"{runFolder}: a new run needs --seeds FILE (or --preset smoke)");
+        string? source = configPath is not null ? Path.GetFullPath(configPath) : presetName is null ? null : $"preset:{presetName}";
         var summary = RunFolder.Create(runFolder, seeds, RunSetup.From(config, source));
         output.WriteLine($"Created run {runFolder}: {summary.Added} seed instructions ({summary.Duplicates} duplicates merged)");
     }

@@ -19,4 +19,10 @@ public sealed record StudentSettings
 
     /// <summary>"alpaca" (default) or "chatml": how training data and in-process prompts are formatted.</summary>
     public string PromptFormat { get; init; } = "alpaca";
+
+    /// <summary>In-process training: epochs per iteration, peak learning rate, batch size, longest sequence in tokens.</summary>
+    public int Epochs { get; init; } = 3;
+    public double LearningRate { get; init; } = 1e-3;
+    public int BatchSize { get; init; } = 16;
+    public int MaxLength { get; init; } = 512;
 }

@@ -24,6 +24,25 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         if (!config.TieWordEmbeddings)
             lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         RegisterComponents();
+        Initialize();
+    }
+
+    /// <summary>
+    /// Hugging Face's initialisation for a fresh model: matrices from N(0, 0.02²), biases 0, norm
+    /// scales 1. TorchSharp's defaults (N(0, 1) embeddings) start a tied head with logits far too large.
+    /// </summary>
+    private void Initialize()
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (name.EndsWith("norm.weight", StringComparison.Ordinal))
+                parameter.fill_(1);
+            else if (name.EndsWith(".bias", StringComparison.Ordinal))
+                parameter.zero_();
+            else
+                parameter.normal_(0, 0.02);
+        }
     }
 
     public LlamaConfig Config { get; }

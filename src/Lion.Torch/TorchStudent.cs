@@ -1,0 +1,84 @@
+using Lion.Core;
+using Lion.Core.Config;
+using Lion.Core.Prompts;
+using Lion.Core.Students;
+using Lion.Torch.Checkpoints;
+using Lion.Torch.Generation;
+using Lion.Torch.Model;
+using Lion.Torch.Tokenization;
+using Lion.Torch.Training;
+using static TorchSharp.torch;
+
+namespace Lion.Torch;
+
+/// <summary>
+/// The in-process student: a LLaMA-family model on TorchSharp, fine-tuned and run in this
+/// process, its checkpoints Hugging Face folders. It starts from the configured base folder or,
+/// without one, from a fresh tiny model with the byte-level tokenizer. Prompts are in the
+/// student's Alpaca format.
+/// </summary>
+public sealed class TorchStudent(StudentSettings settings, int seed, Action<string>? report = null) : IStudent, IDisposable
+{
+    private readonly ByteTokenizer _tokenizer = new();
+    private LlamaForCausalLM? _model;
+
+    public Task LoadAsync(string? checkpoint, CancellationToken cancellationToken)
+    {
+        _model?.Dispose();
+        string? folder = checkpoint ?? settings.BaseCheckpoint;
+        _model = folder is null ? Fresh() : HuggingFaceFolder.Load(folder);
+        if (_model.Config.VocabSize != ByteTokenizer.VocabularySize)
+            throw BadInputException.InFile(folder ?? "base model",
+                $"vocab_size {_model.Config.VocabSize}: only the byte-level tokenizer ({ByteTokenizer.VocabularySize} tokens) is supported in this version");
+        return Task.CompletedTask;
+    }
+
+    public Task<string> TrainAsync(IReadOnlyList<TrainingExample> examples, string outputFolder, CancellationToken cancellationToken)
+    {
+        var model = _model ?? throw new InvalidOperationException("load a checkpoint before training");
+        var trainer = new SftTrainer(new TrainingOptions
+        {
+            Epochs = settings.Epochs,
+            LearningRate = settings.LearningRate,
+            BatchSize = settings.BatchSize,
+            MaxLength = settings.MaxLength,
+            Seed = seed,
+        }, report);
+        var data = examples.Select(e => (_tokenizer.Encode(StudentPrompt.Format(e.Instruction, e.Input)), _tokenizer.Encode(e.Output))).ToList();
+        trainer.Train(model, data, cancellationToken);
+        HuggingFaceFolder.Save(model, outputFolder, _tokenizer);
+        return Task.FromResult(Path.GetFullPath(outputFolder));
+    }
+
+    public Task<IReadOnlyList<StudentReply>> AnswerAsync(IReadOnlyList<StudentQuestion> questions, CancellationToken cancellationToken)
+    {
+        var generator = new TextGenerator(_model ?? throw new InvalidOperationException("load a checkpoint before answering"), _tokenizer);
+        var replies = new List<StudentReply>();
+        foreach (var question in questions)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string prompt = StudentPrompt.Format(question.Instruction, question.Input);
+            var options = new SamplingOptions
+            {
+                Temperature = settings.Temperature,
+                MaxNewTokens = settings.MaxTokens,
+                Seed = StableSeed(prompt),
+            };
+            var (text, finish) = generator.Complete(prompt, options);
+            replies.Add(new StudentReply(text, finish));
+        }
+        return Task.FromResult<IReadOnlyList<StudentReply>>(replies);
+    }
+
+    public void Dispose() => _model?.Dispose();
+
+    /// <summary>A sampling seed fixed by the run's seed and the prompt, the same in every process, so a resumed run answers alike.</summary>
+    private long StableSeed(string prompt) =>
+        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{seed}\u0001{prompt}")), 0) & long.MaxValue;
+
+    private LlamaForCausalLM Fresh()
+    {
+        manual_seed(seed);
+        return new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad));
+    }
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Lion.Torch.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Training;
+
+/// <summary>
+/// Supervised fine-tuning with the loss on answer tokens only: each example is
+/// [BOS] prompt answer [EOS], the prompt's labels masked. Batches group examples of similar
+/// length (less padding), in a seeded shuffled order; AdamW with linear warm-up then cosine
+/// decay, gradient accumulation and clipping. Progress goes to <paramref name="report"/> as plain
+/// lines with loss, tokens/s and ETA.
+/// </summary>
+public sealed class SftTrainer(TrainingOptions options, Action<string>? report = null)
+{
+    public TrainingReport Train(LlamaForCausalLM model, IReadOnlyList<(int[] Prompt, int[] Answer)> examples, CancellationToken cancellationToken = default)
+    {
+        var config = model.Config;
+        var sequences = examples.Select(e => Sequence(e.Prompt, e.Answer, config, options.MaxLength)).Where(s => s.Tokens.Length > 1).ToList();
+        if (sequences.Count == 0)
+            return new TrainingReport(0, 0, double.NaN, double.NaN, 0);
+
+        var random = new Random(options.Seed);
+        manual_seed(options.Seed);
+        int batchesPerEpoch = (sequences.Count + options.BatchSize - 1) / options.BatchSize;
+        int totalSteps = Math.Max(1, options.Epochs * batchesPerEpoch / options.AccumulationSteps);
+        int warmup = (int)Math.Ceiling(totalSteps * options.WarmupFraction);
+        var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        model.train();
+
+        var clock = Stopwatch.StartNew();
+        long tokens = 0;
+        int step = 0, micro = 0;
+        double first = double.NaN, last = double.NaN;
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            double epochLoss = 0;
+            int epochBatches = 0;
+            foreach (var batch in Batches(sequences, random))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var (input, labels, answerTokens) = Collate(batch, config);
+                var loss = model.Loss(input, labels);
+                (loss / options.AccumulationSteps).backward();
+                epochLoss += loss.item<float>();
+                epochBatches++;
+                tokens += answerTokens;
+                if (++micro % options.AccumulationSteps == 0)
+                {
+                    SetLearningRate(optimizer, Schedule(step, warmup, totalSteps));
+                    nn.utils.clip_grad_norm_(model.parameters(), options.MaxGradNorm);
+                    optimizer.step();
+                    optimizer.zero_grad();
+                    step++;
+                }
+            }
+            double mean = epochLoss / epochBatches;
+            if (epoch == 1) first = mean;
+            last = mean;
+            double rate = tokens / clock.Elapsed.TotalSeconds;
+            double eta = clock.Elapsed.TotalSeconds / epoch * (options.Epochs - epoch);
+            report?.Invoke($"  epoch {epoch}/{options.Epochs}: loss {mean:F4}, {rate:N0} answer tokens/s, ETA {eta:F0} s");
+        }
+        model.eval();
+        return new TrainingReport(step, tokens, first, last, tokens / clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Warm-up from 0 to the peak, then cosine decay to 0.</summary>
+    private double Schedule(int step, int warmup, int total)
+    {
+        if (step < warmup)
+            return options.LearningRate * (step + 1) / warmup;
+        double progress = (step - warmup) / (double)Math.Max(1, total - warmup);
+        return options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress)));
+    }
+
+    private static void SetLearningRate(optim.Optimizer optimizer, double rate)
+    {
+        foreach (var group in optimizer.ParamGroups)
+            group.LearningRate = rate;
+    }
+
+    internal static (int[] Tokens, int PromptLength) Sequence(int[] prompt, int[] answer, LlamaConfig config, int maxLength)
+    {
+        var tokens = new List<int>(prompt.Length + answer.Length + 2) { config.BosTokenId };
+        tokens.AddRange(prompt);
+        int promptLength = tokens.Count;
+        tokens.AddRange(answer);
+        tokens.Add(config.EosTokenId);
+        // Keep the end: the answer is what teaches.
+        if (tokens.Count > maxLength)
+        {
+            int cut = tokens.Count - maxLength;
+            tokens.RemoveRange(0, cut);
+            promptLength = Math.Max(0, promptLength - cut);
+        }
+        return (tokens.ToArray(), promptLength);
+    }
+
+    /// <summary>Examples sorted by length and cut into batches; the batch order is shuffled each epoch.</summary>
+    private IEnumerable<List<(int[] Tokens, int PromptLength)>> Batches(List<(int[] Tokens, int PromptLength)> sequences, Random random)
+    {
+        var sorted = sequences.OrderBy(s => s.Tokens.Length).ThenBy(_ => random.Next()).ToList();
+        var batches = sorted.Chunk(options.BatchSize).Select(c => c.ToList()).ToList();
+        return batches.OrderBy(_ => random.Next());
+    }
+
+    private static (Tensor Input, Tensor Labels, long AnswerTokens) Collate(List<(int[] Tokens, int PromptLength)> batch, LlamaConfig config)
+    {
+        int length = batch.Max(s => s.Tokens.Length);
+        int pad = config.PadTokenId ?? config.EosTokenId;
+        var input = new long[batch.Count, length];
+        var labels = new long[batch.Count, length];
+        long answerTokens = 0;
+        for (int row = 0; row < batch.Count; row++)
+        {
+            var (tokens, promptLength) = batch[row];
+            for (int i = 0; i < length; i++)
+            {
+                input[row, i] = i < tokens.Length ? tokens[i] : pad;
+                bool answer = i >= promptLength && i < tokens.Length;
+                labels[row, i] = answer ? tokens[i] : -100;
+                if (answer) answerTokens++;
+            }
+        }
+        return (tensor(input), tensor(labels), answerTokens);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Lion.Torch.Training;
+
+/// <summary>
+/// Supervised fine-tuning settings. Defaults suit a tiny model on a CPU; the paper's 7B run used
+/// lr 2e-5, 3 epochs, 3 % warm-up, cosine decay, weight decay 0.
+/// </summary>
+public sealed record TrainingOptions
+{
+    public int Epochs { get; init; } = 3;
+    public double LearningRate { get; init; } = 1e-3;
+    public double WeightDecay { get; init; }
+    public double WarmupFraction { get; init; } = 0.03;
+    public int BatchSize { get; init; } = 16;
+    public int AccumulationSteps { get; init; } = 1;
+    public double MaxGradNorm { get; init; } = 1.0;
+    public int MaxLength { get; init; } = 512;
+    public int Seed { get; init; } = 2305;
+}

@@ -1,0 +1,4 @@
+namespace Lion.Torch.Training;
+
+/// <summary>What a training run did: optimiser steps, answer tokens seen, the mean loss of the first and last epoch, and speed.</summary>
+public sealed record TrainingReport(int Steps, long Tokens, double FirstEpochLoss, double LastEpochLoss, double TokensPerSecond);
