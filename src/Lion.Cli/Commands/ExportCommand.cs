@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Lion.Core.Data;
 using Lion.Core.Store;
 
@@ -54,34 +53,9 @@ internal static class ExportCommand
                 records = store.ReadDataset(Pools[parse.GetValue(pool)!]);
             var chosen = Formats[parse.GetValue(format)!];
 
-            if (parse.GetValue(destination) is { } path)
-                WriteFile(path, records, chosen);
-            else
-                WriteStandardOutput(output, records, chosen);
+            DatasetOutput.Write(records, chosen, parse.GetValue(destination), output);
             return ExitCode.Success;
         }));
         return command;
-    }
-
-    /// <summary>Writes beside the target and renames, so a failed export never leaves half a file.</summary>
-    private static void WriteFile(string path, IReadOnlyList<DatasetRecord> records, ExportFormat format)
-    {
-        string partial = path + ".partial";
-        using (var stream = File.Create(partial))
-            DatasetWriter.Write(records, format, stream);
-        File.Move(partial, path, overwrite: true);
-    }
-
-    private static void WriteStandardOutput(TextWriter output, IReadOnlyList<DatasetRecord> records, ExportFormat format)
-    {
-        if (ReferenceEquals(output, Console.Out))
-        {
-            using var stdout = Console.OpenStandardOutput();
-            DatasetWriter.Write(records, format, stdout);
-            return;
-        }
-        using var buffer = new MemoryStream();
-        DatasetWriter.Write(records, format, buffer);
-        output.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 }

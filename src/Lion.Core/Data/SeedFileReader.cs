@@ -21,15 +21,16 @@ public static class SeedFileReader
             throw BadInputException.InFile(path, "the file is empty");
 
         var format = DetectFormat(file);
+        var lines = new List<int>();
         var records = format switch
         {
-            SeedFormat.AlpacaJson => ReadAlpaca(file),
-            SeedFormat.JsonLines => ReadJsonLines(file),
-            _ => ReadPlainText(file),
+            SeedFormat.AlpacaJson => ReadAlpaca(file, lines),
+            SeedFormat.JsonLines => ReadJsonLines(file, lines),
+            _ => ReadPlainText(file, lines),
         };
         if (records.Count == 0)
             throw BadInputException.InFile(path, "holds no instructions");
-        return new SeedFile(path, format, records);
+        return new SeedFile(path, format, records, lines);
     }
 
     public static SeedFormat DetectFormat(Utf8File file)
@@ -45,7 +46,7 @@ public static class SeedFileReader
         };
     }
 
-    private static List<InstructionRecord> ReadAlpaca(Utf8File file)
+    private static List<InstructionRecord> ReadAlpaca(Utf8File file, List<int> lines)
     {
         var records = new List<InstructionRecord>();
         var reader = new Utf8JsonReader(file.Bytes);
@@ -57,6 +58,7 @@ public static class SeedFileReader
                 if (reader.TokenType != JsonTokenType.StartObject)
                     throw BadInputException.AtLine(file.Path, file.LineOf(reader.TokenStartIndex),
                         $"record {records.Count + 1} must be an object with an \"instruction\" field");
+                lines.Add(file.LineOf(reader.TokenStartIndex));
                 records.Add(JsonRecordParser.ReadObject(ref reader, file, 0));
             }
             if (reader.Read())
@@ -70,7 +72,7 @@ public static class SeedFileReader
         return records;
     }
 
-    private static List<InstructionRecord> ReadJsonLines(Utf8File file)
+    private static List<InstructionRecord> ReadJsonLines(Utf8File file, List<int> lines)
     {
         var records = new List<InstructionRecord>();
         foreach (var (line, start, length) in Lines(file))
@@ -86,6 +88,7 @@ public static class SeedFileReader
                     throw BadInputException.AtLine(file.Path, line,
                         "each line must be a JSON object with an \"instruction\" field");
                 records.Add(JsonRecordParser.ReadObject(ref reader, file, start));
+                lines.Add(line);
                 if (reader.Read())
                     throw BadInputException.AtLine(file.Path, line, "unexpected content after the object");
             }
@@ -97,16 +100,19 @@ public static class SeedFileReader
         return records;
     }
 
-    private static List<InstructionRecord> ReadPlainText(Utf8File file)
+    private static List<InstructionRecord> ReadPlainText(Utf8File file, List<int> lines)
     {
         var records = new List<InstructionRecord>();
-        foreach (var (_, start, length) in Lines(file))
+        foreach (var (line, start, length) in Lines(file))
         {
             var text = file.Bytes.AsSpan(start, length);
             if (text.EndsWith("\r"u8))
                 text = text[..^1];
             if (!text.Trim(" \t"u8).IsEmpty)
+            {
                 records.Add(new InstructionRecord(Encoding.UTF8.GetString(text)));
+                lines.Add(line);
+            }
         }
         return records;
     }

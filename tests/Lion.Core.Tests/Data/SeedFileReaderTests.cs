@@ -260,3 +260,21 @@ public sealed class SeedFileReaderTests : IDisposable
         Assert.Equal($"{_folder.Path}: is a folder, not a file", error.Message);
     }
 }
+
+public sealed class SeedFileLineTests : IDisposable
+{
+    private readonly Lion.Tests.TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Theory]
+    [InlineData("seeds.json", "[\n  {\"instruction\": \"a\"},\n\n  {\"instruction\": \"b\"}\n]", new[] { 2, 4 })]
+    [InlineData("seeds.jsonl", "{\"instruction\": \"a\"}\n\n{\"instruction\": \"b\"}\n", new[] { 1, 3 })]
+    [InlineData("seeds.txt", "a\n\n\nb\n", new[] { 1, 4 })]
+    public void Each_record_knows_the_line_it_starts_on(string name, string content, int[] lines)
+    {
+        var seeds = SeedFileReader.Read(_folder.Write(name, content));
+
+        Assert.Equal(lines, Enumerable.Range(0, seeds.Records.Count).Select(seeds.LineOf));
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text;
+using Lion.Core.Data;
+
+namespace Lion.Cli.Commands;
+
+/// <summary>Where a command's dataset goes: a file (written beside it and renamed, never half-written) or standard output.</summary>
+internal static class DatasetOutput
+{
+    public static void Write(IReadOnlyList<DatasetRecord> records, ExportFormat format, string? path, TextWriter output)
+    {
+        if (path is not null)
+        {
+            string partial = path + ".partial";
+            using (var stream = File.Create(partial))
+                DatasetWriter.Write(records, format, stream);
+            File.Move(partial, path, overwrite: true);
+        }
+        else if (ReferenceEquals(output, Console.Out))
+        {
+            using var stdout = Console.OpenStandardOutput();
+            DatasetWriter.Write(records, format, stdout);
+        }
+        else
+        {
+            using var buffer = new MemoryStream();
+            DatasetWriter.Write(records, format, buffer);
+            output.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using Lion.Core;
+using Lion.Core.Data;
+using Lion.Core.Prompts;
+using Lion.Torch.Checkpoints;
+using Lion.Torch.Model;
+using Lion.Torch.Tokenization;
+using Lion.Torch.Training;
+using static TorchSharp.torch;
+
+namespace Lion.Cli.Commands;
+
+/// <summary>`lion train`: fine-tune the in-process student on a dataset, without the loop.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var baseModel = new Option<string?>("--base") { Description = "A Hugging Face model folder to start from.", HelpName = "DIR" };
+        var init = new Option<string?>("--init") { Description = "Start from a fresh model instead: tiny." };
+        init.AcceptOnlyFromAmong("tiny");
+        var data = new Option<string>("--data")
+        {
+            Description = "Training data with answers: Alpaca JSON or JSON Lines of {instruction, input?, output}.",
+            HelpName = "FILE",
+            Required = true,
+        };
+        var output = new Option<string>("--out") { Description = "The folder to write the trained model to.", HelpName = "DIR", Required = true };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3 };
+        var learningRate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => 1e-3 };
+        var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 };
+        var maxLength = new Option<int>("--max-length") { Description = "Longest example in tokens; longer ones keep their end.", DefaultValueFactory = _ => 512 };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 2305 };
+
+        var command = new Command("train", "Fine-tune the in-process student (answer tokens only) and save it as a Hugging Face folder.")
+        {
+            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed,
+        };
+        command.SetAction(parse => CommandBody.Run(parse, writer =>
+        {
+            if ((parse.GetValue(baseModel) is null) == (parse.GetValue(init) is null))
+                throw new BadInputException("give either --base DIR or --init tiny");
+            var examples = Examples(SeedFileReader.Read(parse.GetValue(data)!));
+            var tokenizer = new ByteTokenizer();
+            manual_seed(parse.GetValue(seed));
+            using var model = parse.GetValue(baseModel) is { } folder
+                ? HuggingFaceFolder.Load(folder)
+                : new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad));
+            if (model.Config.VocabSize != ByteTokenizer.VocabularySize)
+                throw new BadInputException($"{parse.GetValue(baseModel)}: only the byte-level tokenizer is supported in this version");
+
+            var options = new TrainingOptions
+            {
+                Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(learningRate), BatchSize = parse.GetValue(batchSize),
+                MaxLength = parse.GetValue(maxLength), Seed = parse.GetValue(seed),
+            };
+            writer.WriteLine($"Training on {examples.Count} examples, {options.Epochs} epochs");
+            var report = new SftTrainer(options, writer.WriteLine).Train(model,
+                examples.Select(e => (tokenizer.Encode(StudentPrompt.Format(e.Instruction, e.Input)), tokenizer.Encode(e.Output!))).ToList());
+            HuggingFaceFolder.Save(model, parse.GetValue(output)!, tokenizer);
+            writer.WriteLine($"Saved {parse.GetValue(output)}: loss {report.FirstEpochLoss:F4} → {report.LastEpochLoss:F4}, " +
+                             $"{report.TokensPerSecond:N0} answer tokens/s");
+            return ExitCode.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Every record must carry the answer to learn.</summary>
+    private static List<InstructionRecord> Examples(SeedFile file)
+    {
+        for (int i = 0; i < file.Records.Count; i++)
+            if (file.Records[i].Output is null)
+                throw BadInputException.AtField(file.Path, file.LineOf(i), "output", "is missing: a training example needs the answer to learn");
+        return [.. file.Records];
+    }
+}

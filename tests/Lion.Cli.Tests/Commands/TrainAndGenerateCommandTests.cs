@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Lion.Tests;
+
+namespace Lion.Cli.Tests.Commands;
+
+public sealed class TrainAndGenerateCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string Data() => _folder.Write("train.jsonl",
+        "{\"instruction\": \"True and False is\", \"output\": \"False\"}\n" +
+        "{\"instruction\": \"not False is\", \"output\": \"True\"}\n");
+
+    [Fact]
+    public void Train_writes_a_hugging_face_folder_that_generate_answers_from()
+    {
+        string model = _folder.File("student");
+
+        var trained = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", model, "--epochs", "1");
+        var answered = LionInvocation.Run("generate", "--model", model, "--prompts", Data(), "--max-new-tokens", "4");
+
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        Assert.Contains("Saved", trained.Output);
+        Assert.True(File.Exists(Path.Combine(model, "model.safetensors")));
+        Assert.Equal(0, answered.ExitCode);
+        var lines = answered.Output.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["True and False is", "not False is"], lines.Select(l => l.GetProperty("instruction").GetString()));
+        Assert.All(lines, l => Assert.Equal(JsonValueKind.String, l.GetProperty("output").ValueKind));
+    }
+
+    [Fact]
+    public void A_training_line_without_an_answer_is_named()
+    {
+        string data = _folder.Write("train.jsonl", "{\"instruction\": \"a\", \"output\": \"b\"}\n{\"instruction\": \"no answer here\"}\n");
+
+        var result = LionInvocation.Run("train", "--init", "tiny", "--data", data, "--out", _folder.File("student"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: {data}:2: field \"output\" is missing: a training example needs the answer to learn", result.Error.Trim());
+        Assert.False(Directory.Exists(_folder.File("student")));
+    }
+
+    [Fact]
+    public void Train_needs_exactly_one_starting_point()
+    {
+        var result = LionInvocation.Run("train", "--data", Data(), "--out", _folder.File("student"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("give either --base DIR or --init tiny", result.Error);
+    }
+
+    [Fact]
+    public void Generate_names_a_folder_that_is_not_a_model()
+    {
+        Directory.CreateDirectory(_folder.File("empty"));
+
+        var result = LionInvocation.Run("generate", "--model", _folder.File("empty"), "--prompts", Data());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no config.json", result.Error);
+    }
+}
