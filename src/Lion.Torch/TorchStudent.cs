@@ -19,6 +19,7 @@ namespace Lion.Torch;
 /// </summary>
 public sealed class TorchStudent(StudentSettings settings, int seed, Action<string>? report = null) : IStudent, IDisposable
 {
+    private const int AnswerBatch = 16;
     private readonly ByteTokenizer _tokenizer = new();
     private LlamaForCausalLM? _model;
 
@@ -53,28 +54,18 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
     public Task<IReadOnlyList<StudentReply>> AnswerAsync(IReadOnlyList<StudentQuestion> questions, CancellationToken cancellationToken)
     {
         var generator = new TextGenerator(_model ?? throw new InvalidOperationException("load a checkpoint before answering"), _tokenizer);
+        var options = new SamplingOptions { Temperature = settings.Temperature, MaxNewTokens = settings.MaxTokens, Seed = seed };
         var replies = new List<StudentReply>();
-        foreach (var question in questions)
+        foreach (var batch in questions.Chunk(AnswerBatch))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string prompt = StudentPrompt.Format(question.Instruction, question.Input);
-            var options = new SamplingOptions
-            {
-                Temperature = settings.Temperature,
-                MaxNewTokens = settings.MaxTokens,
-                Seed = StableSeed(prompt),
-            };
-            var (text, finish) = generator.Complete(prompt, options);
-            replies.Add(new StudentReply(text, finish));
+            var prompts = batch.Select(q => StudentPrompt.Format(q.Instruction, q.Input)).ToList();
+            replies.AddRange(generator.CompleteAll(prompts, options).Select(r => new StudentReply(r.Text, r.FinishReason)));
         }
         return Task.FromResult<IReadOnlyList<StudentReply>>(replies);
     }
 
     public void Dispose() => _model?.Dispose();
-
-    /// <summary>A sampling seed fixed by the run's seed and the prompt, the same in every process, so a resumed run answers alike.</summary>
-    private long StableSeed(string prompt) =>
-        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{seed}\u0001{prompt}")), 0) & long.MaxValue;
 
     private LlamaForCausalLM Fresh()
     {

@@ -43,4 +43,28 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         var merged = attended.transpose(1, 2).contiguous().view(batch, length, heads * dim);
         return o_proj.forward(merged).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The decoding path: new positions only, rotary tables per row ([batch, 1, length, head dim]),
+    /// an explicit mask ([batch, 1, length, all positions], true where attention may look), and the
+    /// layer's cache, which the new keys and values join.
+    /// </summary>
+    public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor mask, LayerCache cache)
+    {
+        using var scope = NewDisposeScope();
+        long batch = hidden.shape[0], length = hidden.shape[1];
+        int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, dim = _config.HeadDim;
+        var q = RotaryEmbedding.Apply(q_proj.forward(hidden).view(batch, length, heads, dim).transpose(1, 2), cos, sin);
+        var k = RotaryEmbedding.Apply(k_proj.forward(hidden).view(batch, length, kvHeads, dim).transpose(1, 2), cos, sin);
+        var v = v_proj.forward(hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
+        var (keys, values) = cache.Append(k, v);
+        if (kvHeads != heads)
+        {
+            keys = keys.repeat_interleave(heads / kvHeads, dim: 1);
+            values = values.repeat_interleave(heads / kvHeads, dim: 1);
+        }
+        var attended = nn.functional.scaled_dot_product_attention(q, keys, values, attn_mask: mask);
+        var merged = attended.transpose(1, 2).contiguous().view(batch, length, heads * dim);
+        return o_proj.forward(merged).MoveToOuterDisposeScope();
+    }
 }

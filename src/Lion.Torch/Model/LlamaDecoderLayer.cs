@@ -27,4 +27,11 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor>
         var attended = hidden + self_attn.forward(input_layernorm.forward(hidden));
         return (attended + mlp.forward(post_attention_layernorm.forward(attended))).MoveToOuterDisposeScope();
     }
+
+    public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor mask, LayerCache cache)
+    {
+        using var scope = NewDisposeScope();
+        var attended = hidden + self_attn.Forward(input_layernorm.forward(hidden), cos, sin, mask, cache);
+        return (attended + mlp.forward(post_attention_layernorm.forward(attended))).MoveToOuterDisposeScope();
+    }
 }

@@ -56,6 +56,15 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         return logits.MoveToOuterDisposeScope();
     }
 
+    /// <summary>Logits of the new positions on the decoding path (see <see cref="LlamaModel.Forward"/>).</summary>
+    public Tensor Forward(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = model.Forward(tokens, positions, mask, caches);
+        var logits = lm_head is not null ? lm_head.forward(hidden) : matmul(hidden, model.embed_tokens.weight!.t());
+        return logits.MoveToOuterDisposeScope();
+    }
+
     /// <summary>
     /// Mean next-token cross-entropy over the positions whose label is not -100 (the prompt and
     /// padding are masked so only answer tokens teach).

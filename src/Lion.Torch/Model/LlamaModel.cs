@@ -13,8 +13,14 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     private readonly RmsNorm norm;
 #pragma warning restore IDE1006
 
+    private readonly LlamaConfig _config;
+
+    // Not a Tensor field: RegisterComponents would make it a buffer, and it would be saved with the weights.
+    private (Tensor Cos, Tensor Sin)? _rotary;
+
     public LlamaModel(LlamaConfig config) : base(nameof(LlamaModel))
     {
+        _config = config;
         embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
         layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config)).ToArray());
         norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
@@ -29,4 +35,22 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
             hidden = layer.forward(hidden);
         return norm.forward(hidden).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The decoding path: new tokens at the given positions ([batch, length]), a mask, one cache per layer.</summary>
+    public Tensor Forward(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
+    {
+        using var scope = NewDisposeScope();
+        _rotary ??= Detached(RotaryEmbedding.Table(_config.MaxPositionEmbeddings, _config.HeadDim, _config.RopeTheta));
+        var (cosTable, sinTable) = _rotary.Value;
+        var cos = cosTable.index_select(0, positions.flatten()).view(positions.shape[0], 1, positions.shape[1], -1);
+        var sin = sinTable.index_select(0, positions.flatten()).view(positions.shape[0], 1, positions.shape[1], -1);
+        var hidden = embed_tokens.forward(tokens);
+        int i = 0;
+        foreach (var layer in layers)
+            hidden = layer.Forward(hidden, cos, sin, mask, caches[i++]);
+        return norm.forward(hidden).MoveToOuterDisposeScope();
+    }
+
+    private static (Tensor, Tensor) Detached((Tensor Cos, Tensor Sin) table) =>
+        (table.Cos.DetachFromDisposeScope(), table.Sin.DetachFromDisposeScope());
 }
