@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["gateway"] = GatewayBenchmark.Run,
     ["novelty"] = NoveltyBenchmark.Run,
     ["kill"] = KillBenchmark.Run,
+    ["train"] = TrainBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))

@@ -31,7 +31,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         var q = q_proj.forward(hidden).view(batch, length, heads, dim).transpose(1, 2);
         var k = k_proj.forward(hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
         var v = v_proj.forward(hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
-        var (cos, sin) = RotaryEmbedding.Table((int)length, dim, _config.RopeTheta);
+        var (cos, sin) = RotaryEmbedding.Cached((int)length, dim, _config.RopeTheta);
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
         if (kvHeads != heads)

@@ -15,9 +15,6 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
 
     private readonly LlamaConfig _config;
 
-    // Not a Tensor field: RegisterComponents would make it a buffer, and it would be saved with the weights.
-    private (Tensor Cos, Tensor Sin)? _rotary;
-
     public LlamaModel(LlamaConfig config) : base(nameof(LlamaModel))
     {
         _config = config;
@@ -40,8 +37,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     public Tensor Forward(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
     {
         using var scope = NewDisposeScope();
-        _rotary ??= Detached(RotaryEmbedding.Table(_config.MaxPositionEmbeddings, _config.HeadDim, _config.RopeTheta));
-        var (cosTable, sinTable) = _rotary.Value;
+        var (cosTable, sinTable) = RotaryEmbedding.Cached(_config.MaxPositionEmbeddings, _config.HeadDim, _config.RopeTheta);
         var cos = cosTable.index_select(0, positions.flatten()).view(positions.shape[0], 1, positions.shape[1], -1);
         var sin = sinTable.index_select(0, positions.flatten()).view(positions.shape[0], 1, positions.shape[1], -1);
         var hidden = embed_tokens.forward(tokens);
@@ -50,7 +46,4 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
             hidden = layer.Forward(hidden, cos, sin, mask, caches[i++]);
         return norm.forward(hidden).MoveToOuterDisposeScope();
     }
-
-    private static (Tensor, Tensor) Detached((Tensor Cos, Tensor Sin) table) =>
-        (table.Cos.DetachFromDisposeScope(), table.Sin.DetachFromDisposeScope());
 }

@@ -22,8 +22,9 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = input.to(float32);
-        var normed = x * rsqrt(x.pow(2).mean([-1], keepdim: true) + _eps);
-        return (weight * normed.to(input.dtype)).MoveToOuterDisposeScope();
+        bool single = input.dtype == float32;
+        var x = single ? input : input.to(float32);
+        var normed = x * rsqrt(x.square().mean([-1], keepdim: true) + _eps);
+        return (weight * (single ? normed : normed.to(input.dtype))).MoveToOuterDisposeScope();
     }
 }

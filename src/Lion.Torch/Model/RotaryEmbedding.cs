@@ -8,6 +8,19 @@ namespace Lion.Torch.Model;
 /// </summary>
 public static class RotaryEmbedding
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, double), (Tensor, Tensor)> Tables = new();
+
+    /// <summary>
+    /// The table for positions 0..length-1, made once per shape and kept: every layer of every
+    /// step asks for the same one.
+    /// </summary>
+    public static (Tensor Cos, Tensor Sin) Cached(int length, int headDim, double theta) =>
+        Tables.GetOrAdd((length, headDim, theta), key =>
+        {
+            var (cos, sin) = Table(key.Item1, key.Item2, key.Item3);
+            return (cos.DetachFromDisposeScope(), sin.DetachFromDisposeScope());
+        });
+
     /// <summary>cos and sin for positions 0..length-1, shaped [length, headDim].</summary>
     public static (Tensor Cos, Tensor Sin) Table(int length, int headDim, double theta, long offset = 0)
     {
