@@ -1,0 +1,99 @@
+using Lion.Torch.Model;
+using Lion.Torch.Tokenization;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Export;
+
+/// <summary>
+/// Exports a student to GGUF (F32 or F16) with its byte-level vocabulary, so llama.cpp, Ollama and
+/// LLamaSharp run it. Names follow llama.cpp's; the query and key rows are permuted from Hugging
+/// Face's rotate-half layout to GGML's interleaved one, as llama.cpp's own converter does.
+/// </summary>
+public static class GgufExport
+{
+    public static void Write(LlamaForCausalLM model, string path, bool half = false)
+    {
+        var config = model.Config;
+        if (config.Architecture == "Qwen2ForCausalLM")
+            throw new NotSupportedException("GGUF export covers LLaMA and Mistral layouts; Qwen2 is not supported yet");
+        var gguf = new GgufWriter();
+        gguf.Add("general.architecture", "llama");
+        gguf.Add("general.name", "lion-student");
+        gguf.Add("general.file_type", half ? 1u : 0u);
+        gguf.Add("llama.context_length", (uint)config.MaxPositionEmbeddings);
+        gguf.Add("llama.embedding_length", (uint)config.HiddenSize);
+        gguf.Add("llama.block_count", (uint)config.NumHiddenLayers);
+        gguf.Add("llama.feed_forward_length", (uint)config.IntermediateSize);
+        gguf.Add("llama.rope.dimension_count", (uint)config.HeadDim);
+        gguf.Add("llama.attention.head_count", (uint)config.NumAttentionHeads);
+        gguf.Add("llama.attention.head_count_kv", (uint)config.NumKeyValueHeads);
+        gguf.Add("llama.attention.layer_norm_rms_epsilon", (float)config.RmsNormEps);
+        gguf.Add("llama.rope.freq_base", (float)config.RopeTheta);
+        gguf.Add("llama.vocab_size", (uint)config.VocabSize);
+        AddTokenizer(gguf, config);
+
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            var tensor = parameter.detach();
+            if (name.EndsWith("self_attn.q_proj.weight", StringComparison.Ordinal))
+                tensor = Permute(tensor, config.NumAttentionHeads);
+            else if (name.EndsWith("self_attn.k_proj.weight", StringComparison.Ordinal))
+                tensor = Permute(tensor, config.NumKeyValueHeads);
+            bool norm = name.EndsWith("norm.weight", StringComparison.Ordinal);
+            // Norm scales stay F32 even in an F16 file, as llama.cpp's converter keeps them.
+            var stored = (half && !norm ? tensor.to(float16) : tensor.to(float32)).contiguous();
+            var dims = stored.shape.Reverse().Select(d => (ulong)d).ToArray();
+            gguf.AddTensor(GgufName(name), dims, stored.dtype == float16 ? 1u : 0u, stored.bytes.ToArray());
+        }
+        gguf.Write(path);
+    }
+
+    /// <summary>HF (heads, 2, half, in) → (heads, half, 2, in): rotate-half pairs become adjacent pairs.</summary>
+    private static Tensor Permute(Tensor weight, int heads)
+    {
+        long rows = weight.shape[0], columns = weight.shape[1];
+        return weight.reshape(heads, 2, rows / heads / 2, columns).transpose(1, 2).reshape(rows, columns);
+    }
+
+    private static string GgufName(string name)
+    {
+        if (name == "model.embed_tokens.weight") return "token_embd.weight";
+        if (name == "model.norm.weight") return "output_norm.weight";
+        if (name == "lm_head.weight") return "output.weight";
+        var parts = name.Split('.');
+        string layer = parts[2];
+        string rest = string.Join('.', parts[3..]);
+        string mapped = rest switch
+        {
+            "self_attn.q_proj.weight" => "attn_q.weight",
+            "self_attn.k_proj.weight" => "attn_k.weight",
+            "self_attn.v_proj.weight" => "attn_v.weight",
+            "self_attn.o_proj.weight" => "attn_output.weight",
+            "mlp.gate_proj.weight" => "ffn_gate.weight",
+            "mlp.up_proj.weight" => "ffn_up.weight",
+            "mlp.down_proj.weight" => "ffn_down.weight",
+            "input_layernorm.weight" => "attn_norm.weight",
+            "post_attention_layernorm.weight" => "ffn_norm.weight",
+            _ => throw new NotSupportedException($"no GGUF name for {name}"),
+        };
+        return $"blk.{layer}.{mapped}";
+    }
+
+    private static void AddTokenizer(GgufWriter gguf, LlamaConfig config)
+    {
+        var characters = ByteTokenizer.ByteCharacters();
+        var tokens = characters.Select(c => c.ToString()).Concat(["<s>", "</s>", "<pad>"]).ToList();
+        var types = tokens.Select((_, i) => i < 256 ? 1 : 3).ToList();
+        gguf.Add("tokenizer.ggml.model", "gpt2");
+        gguf.Add("tokenizer.ggml.pre", "default");
+        gguf.Add("tokenizer.ggml.tokens", tokens);
+        gguf.Add("tokenizer.ggml.token_type", types);
+        gguf.Add("tokenizer.ggml.merges", Array.Empty<string>());
+        gguf.Add("tokenizer.ggml.bos_token_id", (uint)config.BosTokenId);
+        gguf.Add("tokenizer.ggml.eos_token_id", (uint)config.EosTokenId);
+        if (config.PadTokenId is { } pad)
+            gguf.Add("tokenizer.ggml.padding_token_id", (uint)pad);
+        gguf.Add("tokenizer.ggml.add_bos_token", true);
+    }
+}
