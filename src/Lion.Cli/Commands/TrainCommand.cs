@@ -30,10 +30,13 @@ internal static class TrainCommand
         var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 };
         var maxLength = new Option<int>("--max-length") { Description = "Longest example in tokens; longer ones keep their end.", DefaultValueFactory = _ => 512 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 2305 };
+        var gguf = new Option<string?>("--gguf") { Description = "Also write the trained model as GGUF, for llama.cpp and Ollama.", HelpName = "FILE" };
+        var ggufType = new Option<string>("--gguf-type") { Description = "f32 or f16.", DefaultValueFactory = _ => "f32" };
+        ggufType.AcceptOnlyFromAmong("f32", "f16");
 
         var command = new Command("train", "Fine-tune the in-process student (answer tokens only) and save it as a Hugging Face folder.")
         {
-            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed,
+            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, gguf, ggufType,
         };
         command.SetAction(parse => CommandBody.Run(parse, writer =>
         {
@@ -57,6 +60,11 @@ internal static class TrainCommand
             var report = new SftTrainer(options, writer.WriteLine).Train(model,
                 examples.Select(e => (tokenizer.Encode(StudentPrompt.Format(e.Instruction, e.Input)), tokenizer.Encode(e.Output!))).ToList());
             HuggingFaceFolder.Save(model, parse.GetValue(output)!, tokenizer);
+            if (parse.GetValue(gguf) is { } ggufPath)
+            {
+                Lion.Torch.Export.GgufExport.Write(model, ggufPath, half: parse.GetValue(ggufType) == "f16");
+                writer.WriteLine($"Wrote {ggufPath} ({parse.GetValue(ggufType)})");
+            }
             writer.WriteLine($"Saved {parse.GetValue(output)}: loss {report.FirstEpochLoss:F4} → {report.LastEpochLoss:F4}, " +
                              $"{report.TokensPerSecond:N0} answer tokens/s");
             return ExitCode.Success;

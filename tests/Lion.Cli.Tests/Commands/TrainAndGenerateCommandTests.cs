@@ -18,12 +18,14 @@ public sealed class TrainAndGenerateCommandTests : IDisposable
     {
         string model = _folder.File("student");
 
-        var trained = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", model, "--epochs", "1");
+        var trained = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", model, "--epochs", "1",
+            "--gguf", _folder.File("student.gguf"));
         var answered = LionInvocation.Run("generate", "--model", model, "--prompts", Data(), "--max-new-tokens", "4");
 
         Assert.True(trained.ExitCode == 0, trained.Error);
         Assert.Contains("Saved", trained.Output);
         Assert.True(File.Exists(Path.Combine(model, "model.safetensors")));
+        Assert.Equal("GGUF"u8.ToArray(), File.ReadAllBytes(_folder.File("student.gguf"))[..4]);
         Assert.Equal(0, answered.ExitCode);
         var lines = answered.Output.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(["True and False is", "not False is"], lines.Select(l => l.GetProperty("instruction").GetString()));

@@ -79,6 +79,31 @@ public sealed class GgufParityTests : IDisposable
     }
 
     [Fact]
+    public void An_f16_export_is_half_the_size_and_still_close()
+    {
+        using var model = RandomModel();
+        string single = _folder.File("f32.gguf"), half = _folder.File("f16.gguf");
+        GgufExport.Write(model, single);
+        GgufExport.Write(model, half, half: true);
+        var prompt = Prompt();
+
+        using var ours = nn.functional.log_softmax(model.forward(tensor(prompt.Select(t => (long)t).ToArray()).unsqueeze(0)), -1);
+        var (weights, context) = Llama(half);
+        using (weights)
+        using (context)
+        {
+            var batch = new LLamaBatch();
+            for (int i = 0; i < prompt.Length; i++)
+                batch.Add((LLamaToken)prompt[i], i, LLamaSeqId.Zero, logits: i == prompt.Length - 1);
+            Assert.Equal(DecodeResult.Ok, context.Decode(batch));
+            var theirs = LogSoftmax(context.NativeHandle.GetLogitsIth(prompt.Length - 1));
+            var mine = ours[0, prompt.Length - 1].data<float>().ToArray();
+            Assert.True(mine.Zip(theirs).Max(p => Math.Abs(p.First - p.Second)) <= 2e-2);
+        }
+        Assert.InRange(new FileInfo(half).Length, new FileInfo(single).Length * 0.45, new FileInfo(single).Length * 0.6);
+    }
+
+    [Fact]
     public void Llama_cpp_continues_greedily_with_the_same_32_tokens()
     {
         using var model = RandomModel();
