@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["novelty"] = NoveltyBenchmark.Run,
     ["kill"] = KillBenchmark.Run,
     ["train"] = TrainBenchmark.Run,
+    ["generate"] = GenerateBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
