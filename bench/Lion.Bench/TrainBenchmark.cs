@@ -17,7 +17,7 @@ internal static class TrainBenchmark
 {
     public static int Run(string[] args)
     {
-        int batch = 16, length = 256;
+        int batch = args.Length > 0 ? int.Parse(args[0]) : 8, length = 256;
         var config = LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad)
             with { HiddenSize = 256, IntermediateSize = 704, NumHiddenLayers = 4, NumAttentionHeads = 8, NumKeyValueHeads = 4 };
         manual_seed(1);
