@@ -27,6 +27,22 @@ public sealed class ByteTokenizerTests : IDisposable
         Assert.Equal("hi", new ByteTokenizer().Decode([ByteTokenizer.Bos, 'h', 'i', ByteTokenizer.Eos, ByteTokenizer.Pad]));
     }
 
+    [Theory]
+    [InlineData("hello wörld (A)")]
+    [InlineData("Sort the following words alphabetically: List: pear fig\n")]
+    [InlineData("こんにちは 🦁\t{x}")]
+    public void Hugging_face_tokenizers_reads_our_tokenizer_json_and_encodes_exactly_as_we_do(string text)
+    {
+        string path = _folder.File("tokenizer.json");
+        var ours = new ByteTokenizer();
+        ours.Write(path);
+
+        using var theirs = new Tokenizers.DotNet.Tokenizer(path);
+
+        Assert.Equal(ours.Encode(text).Select(id => (uint)id), theirs.Encode(text));
+        Assert.Equal(text, theirs.Decode(theirs.Encode(text)));
+    }
+
     [Fact]
     public void The_tokenizer_json_holds_every_byte_and_the_special_tokens()
     {
