@@ -15,7 +15,7 @@ namespace Lion.Torch;
 /// The in-process student: a LLaMA-family model on TorchSharp, fine-tuned and run in this
 /// process, its checkpoints Hugging Face folders. It starts from the configured base folder or,
 /// without one, from a fresh tiny model with the byte-level tokenizer. Prompts are in the
-/// student's Alpaca format.
+/// configured student format (Alpaca by default, or ChatML).
 /// </summary>
 public sealed class TorchStudent(StudentSettings settings, int seed, Action<string>? report = null) : IStudent, IDisposable
 {
@@ -45,7 +45,7 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
             MaxLength = settings.MaxLength,
             Seed = seed,
         }, report);
-        var data = examples.Select(e => (_tokenizer.Encode(StudentPrompt.Format(e.Instruction, e.Input)), _tokenizer.Encode(e.Output))).ToList();
+        var data = examples.Select(e => (_tokenizer.Encode(StudentPrompt.Format(settings.PromptFormat, e.Instruction, e.Input)), _tokenizer.Encode(e.Output))).ToList();
         trainer.Train(model, data, cancellationToken);
         HuggingFaceFolder.Save(model, outputFolder, _tokenizer);
         return Task.FromResult(Path.GetFullPath(outputFolder));
@@ -59,7 +59,7 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
         foreach (var batch in questions.Chunk(AnswerBatch))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var prompts = batch.Select(q => StudentPrompt.Format(q.Instruction, q.Input)).ToList();
+            var prompts = batch.Select(q => StudentPrompt.Format(settings.PromptFormat, q.Instruction, q.Input)).ToList();
             replies.AddRange(generator.CompleteAll(prompts, options).Select(r => new StudentReply(r.Text, r.FinishReason)));
         }
         return Task.FromResult<IReadOnlyList<StudentReply>>(replies);

@@ -2,11 +2,23 @@ namespace Lion.Core.Prompts;
 
 /// <summary>
 /// The student's prompt format: Alpaca's, with an optional input block, as the paper's student
-/// was trained. <see cref="TryParse"/> recovers the instruction and input, so a teacher that is
+/// was trained, or ChatML (one user turn, then the assistant's) as an option.
+/// <see cref="TryParse"/> recovers the instruction and input from either, so a teacher that is
 /// handed a student-formatted prompt answers the question inside it.
 /// </summary>
 public static class StudentPrompt
 {
+    private const string ChatMlUser = "<|im_start|>user\n";
+    private const string ChatMlEnd = "<|im_end|>\n<|im_start|>assistant\n";
+
+    /// <summary>The prompt in the named format: "alpaca" or "chatml".</summary>
+    public static string Format(string format, string instruction, string input) => format switch
+    {
+        "alpaca" => Format(instruction, input),
+        "chatml" => $"{ChatMlUser}{Question(instruction, input)}{ChatMlEnd}",
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "the student prompt format is alpaca or chatml"),
+    };
+
     private const string Preamble = "Below is an instruction that describes a task. Write a response that appropriately completes the request.";
     private const string PreambleWithInput = "Below is an instruction that describes a task, paired with an input that provides further context. Write a response that appropriately completes the request.";
     private const string InstructionHeader = "### Instruction:\n";
@@ -20,6 +32,12 @@ public static class StudentPrompt
     public static bool TryParse(string prompt, out string instruction, out string input)
     {
         instruction = input = "";
+        if (prompt.StartsWith(ChatMlUser, StringComparison.Ordinal) && prompt.EndsWith(ChatMlEnd, StringComparison.Ordinal))
+        {
+            // The question comes back whole: instruction and input are not told apart in ChatML.
+            instruction = prompt[ChatMlUser.Length..^ChatMlEnd.Length];
+            return true;
+        }
         int start = prompt.IndexOf(InstructionHeader, StringComparison.Ordinal);
         int end = prompt.LastIndexOf(ResponseHeader.TrimEnd('\n'), StringComparison.Ordinal);
         if (start < 0 || end < start)
