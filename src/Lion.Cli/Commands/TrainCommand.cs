@@ -30,13 +30,20 @@ internal static class TrainCommand
         var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 };
         var maxLength = new Option<int>("--max-length") { Description = "Longest example in tokens; longer ones keep their end.", DefaultValueFactory = _ => 512 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 2305 };
+        var loraRank = new Option<int?>("--lora-rank") { Description = "Train rank-r LoRA adapters instead of every weight; merged on save." };
+        var loraAlpha = new Option<double>("--lora-alpha") { DefaultValueFactory = _ => 16 };
+        var loraTargets = new Option<string>("--lora-targets")
+        {
+            Description = "Comma-separated projections to adapt.",
+            DefaultValueFactory = _ => "q_proj,k_proj,v_proj,o_proj",
+        };
         var gguf = new Option<string?>("--gguf") { Description = "Also write the trained model as GGUF, for llama.cpp and Ollama.", HelpName = "FILE" };
         var ggufType = new Option<string>("--gguf-type") { Description = "f32 or f16.", DefaultValueFactory = _ => "f32" };
         ggufType.AcceptOnlyFromAmong("f32", "f16");
 
         var command = new Command("train", "Fine-tune the in-process student (answer tokens only) and save it as a Hugging Face folder.")
         {
-            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, gguf, ggufType,
+            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, loraRank, loraAlpha, loraTargets, gguf, ggufType,
         };
         command.SetAction(parse => CommandBody.Run(parse, writer =>
         {
@@ -55,6 +62,9 @@ internal static class TrainCommand
             {
                 Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(learningRate), BatchSize = parse.GetValue(batchSize),
                 MaxLength = parse.GetValue(maxLength), Seed = parse.GetValue(seed),
+                Lora = parse.GetValue(loraRank) is { } rank
+                    ? new LoraOptions(rank, parse.GetValue(loraAlpha)) { Targets = parse.GetValue(loraTargets)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) }
+                    : null,
             };
             writer.WriteLine($"Training on {examples.Count} examples, {options.Epochs} epochs");
             var report = new SftTrainer(options, writer.WriteLine).Train(model,

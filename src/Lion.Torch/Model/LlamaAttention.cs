@@ -12,6 +12,15 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     private readonly Linear q_proj, k_proj, v_proj, o_proj;
 #pragma warning restore IDE1006
 
+    /// <summary>LoRA updates by projection name, while adapters are attached (not part of the module tree).</summary>
+    internal Dictionary<string, LoraAdapter>? Adapters { get; set; }
+
+    internal IEnumerable<(string Name, Linear Projection)> Projections() =>
+        [("q_proj", q_proj), ("k_proj", k_proj), ("v_proj", v_proj), ("o_proj", o_proj)];
+
+    private Tensor Project(Linear projection, string name, Tensor x) =>
+        Adapters is not null && Adapters.TryGetValue(name, out var adapter) ? projection.forward(x) + adapter.Forward(x) : projection.forward(x);
+
     public LlamaAttention(LlamaConfig config) : base(nameof(LlamaAttention))
     {
         _config = config;
@@ -28,9 +37,9 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         long batch = hidden.shape[0], length = hidden.shape[1];
         int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, dim = _config.HeadDim;
-        var q = q_proj.forward(hidden).view(batch, length, heads, dim).transpose(1, 2);
-        var k = k_proj.forward(hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
-        var v = v_proj.forward(hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
+        var q = Project(q_proj, "q_proj", hidden).view(batch, length, heads, dim).transpose(1, 2);
+        var k = Project(k_proj, "k_proj", hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
+        var v = Project(v_proj, "v_proj", hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
         var (cos, sin) = RotaryEmbedding.Cached((int)length, dim, _config.RopeTheta);
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
@@ -41,7 +50,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         }
         var attended = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
         var merged = attended.transpose(1, 2).contiguous().view(batch, length, heads * dim);
-        return o_proj.forward(merged).MoveToOuterDisposeScope();
+        return Project(o_proj, "o_proj", merged).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -54,9 +63,9 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         long batch = hidden.shape[0], length = hidden.shape[1];
         int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, dim = _config.HeadDim;
-        var q = RotaryEmbedding.Apply(q_proj.forward(hidden).view(batch, length, heads, dim).transpose(1, 2), cos, sin);
-        var k = RotaryEmbedding.Apply(k_proj.forward(hidden).view(batch, length, kvHeads, dim).transpose(1, 2), cos, sin);
-        var v = v_proj.forward(hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
+        var q = RotaryEmbedding.Apply(Project(q_proj, "q_proj", hidden).view(batch, length, heads, dim).transpose(1, 2), cos, sin);
+        var k = RotaryEmbedding.Apply(Project(k_proj, "k_proj", hidden).view(batch, length, kvHeads, dim).transpose(1, 2), cos, sin);
+        var v = Project(v_proj, "v_proj", hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
         var (keys, values) = cache.Append(k, v);
         if (kvHeads != heads)
         {
@@ -65,6 +74,6 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         }
         var attended = nn.functional.scaled_dot_product_attention(q, keys, values, attn_mask: mask);
         var merged = attended.transpose(1, 2).contiguous().view(batch, length, heads * dim);
-        return o_proj.forward(merged).MoveToOuterDisposeScope();
+        return Project(o_proj, "o_proj", merged).MoveToOuterDisposeScope();
     }
 }

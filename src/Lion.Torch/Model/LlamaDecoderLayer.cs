@@ -12,6 +12,10 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor>
     private readonly RmsNorm input_layernorm, post_attention_layernorm;
 #pragma warning restore IDE1006
 
+    internal LlamaAttention Attention => self_attn;
+
+    internal LlamaMlp Mlp => mlp;
+
     public LlamaDecoderLayer(LlamaConfig config) : base(nameof(LlamaDecoderLayer))
     {
         self_attn = new LlamaAttention(config);

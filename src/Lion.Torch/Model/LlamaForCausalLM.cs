@@ -47,6 +47,65 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
 
     public LlamaConfig Config { get; }
 
+    /// <summary>
+    /// Attaches LoRA adapters to the targeted projections of every layer and freezes everything
+    /// else; returns the adapter parameters, the only ones to train.
+    /// </summary>
+    public IReadOnlyList<Parameter> AttachLora(int rank, double alpha, IReadOnlyCollection<string> targets)
+    {
+        foreach (var parameter in parameters())
+            parameter.requires_grad = false;
+        var trainable = new List<Parameter>();
+        foreach (var layer in model.Layers)
+        {
+            layer.Attention.Adapters = Adapters(layer.Attention.Projections(), rank, alpha, targets, trainable);
+            layer.Mlp.Adapters = Adapters(layer.Mlp.Projections(), rank, alpha, targets, trainable);
+        }
+        if (trainable.Count == 0)
+            throw new ArgumentException($"no projection is named {string.Join(", ", targets)}", nameof(targets));
+        return trainable;
+    }
+
+    /// <summary>Folds every adapter into its projection, drops the adapters and unfreezes the model.</summary>
+    public void MergeLora()
+    {
+        foreach (var layer in model.Layers)
+        {
+            Merge(layer.Attention.Projections(), layer.Attention.Adapters);
+            Merge(layer.Mlp.Projections(), layer.Mlp.Adapters);
+            layer.Attention.Adapters = null;
+            layer.Mlp.Adapters = null;
+        }
+        foreach (var parameter in parameters())
+            parameter.requires_grad = true;
+    }
+
+    private static Dictionary<string, LoraAdapter> Adapters(IEnumerable<(string Name, Linear Projection)> projections, int rank, double alpha,
+        IReadOnlyCollection<string> targets, List<Parameter> trainable)
+    {
+        var adapters = new Dictionary<string, LoraAdapter>();
+        foreach (var (name, projection) in projections.Where(p => targets.Contains(p.Name)))
+        {
+            var adapter = new LoraAdapter(projection, rank, alpha);
+            adapters[name] = adapter;
+            trainable.Add(adapter.A);
+            trainable.Add(adapter.B);
+        }
+        return adapters;
+    }
+
+    private static void Merge(IEnumerable<(string Name, Linear Projection)> projections, Dictionary<string, LoraAdapter>? adapters)
+    {
+        if (adapters is null)
+            return;
+        foreach (var (name, projection) in projections)
+            if (adapters.TryGetValue(name, out var adapter))
+            {
+                adapter.MergeInto(projection);
+                adapter.Dispose();
+            }
+    }
+
     /// <summary>Logits for every position, [batch, length, vocab].</summary>
     public override Tensor forward(Tensor tokens)
     {

@@ -11,6 +11,15 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     private readonly Linear gate_proj, up_proj, down_proj;
 #pragma warning restore IDE1006
 
+    /// <summary>LoRA updates by projection name, while adapters are attached (not part of the module tree).</summary>
+    internal Dictionary<string, LoraAdapter>? Adapters { get; set; }
+
+    internal IEnumerable<(string Name, Linear Projection)> Projections() =>
+        [("gate_proj", gate_proj), ("up_proj", up_proj), ("down_proj", down_proj)];
+
+    private Tensor Project(Linear projection, string name, Tensor x) =>
+        Adapters is not null && Adapters.TryGetValue(name, out var adapter) ? projection.forward(x) + adapter.Forward(x) : projection.forward(x);
+
     public LlamaMlp(LlamaConfig config) : base(nameof(LlamaMlp))
     {
         gate_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
@@ -22,6 +31,7 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return down_proj.forward(nn.functional.silu(gate_proj.forward(x)) * up_proj.forward(x)).MoveToOuterDisposeScope();
+        var inner = nn.functional.silu(Project(gate_proj, "gate_proj", x)) * Project(up_proj, "up_proj", x);
+        return Project(down_proj, "down_proj", inner).MoveToOuterDisposeScope();
     }
 }

@@ -15,6 +15,8 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
 
     private readonly LlamaConfig _config;
 
+    internal IEnumerable<LlamaDecoderLayer> Layers => layers;
+
     public LlamaModel(LlamaConfig config) : base(nameof(LlamaModel))
     {
         _config = config;

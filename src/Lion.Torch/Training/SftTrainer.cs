@@ -26,9 +26,27 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         int batchesPerEpoch = (sequences.Count + options.BatchSize - 1) / options.BatchSize;
         int totalSteps = Math.Max(1, options.Epochs * batchesPerEpoch / options.AccumulationSteps);
         int warmup = (int)Math.Ceiling(totalSteps * options.WarmupFraction);
-        var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        var trainable = options.Lora is { } lora
+            ? model.AttachLora(lora.Rank, lora.Alpha, [.. lora.Targets])
+            : model.parameters().ToList();
+        var optimizer = optim.AdamW(trainable, options.LearningRate, weight_decay: options.WeightDecay);
         model.train();
+        try
+        {
+            return Loop(model, sequences, random, optimizer, trainable, totalSteps, warmup, cancellationToken);
+        }
+        finally
+        {
+            if (options.Lora is not null)
+                model.MergeLora();
+            model.eval();
+        }
+    }
 
+    private TrainingReport Loop(LlamaForCausalLM model, List<(int[] Tokens, int PromptLength)> sequences, Random random,
+        optim.Optimizer optimizer, IReadOnlyList<TorchSharp.Modules.Parameter> trainable, int totalSteps, int warmup, CancellationToken cancellationToken)
+    {
+        var config = model.Config;
         var clock = Stopwatch.StartNew();
         long tokens = 0;
         int step = 0, micro = 0;
@@ -50,7 +68,7 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
                 if (++micro % options.AccumulationSteps == 0)
                 {
                     SetLearningRate(optimizer, Schedule(step, warmup, totalSteps));
-                    nn.utils.clip_grad_norm_(model.parameters(), options.MaxGradNorm);
+                    nn.utils.clip_grad_norm_(trainable, options.MaxGradNorm);
                     optimizer.step();
                     optimizer.zero_grad();
                     step++;
@@ -63,7 +81,6 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
             double eta = clock.Elapsed.TotalSeconds / epoch * (options.Epochs - epoch);
             report?.Invoke($"  epoch {epoch}/{options.Epochs}: loss {mean:F4}, {rate:N0} answer tokens/s, ETA {eta:F0} s");
         }
-        model.eval();
         return new TrainingReport(step, tokens, first, last, tokens / clock.Elapsed.TotalSeconds);
     }
 

@@ -15,4 +15,7 @@ public sealed record TrainingOptions
     public double MaxGradNorm { get; init; } = 1.0;
     public int MaxLength { get; init; } = 512;
     public int Seed { get; init; } = 2305;
+
+    /// <summary>Train low-rank adapters instead of every weight; merged into the weights when training ends.</summary>
+    public LoraOptions? Lora { get; init; }
 }

@@ -33,6 +33,19 @@ public sealed class TrainAndGenerateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Lora_training_saves_a_plain_model_folder()
+    {
+        string model = _folder.File("student");
+
+        var trained = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", model, "--epochs", "1",
+            "--lora-rank", "4", "--lora-targets", "q_proj,v_proj");
+
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        using var loaded = Lion.Torch.Checkpoints.HuggingFaceFolder.Load(model);
+        Assert.DoesNotContain(loaded.named_parameters(), p => p.name.Contains("lora", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void A_training_line_without_an_answer_is_named()
     {
         string data = _folder.Write("train.jsonl", "{\"instruction\": \"a\", \"output\": \"b\"}\n{\"instruction\": \"no answer here\"}\n");
