@@ -1,4 +1,3 @@
-using Lion.Core;
 using Lion.Core.Config;
 using Lion.Core.Prompts;
 using Lion.Core.Students;
@@ -13,24 +12,22 @@ namespace Lion.Torch;
 
 /// <summary>
 /// The in-process student: a LLaMA-family model on TorchSharp, fine-tuned and run in this
-/// process, its checkpoints Hugging Face folders. It starts from the configured base folder or,
-/// without one, from a fresh tiny model with the byte-level tokenizer. Prompts are in the
+/// process, its checkpoints Hugging Face folders with their tokenizer.json. It starts from the
+/// configured base folder or, without one, from a fresh tiny model with the byte-level tokenizer. Prompts are in the
 /// configured student format (Alpaca by default, or ChatML).
 /// </summary>
 public sealed class TorchStudent(StudentSettings settings, int seed, Action<string>? report = null) : IStudent, IDisposable
 {
     private const int AnswerBatch = 16;
-    private readonly ByteTokenizer _tokenizer = new();
+    private ITextTokenizer _tokenizer = new ByteTokenizer();
     private LlamaForCausalLM? _model;
 
     public Task LoadAsync(string? checkpoint, CancellationToken cancellationToken)
     {
         _model?.Dispose();
+        (_tokenizer as IDisposable)?.Dispose();
         string? folder = checkpoint ?? settings.BaseCheckpoint;
-        _model = folder is null ? Fresh() : HuggingFaceFolder.Load(folder);
-        if (_model.Config.VocabSize != ByteTokenizer.VocabularySize)
-            throw BadInputException.InFile(folder ?? "base model",
-                $"vocab_size {_model.Config.VocabSize}: only the byte-level tokenizer ({ByteTokenizer.VocabularySize} tokens) is supported in this version");
+        (_model, _tokenizer) = folder is null ? (Fresh(), new ByteTokenizer()) : HuggingFaceFolder.LoadWithTokenizer(folder);
         return Task.CompletedTask;
     }
 
@@ -65,7 +62,11 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
         return Task.FromResult<IReadOnlyList<StudentReply>>(replies);
     }
 
-    public void Dispose() => _model?.Dispose();
+    public void Dispose()
+    {
+        _model?.Dispose();
+        (_tokenizer as IDisposable)?.Dispose();
+    }
 
     private LlamaForCausalLM Fresh()
     {

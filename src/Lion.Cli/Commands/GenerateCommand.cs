@@ -3,7 +3,6 @@ using Lion.Core.Data;
 using Lion.Core.Prompts;
 using Lion.Torch.Checkpoints;
 using Lion.Torch.Generation;
-using Lion.Torch.Tokenization;
 
 namespace Lion.Cli.Commands;
 
@@ -32,8 +31,10 @@ internal static class GenerateCommand
         command.SetAction(parse => CommandBody.Run(parse, writer =>
         {
             var questions = SeedFileReader.Read(parse.GetValue(prompts)!);
-            using var student = HuggingFaceFolder.Load(parse.GetValue(model)!);
-            var generator = new TextGenerator(student, new ByteTokenizer());
+            var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(parse.GetValue(model)!);
+            using var disposeModel = student;
+            using var disposeTokenizer = tokenizer as IDisposable;
+            var generator = new TextGenerator(student, tokenizer);
             var options = new SamplingOptions
             {
                 Temperature = parse.GetValue(temperature), TopP = parse.GetValue(topP),

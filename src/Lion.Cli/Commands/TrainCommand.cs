@@ -50,13 +50,13 @@ internal static class TrainCommand
             if ((parse.GetValue(baseModel) is null) == (parse.GetValue(init) is null))
                 throw new BadInputException("give either --base DIR or --init tiny");
             var examples = Examples(SeedFileReader.Read(parse.GetValue(data)!));
-            var tokenizer = new ByteTokenizer();
             manual_seed(parse.GetValue(seed));
-            using var model = parse.GetValue(baseModel) is { } folder
-                ? HuggingFaceFolder.Load(folder)
-                : new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad));
-            if (model.Config.VocabSize != ByteTokenizer.VocabularySize)
-                throw new BadInputException($"{parse.GetValue(baseModel)}: only the byte-level tokenizer is supported in this version");
+            var (model, tokenizer) = parse.GetValue(baseModel) is { } folder
+                ? HuggingFaceFolder.LoadWithTokenizer(folder)
+                : (new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad)),
+                   (ITextTokenizer)new ByteTokenizer());
+            using var disposeModel = model;
+            using var disposeTokenizer = tokenizer as IDisposable;
 
             var options = new TrainingOptions
             {

@@ -16,7 +16,7 @@ public static class HuggingFaceFolder
     public const string ConfigFile = "config.json";
     public const string WeightsFile = "model.safetensors";
 
-    public static void Save(LlamaForCausalLM model, string folder, ByteTokenizer? tokenizer = null)
+    public static void Save(LlamaForCausalLM model, string folder, ITextTokenizer? tokenizer = null)
     {
         string partial = folder.TrimEnd('/') + ".partial";
         if (Directory.Exists(partial))
@@ -26,10 +26,25 @@ public static class HuggingFaceFolder
         model.save_safetensors(Path.Combine(partial, WeightsFile));
         File.WriteAllText(Path.Combine(partial, "generation_config.json"),
             $"{{\n  \"bos_token_id\": {model.Config.BosTokenId},\n  \"eos_token_id\": {model.Config.EosTokenId}\n}}\n");
-        tokenizer?.Write(Path.Combine(partial, "tokenizer.json"));
+        tokenizer?.Save(partial);
         if (Directory.Exists(folder))
             Directory.Delete(folder, recursive: true);
         Directory.Move(partial, folder);
+    }
+
+    /// <summary>The model and its tokenizer, whose vocabulary must fit the embedding.</summary>
+    public static (LlamaForCausalLM Model, ITextTokenizer Tokenizer) LoadWithTokenizer(string folder)
+    {
+        var model = Load(folder);
+        try
+        {
+            return (model, TokenizerFile.Load(folder, model.Config));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     public static LlamaForCausalLM Load(string folder)

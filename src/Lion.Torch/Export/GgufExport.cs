@@ -15,7 +15,9 @@ public static class GgufExport
     {
         var config = model.Config;
         if (config.Architecture == "Qwen2ForCausalLM")
-            throw new NotSupportedException("GGUF export covers LLaMA and Mistral layouts; Qwen2 is not supported yet");
+            throw new Lion.Core.BadInputException($"{path}: GGUF export covers LLaMA and Mistral layouts; Qwen2 is not supported yet");
+        if (config.VocabSize != ByteTokenizer.VocabularySize)
+            throw new Lion.Core.BadInputException($"{path}: GGUF export writes the byte-level vocabulary; this model has another tokenizer (vocab_size {config.VocabSize})");
         var gguf = new GgufWriter();
         gguf.Add("general.architecture", "llama");
         gguf.Add("general.name", "lion-student");

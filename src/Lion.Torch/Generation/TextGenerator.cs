@@ -11,7 +11,7 @@ namespace Lion.Torch.Generation;
 /// the padding, and a key/value cache so each step computes only the new token. A row that
 /// finishes is done; the batch goes on until every row is.
 /// </summary>
-public sealed class TextGenerator(LlamaForCausalLM model, ByteTokenizer tokenizer)
+public sealed class TextGenerator(LlamaForCausalLM model, ITextTokenizer tokenizer)
 {
     public (string Text, string FinishReason) Complete(string prompt, SamplingOptions options) =>
         CompleteAll([prompt], options)[0];

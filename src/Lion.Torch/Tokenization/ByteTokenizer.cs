@@ -9,12 +9,23 @@ namespace Lion.Torch.Tokenization;
 /// BPE with no merges, GPT-2's byte-to-character map), so transformers and llama.cpp
 /// converters read the same vocabulary.
 /// </summary>
-public sealed class ByteTokenizer
+public sealed class ByteTokenizer : ITextTokenizer
 {
     public const int Bos = 256;
     public const int Eos = 257;
     public const int Pad = 258;
     public const int VocabularySize = 259;
+
+    int ITextTokenizer.VocabularySize => VocabularySize;
+
+    public void Save(string folder) => Write(Path.Combine(folder, "tokenizer.json"));
+
+    /// <summary>Whether a tokenizer.json is the one this class writes (byte-level BPE, no merges, 259 tokens).</summary>
+    public static bool IsOurs(JsonNode tokenizer) =>
+        tokenizer["model"]?["type"]?.GetValue<string>() == "BPE"
+        && tokenizer["model"]?["merges"] is JsonArray { Count: 0 }
+        && tokenizer["model"]?["vocab"] is JsonObject { Count: VocabularySize }
+        && tokenizer["pre_tokenizer"]?["type"]?.GetValue<string>() == "ByteLevel";
 
     public int[] Encode(string text) => Encoding.UTF8.GetBytes(text).Select(b => (int)b).ToArray();
 
