@@ -82,3 +82,42 @@ public sealed class HuggingFaceFolderTests : IDisposable
         Assert.Contains("model.safetensors", error.Message);
     }
 }
+
+public sealed class ShardedCheckpointTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void A_sharded_checkpoint_with_its_index_loads_bit_identically()
+    {
+        manual_seed(4);
+        using var model = new LlamaForCausalLM(new LlamaConfig
+        {
+            VocabSize = ByteTokenizer.VocabularySize, HiddenSize = 32, IntermediateSize = 48, NumHiddenLayers = 2,
+            NumAttentionHeads = 4, NumKeyValueHeads = 2, TieWordEmbeddings = false,
+        });
+        string folder = _folder.File("sharded");
+        Directory.CreateDirectory(folder);
+        model.Config.Write(Path.Combine(folder, "config.json"));
+        var parameters = model.named_parameters().ToList();
+        var weightMap = new Dictionary<string, string>();
+        for (int shard = 0; shard < 2; shard++)
+        {
+            string file = $"model-0000{shard + 1}-of-00002.safetensors";
+            var part = parameters.Where((_, i) => i % 2 == shard).ToDictionary(p => p.name, p => (Tensor)p.parameter.detach());
+            TorchSharp.PyBridge.Safetensors.SaveStateDict(Path.Combine(folder, file), part);
+            foreach (var name in part.Keys)
+                weightMap[name] = file;
+        }
+        File.WriteAllText(Path.Combine(folder, "model.safetensors.index.json"),
+            System.Text.Json.JsonSerializer.Serialize(new { metadata = new { total_size = 0 }, weight_map = weightMap }));
+
+        using var loaded = HuggingFaceFolder.Load(folder);
+
+        var expected = parameters.ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in loaded.named_parameters())
+            Assert.True(expected[name].eq(parameter).all().item<bool>(), name);
+    }
+}
