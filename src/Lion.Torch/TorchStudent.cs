@@ -41,6 +41,8 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
             BatchSize = settings.BatchSize,
             MaxLength = settings.MaxLength,
             Seed = seed,
+            // A run killed mid-training picks up here, mid-epoch, when the stage runs again.
+            StateFolder = Path.GetFullPath(outputFolder).TrimEnd('/') + ".training",
         }, report);
         var data = examples.Select(e => (_tokenizer.Encode(StudentPrompt.Format(settings.PromptFormat, e.Instruction, e.Input)), _tokenizer.Encode(e.Output))).ToList();
         trainer.Train(model, data, cancellationToken);

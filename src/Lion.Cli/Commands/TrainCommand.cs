@@ -45,7 +45,7 @@ internal static class TrainCommand
         {
             baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, loraRank, loraAlpha, loraTargets, gguf, ggufType,
         };
-        command.SetAction(parse => CommandBody.Run(parse, writer =>
+        command.SetAction((parse, cancellation) => CommandBody.RunAsync(parse, writer =>
         {
             if ((parse.GetValue(baseModel) is null) == (parse.GetValue(init) is null))
                 throw new BadInputException("give either --base DIR or --init tiny");
@@ -62,13 +62,25 @@ internal static class TrainCommand
             {
                 Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(learningRate), BatchSize = parse.GetValue(batchSize),
                 MaxLength = parse.GetValue(maxLength), Seed = parse.GetValue(seed),
+                // Running the same command again after an interruption continues mid-epoch.
+                StateFolder = Path.GetFullPath(parse.GetValue(output)!).TrimEnd('/') + ".training",
                 Lora = parse.GetValue(loraRank) is { } rank
                     ? new LoraOptions(rank, parse.GetValue(loraAlpha)) { Targets = parse.GetValue(loraTargets)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) }
                     : null,
             };
             writer.WriteLine($"Training on {examples.Count} examples, {options.Epochs} epochs");
-            var report = new SftTrainer(options, writer.WriteLine).Train(model,
-                examples.Select(e => (tokenizer.Encode(StudentPrompt.Format(e.Instruction, e.Input)), tokenizer.Encode(e.Output!))).ToList());
+            TrainingReport report;
+            try
+            {
+                report = new SftTrainer(options, writer.WriteLine).Train(model,
+                    examples.Select(e => (tokenizer.Encode(StudentPrompt.Format(e.Instruction, e.Input)), tokenizer.Encode(e.Output!))).ToList(),
+                    cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                parse.InvocationConfiguration.Error.WriteLine("Stopped; the same command continues where training stopped.");
+                return Task.FromResult(ExitCode.Cancelled);
+            }
             HuggingFaceFolder.Save(model, parse.GetValue(output)!, tokenizer);
             if (parse.GetValue(gguf) is { } ggufPath)
             {
@@ -77,7 +89,7 @@ internal static class TrainCommand
             }
             writer.WriteLine($"Saved {parse.GetValue(output)}: loss {report.FirstEpochLoss:F4} → {report.LastEpochLoss:F4}, " +
                              $"{report.TokensPerSecond:N0} answer tokens/s");
-            return ExitCode.Success;
+            return Task.FromResult(ExitCode.Success);
         }));
         return command;
     }

@@ -48,40 +48,71 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
     {
         var config = model.Config;
         var clock = Stopwatch.StartNew();
-        long tokens = 0;
-        int step = 0, micro = 0;
-        double first = double.NaN, last = double.NaN;
+        var state = options.StateFolder is { } folder && options.Lora is null
+            ? TrainerState.Load(folder, model, optimizer) ?? TrainerState.Start
+            : TrainerState.Start;
+        if (state.Epoch > 1 || state.Batch > 0)
+            report?.Invoke($"  resuming at epoch {state.Epoch}, batch {state.Batch + 1}, step {state.Step}");
+        long tokensAtStart = state.Tokens;
+        int startEpoch = state.Epoch;
+        double last = double.NaN;
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
-            double epochLoss = 0;
-            int epochBatches = 0;
-            foreach (var batch in Batches(sequences, random))
+            // Batch order comes from the seeded random source: replay earlier epochs to continue it.
+            var batches = Batches(sequences, random).ToList();
+            if (epoch < state.Epoch)
+                continue;
+            for (int index = epoch == state.Epoch ? state.Batch : 0; index < batches.Count; index++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    SaveState(state, model, optimizer);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
                 using var scope = NewDisposeScope();
-                var (input, labels, answerTokens) = Collate(batch, config);
+                var (input, labels, answerTokens) = Collate(batches[index], config);
                 var loss = model.Loss(input, labels);
                 (loss / options.AccumulationSteps).backward();
-                epochLoss += loss.item<float>();
-                epochBatches++;
-                tokens += answerTokens;
-                if (++micro % options.AccumulationSteps == 0)
+                state = state with
                 {
-                    SetLearningRate(optimizer, Schedule(step, warmup, totalSteps));
+                    Batch = index + 1, Micro = state.Micro + 1, Tokens = state.Tokens + answerTokens,
+                    EpochLossSum = state.EpochLossSum + loss.item<float>(), EpochBatches = state.EpochBatches + 1,
+                };
+                if (state.Micro % options.AccumulationSteps == 0)
+                {
+                    SetLearningRate(optimizer, Schedule(state.Step, warmup, totalSteps));
                     nn.utils.clip_grad_norm_(trainable, options.MaxGradNorm);
                     optimizer.step();
                     optimizer.zero_grad();
-                    step++;
+                    state = state with { Step = state.Step + 1 };
+                    StepDone?.Invoke(state.Step);
+                    if (options.SaveEverySteps > 0 && state.Step % options.SaveEverySteps == 0)
+                        SaveState(state, model, optimizer);
                 }
             }
-            double mean = epochLoss / epochBatches;
-            if (epoch == 1) first = mean;
+            double mean = state.EpochLossSum / Math.Max(1, state.EpochBatches);
             last = mean;
-            double rate = tokens / clock.Elapsed.TotalSeconds;
-            double eta = clock.Elapsed.TotalSeconds / epoch * (options.Epochs - epoch);
+            state = state with
+            {
+                Epoch = epoch + 1, Batch = 0, EpochLossSum = 0, EpochBatches = 0,
+                FirstEpochLoss = epoch == 1 ? mean : state.FirstEpochLoss,
+            };
+            double rate = (state.Tokens - tokensAtStart) / clock.Elapsed.TotalSeconds;
+            double eta = clock.Elapsed.TotalSeconds / (epoch - startEpoch + 1) * (options.Epochs - epoch);
             report?.Invoke($"  epoch {epoch}/{options.Epochs}: loss {mean:F4}, {rate:N0} answer tokens/s, ETA {eta:F0} s");
         }
-        return new TrainingReport(step, tokens, first, last, tokens / clock.Elapsed.TotalSeconds);
+        if (options.StateFolder is { } done && Directory.Exists(done))
+            Directory.Delete(done, recursive: true);
+        return new TrainingReport(state.Step, state.Tokens, state.FirstEpochLoss, last, (state.Tokens - tokensAtStart) / clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Called after every optimiser step with the step count (progress, tests).</summary>
+    public Action<int>? StepDone { get; init; }
+
+    private void SaveState(TrainerState state, LlamaForCausalLM model, optim.Optimizer optimizer)
+    {
+        if (options.StateFolder is { } folder && options.Lora is null)
+            state.Save(folder, model, optimizer);
     }
 
     /// <summary>Warm-up from 0 to the peak, then cosine decay to 0.</summary>

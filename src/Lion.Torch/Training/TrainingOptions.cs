@@ -18,4 +18,13 @@ public sealed record TrainingOptions
 
     /// <summary>Train low-rank adapters instead of every weight; merged into the weights when training ends.</summary>
     public LoraOptions? Lora { get; init; }
+
+    /// <summary>
+    /// Where the trainer keeps its state (weights, optimiser moments, position in the epoch) so an
+    /// interrupted run resumes mid-epoch; null keeps none. Saved every <see cref="SaveEverySteps"/>
+    /// optimiser steps and when cancelled.
+    /// </summary>
+    public string? StateFolder { get; init; }
+
+    public int SaveEverySteps { get; init; } = 50;
 }

@@ -82,3 +82,46 @@ public sealed class SftTrainerTests
         Assert.Equal(generator.Complete("abc", options), generator.Complete("abc", options));
     }
 }
+
+public sealed class TrainerResumeTests : IDisposable
+{
+    private readonly Lion.Tests.TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static LlamaForCausalLM Model(int seed)
+    {
+        manual_seed(seed);
+        return new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad)
+            with { HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1, MaxPositionEmbeddings = 64 });
+    }
+
+    private static List<(int[], int[])> Data()
+    {
+        var tokenizer = new ByteTokenizer();
+        return Enumerable.Range(0, 40).Select(i => (tokenizer.Encode($"q{i}:"), tokenizer.Encode($"{i * 3}"))).ToList();
+    }
+
+    [Fact]
+    public void A_run_stopped_mid_epoch_resumes_to_the_same_weights_as_an_uninterrupted_one()
+    {
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 8, LearningRate = 5e-3, SaveEverySteps = 2 };
+        using var whole = Model(seed: 1);
+        new SftTrainer(options).Train(whole, Data());
+
+        string state = _folder.File("state");
+        using var stop = new CancellationTokenSource();
+        using var first = Model(seed: 1);
+        var stopping = new SftTrainer(options with { StateFolder = state }) { StepDone = step => { if (step == 7) stop.Cancel(); } };
+        Assert.Throws<OperationCanceledException>(() => stopping.Train(first, Data(), stop.Token));
+        Assert.True(Directory.Exists(state));
+
+        using var resumed = Model(seed: 99); // other starting weights: the state folder must supply them
+        new SftTrainer(options with { StateFolder = state }).Train(resumed, Data());
+
+        var expected = whole.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in resumed.named_parameters())
+            Assert.True(allclose(expected[name], parameter, rtol: 1e-5, atol: 1e-6), name);
+        Assert.False(Directory.Exists(state));
+    }
+}
