@@ -40,7 +40,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         var q = Project(q_proj, "q_proj", hidden).view(batch, length, heads, dim).transpose(1, 2);
         var k = Project(k_proj, "k_proj", hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
         var v = Project(v_proj, "v_proj", hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
-        var (cos, sin) = RotaryEmbedding.Cached((int)length, dim, _config.RopeTheta);
+        var (cos, sin) = RotaryEmbedding.Cached((int)length, dim, _config.RopeTheta, _config.RopeScaling);
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
         if (kvHeads != heads)

@@ -29,6 +29,9 @@ public sealed record LlamaConfig
     public int? PadTokenId { get; init; }
     public string TorchDtype { get; init; } = "float32";
 
+    /// <summary>Hugging Face's rope_scaling: null, or linear / llama3 with their factors.</summary>
+    public RopeScaling? RopeScaling { get; init; }
+
     public int HeadDim => HiddenSize / NumAttentionHeads;
 
     /// <summary>Qwen2 puts biases on the query, key and value projections.</summary>
@@ -88,6 +91,7 @@ public sealed record LlamaConfig
             EosTokenId = json["eos_token_id"] is JsonArray many ? many[0]!.GetValue<int>() : json["eos_token_id"]?.GetValue<int>() ?? 2,
             PadTokenId = json["pad_token_id"]?.GetValue<int>(),
             TorchDtype = json["torch_dtype"]?.GetValue<string>() ?? "float32",
+            RopeScaling = Model.RopeScaling.Read(json["rope_scaling"], path),
         };
     }
 
@@ -116,6 +120,8 @@ public sealed record LlamaConfig
             json["pad_token_id"] = pad;
         if (AttentionBias)
             json["attention_bias"] = true;
+        if (RopeScaling is { } scaling)
+            json["rope_scaling"] = scaling.ToJson();
         File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 }

@@ -39,7 +39,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     public Tensor Forward(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
     {
         using var scope = NewDisposeScope();
-        var (cosTable, sinTable) = RotaryEmbedding.Cached(_config.MaxPositionEmbeddings, _config.HeadDim, _config.RopeTheta);
+        var (cosTable, sinTable) = RotaryEmbedding.Cached(_config.MaxPositionEmbeddings, _config.HeadDim, _config.RopeTheta, _config.RopeScaling);
         var cos = cosTable.index_select(0, positions.flatten()).view(positions.shape[0], 1, positions.shape[1], -1);
         var sin = sinTable.index_select(0, positions.flatten()).view(positions.shape[0], 1, positions.shape[1], -1);
         var hidden = embed_tokens.forward(tokens);

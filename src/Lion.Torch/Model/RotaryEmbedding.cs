@@ -8,24 +8,25 @@ namespace Lion.Torch.Model;
 /// </summary>
 public static class RotaryEmbedding
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, double), (Tensor, Tensor)> Tables = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, double, RopeScaling?), (Tensor, Tensor)> Tables = new();
 
     /// <summary>
     /// The table for positions 0..length-1, made once per shape and kept: every layer of every
     /// step asks for the same one.
     /// </summary>
-    public static (Tensor Cos, Tensor Sin) Cached(int length, int headDim, double theta) =>
-        Tables.GetOrAdd((length, headDim, theta), key =>
+    public static (Tensor Cos, Tensor Sin) Cached(int length, int headDim, double theta, RopeScaling? scaling = null) =>
+        Tables.GetOrAdd((length, headDim, theta, scaling), key =>
         {
-            var (cos, sin) = Table(key.Item1, key.Item2, key.Item3);
+            var (cos, sin) = Table(key.Item1, key.Item2, key.Item3, scaling: key.Item4);
             return (cos.DetachFromDisposeScope(), sin.DetachFromDisposeScope());
         });
 
     /// <summary>cos and sin for positions 0..length-1, shaped [length, headDim].</summary>
-    public static (Tensor Cos, Tensor Sin) Table(int length, int headDim, double theta, long offset = 0)
+    public static (Tensor Cos, Tensor Sin) Table(int length, int headDim, double theta, long offset = 0, RopeScaling? scaling = null)
     {
         using var scope = NewDisposeScope();
-        var inverse = 1.0 / pow(theta, arange(0, headDim, 2, dtype: float64) / headDim);
+        var frequencies0 = Enumerable.Range(0, headDim / 2).Select(i => 1.0 / Math.Pow(theta, 2.0 * i / headDim)).ToArray();
+        var inverse = tensor(scaling?.Scale(frequencies0) ?? frequencies0, dtype: float64);
         var positions = arange(offset, offset + length, dtype: float64);
         var frequencies = outer(positions, inverse);
         var angles = cat([frequencies, frequencies], -1);
