@@ -11,15 +11,16 @@ namespace Lion.Bench;
 /// Training speed of a demo-size student (about 3 M parameters) on this CPU, as model FLOPs
 /// utilisation: the FLOPs a training step must do (6 per parameter per token, plus attention)
 /// per second, against torch.matmul's own FLOPs per second on the same threads and dtype,
-/// measured in the same run. Median of five timed rounds after a warm-up.
+/// measured in the same run. Median of five timed rounds after a warm-up. Arguments: [batch] [hidden size].
 /// </summary>
 internal static class TrainBenchmark
 {
     public static int Run(string[] args)
     {
         int batch = args.Length > 0 ? int.Parse(args[0]) : 8, length = 256;
+        int hidden = args.Length > 1 ? int.Parse(args[1]) : 256;
         var config = LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad)
-            with { HiddenSize = 256, IntermediateSize = 704, NumHiddenLayers = 4, NumAttentionHeads = 8, NumKeyValueHeads = 4 };
+            with { HiddenSize = hidden, IntermediateSize = hidden * 11 / 4, NumHiddenLayers = 4, NumAttentionHeads = hidden / 32, NumKeyValueHeads = hidden / 64 };
         manual_seed(1);
         using var model = new LlamaForCausalLM(config);
         long parameters = model.parameters().Sum(p => p.numel());
