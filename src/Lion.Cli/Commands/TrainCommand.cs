@@ -37,13 +37,15 @@ internal static class TrainCommand
             Description = "Comma-separated projections to adapt.",
             DefaultValueFactory = _ => "q_proj,k_proj,v_proj,o_proj",
         };
+        var dtype = new Option<string>("--dtype") { Description = "How the saved weights are stored: float32 or bfloat16.", DefaultValueFactory = _ => "float32" };
+        dtype.AcceptOnlyFromAmong("float32", "bfloat16");
         var gguf = new Option<string?>("--gguf") { Description = "Also write the trained model as GGUF, for llama.cpp and Ollama.", HelpName = "FILE" };
         var ggufType = new Option<string>("--gguf-type") { Description = "f32 or f16.", DefaultValueFactory = _ => "f32" };
         ggufType.AcceptOnlyFromAmong("f32", "f16");
 
         var command = new Command("train", "Fine-tune the in-process student (answer tokens only) and save it as a Hugging Face folder.")
         {
-            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, loraRank, loraAlpha, loraTargets, gguf, ggufType,
+            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, loraRank, loraAlpha, loraTargets, dtype, gguf, ggufType,
         };
         command.SetAction((parse, cancellation) => CommandBody.RunAsync(parse, writer =>
         {
@@ -81,7 +83,7 @@ internal static class TrainCommand
                 parse.InvocationConfiguration.Error.WriteLine("Stopped; the same command continues where training stopped.");
                 return Task.FromResult(ExitCode.Cancelled);
             }
-            HuggingFaceFolder.Save(model, parse.GetValue(output)!, tokenizer);
+            HuggingFaceFolder.Save(model, parse.GetValue(output)!, tokenizer, bfloat16: parse.GetValue(dtype) == "bfloat16");
             if (parse.GetValue(gguf) is { } ggufPath)
             {
                 Lion.Torch.Export.GgufExport.Write(model, ggufPath, half: parse.GetValue(ggufType) == "f16");

@@ -16,14 +16,26 @@ public static class HuggingFaceFolder
     public const string ConfigFile = "config.json";
     public const string WeightsFile = "model.safetensors";
 
-    public static void Save(LlamaForCausalLM model, string folder, ITextTokenizer? tokenizer = null)
+    /// <summary>Writes the folder; <paramref name="bfloat16"/> stores the weights as bf16 (half the size), else fp32.</summary>
+    public static void Save(LlamaForCausalLM model, string folder, ITextTokenizer? tokenizer = null, bool bfloat16 = false)
     {
         string partial = folder.TrimEnd('/') + ".partial";
         if (Directory.Exists(partial))
             Directory.Delete(partial, recursive: true);
         Directory.CreateDirectory(partial);
-        model.Config.Write(Path.Combine(partial, ConfigFile));
-        model.save_safetensors(Path.Combine(partial, WeightsFile));
+        (model.Config with { TorchDtype = bfloat16 ? "bfloat16" : "float32" }).Write(Path.Combine(partial, ConfigFile));
+        if (bfloat16)
+        {
+            using var noGrad = torch.no_grad();
+            var weights = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().to(torch.bfloat16));
+            Safetensors.SaveStateDict(Path.Combine(partial, WeightsFile), weights);
+            foreach (var tensor in weights.Values)
+                tensor.Dispose();
+        }
+        else
+        {
+            model.save_safetensors(Path.Combine(partial, WeightsFile));
+        }
         File.WriteAllText(Path.Combine(partial, "generation_config.json"),
             $"{{\n  \"bos_token_id\": {model.Config.BosTokenId},\n  \"eos_token_id\": {model.Config.EosTokenId}\n}}\n");
         tokenizer?.Save(partial);

@@ -121,3 +121,33 @@ public sealed class ShardedCheckpointTests : IDisposable
             Assert.True(expected[name].eq(parameter).all().item<bool>(), name);
     }
 }
+
+public sealed class Bfloat16CheckpointTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void A_bf16_folder_is_half_the_size_and_loads_to_the_rounded_weights()
+    {
+        manual_seed(8);
+        using var model = new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad)
+            with { HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 1 });
+        string single = _folder.File("fp32"), half = _folder.File("bf16");
+        HuggingFaceFolder.Save(model, single);
+        HuggingFaceFolder.Save(model, half, bfloat16: true);
+
+        using var loaded = HuggingFaceFolder.Load(half);
+
+        Assert.Equal("bfloat16", loaded.Config.TorchDtype);
+        Assert.InRange(new FileInfo(Path.Combine(half, "model.safetensors")).Length,
+            new FileInfo(Path.Combine(single, "model.safetensors")).Length * 0.45, new FileInfo(Path.Combine(single, "model.safetensors")).Length * 0.55);
+        var expected = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.to(bfloat16).to(float32));
+        foreach (var (name, parameter) in loaded.named_parameters())
+        {
+            Assert.Equal(float32, parameter.dtype);
+            Assert.True(expected[name].eq(parameter).all().item<bool>(), name);
+        }
+    }
+}
