@@ -35,22 +35,9 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden)
     {
         using var scope = NewDisposeScope();
-        long batch = hidden.shape[0], length = hidden.shape[1];
-        int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, dim = _config.HeadDim;
-        var q = Project(q_proj, "q_proj", hidden).view(batch, length, heads, dim).transpose(1, 2);
-        var k = Project(k_proj, "k_proj", hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
-        var v = Project(v_proj, "v_proj", hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
-        var (cos, sin) = RotaryEmbedding.Cached((int)length, dim, _config.RopeTheta, _config.RopeScaling);
-        q = RotaryEmbedding.Apply(q, cos, sin);
-        k = RotaryEmbedding.Apply(k, cos, sin);
-        if (kvHeads != heads)
-        {
-            k = k.repeat_interleave(heads / kvHeads, dim: 1);
-            v = v.repeat_interleave(heads / kvHeads, dim: 1);
-        }
-        var attended = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
-        var merged = attended.transpose(1, 2).contiguous().view(batch, length, heads * dim);
-        return Project(o_proj, "o_proj", merged).MoveToOuterDisposeScope();
+        var (cos, sin) = RotaryEmbedding.Cached((int)hidden.shape[1], _config.HeadDim, _config.RopeTheta, _config.RopeScaling);
+        var (q, k, v) = QueryKeyValue(hidden, cos, sin);
+        return Attend(q, k, v, mask: null).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -61,19 +48,36 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor mask, LayerCache cache)
     {
         using var scope = NewDisposeScope();
+        var (q, k, v) = QueryKeyValue(hidden, cos, sin);
+        var (keys, values) = cache.Append(k, v);
+        return Attend(q, keys, values, mask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Queries, keys and values as [batch, heads, length, head dim], queries and keys rotated.</summary>
+    private (Tensor Q, Tensor K, Tensor V) QueryKeyValue(Tensor hidden, Tensor cos, Tensor sin)
+    {
         long batch = hidden.shape[0], length = hidden.shape[1];
         int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, dim = _config.HeadDim;
         var q = RotaryEmbedding.Apply(Project(q_proj, "q_proj", hidden).view(batch, length, heads, dim).transpose(1, 2), cos, sin);
         var k = RotaryEmbedding.Apply(Project(k_proj, "k_proj", hidden).view(batch, length, kvHeads, dim).transpose(1, 2), cos, sin);
         var v = Project(v_proj, "v_proj", hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
-        var (keys, values) = cache.Append(k, v);
+        return (q, k, v);
+    }
+
+    /// <summary>Attention of the queries over the keys (each key head shared by its group of query heads), then the output projection.</summary>
+    private Tensor Attend(Tensor q, Tensor keys, Tensor values, Tensor? mask)
+    {
+        int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads;
         if (kvHeads != heads)
         {
             keys = keys.repeat_interleave(heads / kvHeads, dim: 1);
             values = values.repeat_interleave(heads / kvHeads, dim: 1);
         }
-        var attended = nn.functional.scaled_dot_product_attention(q, keys, values, attn_mask: mask);
-        var merged = attended.transpose(1, 2).contiguous().view(batch, length, heads * dim);
-        return Project(o_proj, "o_proj", merged).MoveToOuterDisposeScope();
+        var attended = mask is null
+            ? nn.functional.scaled_dot_product_attention(q, keys, values, is_casual: true)
+            : nn.functional.scaled_dot_product_attention(q, keys, values, attn_mask: mask);
+        long batch = q.shape[0], length = q.shape[2];
+        var merged = attended.transpose(1, 2).contiguous().view(batch, length, heads * _config.HeadDim);
+        return Project(o_proj, "o_proj", merged);
     }
 }
