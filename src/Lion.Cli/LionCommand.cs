@@ -16,6 +16,7 @@ public static class LionCommand
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(NoveltyCommand.Create());
         root.Subcommands.Add(OracleCommand.Create());
         return root;

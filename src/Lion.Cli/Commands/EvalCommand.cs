@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Text.Json;
+using Lion.Core.Evaluation;
+using Lion.Core.Prompts;
+using Lion.Torch.Checkpoints;
+using Lion.Torch.Generation;
+
+namespace Lion.Cli.Commands;
+
+/// <summary>`lion eval`: how a student does on benchmark-format tasks.</summary>
+internal static class EvalCommand
+{
+    private const int Batch = 16;
+
+    public static Command Create()
+    {
+        var command = new Command("eval", "Evaluate a student checkpoint.");
+        command.Subcommands.Add(Bbh());
+        return command;
+    }
+
+    private static Command Bbh()
+    {
+        var model = new Option<string>("--model") { Description = "A Hugging Face model folder.", HelpName = "DIR", Required = true };
+        var data = new Option<string>("--data") { Description = "A folder of BBH-format task files (.json or .jsonl).", HelpName = "DIR", Required = true };
+        var tasks = new Option<string?>("--tasks") { Description = "Comma-separated task names (file names without extension); default all." };
+        var maxNewTokens = new Option<int>("--max-new-tokens") { DefaultValueFactory = _ => 32 };
+        var format = new Option<string>("--prompt-format") { Description = "The student's prompt format.", DefaultValueFactory = _ => "alpaca" };
+        format.AcceptOnlyFromAmong("alpaca", "chatml");
+        var replies = new Option<string?>("--replies") { Description = "Keep every reply, as JSON Lines, for inspection.", HelpName = "FILE" };
+        var json = new Option<bool>("--json") { Description = "Print only the JSON result." };
+
+        var command = new Command("bbh", "Zero-shot exact match on BBH-format files: accuracy per task and averaged over tasks.")
+        {
+            model, data, tasks, maxNewTokens, format, replies, json,
+        };
+        command.SetAction(parse => CommandBody.Run(parse, output =>
+        {
+            var files = BbhEvaluation.Files(parse.GetValue(data)!, parse.GetValue(tasks)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(parse.GetValue(model)!);
+            using var disposeModel = student;
+            using var disposeTokenizer = tokenizer as IDisposable;
+            var generator = new TextGenerator(student, tokenizer);
+            var options = new SamplingOptions { MaxNewTokens = parse.GetValue(maxNewTokens) };
+            string promptFormat = parse.GetValue(format)!;
+
+            var result = BbhEvaluation.Run(files, questions => questions.Chunk(Batch)
+                .SelectMany(batch => generator.CompleteAll(batch.Select(q => StudentPrompt.Format(promptFormat, q, "")).ToList(), options))
+                .Select(reply => reply.Text).ToList());
+
+            if (parse.GetValue(replies) is { } path)
+                File.WriteAllLines(path, result.Replies.Select(r => JsonSerializer.Serialize(new { task = r.Task, input = r.Input, target = r.Target, reply = r.Reply })));
+            if (!parse.GetValue(json))
+            {
+                output.WriteLine($"{"task",-45} {"items",6} {"correct",8} {"accuracy",9}");
+                foreach (var task in result.Tasks)
+                    output.WriteLine($"{task.Task,-45} {task.Items,6} {task.Correct,8} {task.Accuracy,9:P1}");
+                output.WriteLine($"{"average over tasks",-45} {result.Tasks.Sum(t => t.Items),6} {result.Tasks.Sum(t => t.Correct),8} {result.Average,9:P1}");
+            }
+            output.WriteLine(JsonSerializer.Serialize(new
+            {
+                tasks = result.Tasks.Select(t => new { task = t.Task, items = t.Items, correct = t.Correct, unanswered = t.Unanswered, accuracy = Math.Round(t.Accuracy, 4) }),
+                average = Math.Round(result.Average, 4),
+                overall = Math.Round(result.Overall, 4),
+            }));
+            return ExitCode.Success;
+        }));
+        return command;
+    }
+}

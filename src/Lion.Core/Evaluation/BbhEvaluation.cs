@@ -1,0 +1,53 @@
+namespace Lion.Core.Evaluation;
+
+/// <summary>
+/// Zero-shot exact match on BBH-format task files, whatever answers the questions: each reply's
+/// final answer is extracted in the form of its target (<see cref="AnswerExtractor"/>) and
+/// compared exactly. The average is over tasks, as BBH reports it; overall is over items.
+/// </summary>
+public static class BbhEvaluation
+{
+    public sealed record Result(IReadOnlyList<TaskScore> Tasks, IReadOnlyList<(string Task, string Input, string Target, string Reply)> Replies)
+    {
+        public double Average => Tasks.Count == 0 ? 0 : Tasks.Average(t => t.Accuracy);
+
+        public double Overall => Tasks.Sum(t => t.Items) is var items and > 0 ? Tasks.Sum(t => t.Correct) / (double)items : 0;
+    }
+
+    /// <summary>Scores every file; <paramref name="answer"/> gets a task's questions and returns the replies in order.</summary>
+    public static Result Run(IEnumerable<string> files, Func<IReadOnlyList<string>, IReadOnlyList<string>> answer)
+    {
+        var scores = new List<TaskScore>();
+        var replies = new List<(string, string, string, string)>();
+        foreach (var file in files)
+        {
+            string task = Path.GetFileNameWithoutExtension(file);
+            var examples = BbhFile.Read(file);
+            var answers = answer(examples.Select(e => e.Input).ToList());
+            int correct = 0, unanswered = 0;
+            for (int i = 0; i < examples.Count; i++)
+            {
+                string target = examples[i].Target.Trim();
+                string? given = AnswerExtractor.Extract(answers[i], target);
+                if (string.IsNullOrEmpty(given)) unanswered++;
+                else if (given == target) correct++;
+                replies.Add((task, examples[i].Input, target, answers[i]));
+            }
+            scores.Add(new TaskScore(task, examples.Count, correct, unanswered));
+        }
+        return new Result(scores, replies);
+    }
+
+    /// <summary>The task files of a folder (*.json, *.jsonl), optionally only the named tasks.</summary>
+    public static List<string> Files(string folder, IReadOnlyCollection<string>? tasks = null)
+    {
+        if (!Directory.Exists(folder))
+            throw BadInputException.InFile(folder, "no such folder of task files");
+        var files = Directory.GetFiles(folder).Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".jsonl", StringComparison.Ordinal))
+            .Where(f => tasks is null || tasks.Count == 0 || tasks.Contains(Path.GetFileNameWithoutExtension(f)))
+            .Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0)
+            throw BadInputException.InFile(folder, tasks is { Count: > 0 } ? $"holds none of the tasks {string.Join(", ", tasks)}" : "holds no .json or .jsonl task files");
+        return files;
+    }
+}

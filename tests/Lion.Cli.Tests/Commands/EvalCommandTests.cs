@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Lion.Tests;
+
+namespace Lion.Cli.Tests.Commands;
+
+public sealed class EvalCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static string HandWritten => Path.Combine(AppContext.BaseDirectory, "bbh-format");
+
+    private string TrainedStudent()
+    {
+        string data = _folder.Write("train.jsonl", "{\"instruction\": \"not ( True ) and ( True ) is\", \"output\": \"False\"}\n");
+        string model = _folder.File("student");
+        Assert.Equal(0, LionInvocation.Run("train", "--init", "tiny", "--data", data, "--out", model, "--epochs", "1").ExitCode);
+        return model;
+    }
+
+    [Fact]
+    public void Eval_bbh_scores_every_task_file_and_prints_a_table_and_json()
+    {
+        string model = TrainedStudent();
+        string replies = _folder.File("replies.jsonl");
+
+        var result = LionInvocation.Run("eval", "bbh", "--model", model, "--data", HandWritten, "--max-new-tokens", "4", "--replies", replies);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("average over tasks", result.Output);
+        using var json = JsonDocument.Parse(result.Output.Trim().Split('\n')[^1]);
+        var tasks = json.RootElement.GetProperty("tasks").EnumerateArray().ToList();
+        Assert.Equal(Directory.GetFiles(HandWritten).Length, tasks.Count);
+        Assert.InRange(json.RootElement.GetProperty("average").GetDouble(), 0, 1);
+        Assert.Equal(tasks.Sum(t => t.GetProperty("items").GetInt32()), File.ReadAllLines(replies).Length);
+    }
+
+    [Fact]
+    public void Eval_bbh_takes_only_the_named_tasks()
+    {
+        var result = LionInvocation.Run("eval", "bbh", "--model", TrainedStudent(), "--data", HandWritten, "--tasks", "navigate", "--json", "--max-new-tokens", "2");
+
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.Equal(["navigate"], json.RootElement.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("task").GetString()));
+    }
+}
