@@ -22,7 +22,7 @@ internal static class RunCommand
         var folder = RunFolderOption.Create();
         var preset = new Option<string?>("--preset")
         {
-            Description = "A ready-made offline run: smoke (oracle teacher, simulated student, about a minute). Without --config and --seeds, smoke is used.",
+            Description = "A ready-made offline run: smoke (oracle teacher, simulated student, seconds), demo (the TorchSharp student trained from scratch, scored on held-out tasks), tiny (the demo at test size). Without --config and --seeds, smoke.",
         };
         preset.AcceptOnlyFromAmong([.. RunPresets.Names]);
 
@@ -55,6 +55,8 @@ internal static class RunCommand
             : fromPreset?.Item2 ?? throw new BadInputException($"{runFolder}: a new run needs --seeds FILE (or --preset smoke)");
         string? source = configPath is not null ? Path.GetFullPath(configPath) : presetName is null ? null : $"preset:{presetName}";
         var summary = RunFolder.Create(runFolder, seeds, RunSetup.From(config, source));
+        if (presetName is not null && configPath is null)
+            RunPresets.WriteHeldOut(presetName, runFolder, seeds);
         output.WriteLine($"Created run {runFolder}: {summary.Added} seed instructions ({summary.Duplicates} duplicates merged)");
     }
 

@@ -5,31 +5,71 @@ using Lion.Oracle;
 namespace Lion.Cli.Commands;
 
 /// <summary>
-/// Ready-made runs that need no key, download or GPU. smoke: the oracle as teacher, referee and
-/// generator and the oracle's simulated student, 45 seeds over all nine task families, 24 new
-/// instructions an iteration, 3 iterations; a minute or less, for tests and for checking an install.
+/// Ready-made runs that need no key, download or GPU, with the oracle as teacher, referee and
+/// generator. smoke: the oracle's simulated student, 45 seeds over the nine families, 24 new
+/// instructions an iteration, 3 iterations, seconds. demo: the in-process TorchSharp student
+/// trained from scratch, seeds at the easier sizes, a held-out test set per family (written to
+/// the run folder, never trained on) scored after every iteration. tiny: the demo's path at test size.
 /// </summary>
 internal static class RunPresets
 {
-    public static IReadOnlyList<string> Names { get; } = ["smoke"];
+    public static IReadOnlyList<string> Names { get; } = ["smoke", "demo", "tiny"];
+
+    public const string HeldOutFolder = "heldout";
 
     public static (RunConfig Config, SeedFile Seeds) Get(string name) => name switch
     {
         "smoke" => (new RunConfig { Iterations = 3, NewInstructionsPerIteration = 24, Concurrency = 8 }, OracleSeeds("preset:smoke", 5, 2305)),
+        "demo" => (Student(new RunConfig { Iterations = 3, NewInstructionsPerIteration = 120, Concurrency = 8 }, epochs: 3, maxTokens: 16),
+            OracleSeeds("preset:demo", 40, 2305, easiestSizes: 2)),
+        "tiny" => (Student(new RunConfig { Iterations = 2, NewInstructionsPerIteration = 12, Concurrency = 4 }, epochs: 1, maxTokens: 8),
+            OracleSeeds("preset:tiny", 4, 2305, easiestSizes: 1)),
         _ => throw new Core.BadInputException($"--preset {name}: no such preset (known: {string.Join(", ", Names)})"),
     };
 
-    /// <summary>Seeds made by the oracle: a few items of every family, across its sizes and variants.</summary>
-    public static SeedFile OracleSeeds(string source, int perFamily, int seed)
+    /// <summary>The held-out test set of a preset with one, written as BBH-format files: none of its items is a seed.</summary>
+    public static void WriteHeldOut(string name, string runFolder, SeedFile seeds)
+    {
+        if (name is not ("demo" or "tiny"))
+            return;
+        var taken = seeds.Records.Select(r => r.Instruction).ToHashSet();
+        var random = new Random(99);
+        string folder = Path.Combine(runFolder, HeldOutFolder);
+        Directory.CreateDirectory(folder);
+        int perFamily = name == "demo" ? 20 : 3;
+        foreach (var family in Oracle.Oracle.Families)
+        {
+            var items = new List<object>();
+            while (items.Count < perFamily)
+            {
+                var item = family.Generate(random, family.Sizes[items.Count % (name == "demo" ? 2 : 1)], family.Variants[items.Count % family.Variants.Count]);
+                if (taken.Add(item.Input))
+                    items.Add(new { input = item.Input, target = item.Target });
+            }
+            File.WriteAllText(Path.Combine(folder, $"{family.Name}.json"), System.Text.Json.JsonSerializer.Serialize(new { examples = items }) + "\n");
+        }
+    }
+
+    private static RunConfig Student(RunConfig config, int epochs, int maxTokens) => config with
+    {
+        Student = new StudentSettings { Kind = "torch", Epochs = epochs, MaxTokens = maxTokens, Temperature = 0 },
+        Evaluation = new EvaluationSettings { BbhData = HeldOutFolder, MaxNewTokens = maxTokens },
+    };
+
+    /// <summary>Seeds made by the oracle: a few items of every family, across its (easiest) sizes and its variants.</summary>
+    public static SeedFile OracleSeeds(string source, int perFamily, int seed, int? easiestSizes = null)
     {
         var random = new Random(seed);
         var records = new List<InstructionRecord>();
         foreach (var family in Oracle.Oracle.Families)
+        {
+            int sizes = Math.Min(easiestSizes ?? family.Sizes.Count, family.Sizes.Count);
             for (int i = 0; i < perFamily; i++)
             {
-                var item = family.Generate(random, family.Sizes[i % family.Sizes.Count], family.Variants[i % family.Variants.Count]);
+                var item = family.Generate(random, family.Sizes[i % sizes], family.Variants[i % family.Variants.Count]);
                 records.Add(new InstructionRecord(item.Input));
             }
+        }
         return new SeedFile(source, SeedFormat.PlainText, records);
     }
 }

@@ -56,7 +56,8 @@ internal static class StatusCommand
                 ? $"{result.Hard} hard, {result.Easy} easy, mean gap {gap:0.##}, order flips {result.FlipRate:P0}"
                 : "not judged yet";
             string rejected = result.RejectedByReason.Count == 0 ? "none" : string.Join(", ", result.RejectedByReason.Select(r => $"{r.Key} {r.Value}"));
-            output.WriteLine($"  iteration {result.Iteration}: {judged}; unparsed reviews {result.UnparsedReviews}; " +
+            string heldOut = result.HeldOutAccuracy is { } accuracy ? $"held-out {accuracy:P1}; " : "";
+            output.WriteLine($"  iteration {result.Iteration}: {heldOut}{judged}; unparsed reviews {result.UnparsedReviews}; " +
                              $"generated {result.Kept} kept, rejected: {rejected}");
         }
 

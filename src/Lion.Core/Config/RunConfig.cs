@@ -31,6 +31,7 @@ public sealed record RunConfig
     public StudentSettings Student { get; init; } = new();
 
     public PromptFiles Prompts { get; init; } = new();
+    public EvaluationSettings Evaluation { get; init; } = new();
     public LimitSettings Limits { get; init; } = new();
     public BudgetSettings Budget { get; init; } = new();
     public Dictionary<string, PriceSettings> Prices { get; init; } = [];
@@ -43,6 +44,16 @@ public sealed record RunConfig
             return (int.Parse(parts[0]), int.Parse(parts[1]));
         }
     }
+}
+
+/// <summary>
+/// Held-out tasks the student is scored on after each iteration's imitation: a folder of
+/// BBH-format files that never enter training; null scores nothing.
+/// </summary>
+public sealed record EvaluationSettings
+{
+    public string? BbhData { get; init; }
+    public int MaxNewTokens { get; init; } = 16;
 }
 
 /// <summary>Template files that replace the built-in prompts; null keeps ours.</summary>

@@ -40,6 +40,9 @@ public sealed class AdversarialLoop(LoopContext context)
             loaded = checkpoint;
             studentReady = true;
 
+            if (store.Stage(iteration, EvaluationStage.Name).Status != "done")
+                await EvaluationStage.RunAsync(context, iteration, cancellationToken);
+
             if (store.Stage(iteration, DiscriminationStage.Name).Status != "done")
                 await DiscriminationStage.RunAsync(context, iteration, checkpoint!, _prompts, cancellationToken);
             await GenerationStage.RunAsync(context, iteration, _prompts, cancellationToken);

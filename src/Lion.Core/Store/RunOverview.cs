@@ -17,11 +17,12 @@ public sealed record RunOverview(
     /// <summary>
     /// What the referee and generator made of one iteration: verdicts by label, mean gap, the
     /// share of pairs whose winner flipped when the order was swapped, reviews that did not
-    /// parse, and generation attempts kept or rejected by reason.
+    /// parse, generation attempts kept or rejected by reason, and the student's held-out accuracy
+    /// (averaged over tasks) after the iteration's imitation.
     /// </summary>
     public sealed record IterationResult(
         int Iteration, int Hard, int Easy, double? MeanGap, double? FlipRate, int UnparsedReviews,
-        int Kept, IReadOnlyDictionary<string, int> RejectedByReason);
+        int Kept, IReadOnlyDictionary<string, int> RejectedByReason, double? HeldOutAccuracy);
 
     public sealed record PoolSize(string Pool, int Iteration, int Instructions);
 

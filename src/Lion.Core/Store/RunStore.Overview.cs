@@ -49,14 +49,17 @@ public sealed partial class RunStore
             r => (Iteration: r.GetInt32(0), Count: r.GetInt32(1))).ToDictionary(u => u.Iteration, u => u.Count);
         var attempts = Rows(transaction, "SELECT iteration, COALESCE(reject_reason, ''), COUNT(*) FROM generation_attempts GROUP BY 1, 2",
             r => (Iteration: r.GetInt32(0), Reason: r.GetString(1), Count: r.GetInt32(2))).ToLookup(a => a.Iteration);
-        return verdicts.Keys.Union(attempts.Select(a => a.Key)).Order().Select(iteration =>
+        var heldOut = Rows(transaction, "SELECT iteration, AVG(CAST(correct AS REAL) / items) FROM evaluations WHERE items > 0 GROUP BY iteration",
+            r => (Iteration: r.GetInt32(0), Accuracy: r.GetDouble(1))).ToDictionary(e => e.Iteration, e => e.Accuracy);
+        return verdicts.Keys.Union(attempts.Select(a => a.Key)).Union(heldOut.Keys).Order().Select(iteration =>
         {
             verdicts.TryGetValue(iteration, out var v);
             bool judged = verdicts.ContainsKey(iteration);
             return new RunOverview.IterationResult(iteration, v.Hard, v.Easy, judged ? v.Gap : null, judged ? v.Flip : null,
                 unparsed.GetValueOrDefault(iteration),
                 attempts[iteration].Where(a => a.Reason == "").Sum(a => a.Count),
-                attempts[iteration].Where(a => a.Reason != "").ToDictionary(a => a.Reason, a => a.Count));
+                attempts[iteration].Where(a => a.Reason != "").ToDictionary(a => a.Reason, a => a.Count),
+                heldOut.TryGetValue(iteration, out double accuracy) ? accuracy : null);
         }).ToList();
     }
 

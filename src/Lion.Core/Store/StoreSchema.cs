@@ -173,5 +173,16 @@ internal static class StoreSchema
         -- What a stage produced that the next ones need, such as the student checkpoint.
         ALTER TABLE stage_progress ADD COLUMN detail TEXT;
         """,
+        """
+        -- The student on the held-out tasks after each iteration's imitation.
+        CREATE TABLE evaluations (
+            iteration INTEGER NOT NULL,
+            task TEXT NOT NULL,
+            items INTEGER NOT NULL,
+            correct INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (iteration, task)
+        );
+        """,
     ];
 }

@@ -63,6 +63,27 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_tiny_preset_trains_the_torch_student_and_scores_it_on_held_out_tasks_every_iteration()
+    {
+        string run = _folder.File("run");
+
+        var result = LionInvocation.Run("run", "--preset", "tiny", "--out", run);
+        var status = LionInvocation.Run("status", "--out", run);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("held-out:", result.Output);
+        using var store = RunStore.Open(run);
+        var evaluations = store.Evaluations();
+        Assert.Equal([1, 2], evaluations.Select(e => e.Iteration).Distinct());
+        Assert.Equal(9, evaluations.Count(e => e.Iteration == 1));
+        Assert.True(File.Exists(Path.Combine(run, "student", "iteration-2", "model.safetensors")));
+        var heldOut = Directory.GetFiles(Path.Combine(run, "heldout")).SelectMany(f => Lion.Core.Evaluation.BbhFile.Read(f)).Select(e => e.Input);
+        var trained = store.ReadDataset(PoolSelection.All).Select(r => r.Instruction.Instruction);
+        Assert.Empty(heldOut.Intersect(trained));
+        Assert.Contains("held-out ", status.Output);
+    }
+
+    [Fact]
     public void A_malformed_config_is_refused_with_its_key_path_before_anything_is_written()
     {
         string config = _folder.Write("lion.json", """{"hard_easy_ratio": "2:x"}""");

@@ -1,0 +1,29 @@
+using Lion.Core.Evaluation;
+using Lion.Core.Students;
+
+namespace Lion.Core.Loop;
+
+/// <summary>
+/// After imitation, the student answers the held-out tasks (never trained on) and is scored by
+/// exact match, per task; the results stay with the iteration so a run shows whether it learns.
+/// </summary>
+internal static class EvaluationStage
+{
+    public const string Name = "evaluation";
+
+    public static async Task RunAsync(LoopContext context, int iteration, CancellationToken cancellationToken)
+    {
+        if (context.Config.Evaluation.BbhData is not { } folder)
+            return;
+        var store = context.Store;
+        store.StageStarted(iteration, Name);
+        var files = BbhEvaluation.Files(Path.IsPathRooted(folder) ? folder : Path.Combine(store.Folder, folder));
+        var result = BbhEvaluation.Run(files, questions =>
+            context.Student.AnswerAsync(questions.Select(q => new StudentQuestion(q, "")).ToList(), cancellationToken)
+                .GetAwaiter().GetResult().Select(r => r.Text).ToList());
+        store.SaveEvaluation(iteration, result.Tasks);
+        context.Report($"  held-out: {result.Average:P1} averaged over {result.Tasks.Count} tasks " +
+                       $"({string.Join(", ", result.Tasks.Select(t => $"{t.Task} {t.Accuracy:P0}"))})");
+        store.StageDone(iteration, Name);
+    }
+}
