@@ -26,7 +26,7 @@ internal static class EvalCommand
         var tasks = new Option<string?>("--tasks") { Description = "Comma-separated task names (file names without extension); default all." };
         var maxNewTokens = new Option<int>("--max-new-tokens") { DefaultValueFactory = _ => 32 };
         var format = new Option<string>("--prompt-format") { Description = "The student's prompt format.", DefaultValueFactory = _ => "alpaca" };
-        format.AcceptOnlyFromAmong("alpaca", "chatml");
+        format.AcceptOnlyFromAmong("alpaca", "chatml", "plain");
         var replies = new Option<string?>("--replies") { Description = "Keep every reply, as JSON Lines, for inspection.", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print only the JSON result." };
 

@@ -20,7 +20,7 @@ internal static class RunPresets
     public static (RunConfig Config, SeedFile Seeds) Get(string name) => name switch
     {
         "smoke" => (new RunConfig { Iterations = 3, NewInstructionsPerIteration = 24, Concurrency = 8 }, OracleSeeds("preset:smoke", 5, 2305)),
-        "demo" => (Student(new RunConfig { Iterations = 3, NewInstructionsPerIteration = 120, Concurrency = 8 }, epochs: 3, maxTokens: 16),
+        "demo" => (Student(new RunConfig { Iterations = 3, NewInstructionsPerIteration = 120, Concurrency = 8 }, epochs: 12, maxTokens: 16),
             OracleSeeds("preset:demo", 40, 2305, easiestSizes: 2)),
         "tiny" => (Student(new RunConfig { Iterations = 2, NewInstructionsPerIteration = 12, Concurrency = 4 }, epochs: 1, maxTokens: 8),
             OracleSeeds("preset:tiny", 4, 2305, easiestSizes: 1)),
@@ -52,7 +52,8 @@ internal static class RunPresets
 
     private static RunConfig Student(RunConfig config, int epochs, int maxTokens) => config with
     {
-        Student = new StudentSettings { Kind = "torch", Epochs = epochs, MaxTokens = maxTokens, Temperature = 0 },
+        // A student from scratch learns far more per second with a short prompt than inside the Alpaca frame.
+        Student = new StudentSettings { Kind = "torch", Epochs = epochs, MaxTokens = maxTokens, Temperature = 0, PromptFormat = "plain" },
         Evaluation = new EvaluationSettings { BbhData = HeldOutFolder, MaxNewTokens = maxTokens },
     };
 

@@ -126,7 +126,7 @@ public static partial class RunConfigReader
                 $"{name}.endpoint", "must be \"oracle\" or an http(s) URL ending in /v1");
         }
         Check(config.Student.Kind is "simulated" or "external" or "torch", "student.kind", "must be \"simulated\", \"external\" or \"torch\"");
-        Check(config.Student.PromptFormat is "alpaca" or "chatml", "student.prompt_format", "must be \"alpaca\" or \"chatml\"");
+        Check(config.Student.PromptFormat is "alpaca" or "chatml" or "plain", "student.prompt_format", "must be \"alpaca\", \"chatml\" or \"plain\"");
         if (config.Student.Kind == "external")
         {
             Check(config.Student.Endpoint is not null, "student.endpoint", "is required for an external student");

@@ -17,7 +17,7 @@ public sealed record StudentSettings
     public double Temperature { get; init; } = 0.7;
     public int MaxTokens { get; init; } = 1024;
 
-    /// <summary>"alpaca" (default) or "chatml": how training data and in-process prompts are formatted.</summary>
+    /// <summary>"alpaca" (default), "chatml" or "plain": how training data and in-process prompts are formatted.</summary>
     public string PromptFormat { get; init; } = "alpaca";
 
     /// <summary>In-process training: epochs per iteration, peak learning rate, batch size, longest sequence in tokens.</summary>

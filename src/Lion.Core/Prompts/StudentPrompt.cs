@@ -8,15 +8,20 @@ namespace Lion.Core.Prompts;
 /// </summary>
 public static class StudentPrompt
 {
+    private const string PlainAnswer = "\nAnswer: ";
     private const string ChatMlUser = "<|im_start|>user\n";
     private const string ChatMlEnd = "<|im_end|>\n<|im_start|>assistant\n";
 
-    /// <summary>The prompt in the named format: "alpaca" or "chatml".</summary>
+    /// <summary>
+    /// The prompt in the named format: "alpaca", "chatml", or "plain" (the question and a short
+    /// "Answer:" cue — for students trained from scratch, where every prompt byte costs steps).
+    /// </summary>
     public static string Format(string format, string instruction, string input) => format switch
     {
         "alpaca" => Format(instruction, input),
         "chatml" => $"{ChatMlUser}{Question(instruction, input)}{ChatMlEnd}",
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "the student prompt format is alpaca or chatml"),
+        "plain" => $"{Question(instruction, input)}{PlainAnswer}",
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "the student prompt format is alpaca, chatml or plain"),
     };
 
     private const string Preamble = "Below is an instruction that describes a task. Write a response that appropriately completes the request.";
@@ -32,6 +37,11 @@ public static class StudentPrompt
     public static bool TryParse(string prompt, out string instruction, out string input)
     {
         instruction = input = "";
+        if (prompt.EndsWith(PlainAnswer, StringComparison.Ordinal))
+        {
+            instruction = prompt[..^PlainAnswer.Length];
+            return true;
+        }
         if (prompt.StartsWith(ChatMlUser, StringComparison.Ordinal) && prompt.EndsWith(ChatMlEnd, StringComparison.Ordinal))
         {
             // The question comes back whole: instruction and input are not told apart in ChatML.

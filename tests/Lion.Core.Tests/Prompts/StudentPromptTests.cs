@@ -28,6 +28,16 @@ public sealed class StudentPromptTests
     }
 
     [Fact]
+    public void A_plain_prompt_is_the_question_and_a_short_answer_cue()
+    {
+        string prompt = StudentPrompt.Format("plain", "not True is", "");
+
+        Assert.Equal("not True is\nAnswer: ", prompt);
+        Assert.True(StudentPrompt.TryParse(prompt, out var question, out _));
+        Assert.Equal("not True is", question);
+    }
+
+    [Fact]
     public void Plain_text_is_not_a_student_prompt()
     {
         Assert.False(StudentPrompt.TryParse("Sort these words.", out _, out _));
