@@ -39,6 +39,11 @@ public sealed partial class RunStore
             failures.ToDictionary(f => f.Kind, f => f.Count), Results(transaction));
     });
 
+    /// <summary>Answered requests by role: paid ones and cache hits.</summary>
+    public List<(string Role, long Paid, long Cached)> UsageByRole() => Read(transaction => Rows(transaction,
+        "SELECT role, SUM(cached = 0), SUM(cached = 1) FROM usage GROUP BY role ORDER BY role",
+        r => (r.GetString(0), r.GetInt64(1), r.GetInt64(2))));
+
     private List<RunOverview.IterationResult> Results(SqliteTransaction transaction)
     {
         var verdicts = Rows(transaction, """

@@ -1,0 +1,170 @@
+using System.Net;
+using System.Text;
+using Lion.Core.Store;
+using ScottPlot;
+
+namespace Lion.Cli.Report;
+
+/// <summary>
+/// One HTML page with PNG plots of a run, written into DIR/report: held-out accuracy per family
+/// per iteration, hard share and mean gap, the gap histogram, pool sizes, rejected candidates by
+/// reason, and teacher usage. Everything is local: the page opens without a network.
+/// </summary>
+internal static class RunReport
+{
+    private const int Width = 720, Height = 420;
+
+    public static string Write(RunStore store)
+    {
+        string folder = Path.Combine(store.Folder, "report");
+        Directory.CreateDirectory(folder);
+        var overview = store.Overview();
+        var sections = new List<(string Title, string? Image, string Caption)>
+        {
+            ("Held-out accuracy", HeldOut(store, folder), "Exact match on the held-out tasks after each iteration's imitation, per family."),
+            ("Discrimination", Discrimination(overview, folder), "Share of cache-pool instructions judged hard, and the mean teacher − student gap."),
+            ("Gap histogram", Gaps(store, overview, folder), "Referee gap (teacher − student, both orders averaged) of every judged pair, all iterations."),
+            ("Pools", Pools(overview, folder), "Train pool (X_A) and cache pool (X_B) at the start of each iteration."),
+            ("Rejected candidates", Rejections(overview, folder), "Generator replies discarded, by reason, over the run."),
+            ("Teacher usage", Usage(store, folder), "Answered requests by role: paid upstream calls and cache hits."),
+        };
+
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lion run report</title>\n")
+            .Append("<style>body{font-family:sans-serif;max-width:800px;margin:2em auto;color:#222}figure{margin:1.5em 0}")
+            .Append("figcaption{color:#555}table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}</style></head><body>\n")
+            .Append($"<h1>lion run report</h1>\n<p>{Encode(Path.GetFullPath(store.Folder))} — created {Encode(overview.CreatedAt)}, ")
+            .Append($"{overview.Usage.Requests} paid requests, {overview.Usage.CachedHits} cache hits, cost {overview.Usage.Cost:0.####}.</p>\n");
+        html.Append(Table(overview));
+        foreach (var (title, image, caption) in sections)
+        {
+            html.Append($"<h2>{Encode(title)}</h2>\n");
+            html.Append(image is null
+                ? $"<p><em>Nothing to show yet.</em> {Encode(caption)}</p>\n"
+                : $"<figure><img src=\"{image}\" width=\"{Width}\" height=\"{Height}\" alt=\"{Encode(title)}\"><figcaption>{Encode(caption)}</figcaption></figure>\n");
+        }
+        html.Append("</body></html>\n");
+        string page = Path.Combine(folder, "index.html");
+        File.WriteAllText(page, html.ToString());
+        return page;
+    }
+
+    private static string Table(RunOverview overview)
+    {
+        var table = new StringBuilder("<table><tr><th>iteration</th><th>held-out</th><th>hard</th><th>easy</th><th>mean gap</th><th>order flips</th><th>kept</th></tr>\n");
+        foreach (var r in overview.Results)
+            table.Append($"<tr><td>{r.Iteration}</td><td>{(r.HeldOutAccuracy is { } a ? a.ToString("P1") : "–")}</td><td>{r.Hard}</td><td>{r.Easy}</td>")
+                .Append($"<td>{(r.MeanGap is { } g ? g.ToString("0.00") : "–")}</td><td>{(r.FlipRate is { } f ? f.ToString("P0") : "–")}</td><td>{r.Kept}</td></tr>\n");
+        return table.Append("</table>\n").ToString();
+    }
+
+    private static string? HeldOut(RunStore store, string folder)
+    {
+        var evaluations = store.Evaluations();
+        if (evaluations.Count == 0)
+            return null;
+        var plot = new Plot();
+        foreach (var task in evaluations.GroupBy(e => e.Score.Task))
+        {
+            var line = plot.Add.Scatter(task.Select(e => (double)e.Iteration).ToArray(), task.Select(e => e.Score.Accuracy * 100).ToArray());
+            line.LegendText = task.Key;
+        }
+        plot.Axes.SetLimitsY(0, 100);
+        plot.XLabel("iteration");
+        plot.YLabel("held-out exact match (%)");
+        WholeIterations(plot);
+        plot.ShowLegend(Edge.Right);
+        return Save(plot, folder, "heldout.png");
+    }
+
+    private static string? Discrimination(RunOverview overview, string folder)
+    {
+        var judged = overview.Results.Where(r => r.MeanGap is not null).ToList();
+        if (judged.Count == 0)
+            return null;
+        var plot = new Plot();
+        var iterations = judged.Select(r => (double)r.Iteration).ToArray();
+        var hard = plot.Add.Scatter(iterations, judged.Select(r => 100.0 * r.Hard / Math.Max(1, r.Hard + r.Easy)).ToArray());
+        hard.LegendText = "hard share (%)";
+        var gap = plot.Add.Scatter(iterations, judged.Select(r => r.MeanGap!.Value).ToArray());
+        gap.LegendText = "mean gap (right axis)";
+        gap.Axes.YAxis = plot.Axes.Right;
+        plot.XLabel("iteration");
+        WholeIterations(plot);
+        plot.Axes.Left.Label.Text = "hard share (%)";
+        plot.Axes.Right.Label.Text = "mean gap";
+        plot.ShowLegend(Alignment.UpperRight);
+        return Save(plot, folder, "discrimination.png");
+    }
+
+    private static string? Gaps(RunStore store, RunOverview overview, string folder)
+    {
+        var gaps = overview.Results.SelectMany(r => store.Verdicts(r.Iteration)).Select(v => v.Gap).ToList();
+        if (gaps.Count == 0)
+            return null;
+        var plot = new Plot();
+        var bins = Enumerable.Range(-9, 19).ToList();
+        var bars = plot.Add.Bars(bins.Select(b => (double)b).ToArray(), bins.Select(b => (double)gaps.Count(g => Math.Round(g) == b)).ToArray());
+        bars.Horizontal = false;
+        plot.XLabel("gap (teacher − student)");
+        plot.YLabel("pairs");
+        return Save(plot, folder, "gaps.png");
+    }
+
+    private static string? Pools(RunOverview overview, string folder)
+    {
+        if (overview.Pools.Count == 0)
+            return null;
+        var plot = new Plot();
+        foreach (var pool in overview.Pools.GroupBy(p => p.Pool))
+        {
+            var line = plot.Add.Scatter(pool.Select(p => (double)p.Iteration).ToArray(), pool.Select(p => (double)p.Instructions).ToArray());
+            line.LegendText = pool.Key;
+        }
+        plot.XLabel("iteration");
+        plot.YLabel("instructions");
+        WholeIterations(plot);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return Save(plot, folder, "pools.png");
+    }
+
+    private static string? Rejections(RunOverview overview, string folder)
+    {
+        var reasons = overview.Results.SelectMany(r => r.RejectedByReason).GroupBy(r => r.Key).Select(g => (Reason: g.Key, Count: g.Sum(x => x.Value))).ToList();
+        if (reasons.Count == 0)
+            return null;
+        var plot = new Plot();
+        plot.Add.Bars(Enumerable.Range(0, reasons.Count).Select(i => (double)i).ToArray(), reasons.Select(r => (double)r.Count).ToArray());
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, reasons.Count).Select(i => (double)i).ToArray(), reasons.Select(r => r.Reason).ToArray());
+        plot.YLabel("candidates");
+        return Save(plot, folder, "rejections.png");
+    }
+
+    private static string? Usage(RunStore store, string folder)
+    {
+        var usage = store.UsageByRole();
+        if (usage.Count == 0)
+            return null;
+        var plot = new Plot();
+        var positions = Enumerable.Range(0, usage.Count).Select(i => (double)i).ToArray();
+        var paid = plot.Add.Bars(positions.Select(p => p - 0.2).ToArray(), usage.Select(u => (double)u.Paid).ToArray());
+        paid.LegendText = "paid";
+        var cached = plot.Add.Bars(positions.Select(p => p + 0.2).ToArray(), usage.Select(u => (double)u.Cached).ToArray());
+        cached.LegendText = "cache hits";
+        plot.Axes.Bottom.SetTicks(positions, usage.Select(u => u.Role).ToArray());
+        plot.YLabel("requests");
+        plot.ShowLegend(Alignment.UpperRight);
+        return Save(plot, folder, "usage.png");
+    }
+
+    private static void WholeIterations(Plot plot) =>
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+
+    private static string Save(Plot plot, string folder, string name)
+    {
+        plot.SavePng(Path.Combine(folder, name), Width, Height);
+        return name;
+    }
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}

@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+using Lion.Tests;
+
+namespace Lion.Cli.Tests.Commands;
+
+public sealed class ReportCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Theory]
+    [InlineData("smoke")]
+    [InlineData("tiny")]
+    public void The_report_is_one_page_whose_images_all_exist(string preset)
+    {
+        string run = _folder.File("run");
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", preset, "--out", run).ExitCode);
+
+        var result = LionInvocation.Run("report", "--out", run);
+
+        Assert.Equal(0, result.ExitCode);
+        string page = Path.Combine(run, "report", "index.html");
+        string html = File.ReadAllText(page);
+        var images = Regex.Matches(html, "src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(images);
+        Assert.All(images, image => Assert.True(File.Exists(Path.Combine(run, "report", image)), image));
+        Assert.DoesNotMatch("(href|src)=\"https?://", html);
+        Assert.All(images, image => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(run, "report", image))[..4]));
+        Assert.Equal(preset == "tiny", html.Contains("heldout.png"));
+    }
+
+    [Fact]
+    public void A_folder_that_is_not_a_run_gets_no_report()
+    {
+        Directory.CreateDirectory(_folder.File("empty"));
+
+        var result = LionInvocation.Run("report", "--out", _folder.File("empty"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("not a lion run folder", result.Error);
+    }
+}
