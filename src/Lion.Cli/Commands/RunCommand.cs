@@ -25,14 +25,19 @@ internal static class RunCommand
             Description = "A ready-made offline run: smoke (oracle teacher, simulated student, seconds), demo (the TorchSharp student trained from scratch, scored on held-out tasks), tiny (the demo at test size). Without --config and --seeds, smoke.",
         };
         preset.AcceptOnlyFromAmong([.. RunPresets.Names]);
+        var selection = new Option<string?>("--selection")
+        {
+            Description = "For a new run: adversarial (seeds chosen by the referee's verdict, the paper) or random (the ablation, same counts).",
+        };
+        selection.AcceptOnlyFromAmong("adversarial", "random");
 
-        var command = new Command("run", "Run the adversarial distillation loop, or continue a run that stopped.") { config, seeds, folder, preset };
+        var command = new Command("run", "Run the adversarial distillation loop, or continue a run that stopped.") { config, seeds, folder, preset, selection };
         command.SetAction(async (parse, cancellation) => await CommandBody.RunAsync(parse, async output =>
         {
             string runFolder = parse.GetValue(folder)!;
             var error = parse.InvocationConfiguration.Error;
             if (!RunStore.IsRunFolder(runFolder))
-                Create(runFolder, parse.GetValue(config), parse.GetValue(seeds), parse.GetValue(preset), output);
+                Create(runFolder, parse.GetValue(config), parse.GetValue(seeds), parse.GetValue(preset), parse.GetValue(selection), output);
             else if (parse.GetValue(config) is { } newConfig)
                 Reconfigure(runFolder, newConfig, output);
             else if (parse.GetValue(seeds) is not null || parse.GetValue(preset) is not null)
@@ -46,11 +51,13 @@ internal static class RunCommand
     /// A new run: the config from --config, else the preset's; the seeds from --seeds, else the
     /// preset's. With neither --config nor --seeds, the smoke preset.
     /// </summary>
-    private static void Create(string runFolder, string? configPath, string? seedsPath, string? preset, TextWriter output)
+    private static void Create(string runFolder, string? configPath, string? seedsPath, string? preset, string? selection, TextWriter output)
     {
         string? presetName = preset ?? (seedsPath is null && configPath is null ? "smoke" : null);
         var fromPreset = presetName is null ? ((RunConfig, SeedFile)?)null : RunPresets.Get(presetName);
         var config = configPath is not null ? RunConfigReader.Read(configPath) : fromPreset?.Item1 ?? new RunConfig();
+        if (selection is not null)
+            config = config with { Selection = selection };
         var seeds = seedsPath is not null ? SeedFileReader.Read(seedsPath)
             : fromPreset?.Item2 ?? throw new BadInputException($"{runFolder}: a new run needs --seeds FILE (or --preset smoke)");
         string? source = configPath is not null ? Path.GetFullPath(configPath) : presetName is null ? null : $"preset:{presetName}";

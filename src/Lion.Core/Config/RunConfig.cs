@@ -22,6 +22,12 @@ public sealed record RunConfig
     /// <summary>Extra referee calls for a review whose reply does not parse.</summary>
     public int RefereeRetries { get; init; } = 2;
 
+    /// <summary>
+    /// "adversarial" (the paper: seeds for new instructions chosen by the referee's verdict) or
+    /// "random" (the ablation: seeds drawn from the whole cache pool, verdicts ignored, same counts).
+    /// </summary>
+    public string Selection { get; init; } = "adversarial";
+
     public int Concurrency { get; init; } = 16;
     public int RandomSeed { get; init; } = 2305;
 

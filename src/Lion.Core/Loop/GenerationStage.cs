@@ -30,6 +30,12 @@ internal static class GenerationStage
         var verdicts = store.Verdicts(iteration);
         var hard = verdicts.Where(v => v.Label == "hard").Select(v => v.InstructionId).Order().ToList();
         var easy = verdicts.Where(v => v.Label == "easy").Select(v => v.InstructionId).Order().ToList();
+        if (config.Selection == "random")
+        {
+            // The ablation: the same number of seeds of each prompt kind, drawn without the verdicts.
+            var everyone = cache.Select(item => item.Id).Order().ToList();
+            (hard, easy) = (hard.Count > 0 ? everyone : [], easy.Count > 0 ? everyone : []);
+        }
         var (wantHard, wantEasy) = Split(config.NewInstructionsPerIteration, config.Ratio, hard.Count > 0, easy.Count > 0);
         context.Report($"  generator: {wantHard} hard from {hard.Count} seeds, {wantEasy} easy from {easy.Count} seeds");
 

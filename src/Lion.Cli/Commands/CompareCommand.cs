@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Text.Json;
+using Lion.Core.Config;
+using Lion.Core.Store;
+
+namespace Lion.Cli.Commands;
+
+/// <summary>`lion compare DIR DIR`: two runs side by side, iteration by iteration (an adversarial run against its random ablation, say).</summary>
+internal static class CompareCommand
+{
+    public static Command Create()
+    {
+        var first = new Argument<string>("FIRST") { Description = "A run folder." };
+        var second = new Argument<string>("SECOND") { Description = "Another run folder." };
+        var command = new Command("compare", "Show two runs side by side: held-out accuracy, verdicts, generations and usage per iteration.") { first, second };
+        command.SetAction(parse => CommandBody.Run(parse, output =>
+        {
+            var runs = new[] { parse.GetValue(first)!, parse.GetValue(second)! }.Select(Summary).ToList();
+            output.WriteLine($"{"",-24}{Short(runs[0].Folder),24}{Short(runs[1].Folder),24}");
+            output.WriteLine($"{"selection",-24}{runs[0].Selection,24}{runs[1].Selection,24}");
+            int iterations = runs.Max(r => r.Overview.Results.Count == 0 ? 0 : r.Overview.Results.Max(x => x.Iteration));
+            for (int i = 1; i <= iterations; i++)
+            {
+                var rows = runs.Select(r => r.Overview.Results.FirstOrDefault(x => x.Iteration == i)).ToList();
+                output.WriteLine($"iteration {i}");
+                Row(output, "  held-out", rows.Select(r => r?.HeldOutAccuracy is { } a ? a.ToString("P1") : "–"));
+                Row(output, "  hard / easy", rows.Select(r => r is null ? "–" : $"{r.Hard} / {r.Easy}"));
+                Row(output, "  mean gap", rows.Select(r => r?.MeanGap is { } g ? g.ToString("0.00") : "–"));
+                Row(output, "  generated kept", rows.Select(r => r is null ? "–" : r.Kept.ToString()));
+            }
+            Row(output, "paid requests", runs.Select(r => r.Overview.Usage.Requests.ToString()));
+            Row(output, "cost", runs.Select(r => r.Overview.Usage.Cost.ToString("0.####")));
+            output.WriteLine(JsonSerializer.Serialize(new
+            {
+                runs = runs.Select(r => new
+                {
+                    folder = r.Folder,
+                    selection = r.Selection,
+                    held_out = r.Overview.Results.Where(x => x.HeldOutAccuracy is not null).Select(x => new { iteration = x.Iteration, accuracy = Math.Round(x.HeldOutAccuracy!.Value, 4) }),
+                    final_held_out = r.Overview.Results.LastOrDefault(x => x.HeldOutAccuracy is not null)?.HeldOutAccuracy,
+                }),
+            }));
+            return ExitCode.Success;
+        }));
+        return command;
+    }
+
+    private static (string Folder, string Selection, RunOverview Overview) Summary(string folder)
+    {
+        using var store = RunStore.Open(folder);
+        var config = RunConfigReader.Parse(store.Config().Json, $"{folder} (stored config)");
+        return (folder, config.Selection, store.Overview());
+    }
+
+    private static void Row(TextWriter output, string label, IEnumerable<string> values) =>
+        output.WriteLine($"{label,-24}{string.Concat(values.Select(v => $"{v,24}"))}");
+
+    private static string Short(string folder)
+    {
+        string name = Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/'));
+        return name.Length <= 22 ? name : name[..21] + "…";
+    }
+}

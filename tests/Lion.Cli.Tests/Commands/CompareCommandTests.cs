@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Lion.Core.Store;
+using Lion.Oracle;
+using Lion.Tests;
+
+namespace Lion.Cli.Tests.Commands;
+
+public sealed class CompareCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Random_selection_draws_seeds_without_the_verdicts_and_compare_shows_both_runs()
+    {
+        string adversarial = _folder.File("adversarial"), random = _folder.File("random");
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--out", adversarial).ExitCode);
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--selection", "random", "--out", random).ExitCode);
+
+        var result = LionInvocation.Run("compare", adversarial, random);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("adversarial", result.Output);
+        using var json = JsonDocument.Parse(result.Output.Trim().Split('\n')[^1]);
+        Assert.Equal(["adversarial", "random"], json.RootElement.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("selection").GetString()));
+
+        // Adversarial hard seeds are all judged hard; random ones are not.
+        using var store = RunStore.Open(random);
+        var hardIds = store.Verdicts(1).Where(v => v.Label == "hard").Select(v => v.InstructionId).ToHashSet();
+        var hardSlots = store.Attempts(1).Where(a => a.Kind == "hard").ToList();
+        Assert.Contains(hardSlots, a => !hardIds.Contains(a.SeedInstructionId));
+        using var paper = RunStore.Open(adversarial);
+        var paperHard = paper.Verdicts(1).Where(v => v.Label == "hard").Select(v => v.InstructionId).ToHashSet();
+        Assert.All(paper.Attempts(1).Where(a => a.Kind == "hard"), a => Assert.Contains(a.SeedInstructionId, paperHard));
+    }
+}
