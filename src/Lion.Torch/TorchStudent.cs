@@ -20,12 +20,14 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
 {
     private const int AnswerBatch = 16;
     private ITextTokenizer _tokenizer = new ByteTokenizer();
+    private bool _trainedBefore;
     private LlamaForCausalLM? _model;
 
     public Task LoadAsync(string? checkpoint, CancellationToken cancellationToken)
     {
         _model?.Dispose();
         (_tokenizer as IDisposable)?.Dispose();
+        _trainedBefore = checkpoint is not null;
         string? folder = checkpoint ?? settings.BaseCheckpoint;
         (_model, _tokenizer) = folder is null ? (Fresh(), new ByteTokenizer()) : HuggingFaceFolder.LoadWithTokenizer(folder);
         return Task.CompletedTask;
@@ -36,7 +38,7 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
         var model = _model ?? throw new InvalidOperationException("load a checkpoint before training");
         var trainer = new SftTrainer(new TrainingOptions
         {
-            Epochs = settings.Epochs,
+            Epochs = _trainedBefore ? settings.LaterEpochs ?? settings.Epochs : settings.Epochs,
             LearningRate = settings.LearningRate,
             BatchSize = settings.BatchSize,
             MaxLength = settings.MaxLength,
@@ -46,6 +48,7 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
         }, report);
         var data = examples.Select(e => (_tokenizer.Encode(StudentPrompt.Format(settings.PromptFormat, e.Instruction, e.Input)), _tokenizer.Encode(e.Output))).ToList();
         trainer.Train(model, data, cancellationToken);
+        _trainedBefore = true;
         HuggingFaceFolder.Save(model, outputFolder, _tokenizer);
         return Task.FromResult(Path.GetFullPath(outputFolder));
     }

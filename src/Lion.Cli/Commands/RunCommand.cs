@@ -62,7 +62,7 @@ internal static class RunCommand
             : fromPreset?.Item2 ?? throw new BadInputException($"{runFolder}: a new run needs --seeds FILE (or --preset smoke)");
         string? source = configPath is not null ? Path.GetFullPath(configPath) : presetName is null ? null : $"preset:{presetName}";
         var summary = RunFolder.Create(runFolder, seeds, RunSetup.From(config, source));
-        if (presetName is not null && configPath is null)
+        if (presetName is not null)
             RunPresets.WriteHeldOut(presetName, runFolder, seeds);
         output.WriteLine($"Created run {runFolder}: {summary.Added} seed instructions ({summary.Duplicates} duplicates merged)");
     }

@@ -28,6 +28,13 @@ public sealed record RunConfig
     /// </summary>
     public string Selection { get; init; } = "adversarial";
 
+    /// <summary>
+    /// What imitation trains on: "new" (the train pool X_A: the seeds, then each iteration's new
+    /// instructions, as LION.md reads the paper) or "all" (the cache pool X_B: everything so far;
+    /// the paper's data totals allow this reading too, and a small student forgets less).
+    /// </summary>
+    public string TrainOn { get; init; } = "new";
+
     public int Concurrency { get; init; } = 16;
     public int RandomSeed { get; init; } = 2305;
 

@@ -118,6 +118,7 @@ public static partial class RunConfigReader
         Check(config.RefereeRetries is >= 0 and <= 10, "referee_retries", "must be between 0 and 10");
         Check(config.Concurrency is >= 1 and <= 1024, "concurrency", "must be between 1 and 1024");
         Check(config.Selection is "adversarial" or "random", "selection", "must be \"adversarial\" or \"random\"");
+        Check(config.TrainOn is "new" or "all", "train_on", "must be \"new\" or \"all\"");
         foreach (var (name, role) in new[] { ("teacher", config.Teacher), ("referee", config.Referee), ("generator", config.Generator) })
         {
             Check(role.Temperature is >= 0 and <= 2, $"{name}.temperature", "must be between 0 and 2");

@@ -22,6 +22,9 @@ public sealed record StudentSettings
 
     /// <summary>In-process training: epochs per iteration, peak learning rate, batch size, longest sequence in tokens.</summary>
     public int Epochs { get; init; } = 3;
+
+    /// <summary>Epochs for the iterations after the first, when they should differ (a small student trained on few new items forgets).</summary>
+    public int? LaterEpochs { get; init; }
     public double LearningRate { get; init; } = 1e-3;
     public int BatchSize { get; init; } = 16;
     public int MaxLength { get; init; } = 512;

@@ -3,9 +3,9 @@ using Lion.Core.Students;
 namespace Lion.Core.Loop;
 
 /// <summary>
-/// Imitation: the teacher answers the train pool, and the student, continuing from where the
-/// last iteration left it, is fine-tuned on the complete (instruction, answer) pairs. The new
-/// checkpoint is recorded with the stage.
+/// Imitation: the teacher answers the train pool (or, with train_on "all", the cache pool), and
+/// the student, continuing from where the last iteration left it, is fine-tuned on the complete
+/// (instruction, answer) pairs. The new checkpoint is recorded with the stage.
 /// </summary>
 internal static class ImitationStage
 {
@@ -15,7 +15,7 @@ internal static class ImitationStage
     {
         var store = context.Store;
         store.StageStarted(iteration, Name);
-        var train = store.PoolMembers("train", iteration);
+        var train = store.PoolMembers(context.Config.TrainOn == "all" ? "cache" : "train", iteration);
         await TeacherAnswers.EnsureAsync(context, train, "train-pool", cancellationToken);
 
         var answers = store.TeacherAnswers();

@@ -84,6 +84,22 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void With_train_on_all_imitation_trains_on_the_whole_cache_pool()
+    {
+        string config = _folder.Write("lion.json", """{"iterations": 2, "new_instructions_per_iteration": 6, "concurrency": 4, "train_on": "all"}""");
+        string run = _folder.File("run");
+
+        var result = LionInvocation.Run("run", "--preset", "smoke", "--config", config, "--out", run);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var store = RunStore.Open(run);
+        string checkpoint = store.Stage(2, "imitation").Detail!;
+        var trained = JsonSerializer.Deserialize<List<string>>(File.ReadAllText(checkpoint))!;
+        // The simulated student's checkpoint lists every question it was trained on, iteration 1 and 2 together.
+        Assert.Equal(store.PoolMembers("cache", 1).Count + store.PoolMembers("cache", 2).Count, trained.Count);
+    }
+
+    [Fact]
     public void A_malformed_config_is_refused_with_its_key_path_before_anything_is_written()
     {
         string config = _folder.Write("lion.json", """{"hard_easy_ratio": "2:x"}""");

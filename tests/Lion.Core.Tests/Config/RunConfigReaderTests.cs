@@ -55,6 +55,8 @@ public sealed class RunConfigReaderTests
     [InlineData("""{"generator": {"endpoint": "ftp://x"}}""", "generator.endpoint")]
     [InlineData("""{"student": {"kind": "magic"}}""", "student.kind")]
     [InlineData("""{"student": {"kind": "external"}}""", "student.endpoint")]
+    [InlineData("""{"selection": "clever"}""", "selection")]
+    [InlineData("""{"train_on": "some"}""", "train_on")]
     public void A_value_out_of_range_is_named_by_its_path(string json, string path)
     {
         Assert.StartsWith($"lion.json: {path}: ", Refused(json).Message);
