@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["kill"] = KillBenchmark.Run,
     ["train"] = TrainBenchmark.Run,
     ["generate"] = GenerateBenchmark.Run,
+    ["ablation"] = AblationBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
