@@ -19,7 +19,7 @@ internal static class TrainBenchmark
     {
         int batch = args.Length > 0 ? int.Parse(args[0]) : 8, length = 256;
         int hidden = args.Length > 1 ? int.Parse(args[1]) : 256;
-        var config = LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad)
+        var config = LlamaConfig.TinyByteLevel
             with { HiddenSize = hidden, IntermediateSize = hidden * 11 / 4, NumHiddenLayers = 4, NumAttentionHeads = hidden / 32, NumKeyValueHeads = hidden / 64 };
         manual_seed(1);
         using var model = new LlamaForCausalLM(config);

@@ -76,6 +76,6 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
     private LlamaForCausalLM Fresh()
     {
         manual_seed(seed);
-        return new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad));
+        return new LlamaForCausalLM(LlamaConfig.TinyByteLevel);
     }
 }

@@ -55,7 +55,7 @@ internal static class TrainCommand
             manual_seed(parse.GetValue(seed));
             var (model, tokenizer) = parse.GetValue(baseModel) is { } folder
                 ? HuggingFaceFolder.LoadWithTokenizer(folder)
-                : (new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad)),
+                : (new LlamaForCausalLM(LlamaConfig.TinyByteLevel),
                    (ITextTokenizer)new ByteTokenizer());
             using var disposeModel = model;
             using var disposeTokenizer = tokenizer as IDisposable;

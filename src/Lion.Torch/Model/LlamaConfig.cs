@@ -37,6 +37,10 @@ public sealed record LlamaConfig
     /// <summary>Qwen2 puts biases on the query, key and value projections.</summary>
     public bool AttentionBias => Architecture == "Qwen2ForCausalLM";
 
+    /// <summary>The tiny config over the byte-level tokenizer: a model made from scratch.</summary>
+    public static LlamaConfig TinyByteLevel =>
+        Tiny(Tokenization.ByteTokenizer.VocabularySize, Tokenization.ByteTokenizer.Bos, Tokenization.ByteTokenizer.Eos, Tokenization.ByteTokenizer.Pad);
+
     public static LlamaConfig Tiny(int vocabSize, int bos, int eos, int pad) => new()
     {
         VocabSize = vocabSize,

@@ -132,7 +132,7 @@ public sealed class Bfloat16CheckpointTests : IDisposable
     public void A_bf16_folder_is_half_the_size_and_loads_to_the_rounded_weights()
     {
         manual_seed(8);
-        using var model = new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad)
+        using var model = new LlamaForCausalLM(LlamaConfig.TinyByteLevel
             with { HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 1 });
         string single = _folder.File("fp32"), half = _folder.File("bf16");
         HuggingFaceFolder.Save(model, single);

@@ -23,7 +23,7 @@ public sealed class GgufParityTests : IDisposable
     private static LlamaForCausalLM RandomModel()
     {
         manual_seed(5);
-        return new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad)
+        return new LlamaForCausalLM(LlamaConfig.TinyByteLevel
             with { HiddenSize = 64, IntermediateSize = 160, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeads = 2, MaxPositionEmbeddings = 128 });
     }
 

@@ -12,7 +12,7 @@ public sealed class TextGeneratorTests
     private static LlamaForCausalLM RandomModel()
     {
         manual_seed(11);
-        return new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad)
+        return new LlamaForCausalLM(LlamaConfig.TinyByteLevel
             with { HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2, MaxPositionEmbeddings = 256 });
     }
 

@@ -78,7 +78,7 @@ public sealed class TokenizerFileTests : IDisposable
     {
         string folder = _folder.File("bytes");
         manual_seed(1);
-        using var model = new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad)
+        using var model = new LlamaForCausalLM(LlamaConfig.TinyByteLevel
             with { HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1 });
         HuggingFaceFolder.Save(model, folder, new ByteTokenizer());
 

@@ -14,7 +14,7 @@ public sealed class SftTrainerTests
     private static LlamaForCausalLM FreshTinyModel()
     {
         manual_seed(7);
-        return new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad)
+        return new LlamaForCausalLM(LlamaConfig.TinyByteLevel
             with { HiddenSize = 64, IntermediateSize = 176, NumHiddenLayers = 2, MaxPositionEmbeddings = 256 });
     }
 
@@ -53,7 +53,7 @@ public sealed class SftTrainerTests
     [Fact]
     public void Only_answer_tokens_are_labelled()
     {
-        var config = LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad);
+        var config = LlamaConfig.TinyByteLevel;
 
         var (tokens, promptLength) = SftTrainer.Sequence([10, 11, 12], [20, 21], config, maxLength: 64);
 
@@ -64,7 +64,7 @@ public sealed class SftTrainerTests
     [Fact]
     public void A_long_example_keeps_its_answer_when_cut()
     {
-        var config = LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad);
+        var config = LlamaConfig.TinyByteLevel;
 
         var (tokens, promptLength) = SftTrainer.Sequence(Enumerable.Range(0, 10).ToArray(), [20, 21], config, maxLength: 5);
 
@@ -92,7 +92,7 @@ public sealed class TrainerResumeTests : IDisposable
     private static LlamaForCausalLM Model(int seed)
     {
         manual_seed(seed);
-        return new LlamaForCausalLM(LlamaConfig.Tiny(ByteTokenizer.VocabularySize, ByteTokenizer.Bos, ByteTokenizer.Eos, ByteTokenizer.Pad)
+        return new LlamaForCausalLM(LlamaConfig.TinyByteLevel
             with { HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1, MaxPositionEmbeddings = 64 });
     }
 
