@@ -21,7 +21,14 @@ internal static class EvalCommand
 
     private static Command Bbh()
     {
-        var model = new Option<string>("--model") { Description = "A Hugging Face model folder.", HelpName = "DIR", Required = true };
+        var model = new Option<string?>("--model") { Description = "A Hugging Face model folder.", HelpName = "DIR" };
+        var endpoint = new Option<string?>("--endpoint")
+        {
+            Description = "Or an OpenAI-compatible endpoint (base URL ending in /v1) answering as --endpoint-model.",
+            HelpName = "URL",
+        };
+        var endpointModel = new Option<string>("--endpoint-model") { DefaultValueFactory = _ => "student" };
+        var keyVariable = new Option<string>("--api-key-env") { DefaultValueFactory = _ => "OPENAI_API_KEY", HelpName = "VAR" };
         var data = new Option<string>("--data") { Description = "A folder of BBH-format task files (.json or .jsonl).", HelpName = "DIR", Required = true };
         var tasks = new Option<string?>("--tasks") { Description = "Comma-separated task names (file names without extension); default all." };
         var maxNewTokens = new Option<int>("--max-new-tokens") { DefaultValueFactory = _ => 32 };
@@ -32,21 +39,16 @@ internal static class EvalCommand
 
         var command = new Command("bbh", "Zero-shot exact match on BBH-format files: accuracy per task and averaged over tasks.")
         {
-            model, data, tasks, maxNewTokens, format, replies, json,
+            model, endpoint, endpointModel, keyVariable, data, tasks, maxNewTokens, format, replies, json,
         };
         command.SetAction(parse => CommandBody.Run(parse, output =>
         {
+            if ((parse.GetValue(model) is null) == (parse.GetValue(endpoint) is null))
+                throw new Core.BadInputException("give either --model DIR or --endpoint URL");
             var files = BbhEvaluation.Files(parse.GetValue(data)!, parse.GetValue(tasks)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-            var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(parse.GetValue(model)!);
-            using var disposeModel = student;
-            using var disposeTokenizer = tokenizer as IDisposable;
-            var generator = new TextGenerator(student, tokenizer);
-            var options = new SamplingOptions { MaxNewTokens = parse.GetValue(maxNewTokens) };
-            string promptFormat = parse.GetValue(format)!;
-
-            var result = BbhEvaluation.Run(files, questions => questions.Chunk(Batch)
-                .SelectMany(batch => generator.CompleteAll(batch.Select(q => StudentPrompt.Format(promptFormat, q, "")).ToList(), options))
-                .Select(reply => reply.Text).ToList());
+            var result = parse.GetValue(endpoint) is { } url
+                ? ByEndpoint(files, url, parse.GetValue(endpointModel)!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens))
+                : ByModel(files, parse.GetValue(model)!, parse.GetValue(format)!, parse.GetValue(maxNewTokens));
 
             if (parse.GetValue(replies) is { } path)
                 File.WriteAllLines(path, result.Replies.Select(r => JsonSerializer.Serialize(new { task = r.Task, input = r.Input, target = r.Target, reply = r.Reply })));
@@ -66,5 +68,45 @@ internal static class EvalCommand
             return ExitCode.Success;
         }));
         return command;
+    }
+
+    private static BbhEvaluation.Result ByModel(List<string> files, string folder, string promptFormat, int maxNewTokens)
+    {
+        var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(folder);
+        using var disposeModel = student;
+        using var disposeTokenizer = tokenizer as IDisposable;
+        var generator = new TextGenerator(student, tokenizer);
+        var options = new SamplingOptions { MaxNewTokens = maxNewTokens };
+        return BbhEvaluation.Run(files, questions => questions.Chunk(Batch)
+            .SelectMany(batch => generator.CompleteAll(batch.Select(q => StudentPrompt.Format(promptFormat, q, "")).ToList(), options))
+            .Select(reply => reply.Text).ToList());
+    }
+
+    /// <summary>A model behind any OpenAI-compatible endpoint, asked each question as one user message, greedily; retried like the teacher.</summary>
+    private static BbhEvaluation.Result ByEndpoint(List<string> files, string url, string modelName, string keyVariable, int maxNewTokens)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl))
+            throw new Core.BadInputException($"--endpoint {url}: not an absolute URL");
+        var client = new Core.Gateway.RetryingChatClient(
+            Core.Gateway.OpenAiEndpoint.Create(new Core.Gateway.EndpointSettings(baseUrl, keyVariable), modelName), new Core.Gateway.RetrySettings());
+        var options = new Microsoft.Extensions.AI.ChatOptions { ModelId = modelName, Temperature = 0, MaxOutputTokens = maxNewTokens };
+        return BbhEvaluation.Run(files, questions =>
+        {
+            var replies = new string[questions.Count];
+            Parallel.ForAsync(0, questions.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, token) =>
+            {
+                try
+                {
+                    replies[i] = (await client.GetResponseAsync(
+                        [new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, questions[i])], options, token)).Text;
+                }
+                catch (Core.Gateway.RemoteRequestException error) when (!error.StopsTheRun)
+                {
+                    // Counted as unanswered, never as a score.
+                    replies[i] = "";
+                }
+            }).GetAwaiter().GetResult();
+            return replies;
+        });
     }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Lion.Cli.Endpoint;
+using Lion.Oracle;
 using Lion.Tests;
 
 namespace Lion.Cli.Tests.Commands;
@@ -34,6 +36,28 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal(Directory.GetFiles(HandWritten).Length, tasks.Count);
         Assert.InRange(json.RootElement.GetProperty("average").GetDouble(), 0, 1);
         Assert.Equal(tasks.Sum(t => t.GetProperty("items").GetInt32()), File.ReadAllLines(replies).Length);
+    }
+
+    [Fact]
+    public async Task Eval_bbh_scores_a_model_behind_an_endpoint_and_the_oracle_gets_everything_right()
+    {
+        await using var server = await ChatServer.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] });
+
+        var result = LionInvocation.Run("eval", "bbh", "--endpoint", server.BaseUrl.ToString(), "--endpoint-model", "lion-oracle",
+            "--data", HandWritten, "--json");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.Equal(1.0, json.RootElement.GetProperty("average").GetDouble());
+    }
+
+    [Fact]
+    public void Eval_bbh_needs_exactly_one_of_model_and_endpoint()
+    {
+        var result = LionInvocation.Run("eval", "bbh", "--data", HandWritten);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("give either --model DIR or --endpoint URL", result.Error);
     }
 
     [Fact]
