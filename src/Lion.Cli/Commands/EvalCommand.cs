@@ -14,12 +14,15 @@ internal static class EvalCommand
 
     public static Command Create()
     {
-        var command = new Command("eval", "Evaluate a student checkpoint.");
-        command.Subcommands.Add(Bbh());
+        var command = new Command("eval", "Evaluate a student checkpoint or a model behind an endpoint.");
+        command.Subcommands.Add(Subcommand("bbh", "Zero-shot exact match on BBH-format files: accuracy per task and averaged over tasks.",
+            files => files.Select(f => (Path.GetFileNameWithoutExtension(f), BbhFile.Read(f))).ToList()));
+        command.Subcommands.Add(Subcommand("agieval", "Zero-shot accuracy on AGIEval's English multiple-choice files (JSONL of passage, question, options, label): per file and averaged.",
+            files => files.Select(f => (Path.GetFileNameWithoutExtension(f), AgievalFile.Read(f))).ToList()));
         return command;
     }
 
-    private static Command Bbh()
+    private static Command Subcommand(string name, string description, Func<List<string>, List<(string Task, IReadOnlyList<BbhExample> Examples)>> load)
     {
         var model = new Option<string?>("--model") { Description = "A Hugging Face model folder.", HelpName = "DIR" };
         var endpoint = new Option<string?>("--endpoint")
@@ -29,7 +32,7 @@ internal static class EvalCommand
         };
         var endpointModel = new Option<string>("--endpoint-model") { DefaultValueFactory = _ => "student" };
         var keyVariable = new Option<string>("--api-key-env") { DefaultValueFactory = _ => "OPENAI_API_KEY", HelpName = "VAR" };
-        var data = new Option<string>("--data") { Description = "A folder of BBH-format task files (.json or .jsonl).", HelpName = "DIR", Required = true };
+        var data = new Option<string>("--data") { Description = "A folder of task files (.json or .jsonl).", HelpName = "DIR", Required = true };
         var tasks = new Option<string?>("--tasks") { Description = "Comma-separated task names (file names without extension); default all." };
         var maxNewTokens = new Option<int>("--max-new-tokens") { DefaultValueFactory = _ => 32 };
         var format = new Option<string>("--prompt-format") { Description = "The student's prompt format.", DefaultValueFactory = _ => "alpaca" };
@@ -37,7 +40,7 @@ internal static class EvalCommand
         var replies = new Option<string?>("--replies") { Description = "Keep every reply, as JSON Lines, for inspection.", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print only the JSON result." };
 
-        var command = new Command("bbh", "Zero-shot exact match on BBH-format files: accuracy per task and averaged over tasks.")
+        var command = new Command(name, description)
         {
             model, endpoint, endpointModel, keyVariable, data, tasks, maxNewTokens, format, replies, json,
         };
@@ -45,10 +48,10 @@ internal static class EvalCommand
         {
             if ((parse.GetValue(model) is null) == (parse.GetValue(endpoint) is null))
                 throw new Core.BadInputException("give either --model DIR or --endpoint URL");
-            var files = BbhEvaluation.Files(parse.GetValue(data)!, parse.GetValue(tasks)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            var loaded = load(BbhEvaluation.Files(parse.GetValue(data)!, parse.GetValue(tasks)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)));
             var result = parse.GetValue(endpoint) is { } url
-                ? ByEndpoint(files, url, parse.GetValue(endpointModel)!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens))
-                : ByModel(files, parse.GetValue(model)!, parse.GetValue(format)!, parse.GetValue(maxNewTokens));
+                ? ByEndpoint(loaded, url, parse.GetValue(endpointModel)!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens))
+                : ByModel(loaded, parse.GetValue(model)!, parse.GetValue(format)!, parse.GetValue(maxNewTokens));
 
             if (parse.GetValue(replies) is { } path)
                 File.WriteAllLines(path, result.Replies.Select(r => JsonSerializer.Serialize(new { task = r.Task, input = r.Input, target = r.Target, reply = r.Reply })));
@@ -70,27 +73,27 @@ internal static class EvalCommand
         return command;
     }
 
-    private static BbhEvaluation.Result ByModel(List<string> files, string folder, string promptFormat, int maxNewTokens)
+    private static BbhEvaluation.Result ByModel(List<(string, IReadOnlyList<BbhExample>)> tasks, string folder, string promptFormat, int maxNewTokens)
     {
         var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(folder);
         using var disposeModel = student;
         using var disposeTokenizer = tokenizer as IDisposable;
         var generator = new TextGenerator(student, tokenizer);
         var options = new SamplingOptions { MaxNewTokens = maxNewTokens };
-        return BbhEvaluation.Run(files, questions => questions.Chunk(Batch)
+        return BbhEvaluation.Run(tasks, questions => questions.Chunk(Batch)
             .SelectMany(batch => generator.CompleteAll(batch.Select(q => StudentPrompt.Format(promptFormat, q, "")).ToList(), options))
             .Select(reply => reply.Text).ToList());
     }
 
     /// <summary>A model behind any OpenAI-compatible endpoint, asked each question as one user message, greedily; retried like the teacher.</summary>
-    private static BbhEvaluation.Result ByEndpoint(List<string> files, string url, string modelName, string keyVariable, int maxNewTokens)
+    private static BbhEvaluation.Result ByEndpoint(List<(string, IReadOnlyList<BbhExample>)> tasks, string url, string modelName, string keyVariable, int maxNewTokens)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl))
             throw new Core.BadInputException($"--endpoint {url}: not an absolute URL");
         var client = new Core.Gateway.RetryingChatClient(
             Core.Gateway.OpenAiEndpoint.Create(new Core.Gateway.EndpointSettings(baseUrl, keyVariable), modelName), new Core.Gateway.RetrySettings());
         var options = new Microsoft.Extensions.AI.ChatOptions { ModelId = modelName, Temperature = 0, MaxOutputTokens = maxNewTokens };
-        return BbhEvaluation.Run(files, questions =>
+        return BbhEvaluation.Run(tasks, questions =>
         {
             var replies = new string[questions.Count];
             Parallel.ForAsync(0, questions.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, token) =>

@@ -15,14 +15,16 @@ public static class BbhEvaluation
     }
 
     /// <summary>Scores every file; <paramref name="answer"/> gets a task's questions and returns the replies in order.</summary>
-    public static Result Run(IEnumerable<string> files, Func<IReadOnlyList<string>, IReadOnlyList<string>> answer)
+    public static Result Run(IEnumerable<string> files, Func<IReadOnlyList<string>, IReadOnlyList<string>> answer) =>
+        Run(files.Select(file => (Path.GetFileNameWithoutExtension(file), BbhFile.Read(file))), answer);
+
+    /// <summary>Scores tasks already read (from BBH files, AGIEval files…).</summary>
+    public static Result Run(IEnumerable<(string Task, IReadOnlyList<BbhExample> Examples)> tasks, Func<IReadOnlyList<string>, IReadOnlyList<string>> answer)
     {
         var scores = new List<TaskScore>();
         var replies = new List<(string, string, string, string)>();
-        foreach (var file in files)
+        foreach (var (task, examples) in tasks)
         {
-            string task = Path.GetFileNameWithoutExtension(file);
-            var examples = BbhFile.Read(file);
             var answers = answer(examples.Select(e => e.Input).ToList());
             int correct = 0, unanswered = 0;
             for (int i = 0; i < examples.Count; i++)

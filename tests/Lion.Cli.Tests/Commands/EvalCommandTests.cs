@@ -61,6 +61,23 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void Eval_agieval_scores_each_file_of_the_folder()
+    {
+        string data = _folder.File("agieval");
+        Directory.CreateDirectory(data);
+        File.WriteAllText(Path.Combine(data, "sat-math.jsonl"),
+            "{\"passage\": null, \"question\": \"If 2x = 6, what is x?\", \"options\": [\"(A)2\", \"(B)3\"], \"label\": \"B\"}\n");
+        File.WriteAllText(Path.Combine(data, "logiqa-en.jsonl"),
+            "{\"passage\": \"All cats purr.\", \"question\": \"Does Tom purr?\", \"options\": [\"(A)yes\", \"(B)no\"], \"label\": \"A\"}\n");
+
+        var result = LionInvocation.Run("eval", "agieval", "--model", TrainedStudent(), "--data", data, "--json", "--max-new-tokens", "3");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.Equal(["logiqa-en", "sat-math"], json.RootElement.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("task").GetString()));
+    }
+
+    [Fact]
     public void Eval_bbh_takes_only_the_named_tasks()
     {
         var result = LionInvocation.Run("eval", "bbh", "--model", TrainedStudent(), "--data", HandWritten, "--tasks", "navigate", "--json", "--max-new-tokens", "2");

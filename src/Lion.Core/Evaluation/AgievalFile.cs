@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Lion.Core.Data;
+
+namespace Lion.Core.Evaluation;
+
+/// <summary>
+/// Reads an AGIEval English multiple-choice file (JSON Lines of {passage?, question, options:
+/// ["(A)…", …], label: "A"}) as questions with lettered targets: the passage, the question and
+/// the options one per line, then "Answer:"; the target is "(A)". Problems name file and line.
+/// </summary>
+public static class AgievalFile
+{
+    public static IReadOnlyList<BbhExample> Read(string path)
+    {
+        var file = Utf8File.Read(path);
+        var examples = new List<BbhExample>();
+        var lines = System.Text.Encoding.UTF8.GetString(file.Bytes).Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Trim().Length == 0)
+                continue;
+            try
+            {
+                using var document = JsonDocument.Parse(lines[i]);
+                examples.Add(Example(path, i + 1, document.RootElement));
+            }
+            catch (JsonException)
+            {
+                throw BadInputException.AtLine(path, i + 1, "malformed JSON");
+            }
+        }
+        if (examples.Count == 0)
+            throw BadInputException.InFile(path, "holds no questions");
+        return examples;
+    }
+
+    private static BbhExample Example(string path, int line, JsonElement item)
+    {
+        string Text(string field, bool required)
+        {
+            if (item.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String)
+                return value.GetString()!;
+            if (!required && (!item.TryGetProperty(field, out value) || value.ValueKind == JsonValueKind.Null))
+                return "";
+            throw BadInputException.AtField(path, line, field, "must be a string");
+        }
+        string passage = Text("passage", required: false), question = Text("question", required: true), label = Text("label", required: true).Trim();
+        if (!item.TryGetProperty("options", out var options) || options.ValueKind != JsonValueKind.Array || options.GetArrayLength() < 2
+            || options.EnumerateArray().Any(o => o.ValueKind != JsonValueKind.String))
+            throw BadInputException.AtField(path, line, "options", "must be an array of at least two strings");
+        if (label.Length != 1 || label[0] < 'A' || label[0] >= 'A' + options.GetArrayLength())
+            throw BadInputException.AtField(path, line, "label", $"must be one of the option letters, not \"{label}\"");
+
+        var text = new System.Text.StringBuilder();
+        if (passage.Length > 0) text.Append(passage).Append('\n');
+        text.Append(question).Append('\n');
+        foreach (var option in options.EnumerateArray())
+            text.Append(option.GetString()).Append('\n');
+        text.Append("Answer:");
+        return new BbhExample(text.ToString(), $"({label})");
+    }
+}
