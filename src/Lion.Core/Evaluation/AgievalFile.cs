@@ -13,22 +13,7 @@ public static class AgievalFile
     public static IReadOnlyList<BbhExample> Read(string path)
     {
         var file = Utf8File.Read(path);
-        var examples = new List<BbhExample>();
-        var lines = System.Text.Encoding.UTF8.GetString(file.Bytes).Split('\n');
-        for (int i = 0; i < lines.Length; i++)
-        {
-            if (lines[i].Trim().Length == 0)
-                continue;
-            try
-            {
-                using var document = JsonDocument.Parse(lines[i]);
-                examples.Add(Example(path, i + 1, document.RootElement));
-            }
-            catch (JsonException)
-            {
-                throw BadInputException.AtLine(path, i + 1, "malformed JSON");
-            }
-        }
+        var examples = JsonLines.Read(file, (item, line) => Example(path, line, item));
         if (examples.Count == 0)
             throw BadInputException.InFile(path, "holds no questions");
         return examples;

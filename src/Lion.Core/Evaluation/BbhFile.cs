@@ -42,26 +42,8 @@ public static class BbhFile
         return examples.EnumerateArray().Select((example, i) => Example(path, example, $"example {i + 1}")).ToList();
     }
 
-    private static List<BbhExample> ReadLines(string path, Utf8File file)
-    {
-        var examples = new List<BbhExample>();
-        var lines = System.Text.Encoding.UTF8.GetString(file.Bytes).Split('\n');
-        for (int i = 0; i < lines.Length; i++)
-        {
-            if (lines[i].Trim().Length == 0)
-                continue;
-            try
-            {
-                using var document = JsonDocument.Parse(lines[i]);
-                examples.Add(Example(path, document.RootElement, $"line {i + 1}"));
-            }
-            catch (JsonException)
-            {
-                throw BadInputException.AtLine(path, i + 1, "malformed JSON");
-            }
-        }
-        return examples;
-    }
+    private static List<BbhExample> ReadLines(string path, Utf8File file) =>
+        JsonLines.Read(file, (example, line) => Example(path, example, $"line {line}"));
 
     private static BbhExample Example(string path, JsonElement example, string where)
     {
