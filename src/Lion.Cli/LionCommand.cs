@@ -18,6 +18,7 @@ public static class LionCommand
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(NoveltyCommand.Create());
         root.Subcommands.Add(OracleCommand.Create());

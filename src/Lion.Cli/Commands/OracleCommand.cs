@@ -63,39 +63,23 @@ internal static class OracleCommand
 
     private static Command Serve()
     {
-        var port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one).", DefaultValueFactory = _ => 8765 };
-        var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
-        var keyVariable = new Option<string?>("--api-key-env")
-        {
-            Description = "Require this environment variable's value as the bearer key.",
-            HelpName = "VAR",
-        };
+        var server = new ServerOptions();
         var explain = new Option<bool>("--explain") { Description = "Teacher answers show their worked steps." };
 
         var command = new Command("serve", $"Serve the oracle as an OpenAI-compatible endpoint (model \"{ModelName}\") until stopped.")
         {
-            port, host, keyVariable, explain,
+            explain,
         };
+        server.AddTo(command);
         command.SetAction(async (parse, cancellation) => await CommandBody.RunAsync(parse, async output =>
         {
-            string? key = parse.GetValue(keyVariable) is { } variable ? Environment.GetEnvironmentVariable(variable) : null;
-            if (parse.GetValue(keyVariable) is { } name && string.IsNullOrEmpty(key))
-            {
-                parse.InvocationConfiguration.Error.WriteLine($"error: --api-key-env {name}: the variable is not set");
-                return ExitCode.InputError;
-            }
+            string? key = server.Key(parse);
             var oracle = new OracleChatClient(new OracleOptions { Explain = parse.GetValue(explain), Log = output.WriteLine });
-            var options = new ChatServerOptions { Host = parse.GetValue(host)!, Port = parse.GetValue(port), ApiKey = key, Models = [ModelName] };
-            await using var server = await ChatServer.StartAsync(oracle, options, cancellation);
-            output.WriteLine($"Serving the oracle at {server.BaseUrl} as model \"{ModelName}\"; Ctrl-C stops.");
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellation);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            output.WriteLine($"Stopped after {server.Log.Received} requests.");
+            var options = new ChatServerOptions { Host = parse.GetValue(server.Host)!, Port = parse.GetValue(server.Port), ApiKey = key, Models = [ModelName] };
+            await using var endpoint = await ChatServer.StartAsync(oracle, options, cancellation);
+            output.WriteLine($"Serving the oracle at {endpoint.BaseUrl} as model \"{ModelName}\"; Ctrl-C stops.");
+            await ServerOptions.UntilStopped(cancellation);
+            output.WriteLine($"Stopped after {endpoint.Log.Received} requests.");
             return ExitCode.Success;
         }));
         return command;

@@ -32,6 +32,7 @@ public sealed class ChatServer : IAsyncDisposable
     private readonly Lock _randomGate = new();
     private readonly ConcurrentDictionary<string, TokenEstimator> _estimators = new();
     private long _completions;
+    private int _inFlight;
     private int _drawn;
 
     private ChatServer(WebApplication app, IChatClient model, ChatServerOptions options)
@@ -173,6 +174,15 @@ public sealed class ChatServer : IAsyncDisposable
         if (await InjectFailure(context, fault))
             return;
 
+        if (Interlocked.Increment(ref _inFlight) > (_options.MaxConcurrentRequests ?? int.MaxValue))
+        {
+            Interlocked.Decrement(ref _inFlight);
+            Log.CountOverLimit();
+            response.Headers.RetryAfter = "1";
+            await ChatCompletionWriter.WriteError(response, 429,
+                $"The server is busy with {_options.MaxConcurrentRequests} requests; retry shortly.", "requests", code: "rate_limit_exceeded");
+            return;
+        }
         string id = $"chatcmpl-{Interlocked.Increment(ref _completions)}";
         try
         {
@@ -181,12 +191,22 @@ public sealed class ChatServer : IAsyncDisposable
             else
                 await Answer(response, id, request, fault, context.RequestAborted);
         }
+        catch (InvalidRequestException invalid) when (!response.HasStarted)
+        {
+            // Only the model knows some limits (its context length, its prompt format).
+            await ChatCompletionWriter.WriteError(response, 400, invalid.Message, "invalid_request_error", invalid.Param);
+            return;
+        }
         catch (NotSupportedException cannot) when (!response.HasStarted)
         {
             // The model cannot serve this request (the oracle meeting an item it cannot read):
             // a client error, so the caller records it instead of retrying.
             await ChatCompletionWriter.WriteError(response, 400, cannot.Message, "invalid_request_error", code: "model_cannot_answer");
             return;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
         }
         Log.CountAnswered(bodyHash);
     }

@@ -17,5 +17,8 @@ public sealed record ChatServerOptions
     /// <summary>The model names served (GET /v1/models); a request for another is a 404.</summary>
     public IReadOnlyList<string> Models { get; init; } = ["lion-model"];
 
+    /// <summary>Requests answered at once; one more is a 429 with Retry-After. Null: no limit.</summary>
+    public int? MaxConcurrentRequests { get; init; }
+
     public FaultPlan Faults { get; init; } = FaultPlan.None;
 }

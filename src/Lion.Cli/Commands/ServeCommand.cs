@@ -1,0 +1,73 @@
+using System.CommandLine;
+using Lion.Cli.Endpoint;
+using Lion.Cli.Serving;
+using Lion.Torch.Checkpoints;
+using Lion.Torch.Generation;
+
+namespace Lion.Cli.Commands;
+
+/// <summary>`lion serve`: a student checkpoint behind the OpenAI-compatible endpoint, concurrent requests decoded together.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "A Hugging Face model folder.", HelpName = "DIR", Required = true };
+        var name = new Option<string?>("--served-model-name")
+        {
+            Description = "The model name clients ask for (default: the folder's name).",
+            HelpName = "NAME",
+        };
+        var format = new Option<string>("--prompt-format") { Description = "The student's prompt format.", DefaultValueFactory = _ => "alpaca" };
+        format.AcceptOnlyFromAmong("alpaca", "chatml", "plain");
+        var maxBatch = new Option<int>("--max-batch")
+        {
+            Description = "Requests decoded together at most; more wait for a free row.",
+            DefaultValueFactory = _ => 16,
+        };
+        var maxConcurrent = new Option<int?>("--max-concurrent")
+        {
+            Description = "Requests accepted at once, decoding or waiting; beyond it a 429 with Retry-After (default: 4 × --max-batch).",
+            HelpName = "N",
+        };
+        var server = new ServerOptions();
+
+        var command = new Command("serve", "Serve a student checkpoint as an OpenAI-compatible endpoint until stopped.")
+        {
+            model, name, format, maxBatch, maxConcurrent,
+        };
+        server.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(maxBatch) < 1)
+                result.AddError("--max-batch must be at least 1");
+            if (result.GetValue(maxConcurrent) is < 1)
+                result.AddError("--max-concurrent must be at least 1");
+        });
+        command.SetAction(async (parse, cancellation) => await CommandBody.RunAsync(parse, async output =>
+        {
+            string? key = server.Key(parse);
+            string folder = Path.GetFullPath(parse.GetValue(model)!);
+            var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(folder);
+            using var disposeModel = student;
+            using var disposeTokenizer = tokenizer as IDisposable;
+            int batch = parse.GetValue(maxBatch);
+            using var batcher = new ContinuousBatcher(student, tokenizer, batch);
+            string served = parse.GetValue(name) ?? Path.GetFileName(folder.TrimEnd('/'));
+            var options = new ChatServerOptions
+            {
+                Host = parse.GetValue(server.Host)!,
+                Port = parse.GetValue(server.Port),
+                ApiKey = key,
+                Models = [served],
+                MaxConcurrentRequests = parse.GetValue(maxConcurrent) ?? 4 * batch,
+            };
+            await using var endpoint = await ChatServer.StartAsync(new StudentChatClient(batcher, parse.GetValue(format)!), options, cancellation);
+            output.WriteLine($"Serving {folder} at {endpoint.BaseUrl} as model \"{served}\" ({parse.GetValue(format)} prompts, "
+                             + $"{student.Config.MaxPositionEmbeddings}-token context, batches of up to {batch}); Ctrl-C stops.");
+            await ServerOptions.UntilStopped(cancellation);
+            output.WriteLine($"Stopped after {endpoint.Log.Received} requests.");
+            return ExitCode.Success;
+        }));
+        return command;
+    }
+}

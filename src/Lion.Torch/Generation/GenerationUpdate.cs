@@ -1,0 +1,7 @@
+namespace Lion.Torch.Generation;
+
+/// <summary>
+/// New text of one request; the last update also says why it finished and how many tokens the
+/// prompt and the answer took.
+/// </summary>
+public sealed record GenerationUpdate(string Delta, string? FinishReason = null, int PromptTokens = 0, int CompletionTokens = 0);
