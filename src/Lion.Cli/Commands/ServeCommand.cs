@@ -36,21 +36,16 @@ internal static class ServeCommand
             model, name, format, maxBatch, maxConcurrent,
         };
         server.AddTo(command);
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(maxBatch) < 1)
-                result.AddError("--max-batch must be at least 1");
-            if (result.GetValue(maxConcurrent) is < 1)
-                result.AddError("--max-concurrent must be at least 1");
-        });
         command.SetAction(async (parse, cancellation) => await CommandBody.RunAsync(parse, async output =>
         {
             string? key = server.Key(parse);
+            int batch = parse.GetValue(maxBatch);
+            if (batch < 1 || parse.GetValue(maxConcurrent) is < 1)
+                throw new Lion.Core.BadInputException("--max-batch and --max-concurrent must be at least 1");
             string folder = Path.GetFullPath(parse.GetValue(model)!);
             var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(folder);
             using var disposeModel = student;
             using var disposeTokenizer = tokenizer as IDisposable;
-            int batch = parse.GetValue(maxBatch);
             using var batcher = new ContinuousBatcher(student, tokenizer, batch);
             string served = parse.GetValue(name) ?? Path.GetFileName(folder.TrimEnd('/'));
             var options = new ChatServerOptions

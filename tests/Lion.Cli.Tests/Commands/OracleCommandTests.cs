@@ -61,7 +61,7 @@ public sealed class OracleCommandTests : IDisposable
         using var stop = new CancellationTokenSource();
         var serving = LionCommand.Create().Parse(["oracle", "serve", "--port", "0"])
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, stop.Token);
-        string url = await WaitForUrl(output);
+        string url = await LionInvocation.WaitForUrl(output);
 
         var client = new ChatClient("lion-oracle", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(url) });
         var completion = (await client.CompleteChatAsync([new UserChatMessage("((-1 + 2) * (3 - -4)) =")])).Value;
@@ -70,17 +70,5 @@ public sealed class OracleCommandTests : IDisposable
         Assert.Equal("7", completion.Content[0].Text);
         Assert.Equal(0, await serving);
         Assert.Contains("Stopped after 1 requests.", output.ToString());
-    }
-
-    private static async Task<string> WaitForUrl(StringWriter output)
-    {
-        for (int i = 0; i < 200; i++)
-        {
-            var match = System.Text.RegularExpressions.Regex.Match(output.ToString(), @"http://\S+/v1/");
-            if (match.Success)
-                return match.Value;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("the server never said where it listens: " + output);
     }
 }

@@ -1,0 +1,62 @@
+using System.ClientModel;
+using System.CommandLine;
+using Lion.Tests;
+using Lion.Torch.Checkpoints;
+using Lion.Torch.Model;
+using Lion.Torch.Tokenization;
+using OpenAI;
+using OpenAI.Chat;
+using static TorchSharp.torch;
+
+namespace Lion.Cli.Tests.Commands;
+
+public sealed class ServeCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string SavedStudent()
+    {
+        manual_seed(31);
+        using var model = new LlamaForCausalLM(LlamaConfig.TinyByteLevel with { HiddenSize = 64, IntermediateSize = 128 });
+        string folder = _folder.File("my-student");
+        HuggingFaceFolder.Save(model, folder, new ByteTokenizer());
+        return folder;
+    }
+
+    [Fact]
+    public async Task Serve_puts_a_checkpoint_behind_the_official_client_under_its_folder_name_and_key()
+    {
+        string student = SavedStudent();
+        Environment.SetEnvironmentVariable("LION_SERVE_TEST_KEY", "sk-serve");
+        var output = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var serving = LionCommand.Create().Parse(["serve", "--model", student, "--port", "0", "--api-key-env", "LION_SERVE_TEST_KEY"])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, stop.Token);
+        string url = await LionInvocation.WaitForUrl(output);
+
+        var options = new OpenAIClientOptions { Endpoint = new Uri(url), RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(0) };
+        var completion = (await new ChatClient("my-student", new ApiKeyCredential("sk-serve"), options)
+            .CompleteChatAsync([new UserChatMessage("hello")], new ChatCompletionOptions { MaxOutputTokenCount = 8, Temperature = 0 })).Value;
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() =>
+            new ChatClient("my-student", new ApiKeyCredential("sk-wrong"), options).CompleteChatAsync([new UserChatMessage("hello")]));
+        stop.Cancel();
+
+        Assert.InRange(completion.Usage.OutputTokenCount, 1, 8);
+        Assert.Equal(401, refused.Status);
+        Assert.Equal(0, await serving);
+        Assert.Contains("Stopped after 2 requests.", output.ToString());
+    }
+
+    [Fact]
+    public void A_folder_that_is_not_a_model_is_named()
+    {
+        string empty = Directory.CreateDirectory(_folder.File("empty")).FullName;
+
+        var result = LionInvocation.Run("serve", "--model", empty, "--port", "0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(empty, result.Error);
+    }
+}
