@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["train"] = TrainBenchmark.Run,
     ["generate"] = GenerateBenchmark.Run,
     ["ablation"] = AblationBenchmark.Run,
+    ["serve"] = ServeBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))

@@ -17,17 +17,21 @@ public sealed class StudentChatClient(ContinuousBatcher batcher, string promptFo
         CancellationToken cancellationToken = default)
     {
         var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken))
+        await foreach (var update in Updates(messages, options, stream: false, cancellationToken))
             updates.Add(update);
         return updates.ToChatResponse();
     }
 
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
-        ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        Updates(messages, options, stream: true, cancellationToken);
+
+    private async IAsyncEnumerable<ChatResponseUpdate> Updates(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string prompt = ConversationPrompt.Render(promptFormat, messages.ToList());
         var sampling = Sampling(prompt, options);
-        await foreach (var update in batcher.Generate(prompt, sampling, cancellationToken))
+        await foreach (var update in batcher.Generate(prompt, sampling, stream, cancellationToken))
         {
             if (update.FinishReason is null)
             {

@@ -52,15 +52,16 @@ public sealed class ContinuousBatcher : IDisposable
     public int ContextLength => _config.MaxPositionEmbeddings;
 
     /// <summary>
-    /// The request's text as it is decoded, ending with an update that carries the finish reason
-    /// and token counts. Cancelling <paramref name="cancellationToken"/> takes the request out of
-    /// the batch at the next step.
+    /// The request's text as it is decoded (or, when <paramref name="stream"/> is false, all at
+    /// once when it is done), ending with an update that carries the finish reason and token
+    /// counts. Cancelling <paramref name="cancellationToken"/> takes the request out of the batch
+    /// at the next step.
     /// </summary>
-    public async IAsyncEnumerable<GenerationUpdate> Generate(string prompt, SamplingOptions options,
+    public async IAsyncEnumerable<GenerationUpdate> Generate(string prompt, SamplingOptions options, bool stream = true,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-        var request = new Request(_batch.Row(prompt, options), cancellationToken);
+        var request = new Request(_batch.Row(prompt, options), stream, cancellationToken);
         Interlocked.Increment(ref _active);
         _waiting.Enqueue(request);
         _arrived.Release();
@@ -134,7 +135,8 @@ public sealed class ContinuousBatcher : IDisposable
     {
         foreach (var (row, request) in _decoding)
         {
-            if (request.Cancellation.IsCancellationRequested)
+            // A caller that waits for the whole answer is not woken for every token.
+            if (request.Cancellation.IsCancellationRequested || (!request.Stream && row.FinishReason is null))
                 continue;
             int ready = row.FinishReason is null ? StableLength(row) : row.Text.Length;
             if (ready > request.Sent && row.Text.Length >= ready)
@@ -191,9 +193,10 @@ public sealed class ContinuousBatcher : IDisposable
         return length - held;
     }
 
-    private sealed class Request(DecodingRow row, CancellationToken cancellation)
+    private sealed class Request(DecodingRow row, bool stream, CancellationToken cancellation)
     {
         public DecodingRow Row { get; } = row;
+        public bool Stream { get; } = stream;
         public CancellationToken Cancellation { get; } = cancellation;
         public Channel<GenerationUpdate> Updates { get; } = Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         public int Sent { get; set; }

@@ -126,11 +126,7 @@ public sealed class DecodingBatch(LlamaForCausalLM model, ITextTokenizer tokeniz
         foreach (var row in rows)
             row.LeftPad += target - length;
         for (int layer = 0; layer < _caches.Count; layer++)
-        {
-            _caches[layer].PadLeft(target - _length);
-            caches[layer].PadLeft(target - length);
-            _caches[layer].Stack(caches[layer]);
-        }
+            _caches[layer].Join(caches[layer], target - _length, target - length);
         _rows.AddRange(rows);
         _length = target;
     }

@@ -3,76 +3,128 @@ using static TorchSharp.torch;
 namespace Lion.Torch.Model;
 
 /// <summary>
-/// One layer's keys and values so far, [batch, kv heads, positions, head dim], grown by each
-/// decoding step. Rows can join (left-padded to a common length), leave, and shed padding that
-/// no row needs any more, so a batch of sequences can change while it is decoded.
+/// One layer's keys and values so far, [batch, kv heads, positions, head dim]. The buffers hold
+/// room for more positions than are used, so a decoding step writes its keys in place instead
+/// of copying the whole cache. Rows can join (left-padded to a common length), leave, and shed
+/// padding no row needs any more, so a batch of sequences can change while it is decoded.
 /// </summary>
 public sealed class LayerCache : IDisposable
 {
-    public Tensor? Keys { get; private set; }
-    public Tensor? Values { get; private set; }
+    private const long Headroom = 64;
+    private Tensor? _keys, _values;
 
-    public long Length => Keys?.shape[2] ?? 0;
+    /// <summary>Positions in use.</summary>
+    public long Length { get; private set; }
 
+    /// <summary>Adds the new positions' keys and values; returns views of everything so far.</summary>
     public (Tensor Keys, Tensor Values) Append(Tensor keys, Tensor values)
     {
-        Replace(Keys is null ? keys.detach().clone() : cat([Keys, keys], 2),
-                Values is null ? values.detach().clone() : cat([Values, values], 2));
-        return (Keys!, Values!);
-    }
-
-    /// <summary>Adds the rows of <paramref name="other"/> after this cache's rows (both already the same length); takes its tensors.</summary>
-    public void Stack(LayerCache other)
-    {
-        if (other.Keys is null || other.Values is null)
-            return;
-        if (Keys is null || Values is null)
-            Replace(other.Keys.clone(), other.Values.clone());
+        long fresh = keys.shape[2];
+        if (_keys is null || _values is null)
+            Replace(keys.detach(), values.detach(), 0);
         else
-            Replace(cat([Keys, other.Keys], 0), cat([Values, other.Values], 0));
-        other.Dispose();
+        {
+            if (Length + fresh > _keys.shape[2])
+                Replace(Used(_keys), Used(_values), 0);
+            using (var slot = _keys!.narrow(2, Length, fresh))
+                slot.copy_(keys);
+            using (var slot = _values!.narrow(2, Length, fresh))
+                slot.copy_(values);
+            Length += fresh;
+        }
+        return (Used(_keys!), Used(_values!));
     }
 
-    /// <summary>Puts <paramref name="count"/> empty positions in front of every row.</summary>
-    public void PadLeft(long count)
+    /// <summary>
+    /// Adds the rows of <paramref name="other"/> after this cache's rows, each side shifted right
+    /// by its padding so both end at the same position; one copy of each, and <paramref name="other"/> is disposed.
+    /// </summary>
+    public void Join(LayerCache other, long padding, long otherPadding)
     {
-        if (count == 0 || Keys is null || Values is null)
+        if (other._keys is null || other._values is null)
             return;
-        Replace(cat([zeros(Shape(Keys, count), Keys.dtype), Keys], 2), cat([zeros(Shape(Values, count), Values.dtype), Values], 2));
+        if (_keys is null || _values is null)
+        {
+            using var keys = other.Used(other._keys);
+            using var values = other.Used(other._values);
+            Replace(keys, values, otherPadding);
+        }
+        else
+        {
+            long length = padding + Length;
+            if (otherPadding + other.Length != length)
+                throw new ArgumentException("the two caches must end at the same position once padded");
+            var newKeys = Joined(Used(_keys), padding, other.Used(other._keys), otherPadding, length);
+            var newValues = Joined(Used(_values), padding, other.Used(other._values), otherPadding, length);
+            _keys.Dispose();
+            _values.Dispose();
+            (_keys, _values, Length) = (newKeys, newValues, length);
+        }
+        other.Dispose();
     }
 
     /// <summary>Drops the first <paramref name="count"/> positions of every row.</summary>
     public void DropLeft(long count)
     {
-        if (count == 0 || Keys is null || Values is null)
+        if (count == 0 || _keys is null || _values is null)
             return;
-        Replace(Keys.narrow(2, count, Length - count).contiguous(), Values.narrow(2, count, Length - count).contiguous());
+        using var keys = _keys.narrow(2, count, Length - count);
+        using var values = _values.narrow(2, count, Length - count);
+        Replace(keys, values, 0);
     }
 
     /// <summary>Keeps only the rows at <paramref name="rows"/>, in that order.</summary>
     public void KeepRows(long[] rows)
     {
-        if (Keys is null || Values is null)
+        if (_keys is null || _values is null)
             return;
         using var index = tensor(rows);
-        Replace(Keys.index_select(0, index), Values.index_select(0, index));
+        using var keys = Used(_keys);
+        using var values = Used(_values);
+        using var keptKeys = keys.index_select(0, index);
+        using var keptValues = values.index_select(0, index);
+        Replace(keptKeys, keptValues, 0);
     }
 
     public void Dispose()
     {
-        Keys?.Dispose();
-        Values?.Dispose();
-        Keys = Values = null;
+        _keys?.Dispose();
+        _values?.Dispose();
+        _keys = _values = null;
+        Length = 0;
     }
 
-    private static long[] Shape(Tensor t, long positions) => [t.shape[0], t.shape[1], positions, t.shape[3]];
+    private Tensor Used(Tensor buffer) => buffer.narrow(2, 0, Length);
 
-    private void Replace(Tensor keys, Tensor values)
+    /// <summary>New buffers holding <paramref name="padding"/> zero positions, then the given ones, then headroom.</summary>
+    private void Replace(Tensor keys, Tensor values, long padding)
     {
-        var (oldKeys, oldValues) = (Keys, Values);
-        Keys = keys.DetachFromDisposeScope();
-        Values = values.DetachFromDisposeScope();
-        oldKeys?.Dispose();
-        oldValues?.Dispose();
+        long length = padding + keys.shape[2];
+        var newKeys = NewBuffer(keys, padding, length);
+        var newValues = NewBuffer(values, padding, length);
+        _keys?.Dispose();
+        _values?.Dispose();
+        (_keys, _values, Length) = (newKeys, newValues, length);
+    }
+
+    private static Tensor Joined(Tensor first, long firstPadding, Tensor second, long secondPadding, long length)
+    {
+        long rows = first.shape[0];
+        var buffer = zeros([rows + second.shape[0], first.shape[1], length + Headroom, first.shape[3]], first.dtype).DetachFromDisposeScope();
+        using (first)
+        using (var slot = buffer.narrow(0, 0, rows).narrow(2, firstPadding, first.shape[2]))
+            slot.copy_(first);
+        using (second)
+        using (var slot = buffer.narrow(0, rows, second.shape[0]).narrow(2, secondPadding, second.shape[2]))
+            slot.copy_(second);
+        return buffer;
+    }
+
+    private static Tensor NewBuffer(Tensor used, long padding, long length)
+    {
+        var buffer = zeros([used.shape[0], used.shape[1], length + Headroom, used.shape[3]], used.dtype).DetachFromDisposeScope();
+        using var slot = buffer.narrow(2, padding, used.shape[2]);
+        slot.copy_(used);
+        return buffer;
     }
 }

@@ -67,16 +67,27 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     /// <summary>Attention of the queries over the keys (each key head shared by its group of query heads), then the output projection.</summary>
     private Tensor Attend(Tensor q, Tensor keys, Tensor values, Tensor? mask)
     {
-        int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads;
-        if (kvHeads != heads)
-        {
-            keys = keys.repeat_interleave(heads / kvHeads, dim: 1);
-            values = values.repeat_interleave(heads / kvHeads, dim: 1);
-        }
-        var attended = mask is null
-            ? nn.functional.scaled_dot_product_attention(q, keys, values, is_casual: true)
-            : nn.functional.scaled_dot_product_attention(q, keys, values, attn_mask: mask);
+        int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, group = heads / kvHeads;
         long batch = q.shape[0], length = q.shape[2];
+        Tensor attended;
+        if (mask is null)
+        {
+            if (group > 1)
+            {
+                keys = keys.repeat_interleave(group, dim: 1);
+                values = values.repeat_interleave(group, dim: 1);
+            }
+            attended = nn.functional.scaled_dot_product_attention(q, keys, values, is_casual: true);
+        }
+        else
+        {
+            // Decoding: a group's queries are stacked along the length axis against their one key
+            // head, so the cache is read as it is instead of being copied once per query head.
+            var grouped = q.reshape(batch, kvHeads, group * length, _config.HeadDim);
+            var groupedMask = group > 1 ? mask.repeat(1, 1, group, 1) : mask;
+            attended = nn.functional.scaled_dot_product_attention(grouped, keys, values, attn_mask: groupedMask)
+                .view(batch, heads, length, _config.HeadDim);
+        }
         var merged = attended.transpose(1, 2).contiguous().view(batch, length, heads * _config.HeadDim);
         return Project(o_proj, "o_proj", merged);
     }

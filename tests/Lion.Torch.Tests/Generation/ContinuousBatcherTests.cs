@@ -88,7 +88,7 @@ public sealed class ContinuousBatcherTests : IDisposable
         Assert.Equal("length", new TextGenerator(model, Tokenizer).Complete("go on", endless).FinishReason);
         using var batcher = new ContinuousBatcher(model, Tokenizer, maxBatch: 4);
         using var cancel = new CancellationTokenSource();
-        var updates = batcher.Generate("go on", endless, cancel.Token).GetAsyncEnumerator(CancellationToken.None);
+        var updates = batcher.Generate("go on", endless, cancellationToken: cancel.Token).GetAsyncEnumerator(CancellationToken.None);
         var first = updates.MoveNextAsync();
 
         await cancel.CancelAsync();
