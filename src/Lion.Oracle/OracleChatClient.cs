@@ -18,9 +18,11 @@ public sealed class OracleChatClient(OracleOptions? options = null) : WholeReply
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null,
         CancellationToken cancellationToken = default)
     {
-        string text = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text
-                      ?? throw new UnsolvableItemException("the request has no user message");
-        string reply = RefereePrompt.TryParse(text, out var question, out var first, out var second) ? Referee(question, first, second)
+        var users = messages.Where(m => m.Role == ChatRole.User).Select(m => m.Text).ToList();
+        string text = users.LastOrDefault() ?? throw new UnsolvableItemException("the request has no user message");
+        // A judge that re-asks keeps the referee request first and adds a reminder after it.
+        string refereeRequest = users.FirstOrDefault(u => RefereePrompt.TryParse(u, out _, out _, out _)) ?? text;
+        string reply = RefereePrompt.TryParse(refereeRequest, out var question, out var first, out var second) ? Referee(question, first, second)
             : GeneratorPrompt.TryParse(text, out var seed, out var kind) ? Generate(seed, kind, text, chatOptions?.Seed)
             : Teach(text);
         return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply))

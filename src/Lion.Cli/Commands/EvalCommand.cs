@@ -19,6 +19,7 @@ internal static class EvalCommand
             files => files.Select(f => (Path.GetFileNameWithoutExtension(f), BbhFile.Read(f))).ToList()));
         command.Subcommands.Add(Subcommand("agieval", "Zero-shot accuracy on AGIEval's English multiple-choice files (JSONL of passage, question, options, label): per file and averaged.",
             files => files.Select(f => (Path.GetFileNameWithoutExtension(f), AgievalFile.Read(f))).ToList()));
+        command.Subcommands.Add(JudgeCommand.Create());
         return command;
     }
 

@@ -17,12 +17,19 @@ internal static class LoopSetup
 {
     public static LoopContext Create(RunStore store, RunConfig config, Action<string> report)
     {
-        var roles = new Dictionary<string, RoleSettings>
+        var gateway = Gateway(store, config, new Dictionary<string, RoleSettings>
         {
             ["teacher"] = config.Teacher,
             ["referee"] = config.Referee,
             ["generator"] = config.Generator,
-        };
+        });
+        return new LoopContext(store, config, gateway.For("teacher"), gateway.For("referee"), gateway.For("generator"),
+            Student(config, report), report);
+    }
+
+    /// <summary>The gateway for the given roles, with the run's limits, prices and budget, its cache and ledger in the run's store.</summary>
+    public static TeacherGateway Gateway(RunStore store, RunConfig config, IReadOnlyDictionary<string, RoleSettings> roles)
+    {
         bool allLocal = roles.Values.All(r => r.Endpoint == "oracle");
         var byModel = roles.Values.GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.First());
         var oracle = new OracleChatClient(new OracleOptions { Seed = config.RandomSeed });
@@ -36,8 +43,9 @@ internal static class LoopSetup
             return OpenAiEndpoint.Create(endpoint, model);
         }
 
+        var first = roles.Values.First();
         var settings = new GatewaySettings(
-            new EndpointSettings(new Uri(allLocal ? "http://127.0.0.1/v1" : config.Teacher.Endpoint), config.Teacher.ApiKeyEnv),
+            new EndpointSettings(new Uri(allLocal ? "http://127.0.0.1/v1" : roles.Values.First(r => r.Endpoint != "oracle").Endpoint), first.ApiKeyEnv),
             roles.ToDictionary(r => r.Key, r => r.Value.Model))
         {
             // The oracle is in-process: there is no provider limit to respect.
@@ -46,9 +54,7 @@ internal static class LoopSetup
             Prices = config.Prices.ToDictionary(p => p.Key, p => new ModelPrice(p.Value.InputPerMillion, p.Value.OutputPerMillion)),
             Budget = new Budget(config.Budget.MaxCost, config.Budget.MaxTokens),
         };
-        var gateway = new TeacherGateway(settings, store, store, store, Upstream);
-        return new LoopContext(store, config, gateway.For("teacher"), gateway.For("referee"), gateway.For("generator"),
-            Student(config, report), report);
+        return new TeacherGateway(settings, store, store, store, Upstream);
     }
 
     private static IStudent Student(RunConfig config, Action<string> report) => config.Student.Kind switch

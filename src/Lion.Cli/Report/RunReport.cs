@@ -43,10 +43,36 @@ internal static class RunReport
                 ? $"<p><em>Nothing to show yet.</em> {Encode(caption)}</p>\n"
                 : $"<figure><img src=\"{image}\" width=\"{Width}\" height=\"{Height}\" alt=\"{Encode(title)}\"><figcaption>{Encode(caption)}</figcaption></figure>\n");
         }
+        html.Append(Judgements(store));
         html.Append("</body></html>\n");
         string page = Path.Combine(folder, "index.html");
         File.WriteAllText(page, html.ToString());
         return page;
+    }
+
+    /// <summary>Every `lion eval judge` kept in the run: what was compared, and the paper's figures per category.</summary>
+    private static string Judgements(RunStore store)
+    {
+        var judgements = store.Judgements();
+        var html = new StringBuilder("<h2>Pairwise judgements</h2>\n");
+        if (judgements.Count == 0)
+            return html.Append("<p><em>None yet.</em> <code>lion eval judge --run DIR</code> keeps its results here.</p>\n").ToString();
+        foreach (var j in judgements)
+        {
+            html.Append($"<p>#{j.Id}, {Encode(j.CreatedAt)}: judge {Encode(j.JudgeModel)}; candidate {Encode(j.Candidate)} against reference {Encode(j.Reference)} ")
+                .Append($"on {Encode(j.Questions)}.</p>\n<table><tr><th>category</th><th>judged</th><th>missing</th><th>relative score</th>")
+                .Append("<th>win/tie/loss</th><th>order flips</th><th>length correlation</th></tr>\n");
+            foreach (var c in j.Summary.GetProperty("categories").EnumerateArray())
+            {
+                string Number(string name, string format) =>
+                    c.GetProperty(name).ValueKind == System.Text.Json.JsonValueKind.Number ? c.GetProperty(name).GetDouble().ToString(format) : "–";
+                html.Append($"<tr><td>{Encode(c.GetProperty("category").GetString()!)}</td><td>{c.GetProperty("judged")}</td><td>{c.GetProperty("missing")}</td>")
+                    .Append($"<td>{Number("relative_score", "P1")}</td><td>{c.GetProperty("wins")}/{c.GetProperty("ties")}/{c.GetProperty("losses")}</td>")
+                    .Append($"<td>{Number("flip_share", "P0")}</td><td>{Number("length_correlation", "0.00")}</td></tr>\n");
+            }
+            html.Append("</table>\n");
+        }
+        return html.ToString();
     }
 
     private static string Table(RunOverview overview)

@@ -184,5 +184,18 @@ internal static class StoreSchema
             PRIMARY KEY (iteration, task)
         );
         """,
+        """
+        -- Pairwise judge evaluations (lion eval judge): what was compared, by which judge, and
+        -- the summary per category ("all" for the whole set) as JSON.
+        CREATE TABLE judgements (
+            id INTEGER PRIMARY KEY,
+            questions TEXT NOT NULL,
+            candidate TEXT NOT NULL,
+            reference TEXT NOT NULL,
+            judge_model TEXT NOT NULL,
+            summary_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """,
     ];
 }

@@ -1,0 +1,156 @@
+using System.CommandLine;
+using System.Text.Json;
+using Lion.Cli.Endpoint;
+using Lion.Core.Store;
+using Lion.Oracle;
+using Lion.Tests;
+
+namespace Lion.Cli.Tests.Commands;
+
+/// <summary>`lion eval judge` with the oracle as judge, on questions of the oracle's own tasks written here.</summary>
+public sealed class JudgeCommandTests : IDisposable
+{
+    private static readonly (string Category, string Question, string Right, string Wrong)[] Items =
+    [
+        ("logic", "not ( True ) and ( True ) is", "False", "True"),
+        ("logic", "True or ( False and True ) is", "True", "False"),
+        ("math", "((-1 + 2) * (3 - -4)) =", "7", "5"),
+        ("math", "((4 * 5) - (6 + 2)) =", "12", "14"),
+        ("math", "((9 - 3) + (2 * -2)) =", "2", "10"),
+        ("logic", "not not ( False ) or False is", "False", "True"),
+    ];
+
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string Questions() => _folder.Write("question.jsonl", string.Concat(Items.Select((item, i) =>
+        JsonSerializer.Serialize(new { question_id = i + 1, category = item.Category, turns = new[] { item.Question } }) + "\n")));
+
+    /// <summary>The candidate's answers as FastChat writes them; the reference's as `lion generate` does.</summary>
+    private (string Candidate, string Reference) Answers(bool candidateRight) =>
+        (_folder.Write("candidate.jsonl", string.Concat(Items.Select((item, i) => JsonSerializer.Serialize(new
+            {
+                question_id = i + 1, model_id = "student", choices = new[] { new { index = 0, turns = new[] { candidateRight ? item.Right : item.Wrong } } },
+            }) + "\n"))),
+         _folder.Write("reference.jsonl", string.Concat(Items.Select(item =>
+            JsonSerializer.Serialize(new { instruction = item.Question, input = "", output = candidateRight ? item.Wrong : item.Right }) + "\n"))));
+
+    private static async Task<LionInvocation> Invoke(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await LionCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return new LionInvocation(code, output.ToString(), error.ToString());
+    }
+
+    private static JsonElement LastJson(LionInvocation result)
+    {
+        using var document = JsonDocument.Parse(result.Output.Trim().Split('\n')[^1]);
+        return document.RootElement.Clone();
+    }
+
+    private static JsonElement Category(JsonElement summary, string name) =>
+        summary.GetProperty("categories").EnumerateArray().Single(c => c.GetProperty("category").GetString() == name);
+
+    [Fact]
+    public async Task The_oracle_as_judge_ranks_a_correct_candidate_above_a_wrong_reference()
+    {
+        var (candidate, reference) = Answers(candidateRight: true);
+        string run = _folder.File("run");
+
+        var result = await Invoke("eval", "judge", "--questions", Questions(), "--candidate", candidate, "--reference", reference, "--run", run);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var all = Category(LastJson(result), "all");
+        Assert.True(all.GetProperty("relative_score").GetDouble() > 1.5);
+        Assert.Equal((6, 0, 0), (all.GetProperty("wins").GetInt32(), all.GetProperty("ties").GetInt32(), all.GetProperty("losses").GetInt32()));
+        Assert.Equal(0, all.GetProperty("flip_share").GetDouble());
+        Assert.Equal(3, Category(LastJson(result), "math").GetProperty("wins").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_wrong_candidate_loses_every_question()
+    {
+        var (candidate, reference) = Answers(candidateRight: false);
+
+        var result = await Invoke("eval", "judge", "--questions", Questions(), "--candidate", candidate, "--reference", reference, "--run", _folder.File("run"));
+
+        var all = Category(LastJson(result), "all");
+        Assert.True(all.GetProperty("relative_score").GetDouble() < 0.7);
+        Assert.Equal(6, all.GetProperty("losses").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_result_is_kept_in_the_run_and_a_second_judging_is_answered_from_its_cache()
+    {
+        var (candidate, reference) = Answers(candidateRight: true);
+        string run = _folder.File("run");
+        string[] args = ["eval", "judge", "--questions", Questions(), "--candidate", candidate, "--reference", reference, "--run", run, "--json"];
+
+        var first = await Invoke(args);
+        var second = await Invoke(args);
+
+        Assert.Equal(first.Output, second.Output);
+        using var store = RunStore.Open(run);
+        Assert.Equal(2, store.Judgements().Count);
+        var usage = store.UsageByRole().Single(u => u.Role == "judge");
+        Assert.Equal((12L, 12L), (usage.Paid, usage.Cached));
+    }
+
+    [Fact]
+    public async Task The_runs_report_shows_the_judgement_per_category()
+    {
+        var (candidate, reference) = Answers(candidateRight: true);
+        string run = _folder.File("run");
+        await Invoke("eval", "judge", "--questions", Questions(), "--candidate", candidate, "--reference", reference, "--run", run);
+
+        Assert.Equal(0, LionInvocation.Run("report", "--out", run).ExitCode);
+
+        string html = File.ReadAllText(Path.Combine(run, "report", "index.html"));
+        Assert.Contains("<h2>Pairwise judgements</h2>", html);
+        Assert.Contains("<td>math</td><td>3</td><td>0</td>", html);
+    }
+
+    [Fact]
+    public async Task Through_a_faulty_endpoint_the_judge_completes_and_lists_every_missing_verdict()
+    {
+        await using var server = await ChatServer.StartAsync(new OracleChatClient(), new ChatServerOptions
+        {
+            Models = ["lion-oracle"],
+            Faults = new FaultPlan { ServerError = 0.1, MalformedJson = 0.1, EmptyContent = 0.15, Truncated = 0.15, RetryAfter = TimeSpan.FromMilliseconds(20), Seed = 4 },
+        });
+        var (candidate, reference) = Answers(candidateRight: true);
+        string verdicts = _folder.File("verdicts.jsonl");
+
+        var result = await Invoke("eval", "judge", "--questions", Questions(), "--candidate", candidate, "--reference", reference,
+            "--run", _folder.File("run"), "--endpoint", server.BaseUrl.ToString(), "--model", "lion-oracle", "--api-key-env", "PATH",
+            "--max-attempts", "1", "--verdicts", verdicts);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var all = Category(LastJson(result), "all");
+        int missing = all.GetProperty("missing").GetInt32();
+        Assert.Equal(6, all.GetProperty("judged").GetInt32() + missing);
+        Assert.True(missing > 0, "the injected empty and truncated replies should leave verdicts missing");
+        var missingIds = LastJson(result).GetProperty("missing").EnumerateArray().Select(m => m.GetProperty("question_id").GetString()).ToList();
+        Assert.Equal(missing, missingIds.Count);
+        Assert.All(missingIds, id => Assert.Contains($"missing verdict, question {id}:", result.Output));
+        var lines = File.ReadAllLines(verdicts).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(missing, lines.Count(l => l.GetProperty("missing").GetArrayLength() > 0));
+        Assert.All(lines.Where(l => l.GetProperty("missing").GetArrayLength() > 0),
+            l => Assert.True(l.GetProperty("candidate_first").ValueKind == JsonValueKind.Null || l.GetProperty("reference_first").ValueKind == JsonValueKind.Null));
+    }
+
+    [Fact]
+    public async Task An_answer_file_missing_a_question_is_named_and_nothing_is_judged()
+    {
+        var (candidate, _) = Answers(candidateRight: true);
+        string partial = _folder.Write("partial.jsonl", """{"question_id": 1, "text": "False"}""" + "\n");
+
+        var result = await Invoke("eval", "judge", "--questions", Questions(), "--candidate", candidate, "--reference", partial, "--run", _folder.File("run"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: {partial}: no answer to question_id 2", result.Error.Trim());
+        Assert.False(Directory.Exists(_folder.File("run")));
+    }
+}
