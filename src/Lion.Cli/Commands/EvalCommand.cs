@@ -40,19 +40,35 @@ internal static class EvalCommand
         format.AcceptOnlyFromAmong("alpaca", "chatml", "plain");
         var replies = new Option<string?>("--replies") { Description = "Keep every reply, as JSON Lines, for inspection.", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print only the JSON result." };
+        var run = new Option<string>("--run")
+        {
+            Description = "With --endpoint: the run whose gateway cache, ledger and failure log the requests go through (made if missing).",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => RunFolderOption.DefaultFolder,
+        };
 
         var command = new Command(name, description)
         {
-            model, endpoint, endpointModel, keyVariable, data, tasks, maxNewTokens, format, replies, json,
+            model, endpoint, endpointModel, keyVariable, data, tasks, maxNewTokens, format, replies, json, run,
         };
         command.SetAction(parse => CommandBody.Run(parse, output =>
         {
             if ((parse.GetValue(model) is null) == (parse.GetValue(endpoint) is null))
                 throw new Core.BadInputException("give either --model DIR or --endpoint URL");
             var loaded = load(BbhEvaluation.Files(parse.GetValue(data)!, parse.GetValue(tasks)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)));
-            var result = parse.GetValue(endpoint) is { } url
-                ? ByEndpoint(loaded, url, parse.GetValue(endpointModel)!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens))
-                : ByModel(loaded, parse.GetValue(model)!, parse.GetValue(format)!, parse.GetValue(maxNewTokens));
+            BbhEvaluation.Result result;
+            try
+            {
+                result = parse.GetValue(endpoint) is { } url
+                    ? ByEndpoint(loaded, url, parse.GetValue(endpointModel)!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens),
+                        parse.GetValue(run)!, output, parse.GetValue(json))
+                    : ByModel(loaded, parse.GetValue(model)!, parse.GetValue(format)!, parse.GetValue(maxNewTokens));
+            }
+            catch (Core.Gateway.RemoteRequestException stop) when (stop.StopsTheRun)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: the endpoint refuses the evaluation: {stop.Message}");
+                return ExitCode.RemoteError;
+            }
 
             if (parse.GetValue(replies) is { } path)
                 File.WriteAllLines(path, result.Replies.Select(r => JsonSerializer.Serialize(new { task = r.Task, input = r.Input, target = r.Target, reply = r.Reply })));
@@ -86,18 +102,25 @@ internal static class EvalCommand
             .Select(reply => reply.Text).ToList());
     }
 
-    /// <summary>A model behind any OpenAI-compatible endpoint, asked each question as one user message, greedily; retried like the teacher.</summary>
-    private static BbhEvaluation.Result ByEndpoint(List<(string, IReadOnlyList<BbhExample>)> tasks, string url, string modelName, string keyVariable, int maxNewTokens)
+    /// <summary>
+    /// A model behind any OpenAI-compatible endpoint, asked each question as one user message,
+    /// greedily, through the run's gateway: a repeat is answered from the cache, and a request
+    /// that fails for good counts as unanswered, never as a score.
+    /// </summary>
+    private static BbhEvaluation.Result ByEndpoint(List<(string, IReadOnlyList<BbhExample>)> tasks, string url, string modelName, string keyVariable,
+        int maxNewTokens, string runFolder, TextWriter output, bool quiet)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl))
+        if (!Uri.TryCreate(url, UriKind.Absolute, out _))
             throw new Core.BadInputException($"--endpoint {url}: not an absolute URL");
-        var client = new Core.Gateway.RetryingChatClient(
-            Core.Gateway.OpenAiEndpoint.Create(new Core.Gateway.EndpointSettings(baseUrl, keyVariable), modelName), new Core.Gateway.RetrySettings());
+        var (store, config) = EvaluationRun.Open(runFolder, output, quiet);
+        using var disposeStore = store;
+        var role = new Core.Config.RoleSettings { Endpoint = url, Model = modelName, ApiKeyEnv = keyVariable, Temperature = 0, MaxTokens = maxNewTokens };
+        var client = LoopSetup.Gateway(store, config, new Dictionary<string, Core.Config.RoleSettings> { ["evaluated"] = role }).For("evaluated");
         var options = new Microsoft.Extensions.AI.ChatOptions { ModelId = modelName, Temperature = 0, MaxOutputTokens = maxNewTokens };
         return BbhEvaluation.Run(tasks, questions =>
         {
             var replies = new string[questions.Count];
-            Parallel.ForAsync(0, questions.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, token) =>
+            Parallel.ForAsync(0, questions.Count, new ParallelOptions { MaxDegreeOfParallelism = config.Concurrency }, async (i, token) =>
             {
                 try
                 {
@@ -106,7 +129,6 @@ internal static class EvalCommand
                 }
                 catch (Core.Gateway.RemoteRequestException error) when (!error.StopsTheRun)
                 {
-                    // Counted as unanswered, never as a score.
                     replies[i] = "";
                 }
             }).GetAwaiter().GetResult();

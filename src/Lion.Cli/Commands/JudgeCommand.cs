@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using Lion.Core;
 using Lion.Core.Config;
-using Lion.Core.Data;
 using Lion.Core.Evaluation;
 using Lion.Core.Gateway;
 using Lion.Core.Store;
@@ -59,15 +58,8 @@ internal static class JudgeCommand
             var references = JudgeAnswerFile.Read(parse.GetValue(reference)!);
             var pairs = asked.Select(q => (Question: q, Candidate: candidates.For(q), Reference: references.For(q))).ToList();
 
-            string folder = parse.GetValue(run)!;
-            if (!RunStore.IsRunFolder(folder))
-            {
-                RunFolder.Create(folder, new SeedFile("(none: made by lion eval judge)", SeedFormat.JsonLines, []), new RunSetup());
-                if (!parse.GetValue(json))
-                    output.WriteLine($"Made run folder {folder} to keep the judge's cache, usage and results.");
-            }
-            using var store = RunStore.Open(folder);
-            var config = RunConfigReader.Parse(store.Config().Json, $"{folder} (stored config)");
+            var (store, config) = EvaluationRun.Open(parse.GetValue(run)!, output, parse.GetValue(json));
+            using var disposeStore = store;
             var role = config.Referee with
             {
                 Endpoint = parse.GetValue(endpoint) ?? config.Referee.Endpoint,

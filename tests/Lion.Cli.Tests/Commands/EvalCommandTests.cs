@@ -44,11 +44,41 @@ public sealed class EvalCommandTests : IDisposable
         await using var server = await ChatServer.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] });
 
         var result = LionInvocation.Run("eval", "bbh", "--endpoint", server.BaseUrl.ToString(), "--endpoint-model", "lion-oracle",
-            "--data", HandWritten, "--json");
+            "--data", HandWritten, "--json", "--run", _folder.File("run"));
 
         Assert.True(result.ExitCode == 0, result.Error);
         using var json = JsonDocument.Parse(result.Output);
         Assert.Equal(1.0, json.RootElement.GetProperty("average").GetDouble());
+    }
+
+    [Fact]
+    public async Task Eval_bbh_through_an_endpoint_goes_through_the_runs_gateway_so_a_repeat_costs_no_request()
+    {
+        await using var server = await ChatServer.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] });
+        string[] args = ["eval", "bbh", "--endpoint", server.BaseUrl.ToString(), "--endpoint-model", "lion-oracle", "--data", HandWritten, "--json", "--run", _folder.File("run")];
+
+        var first = LionInvocation.Run(args);
+        long received = server.Log.Received;
+        var second = LionInvocation.Run(args);
+
+        Assert.Equal(first.Output, second.Output);
+        Assert.Equal(received, server.Log.Received);
+        using var store = Lion.Core.Store.RunStore.Open(_folder.File("run"));
+        var usage = store.UsageByRole().Single(u => u.Role == "evaluated");
+        Assert.Equal(usage.Paid, usage.Cached);
+        Assert.Equal(received, usage.Paid);
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_refuses_the_key_stops_the_evaluation_with_exit_code_2()
+    {
+        await using var server = await ChatServer.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"], ApiKey = "sk-right" });
+
+        var result = LionInvocation.Run("eval", "bbh", "--endpoint", server.BaseUrl.ToString(), "--endpoint-model", "lion-oracle",
+            "--api-key-env", "PATH", "--data", HandWritten, "--run", _folder.File("run"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("refuses", result.Error);
     }
 
     [Fact]

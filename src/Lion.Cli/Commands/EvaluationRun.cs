@@ -1,0 +1,25 @@
+using Lion.Core.Config;
+using Lion.Core.Data;
+using Lion.Core.Store;
+
+namespace Lion.Cli.Commands;
+
+/// <summary>
+/// The run an evaluation against a remote model works in: its store holds the gateway's cache,
+/// ledger and failures (so an interrupted evaluation resumes without paying twice) and the
+/// results. A folder that is not a run yet becomes an empty one.
+/// </summary>
+internal static class EvaluationRun
+{
+    public static (RunStore Store, RunConfig Config) Open(string folder, TextWriter output, bool quiet)
+    {
+        if (!RunStore.IsRunFolder(folder))
+        {
+            RunFolder.Create(folder, new SeedFile("(none: made by lion eval)", SeedFormat.JsonLines, []), new RunSetup());
+            if (!quiet)
+                output.WriteLine($"Made run folder {folder} to keep the evaluation's cache, usage and results.");
+        }
+        var store = RunStore.Open(folder);
+        return (store, RunConfigReader.Parse(store.Config().Json, $"{folder} (stored config)"));
+    }
+}
