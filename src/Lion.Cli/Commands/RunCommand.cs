@@ -81,10 +81,17 @@ internal static class RunCommand
         using var store = RunStore.Open(runFolder);
         var stored = store.Config();
         var config = RunConfigReader.Parse(stored.Json, $"{runFolder} (stored config)");
-        var context = LoopSetup.Create(store, config, line => { lock (output) output.WriteLine(line); });
         try
         {
-            await new AdversarialLoop(context).RunAsync(cancellation);
+            if (Terminal.LiveProgress.Available(output))
+                return await new Terminal.LiveProgress().RunAsync(async live =>
+                {
+                    var context = LoopSetup.Create(store, config, live.Line) with { Progress = live.Advance };
+                    await new AdversarialLoop(context).RunAsync(cancellation);
+                    return ExitCode.Success;
+                });
+            var plain = LoopSetup.Create(store, config, line => { lock (output) output.WriteLine(line); });
+            await new AdversarialLoop(plain).RunAsync(cancellation);
             return ExitCode.Success;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

@@ -96,7 +96,10 @@ internal static class GenerationStage
                 }
             }
             slot += slots.Count;
-            context.Report($"  generator: {keptHard + keptEasy}/{wantHard + wantEasy} kept after {slot} attempts");
+            if (context.Progress is { } live)
+                live("new instructions kept", keptHard + keptEasy, wantHard + wantEasy);
+            else
+                context.Report($"  generator: {keptHard + keptEasy}/{wantHard + wantEasy} kept after {slot} attempts");
         }
         store.AdvancePools(iteration);
         store.StageDone(iteration, Name);

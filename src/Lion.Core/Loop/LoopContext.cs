@@ -15,6 +15,12 @@ public sealed record LoopContext(
     IStudent Student,
     Action<string> Report)
 {
+    /// <summary>
+    /// Where counted work reports each item done (what, done, total), for a live display; without
+    /// one, progress is a plain line every tenth of the way.
+    /// </summary>
+    public Action<string, int, int>? Progress { get; init; }
+
     public string StudentFolder(int iteration) => Path.Combine(Store.Folder, "student", $"iteration-{iteration}");
 
     public static ChatOptions Options(RoleSettings role, int? maxTokens = null, long? seed = null) => new()

@@ -44,6 +44,11 @@ internal static class TeacherAnswers
 
     internal static void Progress(LoopContext context, int done, int total, string what)
     {
+        if (context.Progress is { } live)
+        {
+            live(what, done, total);
+            return;
+        }
         int step = Math.Max(1, total / 10);
         if (done % step == 0 || done == total)
             context.Report($"  {what}: {done}/{total}");

@@ -25,6 +25,7 @@ public sealed class ContinuousBatcher : IDisposable
     private readonly Lock _tokenizerGate = new();
     private readonly Thread _thread;
     private int _active;
+    private long _steps, _rowSteps;
 
     public ContinuousBatcher(LlamaForCausalLM model, ITextTokenizer tokenizer, int maxBatch)
     {
@@ -42,8 +43,6 @@ public sealed class ContinuousBatcher : IDisposable
 
     /// <summary>Steps decoded so far, and the rows they decoded in all: their ratio is the mean batch size.</summary>
     public (long Steps, long Rows) Work => (Interlocked.Read(ref _steps), Interlocked.Read(ref _rowSteps));
-
-    private long _steps, _rowSteps;
 
     /// <summary>How many tokens the model reads for the prompt (BOS included).</summary>
     public int PromptTokens(string prompt) => _tokenizer.Encode(prompt).Length + 1;
