@@ -50,9 +50,10 @@ internal static class AblationBenchmark
             }
             var differences = results["adversarial"].Zip(results["random"], (a, r) => a - r).ToList();
             double mean = differences.Average();
-            double error = differences.Count > 1
+            // One seed has no spread to estimate: no standard error rather than a made-up one.
+            double? error = differences.Count > 1
                 ? Math.Sqrt(differences.Sum(d => (d - mean) * (d - mean)) / (differences.Count - 1) / differences.Count)
-                : double.NaN;
+                : null;
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 benchmark = "ablation",
@@ -61,7 +62,7 @@ internal static class AblationBenchmark
                 adversarial = results["adversarial"].Select(a => Math.Round(a, 4)),
                 random = results["random"].Select(a => Math.Round(a, 4)),
                 mean_difference = Math.Round(mean, 4),
-                standard_error = Math.Round(error, 4),
+                standard_error = error is { } e ? Math.Round(e, 4) : (double?)null,
                 minutes = Math.Round(clock.Elapsed.TotalMinutes, 1),
             }));
             return 0;

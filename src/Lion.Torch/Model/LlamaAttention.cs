@@ -58,9 +58,21 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     {
         long batch = hidden.shape[0], length = hidden.shape[1];
         int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, dim = _config.HeadDim;
-        var q = RotaryEmbedding.Apply(Project(q_proj, "q_proj", hidden).view(batch, length, heads, dim).transpose(1, 2), cos, sin);
-        var k = RotaryEmbedding.Apply(Project(k_proj, "k_proj", hidden).view(batch, length, kvHeads, dim).transpose(1, 2), cos, sin);
-        var v = Project(v_proj, "v_proj", hidden).view(batch, length, kvHeads, dim).transpose(1, 2);
+        Tensor query, key, value;
+        if (Adapters is null)
+        {
+            // One product for the three projections: a wider matrix keeps the CPU's matmul busier
+            // than three narrow ones; the weights stay three Hugging Face parameters.
+            var weight = cat([q_proj.weight!, k_proj.weight!, v_proj.weight!], 0);
+            var bias = _config.AttentionBias ? cat([q_proj.bias!, k_proj.bias!, v_proj.bias!], 0) : null;
+            var parts = nn.functional.linear(hidden, weight, bias).split([heads * dim, kvHeads * dim, kvHeads * dim], -1);
+            (query, key, value) = (parts[0], parts[1], parts[2]);
+        }
+        else
+            (query, key, value) = (Project(q_proj, "q_proj", hidden), Project(k_proj, "k_proj", hidden), Project(v_proj, "v_proj", hidden));
+        var q = RotaryEmbedding.Apply(query.reshape(batch, length, heads, dim).transpose(1, 2), cos, sin);
+        var k = RotaryEmbedding.Apply(key.reshape(batch, length, kvHeads, dim).transpose(1, 2), cos, sin);
+        var v = value.reshape(batch, length, kvHeads, dim).transpose(1, 2);
         return (q, k, v);
     }
 

@@ -31,7 +31,15 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var inner = nn.functional.silu(Project(gate_proj, "gate_proj", x)) * Project(up_proj, "up_proj", x);
+        Tensor inner;
+        if (Adapters is null)
+        {
+            // Gate and up in one product (see LlamaAttention): the weights stay two parameters.
+            var both = nn.functional.linear(x, cat([gate_proj.weight!, up_proj.weight!], 0)).chunk(2, -1);
+            inner = nn.functional.silu(both[0]) * both[1];
+        }
+        else
+            inner = nn.functional.silu(Project(gate_proj, "gate_proj", x)) * Project(up_proj, "up_proj", x);
         return Project(down_proj, "down_proj", inner).MoveToOuterDisposeScope();
     }
 }
