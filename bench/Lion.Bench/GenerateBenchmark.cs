@@ -26,8 +26,7 @@ internal static class GenerateBenchmark
     {
         // llama.cpp's load-time chatter would bury the results.
         NativeLibraryConfig.All.WithLogCallback((_, _) => { });
-        var config = LlamaConfig.TinyByteLevel
-            with { HiddenSize = 256, IntermediateSize = 704, NumHiddenLayers = 4, NumAttentionHeads = 8, NumKeyValueHeads = 4, MaxPositionEmbeddings = 512 };
+        var config = LlamaConfig.SmallByteLevel;
         manual_seed(1);
         using var model = new LlamaForCausalLM(config);
         var tokenizer = new ByteTokenizer();

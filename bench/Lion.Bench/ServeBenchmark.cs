@@ -29,8 +29,7 @@ internal static class ServeBenchmark
 
     public static int Run(string[] args)
     {
-        var config = LlamaConfig.TinyByteLevel
-            with { HiddenSize = 256, IntermediateSize = 704, NumHiddenLayers = 4, NumAttentionHeads = 8, NumKeyValueHeads = 4, MaxPositionEmbeddings = 512 };
+        var config = LlamaConfig.SmallByteLevel;
         manual_seed(1);
         using var model = new LlamaForCausalLM(config);
         using var batcher = new ContinuousBatcher(model, new ByteTokenizer(), maxBatch: Clients);

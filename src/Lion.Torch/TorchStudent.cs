@@ -76,6 +76,6 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
     private LlamaForCausalLM Fresh()
     {
         manual_seed(seed);
-        return new LlamaForCausalLM(LlamaConfig.TinyByteLevel);
+        return new LlamaForCausalLM(settings.FreshSize == "small" ? LlamaConfig.SmallByteLevel : LlamaConfig.TinyByteLevel);
     }
 }

@@ -40,7 +40,8 @@ internal static class RunPresets
         foreach (var family in Oracle.Oracle.Families)
         {
             var items = new List<object>();
-            while (items.Count < perFamily)
+            // A family with few distinct small items may run out of ones the seeds did not take.
+            for (int attempt = 0; items.Count < perFamily && attempt < 1000 * perFamily; attempt++)
             {
                 var item = family.Generate(random, family.Sizes[items.Count % (name == "demo" ? 2 : 1)], family.Variants[items.Count % family.Variants.Count]);
                 if (taken.Add(item.Input))

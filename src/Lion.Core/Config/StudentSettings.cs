@@ -14,6 +14,9 @@ public sealed record StudentSettings
     public string ApiKeyEnv { get; init; } = "STUDENT_API_KEY";
     public string? TrainCommand { get; init; }
     public string? BaseCheckpoint { get; init; }
+
+    /// <summary>Without a base checkpoint, the model made from scratch: "tiny" (2 layers of 128, for tests) or "small" (4 layers of 256, about 3 M parameters).</summary>
+    public string FreshSize { get; init; } = "tiny";
     public double Temperature { get; init; } = 0.7;
     public int MaxTokens { get; init; } = 1024;
 

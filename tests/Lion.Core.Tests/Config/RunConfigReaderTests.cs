@@ -57,6 +57,7 @@ public sealed class RunConfigReaderTests
     [InlineData("""{"student": {"kind": "external"}}""", "student.endpoint")]
     [InlineData("""{"selection": "clever"}""", "selection")]
     [InlineData("""{"train_on": "some"}""", "train_on")]
+    [InlineData("""{"student": {"fresh_size": "huge"}}""", "student.fresh_size")]
     public void A_value_out_of_range_is_named_by_its_path(string json, string path)
     {
         Assert.StartsWith($"lion.json: {path}: ", Refused(json).Message);
