@@ -42,7 +42,7 @@ internal static class EvalCommand
         var json = new Option<bool>("--json") { Description = "Print only the JSON result." };
         var run = new Option<string>("--run")
         {
-            Description = "With --endpoint: the run whose gateway cache, ledger and failure log the requests go through (made if missing).",
+            Description = "The run that keeps the result for its report; with --endpoint also the gateway's cache, ledger and failure log (made if missing).",
             HelpName = "DIR",
             DefaultValueFactory = _ => RunFolderOption.DefaultFolder,
         };
@@ -56,18 +56,32 @@ internal static class EvalCommand
             if ((parse.GetValue(model) is null) == (parse.GetValue(endpoint) is null))
                 throw new Core.BadInputException("give either --model DIR or --endpoint URL");
             var loaded = load(BbhEvaluation.Files(parse.GetValue(data)!, parse.GetValue(tasks)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)));
+            string runFolder = parse.GetValue(run)!;
             BbhEvaluation.Result result;
+            string subject;
             try
             {
-                result = parse.GetValue(endpoint) is { } url
-                    ? ByEndpoint(loaded, url, parse.GetValue(endpointModel)!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens),
-                        parse.GetValue(run)!, output, parse.GetValue(json))
-                    : ByModel(loaded, parse.GetValue(model)!, parse.GetValue(format)!, parse.GetValue(maxNewTokens));
+                (result, subject) = parse.GetValue(endpoint) is { } url
+                    ? (ByEndpoint(loaded, url, parse.GetValue(endpointModel)!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens),
+                        runFolder, output, parse.GetValue(json)), $"{parse.GetValue(endpointModel)} at {url}")
+                    : (ByModel(loaded, parse.GetValue(model)!, parse.GetValue(format)!, parse.GetValue(maxNewTokens)), Path.GetFullPath(parse.GetValue(model)!));
             }
             catch (Core.Gateway.RemoteRequestException stop) when (stop.StopsTheRun)
             {
                 parse.InvocationConfiguration.Error.WriteLine($"error: the endpoint refuses the evaluation: {stop.Message}");
                 return ExitCode.RemoteError;
+            }
+            string summary = JsonSerializer.Serialize(new
+            {
+                tasks = result.Tasks.Select(t => new { task = t.Task, items = t.Items, correct = t.Correct, unanswered = t.Unanswered, accuracy = Math.Round(t.Accuracy, 4) }),
+                average = Math.Round(result.Average, 4),
+                overall = Math.Round(result.Overall, 4),
+            });
+            // A local model's result joins a run only where there is one; an endpoint's run was made above.
+            if (Core.Store.RunStore.IsRunFolder(runFolder))
+            {
+                using var store = Core.Store.RunStore.Open(runFolder);
+                store.SaveBenchmarkResult(name, subject, Path.GetFullPath(parse.GetValue(data)!), summary);
             }
 
             if (parse.GetValue(replies) is { } path)
@@ -79,12 +93,7 @@ internal static class EvalCommand
                     output.WriteLine($"{task.Task,-45} {task.Items,6} {task.Correct,8} {task.Accuracy,9:P1}");
                 output.WriteLine($"{"average over tasks",-45} {result.Tasks.Sum(t => t.Items),6} {result.Tasks.Sum(t => t.Correct),8} {result.Average,9:P1}");
             }
-            output.WriteLine(JsonSerializer.Serialize(new
-            {
-                tasks = result.Tasks.Select(t => new { task = t.Task, items = t.Items, correct = t.Correct, unanswered = t.Unanswered, accuracy = Math.Round(t.Accuracy, 4) }),
-                average = Math.Round(result.Average, 4),
-                overall = Math.Round(result.Overall, 4),
-            }));
+            output.WriteLine(summary);
             return ExitCode.Success;
         }));
         return command;

@@ -43,11 +43,32 @@ internal static class RunReport
                 ? $"<p><em>Nothing to show yet.</em> {Encode(caption)}</p>\n"
                 : $"<figure><img src=\"{image}\" width=\"{Width}\" height=\"{Height}\" alt=\"{Encode(title)}\"><figcaption>{Encode(caption)}</figcaption></figure>\n");
         }
+        html.Append(BenchmarkResults(store));
         html.Append(Judgements(store));
         html.Append("</body></html>\n");
         string page = Path.Combine(folder, "index.html");
         File.WriteAllText(page, html.ToString());
         return page;
+    }
+
+    /// <summary>Every `lion eval bbh` / `agieval` kept in the run: the model, the data, accuracy per task and averaged.</summary>
+    private static string BenchmarkResults(RunStore store)
+    {
+        var results = store.BenchmarkResults();
+        var html = new StringBuilder("<h2>Benchmark evaluations</h2>\n");
+        if (results.Count == 0)
+            return html.Append("<p><em>None yet.</em> <code>lion eval bbh|agieval --run DIR</code> keeps its results here.</p>\n").ToString();
+        foreach (var r in results)
+        {
+            html.Append($"<p>#{r.Id}, {Encode(r.CreatedAt)}: {Encode(r.Benchmark)} of {Encode(r.Subject)} on {Encode(r.Data)}: ")
+                .Append($"{r.Summary.GetProperty("average").GetDouble():P1} averaged over tasks, {r.Summary.GetProperty("overall").GetDouble():P1} of all items.</p>\n")
+                .Append("<table><tr><th>task</th><th>items</th><th>correct</th><th>unanswered</th><th>accuracy</th></tr>\n");
+            foreach (var t in r.Summary.GetProperty("tasks").EnumerateArray())
+                html.Append($"<tr><td>{Encode(t.GetProperty("task").GetString()!)}</td><td>{t.GetProperty("items")}</td><td>{t.GetProperty("correct")}</td>")
+                    .Append($"<td>{t.GetProperty("unanswered")}</td><td>{t.GetProperty("accuracy").GetDouble():P1}</td></tr>\n");
+            html.Append("</table>\n");
+        }
+        return html.ToString();
     }
 
     /// <summary>Every `lion eval judge` kept in the run: what was compared, and the paper's figures per category.</summary>

@@ -197,5 +197,17 @@ internal static class StoreSchema
             created_at TEXT NOT NULL
         );
         """,
+        """
+        -- Benchmark evaluations (lion eval bbh / agieval) kept with a run: which model, which
+        -- data, and the result per task as JSON.
+        CREATE TABLE benchmark_results (
+            id INTEGER PRIMARY KEY,
+            benchmark TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            data TEXT NOT NULL,
+            summary_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """,
     ];
 }

@@ -70,6 +70,22 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task The_result_is_kept_in_the_run_and_its_report_shows_it()
+    {
+        await using var server = await ChatServer.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] });
+        string run = _folder.File("run");
+        LionInvocation.Run("eval", "bbh", "--endpoint", server.BaseUrl.ToString(), "--endpoint-model", "lion-oracle", "--data", HandWritten, "--run", run);
+
+        Assert.Equal(0, LionInvocation.Run("report", "--out", run).ExitCode);
+
+        using (var store = Lion.Core.Store.RunStore.Open(run))
+            Assert.Equal("bbh", Assert.Single(store.BenchmarkResults()).Benchmark);
+        string html = File.ReadAllText(Path.Combine(run, "report", "index.html"));
+        Assert.Contains("<h2>Benchmark evaluations</h2>", html);
+        Assert.Contains("bbh of lion-oracle at", html);
+    }
+
+    [Fact]
     public async Task An_endpoint_that_refuses_the_key_stops_the_evaluation_with_exit_code_2()
     {
         await using var server = await ChatServer.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"], ApiKey = "sk-right" });
