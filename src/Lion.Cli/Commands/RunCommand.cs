@@ -22,7 +22,7 @@ internal static class RunCommand
         var folder = RunFolderOption.Create();
         var preset = new Option<string?>("--preset")
         {
-            Description = "A ready-made offline run: smoke (oracle teacher, simulated student, seconds), demo (the TorchSharp student trained from scratch, scored on held-out tasks), tiny (the demo at test size). Without --config and --seeds, smoke.",
+            Description = "A ready-made offline run: smoke (oracle teacher, simulated student, seconds), demo (the TorchSharp student trained from scratch, scored on held-out tasks), tiny (the demo at test size). Without --config and --seeds, demo.",
         };
         preset.AcceptOnlyFromAmong([.. RunPresets.Names]);
         var selection = new Option<string?>("--selection")
@@ -49,11 +49,11 @@ internal static class RunCommand
 
     /// <summary>
     /// A new run: the config from --config, else the preset's; the seeds from --seeds, else the
-    /// preset's. With neither --config nor --seeds, the smoke preset.
+    /// preset's. With neither --config nor --seeds, the demo preset.
     /// </summary>
     private static void Create(string runFolder, string? configPath, string? seedsPath, string? preset, string? selection, TextWriter output)
     {
-        string? presetName = preset ?? (seedsPath is null && configPath is null ? "smoke" : null);
+        string? presetName = preset ?? (seedsPath is null && configPath is null ? "demo" : null);
         var fromPreset = presetName is null ? ((RunConfig, SeedFile)?)null : RunPresets.Get(presetName);
         var config = configPath is not null ? RunConfigReader.Read(configPath) : fromPreset?.Item1 ?? new RunConfig();
         if (selection is not null)
@@ -84,14 +84,16 @@ internal static class RunCommand
         try
         {
             if (Terminal.LiveProgress.Available(output))
-                return await new Terminal.LiveProgress().RunAsync(async live =>
+                await new Terminal.LiveProgress().RunAsync(async live =>
                 {
                     var context = LoopSetup.Create(store, config, live.Line) with { Progress = live.Advance };
                     await new AdversarialLoop(context).RunAsync(cancellation);
                     return ExitCode.Success;
                 });
-            var plain = LoopSetup.Create(store, config, line => { lock (output) output.WriteLine(line); });
-            await new AdversarialLoop(plain).RunAsync(cancellation);
+            else
+                await new AdversarialLoop(LoopSetup.Create(store, config, line => { lock (output) output.WriteLine(line); })).RunAsync(cancellation);
+            // A finished run leaves its report, so the first thing to look at is already there.
+            output.WriteLine($"Report: {Report.RunReport.Write(store)}");
             return ExitCode.Success;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

@@ -7,9 +7,12 @@ namespace Lion.Cli.Commands;
 /// <summary>
 /// Ready-made runs that need no key, download or GPU, with the oracle as teacher, referee and
 /// generator. smoke: the oracle's simulated student, 45 seeds over the nine families, 24 new
-/// instructions an iteration, 3 iterations, seconds. demo: the in-process TorchSharp student
-/// trained from scratch, seeds at the easier sizes, a held-out test set per family (written to
-/// the run folder, never trained on) scored after every iteration. tiny: the demo's path at test size.
+/// instructions an iteration, 3 iterations, seconds. demo (the default): the in-process
+/// TorchSharp student trained from scratch on everything answered so far (12 epochs, then 4 an
+/// iteration), seeds at the easier sizes, ten generator attempts per wanted instruction (the
+/// novelty rule rejects most near-copies of templated items), a held-out test set per family
+/// (written to the run folder, never trained on) scored after every iteration; about a minute.
+/// tiny: the demo's path at test size.
 /// </summary>
 internal static class RunPresets
 {
@@ -20,7 +23,10 @@ internal static class RunPresets
     public static (RunConfig Config, SeedFile Seeds) Get(string name) => name switch
     {
         "smoke" => (new RunConfig { Iterations = 3, NewInstructionsPerIteration = 24, Concurrency = 8 }, OracleSeeds("preset:smoke", 5, 2305)),
-        "demo" => (Student(new RunConfig { Iterations = 3, NewInstructionsPerIteration = 120, Concurrency = 8 }, epochs: 12, maxTokens: 16),
+        "demo" => (Student(new RunConfig
+            {
+                Iterations = 3, NewInstructionsPerIteration = 120, Concurrency = 8, TrainOn = "all", GenerationAttemptsPerInstruction = 10,
+            }, epochs: 12, maxTokens: 16, laterEpochs: 4),
             OracleSeeds("preset:demo", 40, 2305, easiestSizes: 2)),
         "tiny" => (Student(new RunConfig { Iterations = 2, NewInstructionsPerIteration = 12, Concurrency = 4 }, epochs: 1, maxTokens: 8),
             OracleSeeds("preset:tiny", 4, 2305, easiestSizes: 1)),
@@ -51,10 +57,13 @@ internal static class RunPresets
         }
     }
 
-    private static RunConfig Student(RunConfig config, int epochs, int maxTokens) => config with
+    private static RunConfig Student(RunConfig config, int epochs, int maxTokens, int? laterEpochs = null) => config with
     {
         // A student from scratch learns far more per second with a short prompt than inside the Alpaca frame.
-        Student = new StudentSettings { Kind = "torch", Epochs = epochs, MaxTokens = maxTokens, Temperature = 0, PromptFormat = "plain" },
+        Student = new StudentSettings
+        {
+            Kind = "torch", Epochs = epochs, LaterEpochs = laterEpochs, MaxTokens = maxTokens, Temperature = 0, PromptFormat = "plain",
+        },
         Evaluation = new EvaluationSettings { BbhData = HeldOutFolder, MaxNewTokens = maxTokens },
     };
 
