@@ -85,13 +85,19 @@ internal static class EvalCommand
             }
 
             if (parse.GetValue(replies) is { } path)
-                File.WriteAllLines(path, result.Replies.Select(r => JsonSerializer.Serialize(new { task = r.Task, input = r.Input, target = r.Target, reply = r.Reply })));
+                File.WriteAllLines(path, result.Replies.Select(r => JsonSerializer.Serialize(new
+                {
+                    task = r.Task, input = r.Input, target = r.Target, reply = r.Text, extracted = r.Extracted, correct = r.Correct,
+                })));
             if (!parse.GetValue(json))
             {
-                output.WriteLine($"{"task",-45} {"items",6} {"correct",8} {"accuracy",9}");
+                output.WriteLine($"{"task",-45} {"items",6} {"correct",8} {"no answer",10} {"accuracy",9}");
                 foreach (var task in result.Tasks)
-                    output.WriteLine($"{task.Task,-45} {task.Items,6} {task.Correct,8} {task.Accuracy,9:P1}");
-                output.WriteLine($"{"average over tasks",-45} {result.Tasks.Sum(t => t.Items),6} {result.Tasks.Sum(t => t.Correct),8} {result.Average,9:P1}");
+                    output.WriteLine($"{task.Task,-45} {task.Items,6} {task.Correct,8} {task.Unanswered,10} {task.Accuracy,9:P1}");
+                output.WriteLine($"{"average over tasks",-45} {result.Tasks.Sum(t => t.Items),6} {result.Tasks.Sum(t => t.Correct),8} "
+                                 + $"{result.Tasks.Sum(t => t.Unanswered),10} {result.Average,9:P1}");
+                if (result.Tasks.Sum(t => t.Unanswered) > 0)
+                    output.WriteLine("Replies with no answer of the target's form count as wrong" + (parse.GetValue(replies) is { } kept ? $"; {kept} lists them (\"extracted\": null)." : "; --replies FILE lists them."));
             }
             output.WriteLine(summary);
             return ExitCode.Success;

@@ -7,7 +7,13 @@ namespace Lion.Core.Evaluation;
 /// </summary>
 public static class BbhEvaluation
 {
-    public sealed record Result(IReadOnlyList<TaskScore> Tasks, IReadOnlyList<(string Task, string Input, string Target, string Reply)> Replies)
+    /// <summary>What the model said to one question, and the answer read from it (null when none could be: wrong, never guessed).</summary>
+    public sealed record Reply(string Task, string Input, string Target, string Text, string? Extracted)
+    {
+        public bool Correct => Extracted == Target;
+    }
+
+    public sealed record Result(IReadOnlyList<TaskScore> Tasks, IReadOnlyList<Reply> Replies)
     {
         public double Average => Tasks.Count == 0 ? 0 : Tasks.Average(t => t.Accuracy);
 
@@ -22,7 +28,7 @@ public static class BbhEvaluation
     public static Result Run(IEnumerable<(string Task, IReadOnlyList<BbhExample> Examples)> tasks, Func<IReadOnlyList<string>, IReadOnlyList<string>> answer)
     {
         var scores = new List<TaskScore>();
-        var replies = new List<(string, string, string, string)>();
+        var replies = new List<Reply>();
         foreach (var (task, examples) in tasks)
         {
             var answers = answer(examples.Select(e => e.Input).ToList());
@@ -33,7 +39,7 @@ public static class BbhEvaluation
                 string? given = AnswerExtractor.Extract(answers[i], target);
                 if (string.IsNullOrEmpty(given)) unanswered++;
                 else if (given == target) correct++;
-                replies.Add((task, examples[i].Input, target, answers[i]));
+                replies.Add(new Reply(task, examples[i].Input, target, answers[i], string.IsNullOrEmpty(given) ? null : given));
             }
             scores.Add(new TaskScore(task, examples.Count, correct, unanswered));
         }

@@ -32,6 +32,21 @@ public sealed class BbhEvaluationTests : IDisposable
     }
 
     [Fact]
+    public void A_reply_without_an_answer_of_the_targets_form_is_listed_as_such_and_counts_wrong()
+    {
+        Task("navigate.json", ("Q1", "Yes"), ("Q2", "No"));
+        var replies = new Dictionary<string, string> { ["Q1"] = "I am not sure.", ["Q2"] = "No" };
+
+        var result = BbhEvaluation.Run(BbhEvaluation.Files(_folder.Path), questions => questions.Select(q => replies[q]).ToList());
+
+        var unclear = result.Replies.Single(r => r.Input == "Q1");
+        Assert.Null(unclear.Extracted);
+        Assert.False(unclear.Correct);
+        Assert.Equal("I am not sure.", unclear.Text);
+        Assert.Equal(new TaskScore("navigate", 2, 1, 1), result.Tasks.Single());
+    }
+
+    [Fact]
     public void Only_the_named_tasks_are_taken()
     {
         Task("navigate.json", ("Q1", "Yes"));
