@@ -5,7 +5,8 @@ namespace Lion.Core.Loop;
 /// <summary>
 /// Imitation: the teacher answers the train pool (or, with train_on "all", the cache pool), and
 /// the student, continuing from where the last iteration left it, is fine-tuned on the complete
-/// (instruction, answer) pairs. The new checkpoint is recorded with the stage.
+/// (instruction, answer) pairs. The new checkpoint is recorded with the stage and becomes the
+/// run's `student/` folder.
 /// </summary>
 internal static class ImitationStage
 {
@@ -25,6 +26,7 @@ internal static class ImitationStage
             .ToList();
         context.Report($"  student: training on {examples.Count} examples");
         string checkpoint = await context.Student.TrainAsync(examples, context.StudentFolder(iteration), cancellationToken);
+        LatestStudent.Publish(store.Folder, checkpoint);
         store.StageDone(iteration, Name, checkpoint);
         return checkpoint;
     }

@@ -28,7 +28,8 @@ public sealed class RunCommandTests : IDisposable
         var result = LionInvocation.Run("run", "--preset", "smoke", "--out", run);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.EndsWith("Done.", result.Output.Trim());
+        Assert.EndsWith($"Done.\nReport: {Path.Combine(run, "report", "index.html")}", result.Output.Trim());
+        Assert.True(File.Exists(Path.Combine(run, "report", "index.html")));
         using var store = RunStore.Open(run);
         for (int i = 1; i <= 3; i++)
         {
@@ -81,6 +82,21 @@ public sealed class RunCommandTests : IDisposable
         var trained = store.ReadDataset(PoolSelection.All).Select(r => r.Instruction.Instruction);
         Assert.Empty(heldOut.Intersect(trained));
         Assert.Contains("held-out ", status.Output);
+    }
+
+    [Fact]
+    public void The_run_student_folder_is_always_the_latest_checkpoint_and_loads_as_a_model()
+    {
+        string run = _folder.File("run");
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "tiny", "--out", run).ExitCode);
+
+        string latest = Path.Combine(run, "student");
+        Assert.Equal(Path.Combine("iteration-2", "model.safetensors"), new FileInfo(Path.Combine(latest, "model.safetensors")).LinkTarget);
+        var (model, tokenizer) = Lion.Torch.Checkpoints.HuggingFaceFolder.LoadWithTokenizer(latest);
+        using var disposeModel = model;
+        (tokenizer as IDisposable)?.Dispose();
+        string prompts = _folder.Write("prompts.txt", "not ( True ) and ( True ) is\n");
+        Assert.Equal(0, LionInvocation.Run("generate", "--model", latest, "--prompts", prompts, "--max-new-tokens", "4").ExitCode);
     }
 
     [Fact]
