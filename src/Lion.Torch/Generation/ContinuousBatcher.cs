@@ -25,6 +25,7 @@ public sealed class ContinuousBatcher : IDisposable
     private readonly Lock _tokenizerGate = new();
     private readonly Thread _thread;
     private int _active;
+    private volatile Exception? _broken;
     private long _steps, _rowSteps;
 
     public ContinuousBatcher(LlamaForCausalLM model, ITextTokenizer tokenizer, int maxBatch)
@@ -60,10 +61,14 @@ public sealed class ContinuousBatcher : IDisposable
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        if (_broken is { } failure)
+            throw new InvalidOperationException("the decoder stopped after a failure", failure);
         var request = new Request(_batch.Row(prompt, options), stream, cancellationToken);
         Interlocked.Increment(ref _active);
         _waiting.Enqueue(request);
         _arrived.Release();
+        if (_broken is { } late)
+            request.Updates.Writer.TryComplete(late);
         await foreach (var update in request.Updates.Reader.ReadAllAsync(CancellationToken.None))
         {
             // Text decoded before the cancel may still be queued; a cancelled caller gets none of it.
@@ -106,7 +111,9 @@ public sealed class ContinuousBatcher : IDisposable
         }
         catch (Exception failure)
         {
-            // A broken model fails every request in hand rather than leaving callers waiting forever.
+            // A broken model fails every request in hand, and every later one, rather than
+            // leaving callers waiting for a thread that is gone.
+            _broken = failure;
             foreach (var request in _waiting.Concat(_decoding.Values))
                 request.Updates.Writer.TryComplete(failure);
         }
