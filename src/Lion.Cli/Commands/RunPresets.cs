@@ -53,7 +53,10 @@ internal static class RunPresets
                 if (taken.Add(item.Input))
                     items.Add(new { input = item.Input, target = item.Target });
             }
-            File.WriteAllText(Path.Combine(folder, $"{family.Name}.json"), System.Text.Json.JsonSerializer.Serialize(new { examples = items }) + "\n");
+            // Seeds that cover a family's whole small-item space leave nothing unseen to test it on:
+            // no file then, rather than an empty task scored 0 %.
+            if (items.Count > 0)
+                File.WriteAllText(Path.Combine(folder, $"{family.Name}.json"), System.Text.Json.JsonSerializer.Serialize(new { examples = items }) + "\n");
         }
     }
 
