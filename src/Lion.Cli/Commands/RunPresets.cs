@@ -11,7 +11,7 @@ namespace Lion.Cli.Commands;
 /// TorchSharp student trained from scratch on everything answered so far (12 epochs, then 4 an
 /// iteration), seeds at the easier sizes, ten generator attempts per wanted instruction (the
 /// novelty rule rejects most near-copies of templated items), a held-out test set per family
-/// (written to the run folder, never trained on) scored after every iteration; about a minute.
+/// (written to the run folder, never trained on) scored after every iteration; one to two minutes.
 /// tiny: the demo's path at test size.
 /// </summary>
 internal static class RunPresets
