@@ -11,6 +11,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["generate"] = GenerateBenchmark.Run,
     ["ablation"] = AblationBenchmark.Run,
     ["serve"] = ServeBenchmark.Run,
+    ["generator-novelty"] = GeneratorNoveltyBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
