@@ -9,7 +9,7 @@ namespace Lion.Bench;
 /// from each seed (same family, size and variant, as the loop asks) and offered to the filter in
 /// turn (ROUGE-L F1 &gt; 0.7 against the pool or an earlier kept item rejects). A family whose
 /// items are templated keeps next to nothing, and then the referee's verdicts cannot turn into
-/// new training data for it.
+/// new training data for it. Argument: [threshold] (the paper's 0.7 by default).
 /// </summary>
 internal static class GeneratorNoveltyBenchmark
 {
@@ -18,10 +18,11 @@ internal static class GeneratorNoveltyBenchmark
 
     public static int Run(string[] args)
     {
+        double threshold = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 0.7;
         var random = new Random(1);
         var seeds = Oracle.Oracle.Families.SelectMany(family => Enumerable.Range(0, SeedsPerFamily).Select(i =>
             (Family: family.Name, Text: family.Generate(random, family.Sizes[i % Math.Min(2, family.Sizes.Count)], family.Variants[i % family.Variants.Count]).Input))).ToList();
-        var filter = new NoveltyFilter(seeds.Select(s => s.Text), 0.7);
+        var filter = new NoveltyFilter(seeds.Select(s => s.Text), threshold);
         var kept = new Dictionary<string, double>();
         foreach (var family in seeds.GroupBy(s => s.Family))
         {
@@ -36,6 +37,7 @@ internal static class GeneratorNoveltyBenchmark
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             benchmark = "generator-novelty",
+            threshold,
             seeds_per_family = SeedsPerFamily,
             items_per_seed = ItemsPerSeed,
             kept_share = kept,
