@@ -71,6 +71,11 @@ internal static class EvalCommand
                 parse.InvocationConfiguration.Error.WriteLine($"error: the endpoint refuses the evaluation: {stop.Message}");
                 return ExitCode.RemoteError;
             }
+            catch (Core.Gateway.BudgetExceededException budget)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"Stopped at the run's budget: {budget.Message}. Every reply paid for is cached: the same command continues.");
+                return ExitCode.RemoteError;
+            }
             string summary = JsonSerializer.Serialize(new
             {
                 tasks = result.Tasks.Select(t => new { task = t.Task, items = t.Items, correct = t.Correct, unanswered = t.Unanswered, accuracy = Math.Round(t.Accuracy, 4) }),

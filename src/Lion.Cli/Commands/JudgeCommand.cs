@@ -83,6 +83,16 @@ internal static class JudgeCommand
                 parse.InvocationConfiguration.Error.WriteLine($"error: the judge cannot be reached: {stop.Message}");
                 return ExitCode.RemoteError;
             }
+            catch (BudgetExceededException budget)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"Stopped at the run's budget: {budget.Message}. Every verdict paid for is cached: the same command continues.");
+                return ExitCode.RemoteError;
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                parse.InvocationConfiguration.Error.WriteLine("Stopped. Every verdict received is cached: the same command continues.");
+                return ExitCode.Cancelled;
+            }
 
             var summaries = new[] { JudgeSummary.Of("all", results) }
                 .Concat(results.GroupBy(r => r.Question.Category).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => JudgeSummary.Of(g.Key, g.ToList())))

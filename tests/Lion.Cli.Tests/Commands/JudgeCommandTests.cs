@@ -142,6 +142,20 @@ public sealed class JudgeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_budget_too_small_for_the_judge_stops_it_with_exit_code_2()
+    {
+        var (candidate, reference) = Answers(candidateRight: true);
+        string run = _folder.File("run");
+        string config = _folder.Write("lion.json", """{"budget": {"max_tokens": 100}}""");
+        Assert.Equal(0, LionInvocation.Run("init", "--seeds", _folder.Write("seeds.txt", "Seed.\n"), "--out", run, "--config", config).ExitCode);
+
+        var result = await Invoke("eval", "judge", "--questions", Questions(), "--candidate", candidate, "--reference", reference, "--run", run);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Stopped at the run's budget", result.Error);
+    }
+
+    [Fact]
     public async Task An_answer_file_missing_a_question_is_named_and_nothing_is_judged()
     {
         var (candidate, _) = Answers(candidateRight: true);
