@@ -50,6 +50,27 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_served_student_scores_the_same_through_eval_endpoint_as_loaded_directly()
+    {
+        string student = SavedStudent();
+        string data = Path.Combine(AppContext.BaseDirectory, "bbh-format");
+        var output = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var serving = LionCommand.Create().Parse(["serve", "--model", student, "--port", "0"])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, stop.Token);
+        string url = await LionInvocation.WaitForUrl(output);
+
+        var direct = LionInvocation.Run("eval", "bbh", "--model", student, "--data", data, "--max-new-tokens", "6", "--json", "--run", _folder.File("none"));
+        var served = await Task.Run(() => LionInvocation.Run("eval", "bbh", "--endpoint", url, "--endpoint-model", "my-student", "--api-key-env", "PATH",
+            "--data", data, "--max-new-tokens", "6", "--json", "--run", _folder.File("run")));
+        stop.Cancel();
+        await serving;
+
+        Assert.True(served.ExitCode == 0, served.Error);
+        Assert.Equal(direct.Output.Trim(), served.Output.Trim());
+    }
+
+    [Fact]
     public void A_folder_that_is_not_a_model_is_named()
     {
         string empty = Directory.CreateDirectory(_folder.File("empty")).FullName;
