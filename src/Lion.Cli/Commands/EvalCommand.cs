@@ -56,14 +56,22 @@ internal static class EvalCommand
             if ((parse.GetValue(model) is null) == (parse.GetValue(endpoint) is null))
                 throw new Core.BadInputException("give either --model DIR or --endpoint URL");
             var loaded = load(BbhEvaluation.Files(parse.GetValue(data)!, parse.GetValue(tasks)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)));
+            if (parse.GetValue(endpoint) is { } address && !Uri.TryCreate(address, UriKind.Absolute, out _))
+                throw new Core.BadInputException($"--endpoint {address}: not an absolute URL");
             string runFolder = parse.GetValue(run)!;
+            // An endpoint's requests go through the run's gateway, so its run is made if missing;
+            // a local model's result joins a run only where there is one.
+            var (store, config) = parse.GetValue(endpoint) is not null || Core.Store.RunStore.IsRunFolder(runFolder)
+                ? EvaluationRun.Open(runFolder, output, parse.GetValue(json))
+                : (null, null);
+            using var disposeStore = store;
             BbhEvaluation.Result result;
             string subject;
             try
             {
                 (result, subject) = parse.GetValue(endpoint) is { } url
-                    ? (ByEndpoint(loaded, url, parse.GetValue(endpointModel)!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens),
-                        runFolder, output, parse.GetValue(json)), $"{parse.GetValue(endpointModel)} at {url}")
+                    ? (ByEndpoint(loaded, url, parse.GetValue(endpointModel)!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens), store!, config!),
+                        $"{parse.GetValue(endpointModel)} at {url}")
                     : (ByModel(loaded, parse.GetValue(model)!, parse.GetValue(format)!, parse.GetValue(maxNewTokens)), Path.GetFullPath(parse.GetValue(model)!));
             }
             catch (Core.Gateway.RemoteRequestException stop) when (stop.StopsTheRun)
@@ -82,12 +90,7 @@ internal static class EvalCommand
                 average = Math.Round(result.Average, 4),
                 overall = Math.Round(result.Overall, 4),
             });
-            // A local model's result joins a run only where there is one; an endpoint's run was made above.
-            if (Core.Store.RunStore.IsRunFolder(runFolder))
-            {
-                using var store = Core.Store.RunStore.Open(runFolder);
-                store.SaveBenchmarkResult(name, subject, Path.GetFullPath(parse.GetValue(data)!), summary);
-            }
+            store?.SaveBenchmarkResult(name, subject, Path.GetFullPath(parse.GetValue(data)!), summary);
 
             if (parse.GetValue(replies) is { } path)
                 File.WriteAllLines(path, result.Replies.Select(r => JsonSerializer.Serialize(new
@@ -128,12 +131,8 @@ internal static class EvalCommand
     /// that fails for good counts as unanswered, never as a score.
     /// </summary>
     private static BbhEvaluation.Result ByEndpoint(List<(string, IReadOnlyList<BbhExample>)> tasks, string url, string modelName, string keyVariable,
-        int maxNewTokens, string runFolder, TextWriter output, bool quiet)
+        int maxNewTokens, Core.Store.RunStore store, Core.Config.RunConfig config)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out _))
-            throw new Core.BadInputException($"--endpoint {url}: not an absolute URL");
-        var (store, config) = EvaluationRun.Open(runFolder, output, quiet);
-        using var disposeStore = store;
         var role = new Core.Config.RoleSettings { Endpoint = url, Model = modelName, ApiKeyEnv = keyVariable, Temperature = 0, MaxTokens = maxNewTokens };
         var client = LoopSetup.Gateway(store, config, new Dictionary<string, Core.Config.RoleSettings> { ["evaluated"] = role }).For("evaluated");
         var options = new Microsoft.Extensions.AI.ChatOptions { ModelId = modelName, Temperature = 0, MaxOutputTokens = maxNewTokens };
@@ -149,6 +148,7 @@ internal static class EvalCommand
                 }
                 catch (Core.Gateway.RemoteRequestException error) when (!error.StopsTheRun)
                 {
+                    // Counted as unanswered, never as a score.
                     replies[i] = "";
                 }
             }).GetAwaiter().GetResult();
