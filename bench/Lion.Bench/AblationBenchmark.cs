@@ -69,7 +69,11 @@ internal static class AblationBenchmark
         }
         finally
         {
-            Directory.Delete(work, recursive: true);
+            // LION_BENCH_KEEP=1 leaves the runs for lion status, compare and report.
+            if (Environment.GetEnvironmentVariable("LION_BENCH_KEEP") == "1")
+                Console.WriteLine($"runs kept in {work}");
+            else
+                Directory.Delete(work, recursive: true);
         }
     }
 

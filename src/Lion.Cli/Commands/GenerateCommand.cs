@@ -9,6 +9,8 @@ namespace Lion.Cli.Commands;
 /// <summary>`lion generate`: answers from a student checkpoint, as JSON Lines of {instruction, input, output}.</summary>
 internal static class GenerateCommand
 {
+    private const int Batch = 64;
+
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A Hugging Face model folder.", HelpName = "DIR", Required = true };
@@ -23,10 +25,12 @@ internal static class GenerateCommand
         var topP = new Option<double>("--top-p") { DefaultValueFactory = _ => 1.0 };
         var maxNewTokens = new Option<int>("--max-new-tokens") { DefaultValueFactory = _ => 128 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 2305 };
+        var format = new Option<string>("--prompt-format") { Description = "The student's prompt format.", DefaultValueFactory = _ => "alpaca" };
+        format.AcceptOnlyFromAmong("alpaca", "chatml", "plain");
 
         var command = new Command("generate", "Answer instructions with a student checkpoint; one JSON line per instruction.")
         {
-            model, prompts, output, temperature, topP, maxNewTokens, seed,
+            model, prompts, output, temperature, topP, maxNewTokens, seed, format,
         };
         command.SetAction(parse => CommandBody.Run(parse, writer =>
         {
@@ -40,11 +44,13 @@ internal static class GenerateCommand
                 Temperature = parse.GetValue(temperature), TopP = parse.GetValue(topP),
                 MaxNewTokens = parse.GetValue(maxNewTokens), Seed = parse.GetValue(seed),
             };
+            // Decoded a batch at a time: together for speed, in bounded memory.
+            var replies = questions.Records.Chunk(Batch)
+                .SelectMany(batch => generator.CompleteAll(
+                    batch.Select(record => StudentPrompt.Format(parse.GetValue(format)!, record.Instruction, record.Input)).ToList(), options))
+                .ToList();
             var answered = questions.Records.Select((record, i) =>
-            {
-                var (text, _) = generator.Complete(StudentPrompt.Format(record.Instruction, record.Input), options);
-                return new DatasetRecord(i.ToString(System.Globalization.CultureInfo.InvariantCulture), record with { Output = text });
-            }).ToList();
+                new DatasetRecord(i.ToString(System.Globalization.CultureInfo.InvariantCulture), record with { Output = replies[i].Text })).ToList();
 
             DatasetOutput.Write(answered, ExportFormat.JsonLines, parse.GetValue(output), writer);
             return ExitCode.Success;

@@ -16,8 +16,8 @@ internal static class TrainCommand
     public static Command Create()
     {
         var baseModel = new Option<string?>("--base") { Description = "A Hugging Face model folder to start from.", HelpName = "DIR" };
-        var init = new Option<string?>("--init") { Description = "Start from a fresh model instead: tiny." };
-        init.AcceptOnlyFromAmong("tiny");
+        var init = new Option<string?>("--init") { Description = "Start from a fresh byte-level model instead: tiny (2 layers of 128) or small (4 layers of 256, about 3 M parameters)." };
+        init.AcceptOnlyFromAmong("tiny", "small");
         var data = new Option<string>("--data")
         {
             Description = "Training data with answers: Alpaca JSON or JSON Lines of {instruction, input?, output}.",
@@ -30,6 +30,12 @@ internal static class TrainCommand
         var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 };
         var maxLength = new Option<int>("--max-length") { Description = "Longest example in tokens; longer ones keep their end.", DefaultValueFactory = _ => 512 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 2305 };
+        var format = new Option<string>("--prompt-format")
+        {
+            Description = "How each example is framed: alpaca, chatml or plain (train with the format you will generate, evaluate and serve with).",
+            DefaultValueFactory = _ => "alpaca",
+        };
+        format.AcceptOnlyFromAmong("alpaca", "chatml", "plain");
         var loraRank = new Option<int?>("--lora-rank") { Description = "Train rank-r LoRA adapters instead of every weight; merged on save." };
         var loraAlpha = new Option<double>("--lora-alpha") { DefaultValueFactory = _ => 16 };
         var loraTargets = new Option<string>("--lora-targets")
@@ -45,17 +51,17 @@ internal static class TrainCommand
 
         var command = new Command("train", "Fine-tune the in-process student (answer tokens only) and save it as a Hugging Face folder.")
         {
-            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, loraRank, loraAlpha, loraTargets, dtype, gguf, ggufType,
+            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, format, loraRank, loraAlpha, loraTargets, dtype, gguf, ggufType,
         };
         command.SetAction((parse, cancellation) => CommandBody.RunAsync(parse, writer =>
         {
             if ((parse.GetValue(baseModel) is null) == (parse.GetValue(init) is null))
-                throw new BadInputException("give either --base DIR or --init tiny");
+                throw new BadInputException("give either --base DIR or --init tiny|small");
             var examples = Examples(SeedFileReader.Read(parse.GetValue(data)!));
             manual_seed(parse.GetValue(seed));
             var (model, tokenizer) = parse.GetValue(baseModel) is { } folder
                 ? HuggingFaceFolder.LoadWithTokenizer(folder)
-                : (new LlamaForCausalLM(LlamaConfig.TinyByteLevel),
+                : (new LlamaForCausalLM(parse.GetValue(init) == "small" ? LlamaConfig.SmallByteLevel : LlamaConfig.TinyByteLevel),
                    (ITextTokenizer)new ByteTokenizer());
             using var disposeModel = model;
             using var disposeTokenizer = tokenizer as IDisposable;
@@ -75,7 +81,7 @@ internal static class TrainCommand
             try
             {
                 report = new SftTrainer(options, writer.WriteLine).Train(model,
-                    examples.Select(e => (tokenizer.Encode(StudentPrompt.Format(e.Instruction, e.Input)), tokenizer.Encode(e.Output!))).ToList(),
+                    examples.Select(e => (tokenizer.Encode(StudentPrompt.Format(parse.GetValue(format)!, e.Instruction, e.Input)), tokenizer.Encode(e.Output!))).ToList(),
                     cancellation);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

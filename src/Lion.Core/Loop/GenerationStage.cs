@@ -1,3 +1,4 @@
+using Lion.Core.Evaluation;
 using Lion.Core.Novelty;
 using Lion.Core.Prompts;
 using Lion.Core.Store;
@@ -40,16 +41,20 @@ internal static class GenerationStage
         context.Report($"  generator: {wantHard} hard from {hard.Count} seeds, {wantEasy} easy from {easy.Count} seeds");
 
         var filter = new NoveltyFilter(cache.Select(LoopContext.Question), config.NoveltyThreshold);
+        var taken = new TakenInstructions(cache.Select(LoopContext.Question), HeldOutQuestions(context));
         var attempts = store.Attempts(iteration);
         foreach (var kept in attempts.Where(a => a.Kept))
+        {
             filter.Consider(kept.Candidate!);
+            taken.Add(kept.Candidate!);
+        }
         int keptHard = attempts.Count(a => a.Kept && a.Kind == "hard");
         int keptEasy = attempts.Count(a => a.Kept && a.Kind == "easy");
         int maxSlots = config.NewInstructionsPerIteration * config.GenerationAttemptsPerInstruction;
         var recorded = attempts.ToDictionary(a => a.Slot);
 
         // Batches start where the recorded attempts of whole batches end.
-        int slot = 0;
+        int slot = 0, reportedKept = keptHard + keptEasy;
         while (slot < maxSlots && (keptHard < wantHard || keptEasy < wantEasy))
         {
             var kinds = BatchKinds(wantHard - CountUpTo(recorded, slot, "hard"), wantEasy - CountUpTo(recorded, slot, "easy"),
@@ -85,7 +90,7 @@ internal static class GenerationStage
                 if (recorded.ContainsKey(s))
                     continue;
                 var (raw, finish, seedId) = replies[s];
-                var attempt = Decide(filter, s, seedId, kind, raw, finish);
+                var attempt = Decide(filter, taken, s, seedId, kind, raw, finish);
                 if (attempt.Kept && (kind == "hard" ? keptHard >= wantHard : keptEasy >= wantEasy))
                     attempt = attempt with { Kept = false, RejectReason = "quota_filled" };
                 attempt = store.SaveAttempt(iteration, attempt);
@@ -95,27 +100,53 @@ internal static class GenerationStage
                     if (kind == "hard") keptHard++; else keptEasy++;
                 }
             }
+            int before = slot;
             slot += slots.Count;
             if (context.Progress is { } live)
                 live("new instructions kept", keptHard + keptEasy, wantHard + wantEasy);
-            else
+            else if (Tenth(reportedKept, keptHard + keptEasy, wantHard + wantEasy) || Tenth(before, slot, maxSlots))
+            {
+                // A line per tenth of the quota or of the attempts allowed, not per batch.
                 context.Report($"  generator: {keptHard + keptEasy}/{wantHard + wantEasy} kept after {slot} attempts");
+                reportedKept = keptHard + keptEasy;
+            }
         }
         store.AdvancePools(iteration);
         store.StageDone(iteration, Name);
     }
 
+    /// <summary>Whether going from <paramref name="from"/> to <paramref name="to"/> crosses a tenth of <paramref name="total"/>.</summary>
+    private static bool Tenth(int from, int to, int total) => total > 0 && to * 10L / total > from * 10L / total;
+
     /// <summary>Marks a slot whose request failed for good: recorded as a rejected attempt, never as an instruction.</summary>
     private const string RemoteError = "remote_error";
 
-    private static GenerationAttempt Decide(NoveltyFilter filter, int slot, long seedId, string kind, string raw, string? finish)
+    private static GenerationAttempt Decide(NoveltyFilter filter, TakenInstructions taken, int slot, long seedId, string kind, string raw, string? finish)
     {
         var (candidate, reason) = finish == RemoteError ? (null, RemoteError) : GeneratorReplyFilter.Check(raw, finish);
-        if (candidate is null)
-            return new GenerationAttempt(slot, seedId, kind, raw, null, finish, false, reason, null, null);
+        if (candidate is not null)
+            reason = taken.Reason(candidate);
+        if (candidate is null || reason is not null)
+            return new GenerationAttempt(slot, seedId, kind, raw, candidate, finish, false, reason, null, null);
         var decision = filter.Consider(candidate);
+        if (decision.Kept)
+            taken.Add(candidate);
         return new GenerationAttempt(slot, seedId, kind, raw, candidate, finish, decision.Kept,
             decision.Kept ? null : "not_novel", null, decision.MaxScore);
+    }
+
+    /// <summary>
+    /// The inputs of the run's held-out tasks, which no generated instruction may copy: a test item
+    /// the student trained on would no longer measure it.
+    /// </summary>
+    private static IEnumerable<string> HeldOutQuestions(LoopContext context)
+    {
+        if (context.Config.Evaluation.BbhData is not { } folder)
+            return [];
+        string path = Path.IsPathRooted(folder) ? folder : Path.Combine(context.Store.Folder, folder);
+        return Directory.Exists(path)
+            ? BbhEvaluation.Files(path).SelectMany(file => BbhFile.Read(file).Select(example => example.Input))
+            : [];
     }
 
     /// <summary>N split at the ratio; all of it to the other kind when one kind has no seeds.</summary>
