@@ -8,10 +8,10 @@ namespace Lion.Cli.Commands;
 /// Ready-made runs that need no key, download or GPU, with the oracle as teacher, referee and
 /// generator. smoke: the oracle's simulated student, 45 seeds over the nine families, 24 new
 /// instructions an iteration, 3 iterations, seconds. demo (the default): the in-process
-/// TorchSharp student trained from scratch on everything answered so far (12 epochs, then 4 an
-/// iteration), seeds at the easier sizes, ten generator attempts per wanted instruction (the
-/// novelty rule rejects most near-copies of templated items), a held-out test set per family
-/// (written to the run folder, never trained on) scored after every iteration; one to two minutes.
+/// TorchSharp student trained from scratch on everything answered so far (20 epochs, then 8 an
+/// iteration), 300 seeds a family of <see cref="DemoFamilies"/> at their two easiest sizes, 600
+/// new instructions an iteration, a held-out test set of 100 items a family (written to the run
+/// folder, never trained on, never generated) scored after every iteration; a few minutes.
 /// tiny: the demo's path at test size.
 /// </summary>
 internal static class RunPresets

@@ -116,6 +116,39 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void Generated_instructions_never_copy_a_pool_item_or_a_held_out_test_item_even_without_the_novelty_rule()
+    {
+        // Two-operand boolean expressions are a small space: a generator asked for many new ones
+        // keeps drawing items it has seen, and ones the held-out set holds.
+        var family = Oracle.Oracle.Family("boolean_expressions");
+        var random = new Random(7);
+        var space = Enumerable.Range(0, 3000).Select(_ => family.Generate(random, 2, "plain").Input).Distinct().ToList();
+        var seeds = space.Take(10).ToList();
+        var heldOut = space.Skip(10).Take(space.Count / 2).ToList();
+        string seedFile = _folder.Write("seeds.txt", string.Join("\n", seeds));
+        Directory.CreateDirectory(_folder.File("heldout"));
+        File.WriteAllText(_folder.File("heldout/boolean_expressions.json"),
+            JsonSerializer.Serialize(new { examples = heldOut.Select(input => new { input, target = Oracle.Oracle.Solve(input).Target }) }));
+        string config = _folder.Write("lion.json", $$$"""
+            {"iterations": 1, "new_instructions_per_iteration": 12, "concurrency": 4, "novelty_threshold": 1.0,
+             "generation_attempts_per_instruction": 10, "evaluation": {"bbh_data": "{{{_folder.File("heldout")}}}"}}
+            """);
+        string run = _folder.File("run");
+
+        var result = LionInvocation.Run("run", "--config", config, "--seeds", seedFile, "--out", run);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var store = RunStore.Open(run);
+        var attempts = store.Attempts(1);
+        Assert.Contains(attempts, a => a.RejectReason == "held_out");
+        Assert.Contains(attempts, a => a.RejectReason == "duplicate");
+        var kept = attempts.Where(a => a.Kept).Select(a => a.Candidate!).ToList();
+        Assert.NotEmpty(kept);
+        Assert.Empty(kept.Intersect(heldOut.Concat(seeds)));
+        Assert.Equal(kept.Count, kept.Distinct().Count());
+    }
+
+    [Fact]
     public void A_malformed_config_is_refused_with_its_key_path_before_anything_is_written()
     {
         string config = _folder.Write("lion.json", """{"hard_easy_ratio": "2:x"}""");
