@@ -32,11 +32,14 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden)
+    public override Tensor forward(Tensor hidden) => Forward(hidden, inputScale: null);
+
+    /// <summary>Causal attention over the whole sequence; <paramref name="inputScale"/> (a norm's weight) scales the input per feature when given.</summary>
+    internal Tensor Forward(Tensor hidden, Tensor? inputScale)
     {
         using var scope = NewDisposeScope();
         var (cos, sin) = RotaryEmbedding.Cached((int)hidden.shape[1], _config.HeadDim, _config.RopeTheta, _config.RopeScaling);
-        var (q, k, v) = QueryKeyValue(hidden, cos, sin);
+        var (q, k, v) = QueryKeyValue(hidden, inputScale, cos, sin);
         return Attend(q, k, v, mask: null).MoveToOuterDisposeScope();
     }
 
@@ -45,16 +48,16 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     /// an explicit mask ([batch, 1, length, all positions], true where attention may look), and the
     /// layer's cache, which the new keys and values join.
     /// </summary>
-    public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor mask, LayerCache cache)
+    public Tensor Forward(Tensor hidden, Tensor? inputScale, Tensor cos, Tensor sin, Tensor mask, LayerCache cache)
     {
         using var scope = NewDisposeScope();
-        var (q, k, v) = QueryKeyValue(hidden, cos, sin);
+        var (q, k, v) = QueryKeyValue(hidden, inputScale, cos, sin);
         var (keys, values) = cache.Append(k, v);
         return Attend(q, keys, values, mask).MoveToOuterDisposeScope();
     }
 
     /// <summary>Queries, keys and values as [batch, heads, length, head dim], queries and keys rotated.</summary>
-    private (Tensor Q, Tensor K, Tensor V) QueryKeyValue(Tensor hidden, Tensor cos, Tensor sin)
+    private (Tensor Q, Tensor K, Tensor V) QueryKeyValue(Tensor hidden, Tensor? inputScale, Tensor cos, Tensor sin)
     {
         long batch = hidden.shape[0], length = hidden.shape[1];
         int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, dim = _config.HeadDim;
@@ -64,12 +67,18 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
             // One product for the three projections: a wider matrix keeps the CPU's matmul busier
             // than three narrow ones; the weights stay three Hugging Face parameters.
             var weight = cat([q_proj.weight!, k_proj.weight!, v_proj.weight!], 0);
+            if (inputScale is not null)
+                weight = weight * inputScale;
             var bias = _config.AttentionBias ? cat([q_proj.bias!, k_proj.bias!, v_proj.bias!], 0) : null;
             var parts = nn.functional.linear(hidden, weight, bias).split([heads * dim, kvHeads * dim, kvHeads * dim], -1);
             (query, key, value) = (parts[0], parts[1], parts[2]);
         }
         else
+        {
+            if (inputScale is not null)
+                hidden = hidden * inputScale;
             (query, key, value) = (Project(q_proj, "q_proj", hidden), Project(k_proj, "k_proj", hidden), Project(v_proj, "v_proj", hidden));
+        }
         var q = RotaryEmbedding.Apply(query.reshape(batch, length, heads, dim).transpose(1, 2), cos, sin);
         var k = RotaryEmbedding.Apply(key.reshape(batch, length, kvHeads, dim).transpose(1, 2), cos, sin);
         var v = value.reshape(batch, length, kvHeads, dim).transpose(1, 2);

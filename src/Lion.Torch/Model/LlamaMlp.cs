@@ -28,18 +28,26 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Forward(x, inputScale: null);
+
+    /// <summary>The block on <paramref name="x"/> scaled per feature by <paramref name="inputScale"/> (a norm's weight), when given.</summary>
+    internal Tensor Forward(Tensor x, Tensor? inputScale)
     {
         using var scope = NewDisposeScope();
         Tensor inner;
         if (Adapters is null)
         {
             // Gate and up in one product (see LlamaAttention): the weights stay two parameters.
-            var both = nn.functional.linear(x, cat([gate_proj.weight!, up_proj.weight!], 0)).chunk(2, -1);
+            var weight = cat([gate_proj.weight!, up_proj.weight!], 0);
+            var both = nn.functional.linear(x, inputScale is null ? weight : weight * inputScale).chunk(2, -1);
             inner = nn.functional.silu(both[0]) * both[1];
         }
         else
+        {
+            if (inputScale is not null)
+                x = x * inputScale;
             inner = nn.functional.silu(Project(gate_proj, "gate_proj", x)) * Project(up_proj, "up_proj", x);
+        }
         return Project(down_proj, "down_proj", inner).MoveToOuterDisposeScope();
     }
 }
