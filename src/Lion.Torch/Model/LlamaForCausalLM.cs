@@ -110,18 +110,22 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor tokens)
     {
         using var scope = NewDisposeScope();
-        var hidden = model.forward(tokens);
-        var logits = lm_head is not null ? lm_head.forward(hidden) : matmul(hidden, model.embed_tokens.weight!.t());
-        return logits.MoveToOuterDisposeScope();
+        return Head(model.Normalized(tokens)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Logits of the new positions on the decoding path (see <see cref="LlamaModel.Forward"/>).</summary>
     public Tensor Forward(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
     {
         using var scope = NewDisposeScope();
-        var hidden = model.Forward(tokens, positions, mask, caches);
-        var logits = lm_head is not null ? lm_head.forward(hidden) : matmul(hidden, model.embed_tokens.weight!.t());
-        return logits.MoveToOuterDisposeScope();
+        return Head(model.NormalizedForward(tokens, positions, mask, caches)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Logits from normalised hidden states, the final norm's scale folded into the head's (or the tied embedding's) weights.</summary>
+    private Tensor Head(Tensor normalized)
+    {
+        using var scope = NewDisposeScope();
+        var weight = (lm_head is not null ? lm_head.weight! : model.embed_tokens.weight!) * model.NormWeight;
+        return nn.functional.linear(normalized, weight).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -131,9 +135,13 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     public Tensor Loss(Tensor tokens, Tensor labels)
     {
         using var scope = NewDisposeScope();
-        var logits = forward(tokens);
-        var shifted = logits.narrow(1, 0, logits.shape[1] - 1).reshape(-1, Config.VocabSize);
+        var hidden = model.Normalized(tokens);
+        var shifted = hidden.narrow(1, 0, hidden.shape[1] - 1).reshape(-1, hidden.shape[2]);
         var targets = labels.narrow(1, 1, labels.shape[1] - 1).reshape(-1);
-        return nn.functional.cross_entropy(shifted, targets, ignore_index: -100).MoveToOuterDisposeScope();
+        // The head only where a label teaches: in fine-tuning most positions are prompt.
+        var taught = targets.ne(-100).nonzero().squeeze(1);
+        if (taught.shape[0] > 0 && taught.shape[0] < targets.shape[0])
+            (shifted, targets) = (shifted.index_select(0, taught), targets.index_select(0, taught));
+        return nn.functional.cross_entropy(Head(shifted), targets, ignore_index: -100).MoveToOuterDisposeScope();
     }
 }

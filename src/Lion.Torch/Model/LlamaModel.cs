@@ -29,14 +29,27 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor tokens)
     {
         using var scope = NewDisposeScope();
+        return (norm.Weight * Normalized(tokens)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The final norm's scale, for the head to fold into its weights (see <see cref="RmsNorm.Normalize"/>).</summary>
+    internal Tensor NormWeight => norm.Weight;
+
+    /// <summary>The last hidden states, normalised but not yet scaled by the final norm's weight.</summary>
+    internal Tensor Normalized(Tensor tokens)
+    {
+        using var scope = NewDisposeScope();
         var hidden = embed_tokens.forward(tokens);
         foreach (var layer in layers)
             hidden = layer.forward(hidden);
-        return norm.forward(hidden).MoveToOuterDisposeScope();
+        return norm.Normalize(hidden).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The decoding path: new tokens at the given positions ([batch, length]), a mask, one cache per layer.</summary>
-    public Tensor Forward(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
+    /// <summary>
+    /// The decoding path: new tokens at the given positions ([batch, length]), a mask, one cache
+    /// per layer; the result normalised but not yet scaled by the final norm's weight.
+    /// </summary>
+    internal Tensor NormalizedForward(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
     {
         using var scope = NewDisposeScope();
         var (cosTable, sinTable) = RotaryEmbedding.Cached(_config.MaxPositionEmbeddings, _config.HeadDim, _config.RopeTheta, _config.RopeScaling);
@@ -46,6 +59,6 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
         int i = 0;
         foreach (var layer in layers)
             hidden = layer.Forward(hidden, cos, sin, mask, caches[i++]);
-        return norm.forward(hidden).MoveToOuterDisposeScope();
+        return norm.Normalize(hidden).MoveToOuterDisposeScope();
     }
 }

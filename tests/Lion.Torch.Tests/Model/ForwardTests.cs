@@ -47,4 +47,19 @@ public sealed class ForwardTests
         Assert.NotEqual(all.item<float>(), answerOnly.item<float>());
         Assert.True(answerOnly.item<float>() > 0);
     }
+
+    [Fact]
+    public void The_answer_only_loss_is_the_mean_cross_entropy_of_the_full_logits_at_the_labelled_positions()
+    {
+        using var model = Tiny();
+        using var tokens = tensor(new long[,] { { 1, 5, 7, 9, 3 }, { 2, 4, 6, 8, 10 } });
+
+        using var loss = model.Loss(tokens, tensor(new long[,] { { -100, -100, 7, 9, -100 }, { -100, -100, -100, -100, 10 } }));
+
+        // Next-token targets: row 0 predicts 7 at position 1 and 9 at position 2; row 1 predicts 10 at position 3.
+        using var logits = model.forward(tokens);
+        using var logProbabilities = nn.functional.log_softmax(logits, -1);
+        double expected = -(logProbabilities[0, 1, 7].item<float>() + logProbabilities[0, 2, 9].item<float>() + logProbabilities[1, 3, 10].item<float>()) / 3;
+        Assert.Equal(expected, loss.item<float>(), 4);
+    }
 }
