@@ -10,9 +10,14 @@ namespace Lion.Oracle;
 /// generator requests get a new item like the seed; anything else is a question for the teacher,
 /// with or without the student's prompt format around it. Items it cannot solve raise
 /// <see cref="UnsolvableItemException"/> rather than get a guess.
+/// As teacher it gives the bare answer, or its worked steps and then "So the answer is …" when
+/// explaining (the options, or a request for the model <see cref="ExplainingModel"/>: a model
+/// name of its own, so cached bare answers are never served for explained ones).
 /// </summary>
 public sealed class OracleChatClient(OracleOptions? options = null) : WholeReplyChatClient
 {
+    public const string ExplainingModel = "lion-oracle-explained";
+
     private readonly OracleOptions _options = options ?? new OracleOptions();
 
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null,
@@ -24,7 +29,7 @@ public sealed class OracleChatClient(OracleOptions? options = null) : WholeReply
         string refereeRequest = users.FirstOrDefault(u => RefereePrompt.TryParse(u, out _, out _, out _)) ?? text;
         string reply = RefereePrompt.TryParse(refereeRequest, out var question, out var first, out var second) ? Referee(question, first, second)
             : GeneratorPrompt.TryParse(text, out var seed, out var kind) ? Generate(seed, kind, text, chatOptions?.Seed)
-            : Teach(text);
+            : Teach(text, _options.Explain || chatOptions?.ModelId == ExplainingModel);
         return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply))
         {
             FinishReason = ChatFinishReason.Stop,
@@ -32,13 +37,13 @@ public sealed class OracleChatClient(OracleOptions? options = null) : WholeReply
         });
     }
 
-    private string Teach(string text)
+    private static string Teach(string text, bool explain)
     {
         string question = StudentPrompt.TryParse(text, out var instruction, out var input)
             ? StudentPrompt.Question(instruction, input)
             : text;
         var solution = Oracle.Solve(question);
-        return _options.Explain
+        return explain
             ? $"{string.Join('\n', solution.Steps)}\nSo the answer is {solution.Target}."
             : solution.Target;
     }

@@ -36,6 +36,15 @@ public sealed class OracleChatClientTests
     }
 
     [Fact]
+    public async Task Asked_as_the_explaining_model_it_works_through_each_statement_then_answers()
+    {
+        var response = await _oracle.GetResponseAsync([new ChatMessage(ChatRole.User, "Question: Ann lies. Bob says Ann lies. Cora says Bob lies. Does Cora tell the truth?")],
+            new ChatOptions { ModelId = OracleChatClient.ExplainingModel });
+
+        Assert.Equal("Ann lies.\nBob says Ann lies, so Bob tells the truth.\nCora says Bob lies, so Cora lies.\nSo the answer is No.", response.Text);
+    }
+
+    [Fact]
     public async Task It_refuses_a_question_it_cannot_solve_rather_than_guess()
     {
         await Assert.ThrowsAsync<UnsolvableItemException>(() => Ask("Write a poem about the sea."));

@@ -32,6 +32,7 @@ public sealed partial class WebOfLies : ITaskFamily
         if (!first.Success)
             throw UnsolvableItemException.Clause(Name, match.Groups["first"].Value);
         truthful[first.Groups["name"].Value] = first.Groups["claim"].Value == "tells the truth";
+        var steps = new List<string> { $"{first.Groups["name"].Value} {first.Groups["claim"].Value}." };
 
         bool chain = true;
         string previous = first.Groups["name"].Value;
@@ -42,14 +43,16 @@ public sealed partial class WebOfLies : ITaskFamily
                 throw UnsolvableItemException.Clause(Name, clause);
             bool claim = says.Groups["claim"].Value == "tells the truth";
             truthful[says.Groups["name"].Value] = claim == other;
+            // One step a statement, as a worked answer would go: who is truthful follows from the one spoken of.
+            steps.Add($"{says.Groups["name"].Value} says {says.Groups["about"].Value} {says.Groups["claim"].Value}, " +
+                      $"so {says.Groups["name"].Value} {(claim == other ? "tells the truth" : "lies")}.");
             chain &= says.Groups["about"].Value == previous;
             previous = says.Groups["name"].Value;
         }
         string asked = match.Groups["asked"].Value;
         if (!truthful.TryGetValue(asked, out bool answer))
             throw UnsolvableItemException.Clause(Name, $"Does {asked} tell the truth?");
-        return new Solution(answer ? "Yes" : "No", new ItemShape(Name, Name, truthful.Count, chain ? "chain" : "any-earlier"),
-            [$"Going through the statements in order, {asked} {(answer ? "tells the truth" : "lies")}."]);
+        return new Solution(answer ? "Yes" : "No", new ItemShape(Name, Name, truthful.Count, chain ? "chain" : "any-earlier"), steps);
     }
 
     public TaskItem Generate(Random random, int size, string variant)

@@ -67,10 +67,8 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
             // One product for the three projections: a wider matrix keeps the CPU's matmul busier
             // than three narrow ones; the weights stay three Hugging Face parameters.
             var weight = cat([q_proj.weight!, k_proj.weight!, v_proj.weight!], 0);
-            if (inputScale is not null)
-                weight = weight * inputScale;
             var bias = _config.AttentionBias ? cat([q_proj.bias!, k_proj.bias!, v_proj.bias!], 0) : null;
-            var parts = nn.functional.linear(hidden, weight, bias).split([heads * dim, kvHeads * dim, kvHeads * dim], -1);
+            var parts = ScaledInput.Linear(hidden, weight, inputScale, bias).split([heads * dim, kvHeads * dim, kvHeads * dim], -1);
             (query, key, value) = (parts[0], parts[1], parts[2]);
         }
         else

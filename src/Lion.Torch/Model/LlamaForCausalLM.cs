@@ -120,12 +120,12 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         return Head(model.NormalizedForward(tokens, positions, mask, caches)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Logits from normalised hidden states, the final norm's scale folded into the head's (or the tied embedding's) weights.</summary>
+    /// <summary>Logits from normalised hidden states, through the head (or the tied embedding) with the final norm's scale.</summary>
     private Tensor Head(Tensor normalized)
     {
         using var scope = NewDisposeScope();
-        var weight = (lm_head is not null ? lm_head.weight! : model.embed_tokens.weight!) * model.NormWeight;
-        return nn.functional.linear(normalized, weight).MoveToOuterDisposeScope();
+        var weight = lm_head is not null ? lm_head.weight! : model.embed_tokens.weight!;
+        return ScaledInput.Linear(normalized, weight, model.NormWeight).MoveToOuterDisposeScope();
     }
 
     /// <summary>

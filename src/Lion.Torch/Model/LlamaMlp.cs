@@ -38,8 +38,7 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
         if (Adapters is null)
         {
             // Gate and up in one product (see LlamaAttention): the weights stay two parameters.
-            var weight = cat([gate_proj.weight!, up_proj.weight!], 0);
-            var both = nn.functional.linear(x, inputScale is null ? weight : weight * inputScale).chunk(2, -1);
+            var both = ScaledInput.Linear(x, cat([gate_proj.weight!, up_proj.weight!], 0), inputScale).chunk(2, -1);
             inner = nn.functional.silu(both[0]) * both[1];
         }
         else

@@ -32,7 +32,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
         return (norm.Weight * Normalized(tokens)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The final norm's scale, for the head to fold into its weights (see <see cref="RmsNorm.Normalize"/>).</summary>
+    /// <summary>The final norm's scale, for the head to apply (see <see cref="ScaledInput"/>).</summary>
     internal Tensor NormWeight => norm.Weight;
 
     /// <summary>The last hidden states, normalised but not yet scaled by the final norm's weight.</summary>

@@ -19,7 +19,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The learned scale, for a following projection that folds it into its own weights.</summary>
+    /// <summary>The learned scale, for a following projection to apply (see <see cref="ScaledInput"/>).</summary>
     internal Parameter Weight => weight;
 
     public override Tensor forward(Tensor input)
@@ -29,9 +29,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The input divided by its root mean square, before the learned scale: a projection that
-    /// comes next multiplies the scale into its (much smaller) weight matrix instead, which
-    /// saves a pass over the activations forward and two backward.
+    /// The input divided by its root mean square, before the learned scale: the projection that
+    /// comes next applies the scale where it is cheaper (see <see cref="ScaledInput"/>).
     /// </summary>
     internal Tensor Normalize(Tensor input)
     {

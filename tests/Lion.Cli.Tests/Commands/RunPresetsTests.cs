@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Lion.Cli.Commands;
+using Lion.Core.Config;
+using Lion.Tests;
+
+namespace Lion.Cli.Tests.Commands;
+
+public sealed class RunPresetsTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void The_demo_held_out_set_covers_each_demo_family_and_shares_no_item_with_the_seeds()
+    {
+        var (config, seeds) = RunPresets.Get("demo");
+
+        RunPresets.WriteHeldOut("demo", _folder.Path, seeds);
+
+        var files = Directory.GetFiles(Path.Combine(_folder.Path, RunPresets.HeldOutFolder)).Select(Path.GetFileNameWithoutExtension).Order();
+        Assert.Equal(RunPresets.DemoFamilies.Order(), files);
+        var seedTexts = seeds.Records.Select(r => r.Instruction).ToHashSet();
+        foreach (var family in RunPresets.DemoFamilies)
+        {
+            var items = JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, RunPresets.HeldOutFolder, $"{family}.json")))
+                .RootElement.GetProperty("examples").EnumerateArray().Select(e => e.GetProperty("input").GetString()!).ToList();
+            Assert.Equal(100, items.Count);
+            Assert.Equal(items.Count, items.Distinct().Count());
+            Assert.DoesNotContain(items, seedTexts.Contains);
+        }
+        Assert.Equal(RunPresets.HeldOutFolder, config.Evaluation.BbhData);
+    }
+
+    [Fact]
+    public void Every_preset_config_passes_the_config_check()
+    {
+        foreach (var name in RunPresets.Names)
+        {
+            string path = _folder.Write($"{name}.json", RunConfigReader.ToJson(RunPresets.Get(name).Config));
+            RunConfigReader.Read(path);
+        }
+    }
+}
