@@ -7,8 +7,9 @@ namespace Lion.Core.Loop;
 
 /// <summary>
 /// Generation: new instructions from hard and easy seeds at the configured ratio, one seed per
-/// generator call. Replies pass the reply filter and then the novelty rule, against the cache
-/// pool and every instruction kept before them in slot order. Every attempt is recorded with
+/// generator call. Replies pass the reply filter, the exact-copy check (no pool instruction, no
+/// held-out test item, whatever the novelty threshold) and then the novelty rule, against the
+/// cache pool and every instruction kept before them in slot order. Every attempt is recorded with
 /// what became of it. Then the pools move on: the kept instructions become the next train pool
 /// and join the cache pool.
 ///
