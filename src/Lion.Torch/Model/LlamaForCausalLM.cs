@@ -113,7 +113,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         return Head(model.Normalized(tokens)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Logits of the new positions on the decoding path (see <see cref="LlamaModel.Forward"/>).</summary>
+    /// <summary>Logits of the new positions on the decoding path (see <see cref="LlamaModel.NormalizedForward"/>).</summary>
     public Tensor Forward(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
     {
         using var scope = NewDisposeScope();
