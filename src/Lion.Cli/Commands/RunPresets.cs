@@ -63,7 +63,8 @@ internal static class RunPresets
             // A family with few distinct small items may run out of ones the seeds did not take.
             for (int attempt = 0; items.Count < perFamily && attempt < 1000 * perFamily; attempt++)
             {
-                var item = family.Generate(random, family.Sizes[items.Count % (name == "demo" ? 2 : 1)], family.Variants[items.Count % family.Variants.Count]);
+                // Cycled by attempt, so a size and variant whose few items the seeds took is passed over.
+                var item = Crossed(family, random, attempt, name == "demo" ? 2 : 1);
                 if (taken.Add(item.Input))
                     items.Add(new { input = item.Input, target = item.Target });
             }
@@ -84,6 +85,13 @@ internal static class RunPresets
         Evaluation = new EvaluationSettings { BbhData = HeldOutFolder, MaxNewTokens = maxTokens },
     };
 
+    /// <summary>
+    /// The <paramref name="index"/>-th item of a family's mix: sizes and variants crossed (every
+    /// variant at every size), not stepped together, which would pair each size with one variant.
+    /// </summary>
+    private static TaskItem Crossed(ITaskFamily family, Random random, int index, int sizes) =>
+        family.Generate(random, family.Sizes[index % sizes], family.Variants[index / sizes % family.Variants.Count]);
+
     /// <summary>Seeds made by the oracle: a few items of every family (or of the named ones), across its (easiest) sizes and its variants.</summary>
     public static SeedFile OracleSeeds(string source, int perFamily, int seed, int? easiestSizes = null, IReadOnlyCollection<string>? families = null)
     {
@@ -94,7 +102,7 @@ internal static class RunPresets
             int sizes = Math.Min(easiestSizes ?? family.Sizes.Count, family.Sizes.Count);
             for (int i = 0; i < perFamily; i++)
             {
-                var item = family.Generate(random, family.Sizes[i % sizes], family.Variants[i % family.Variants.Count]);
+                var item = Crossed(family, random, i, sizes);
                 records.Add(new InstructionRecord(item.Input));
             }
         }

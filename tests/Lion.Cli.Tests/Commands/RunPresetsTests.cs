@@ -33,6 +33,20 @@ public sealed class RunPresetsTests : IDisposable
     }
 
     [Fact]
+    public void The_demo_seeds_hold_every_variant_of_each_family_at_each_of_its_two_easiest_sizes()
+    {
+        var (_, seeds) = RunPresets.Get("demo");
+
+        var shapes = seeds.Records.Select(r => Oracle.Oracle.Solve(r.Instruction).Shape).ToList();
+        foreach (var name in RunPresets.DemoFamilies)
+        {
+            var family = Oracle.Oracle.Family(name);
+            var expected = family.Sizes.Take(2).SelectMany(size => family.Variants.Select(variant => (size, variant))).ToHashSet();
+            Assert.Equal(expected, shapes.Where(s => s.Family == name).Select(s => (s.Size, s.Variant)).ToHashSet());
+        }
+    }
+
+    [Fact]
     public void Every_preset_config_passes_the_config_check()
     {
         foreach (var name in RunPresets.Names)
