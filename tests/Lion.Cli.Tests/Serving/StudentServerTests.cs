@@ -27,9 +27,14 @@ public sealed class StudentServerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        manual_seed(21);
         _model = new LlamaForCausalLM(LlamaConfig.TinyByteLevel
             with { HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2, MaxPositionEmbeddings = 1024 });
+        // Weights from a generator of this class's own: test classes run side by side, and one
+        // seeding torch's global generator would not keep another from drawing from it first.
+        using var generator = new TorchSharp.torch.Generator(21);
+        using (no_grad())
+            foreach (var parameter in _model.parameters().Where(p => p.dim() == 2))
+                parameter.copy_(randn(parameter.shape, generator: generator) * 0.02);
         _batcher = new ContinuousBatcher(_model, Tokenizer, maxBatch: 8);
         _server = await ChatServer.StartAsync(new StudentChatClient(_batcher, "plain"),
             new ChatServerOptions { Models = [Model], MaxConcurrentRequests = 2 });
@@ -148,6 +153,9 @@ public sealed class StudentServerTests : IAsyncLifetime
     [Fact]
     public async Task Requests_beyond_the_concurrency_limit_get_a_429_with_retry_after()
     {
+        // The two requests that hold the places must not end before the third comes.
+        Assert.Equal("length", new TextGenerator(_model, Tokenizer).Complete(StudentPrompt.Format("plain", "go", ""),
+            new SamplingOptions { Temperature = 0, MaxNewTokens = 1000 }).FinishReason);
         using var hold = new CancellationTokenSource();
         async Task<HttpResponseMessage> Long()
         {
@@ -155,7 +163,8 @@ public sealed class StudentServerTests : IAsyncLifetime
             {
                 Content = new StringContent(JsonSerializer.Serialize(new
                 {
-                    model = Model, messages = new[] { new { role = "user", content = "go" } }, max_tokens = 1000, stream = true,
+                    // Greedy: this model's greedy answer to "go" runs to the limit, where a sampled one may stop early and free its place.
+                    model = Model, messages = new[] { new { role = "user", content = "go" } }, max_tokens = 1000, temperature = 0, stream = true,
                 }), Encoding.UTF8, "application/json"),
             };
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, hold.Token);
