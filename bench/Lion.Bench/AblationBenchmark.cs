@@ -10,7 +10,8 @@ namespace Lion.Bench;
 /// than instructions made from seeds drawn without the referee's verdict (random selection)?
 /// Runs the demo preset (oracle teacher, TorchSharp student from scratch) both ways for three
 /// random seeds and compares the final held-out accuracy, paired by seed.
-/// Arguments: [seeds] [extra config JSON merged over the demo's, e.g. {"train_on":"all"}].
+/// Arguments: [seeds] [extra config JSON merged over the demo's, e.g. {"train_on":"all"}] [first seed, 1 unless
+/// given: a replication on seeds not looked at before].
 /// </summary>
 internal static class AblationBenchmark
 {
@@ -18,13 +19,14 @@ internal static class AblationBenchmark
     {
         int seeds = args.Length > 0 ? int.Parse(args[0]) : 3;
         string extra = args.Length > 1 ? args[1] : "{}";
+        int first = args.Length > 2 ? int.Parse(args[2]) : 1;
         string work = Path.Combine(Path.GetTempPath(), $"lion-bench-ablation-{Environment.ProcessId}");
         Directory.CreateDirectory(work);
         try
         {
             var results = new Dictionary<string, List<double>> { ["adversarial"] = [], ["random"] = [] };
             var clock = Stopwatch.StartNew();
-            for (int seed = 1; seed <= seeds; seed++)
+            for (int seed = first; seed < first + seeds; seed++)
             {
                 string config = Path.Combine(work, $"config-{seed}.json");
                 // The demo's own config, with this seed and the extra keys on top.
@@ -59,6 +61,7 @@ internal static class AblationBenchmark
                 benchmark = "ablation",
                 scale = "demo preset",
                 config = JsonDocument.Parse(extra).RootElement,
+                seeds = Enumerable.Range(first, seeds),
                 adversarial = results["adversarial"].Select(a => Math.Round(a, 4)),
                 random = results["random"].Select(a => Math.Round(a, 4)),
                 mean_difference = Math.Round(mean, 4),

@@ -24,7 +24,7 @@ internal static class RunReport
             ("Held-out accuracy", HeldOut(store, folder), "Exact match on the held-out tasks after each iteration's imitation, per family."),
             ("Discrimination", Discrimination(overview, folder), "Share of cache-pool instructions judged hard, and the mean teacher − student gap."),
             ("Gap histogram", Gaps(store, overview, folder), "Referee gap (teacher − student, both orders averaged) of every judged pair, all iterations."),
-            ("Pools", Pools(overview, folder), "Train pool (X_A) and cache pool (X_B) at the start of each iteration."),
+            ("Pools", Pools(overview, folder), "Train pool (X_A) and cache pool (X_B) at the start of each iteration." + TrainsOn(store)),
             ("Rejected candidates", Rejections(overview, folder), "Generator replies discarded, by reason, over the run."),
             ("Teacher usage", Usage(store, folder), "Answered requests by role: paid upstream calls and cache hits."),
         };
@@ -50,6 +50,12 @@ internal static class RunReport
         File.WriteAllText(page, html.ToString());
         return page;
     }
+
+    /// <summary>What the plot of pools cannot show: a student that trains on the whole cache pool rather than X_A.</summary>
+    private static string TrainsOn(RunStore store) =>
+        Core.Config.RunConfigReader.Parse(store.Config().Json, $"{store.Folder} (stored config)").TrainOn == "all"
+            ? " This run's student trains on the whole cache pool every iteration (train_on: all)."
+            : "";
 
     /// <summary>Every `lion eval bbh` / `agieval` kept in the run: the model, the data, accuracy per task and averaged.</summary>
     private static string BenchmarkResults(RunStore store)

@@ -30,6 +30,20 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal(preset == "tiny", html.Contains("heldout.png"));
     }
 
+    [Theory]
+    [InlineData("all", true)]
+    [InlineData("new", false)]
+    public void The_pools_caption_says_when_the_student_trains_on_the_whole_cache_pool(string trainOn, bool said)
+    {
+        string run = _folder.File($"run-{trainOn}"), config = _folder.File($"config-{trainOn}.json");
+        File.WriteAllText(config, $$"""{"iterations": 1, "new_instructions_per_iteration": 4, "train_on": "{{trainOn}}"}""");
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--config", config, "--out", run).ExitCode);
+
+        Assert.Equal(0, LionInvocation.Run("report", "--out", run).ExitCode);
+
+        Assert.Equal(said, File.ReadAllText(Path.Combine(run, "report", "index.html")).Contains("trains on the whole cache pool"));
+    }
+
     [Fact]
     public void A_folder_that_is_not_a_run_gets_no_report()
     {
