@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
 using Lion.Core.Config;
+using Lion.Core.Evaluation;
 using Lion.Core.Store;
 
 namespace Lion.Cli.Commands;
 
-/// <summary>`lion compare DIR DIR`: two runs side by side, iteration by iteration (an adversarial run against its random ablation, say).</summary>
+/// <summary>`lion compare DIR DIR`: two runs side by side, iteration by iteration (an adversarial run against its random ablation, say), held-out accuracy overall and per task.</summary>
 internal static class CompareCommand
 {
     public static Command Create()
@@ -24,6 +25,10 @@ internal static class CompareCommand
                 var rows = runs.Select(r => r.Overview.Results.FirstOrDefault(x => x.Iteration == i)).ToList();
                 output.WriteLine($"iteration {i}");
                 Row(output, "  held-out", rows.Select(r => r?.HeldOutAccuracy is { } a ? a.ToString("P1") : "–"));
+                // Per task: an overall difference is often one family's, and this is where it shows.
+                foreach (var task in runs.SelectMany(r => r.Tasks).Where(t => t.Iteration == i).Select(t => t.Score.Task).Distinct().Order())
+                    Row(output, $"    {task}", runs.Select(r => r.Tasks.FirstOrDefault(t => t.Iteration == i && t.Score.Task == task).Score is { } score
+                        ? score.Accuracy.ToString("P1") : "–"));
                 Row(output, "  hard / easy", rows.Select(r => r is null ? "–" : $"{r.Hard} / {r.Easy}"));
                 Row(output, "  mean gap", rows.Select(r => r?.MeanGap is { } g ? g.ToString("0.00") : "–"));
                 Row(output, "  generated kept", rows.Select(r => r is null ? "–" : r.Kept.ToString()));
@@ -36,7 +41,12 @@ internal static class CompareCommand
                 {
                     folder = r.Folder,
                     selection = r.Selection,
-                    held_out = r.Overview.Results.Where(x => x.HeldOutAccuracy is not null).Select(x => new { iteration = x.Iteration, accuracy = Math.Round(x.HeldOutAccuracy!.Value, 4) }),
+                    held_out = r.Overview.Results.Where(x => x.HeldOutAccuracy is not null).Select(x => new
+                    {
+                        iteration = x.Iteration,
+                        accuracy = Math.Round(x.HeldOutAccuracy!.Value, 4),
+                        tasks = r.Tasks.Where(t => t.Iteration == x.Iteration).ToDictionary(t => t.Score.Task, t => Math.Round(t.Score.Accuracy, 4)),
+                    }),
                     final_held_out = r.Overview.Results.LastOrDefault(x => x.HeldOutAccuracy is not null)?.HeldOutAccuracy,
                 }),
             }));
@@ -45,11 +55,11 @@ internal static class CompareCommand
         return command;
     }
 
-    private static (string Folder, string Selection, RunOverview Overview) Summary(string folder)
+    private static (string Folder, string Selection, RunOverview Overview, List<(int Iteration, TaskScore Score)> Tasks) Summary(string folder)
     {
         using var store = RunStore.Open(folder);
         var config = RunConfigReader.Parse(store.Config().Json, $"{folder} (stored config)");
-        return (folder, config.Selection, store.Overview());
+        return (folder, config.Selection, store.Overview(), store.Evaluations());
     }
 
     private static void Row(TextWriter output, string label, IEnumerable<string> values) =>

@@ -34,4 +34,21 @@ public sealed class CompareCommandTests : IDisposable
         var paperHard = paper.Verdicts(1).Where(v => v.Label == "hard").Select(v => v.InstructionId).ToHashSet();
         Assert.All(paper.Attempts(1).Where(a => a.Kind == "hard"), a => Assert.Contains(a.SeedInstructionId, paperHard));
     }
+
+    [Fact]
+    public void Compare_shows_the_held_out_accuracy_of_each_task_side_by_side()
+    {
+        string adversarial = _folder.File("adversarial"), random = _folder.File("random");
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "tiny", "--out", adversarial).ExitCode);
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "tiny", "--selection", "random", "--out", random).ExitCode);
+        var tasks = Directory.GetFiles(Path.Combine(adversarial, "heldout")).Select(Path.GetFileNameWithoutExtension).ToList();
+
+        var result = LionInvocation.Run("compare", adversarial, random);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.All(tasks, task => Assert.Matches($@"(?m)^    {task} +\d+\.\d %", result.Output));
+        using var json = JsonDocument.Parse(result.Output.Trim().Split('\n')[^1]);
+        var first = json.RootElement.GetProperty("runs")[0].GetProperty("held_out")[0].GetProperty("tasks");
+        Assert.Equal(tasks.Order(), first.EnumerateObject().Select(p => p.Name).Order());
+    }
 }
