@@ -25,7 +25,7 @@ public sealed class RunPresetsTests : IDisposable
         {
             var items = JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, RunPresets.HeldOutFolder, $"{family}.json")))
                 .RootElement.GetProperty("examples").EnumerateArray().Select(e => e.GetProperty("input").GetString()!).ToList();
-            Assert.Equal(100, items.Count);
+            Assert.Equal(1000, items.Count);
             Assert.Equal(items.Count, items.Distinct().Count());
             Assert.DoesNotContain(items, seedTexts.Contains);
         }
