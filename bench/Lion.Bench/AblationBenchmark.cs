@@ -25,6 +25,8 @@ internal static class AblationBenchmark
         try
         {
             var results = new Dictionary<string, List<double>> { ["adversarial"] = [], ["random"] = [] };
+            // Final held-out accuracy per task and seed, per selection: an overall difference is usually one family's.
+            var perTask = new Dictionary<string, List<Dictionary<string, double>>> { ["adversarial"] = [], ["random"] = [] };
             var clock = Stopwatch.StartNew();
             for (int seed = first; seed < first + seeds; seed++)
             {
@@ -47,15 +49,19 @@ internal static class AblationBenchmark
                     using var store = RunStore.Open(run);
                     double accuracy = store.Overview().Results.Last(r => r.HeldOutAccuracy is not null).HeldOutAccuracy!.Value;
                     results[selection].Add(accuracy);
-                    Console.WriteLine($"seed {seed} {selection}: final held-out {accuracy:P1} ({clock.Elapsed.TotalMinutes:F1} min so far)");
+                    var scores = store.Evaluations();
+                    var tasks = scores.Where(s => s.Iteration == scores.Max(x => x.Iteration)).ToDictionary(s => s.Score.Task, s => s.Score.Accuracy);
+                    perTask[selection].Add(tasks);
+                    Console.WriteLine($"seed {seed} {selection}: final held-out {accuracy:P1} "
+                                      + $"({string.Join(", ", tasks.Select(t => $"{t.Key} {t.Value:P1}"))}; {clock.Elapsed.TotalMinutes:F1} min so far)");
                 }
             }
-            var differences = results["adversarial"].Zip(results["random"], (a, r) => a - r).ToList();
-            double mean = differences.Average();
-            // One seed has no spread to estimate: no standard error rather than a made-up one.
-            double? error = differences.Count > 1
-                ? Math.Sqrt(differences.Sum(d => (d - mean) * (d - mean)) / (differences.Count - 1) / differences.Count)
-                : null;
+            var (mean, error) = Paired(results["adversarial"], results["random"]);
+            var taskDifferences = perTask["adversarial"].SelectMany(d => d.Keys).Distinct().Order().ToDictionary(task => task, task =>
+            {
+                var (m, e) = Paired(perTask["adversarial"].Select(d => d[task]).ToList(), perTask["random"].Select(d => d[task]).ToList());
+                return new { mean_difference = Math.Round(m, 4), standard_error = e is { } x ? Math.Round(x, 4) : (double?)null };
+            });
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 benchmark = "ablation",
@@ -66,6 +72,7 @@ internal static class AblationBenchmark
                 random = results["random"].Select(a => Math.Round(a, 4)),
                 mean_difference = Math.Round(mean, 4),
                 standard_error = error is { } e ? Math.Round(e, 4) : (double?)null,
+                tasks = taskDifferences,
                 minutes = Math.Round(clock.Elapsed.TotalMinutes, 1),
             }));
             return 0;
@@ -78,6 +85,18 @@ internal static class AblationBenchmark
             else
                 Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>The mean of the paired differences a − r and its standard error.</summary>
+    private static (double Mean, double? Error) Paired(IReadOnlyList<double> a, IReadOnlyList<double> r)
+    {
+        var differences = a.Zip(r, (x, y) => x - y).ToList();
+        double mean = differences.Average();
+        // One seed has no spread to estimate: no standard error rather than a made-up one.
+        double? error = differences.Count > 1
+            ? Math.Sqrt(differences.Sum(d => (d - mean) * (d - mean)) / (differences.Count - 1) / differences.Count)
+            : null;
+        return (mean, error);
     }
 
     /// <summary>Shallow merge of two JSON objects: the second's keys win.</summary>
