@@ -50,7 +50,8 @@ internal static class AblationBenchmark
                     double accuracy = store.Overview().Results.Last(r => r.HeldOutAccuracy is not null).HeldOutAccuracy!.Value;
                     results[selection].Add(accuracy);
                     var scores = store.Evaluations();
-                    var tasks = scores.Where(s => s.Iteration == scores.Max(x => x.Iteration)).ToDictionary(s => s.Score.Task, s => s.Score.Accuracy);
+                    int last = scores.Max(s => s.Iteration);
+                    var tasks = scores.Where(s => s.Iteration == last).ToDictionary(s => s.Score.Task, s => s.Score.Accuracy);
                     perTask[selection].Add(tasks);
                     Console.WriteLine($"seed {seed} {selection}: final held-out {accuracy:P1} "
                                       + $"({string.Join(", ", tasks.Select(t => $"{t.Key} {t.Value:P1}"))}; {clock.Elapsed.TotalMinutes:F1} min so far)");

@@ -59,7 +59,7 @@ internal static class RunPresets
         string folder = Path.Combine(runFolder, HeldOutFolder);
         Directory.CreateDirectory(folder);
         // 1,000 a family: with 100, two students' scores differed by about 3 points from the choice of
-        // test items alone (as much as the spread between training seeds), which hid any effect of selection.
+        // test items alone (as much as the spread between training seeds), enough to fake or hide an effect of selection.
         int perFamily = name == "demo" ? 1000 : 3;
         foreach (var family in Oracle.Oracle.Families.Where(f => name != "demo" || DemoFamilies.Contains(f.Name)))
         {
