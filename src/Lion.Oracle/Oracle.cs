@@ -25,19 +25,24 @@ public static class Oracle
 
     /// <summary>
     /// A new item like <paramref name="seed"/>: hard keeps its family, size and variant; easy keeps
-    /// the family and takes a rarer variant (or, for a family with one, a size at the edge).
+    /// the family and takes a rarer variant, at the seed's size or, where that variant needs more,
+    /// the next size that has it (for a family with one variant, a size at the edge).
     /// </summary>
     public static TaskItem Like(Solution seed, bool hard, Random random)
     {
         var family = Family(seed.Shape.Family);
         if (hard)
             return family.Generate(random, seed.Shape.Size, seed.Shape.Variant);
-        var others = family.Variants.Where(v => v != seed.Shape.Variant).ToList();
+        var others = family.Variants.Where(v => v != seed.Shape.Variant)
+            .Select(v => (Variant: v, Size: family.Sizes.Where(s => s >= seed.Shape.Size).FirstOrDefault(s => family.Exists(s, v))))
+            .Where(other => other.Size > 0)
+            .ToList();
         if (others.Count > 0)
         {
             // Later variants are rarer: weight them up.
-            var weighted = others.SelectMany(v => Enumerable.Repeat(v, 1 + family.Variants.ToList().IndexOf(v))).ToList();
-            return family.Generate(random, seed.Shape.Size, random.Pick(weighted));
+            var weighted = others.SelectMany(o => Enumerable.Repeat(o, 1 + family.Variants.ToList().IndexOf(o.Variant))).ToList();
+            var (variant, size) = random.Pick(weighted);
+            return family.Generate(random, size, variant);
         }
         int corner = seed.Shape.Size == family.Sizes[^1] ? family.Sizes[0] : family.Sizes[^1];
         return family.Generate(random, corner, seed.Shape.Variant);

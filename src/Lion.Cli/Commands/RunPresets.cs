@@ -91,10 +91,15 @@ internal static class RunPresets
 
     /// <summary>
     /// The <paramref name="index"/>-th item of a family's mix: sizes and variants crossed (every
-    /// variant at every size), not stepped together, which would pair each size with one variant.
+    /// variant at every size that has it), not stepped together, which would pair each size with one variant.
     /// </summary>
-    private static TaskItem Crossed(ITaskFamily family, Random random, int index, int sizes) =>
-        family.Generate(random, family.Sizes[index % sizes], family.Variants[index / sizes % family.Variants.Count]);
+    private static TaskItem Crossed(ITaskFamily family, Random random, int index, int sizes)
+    {
+        var cells = family.Variants.SelectMany(variant => family.Sizes.Take(sizes).Select(size => (Size: size, Variant: variant)))
+            .Where(cell => family.Exists(cell.Size, cell.Variant)).ToList();
+        var (size, variant) = cells[index % cells.Count];
+        return family.Generate(random, size, variant);
+    }
 
     /// <summary>Seeds made by the oracle: a few items of every family (or of the named ones), across its (easiest) sizes and its variants.</summary>
     public static SeedFile OracleSeeds(string source, int perFamily, int seed, int? easiestSizes = null, IReadOnlyCollection<string>? families = null)

@@ -5,7 +5,8 @@ namespace Lion.Oracle.Families;
 /// <summary>
 /// web_of_lies: "Question: Ann lies. Bob says Ann lies. … Does Bob tell the truth?" → Yes/No.
 /// Size: the number of people in the chain (BBH: 5). Variants: the chain as BBH writes it, and
-/// one where each person may speak of anyone earlier (the long tail).
+/// one where each person may speak of anyone earlier (the long tail), which needs three people:
+/// with two, the second can only speak of the first, and that is the chain.
 /// </summary>
 public sealed partial class WebOfLies : ITaskFamily
 {
@@ -17,8 +18,10 @@ public sealed partial class WebOfLies : ITaskFamily
     ];
 
     public string Name => "web_of_lies";
-    public IReadOnlyList<int> Sizes { get; } = [3, 4, 5, 6, 8];
+    public IReadOnlyList<int> Sizes { get; } = [2, 3, 4, 5, 6, 8];
     public IReadOnlyList<string> Variants { get; } = ["chain", "any-earlier"];
+
+    public bool Exists(int size, string variant) => Sizes.Contains(size) && (variant == "chain" || variant == "any-earlier" && size >= 3);
 
     public bool Recognises(string input) => Item().IsMatch(input);
 
@@ -57,6 +60,8 @@ public sealed partial class WebOfLies : ITaskFamily
 
     public TaskItem Generate(Random random, int size, string variant)
     {
+        if (!Exists(size, variant))
+            throw new ArgumentException($"web_of_lies has no {variant} item of {size} people", nameof(variant));
         string wanted = random.Next(2) == 0 ? "Yes" : "No";
         while (true)
         {

@@ -33,7 +33,7 @@ public sealed class RunPresetsTests : IDisposable
     }
 
     [Fact]
-    public void The_demo_seeds_hold_every_variant_of_each_family_at_each_of_its_two_easiest_sizes()
+    public void The_demo_seeds_hold_every_variant_of_each_family_at_each_of_its_two_easiest_sizes_that_has_it()
     {
         var (_, seeds) = RunPresets.Get("demo");
 
@@ -41,7 +41,8 @@ public sealed class RunPresetsTests : IDisposable
         foreach (var name in RunPresets.DemoFamilies)
         {
             var family = Oracle.Oracle.Family(name);
-            var expected = family.Sizes.Take(2).SelectMany(size => family.Variants.Select(variant => (size, variant))).ToHashSet();
+            var expected = family.Sizes.Take(2).SelectMany(size => family.Variants.Where(v => family.Exists(size, v)).Select(variant => (size, variant)))
+                .ToHashSet();
             Assert.Equal(expected, shapes.Where(s => s.Family == name).Select(s => (s.Size, s.Variant)).ToHashSet());
         }
     }

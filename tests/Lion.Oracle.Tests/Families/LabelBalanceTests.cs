@@ -7,12 +7,14 @@ namespace Lion.Oracle.Tests.Families;
 /// </summary>
 public sealed class LabelBalanceTests
 {
-    private static List<TaskItem> Items(string familyName, int count)
+    private static List<TaskItem> Items(string familyName, int count, int smallestSize = 0)
     {
         var family = Oracle.Family(familyName);
+        var cells = family.Sizes.Where(size => size >= smallestSize)
+            .SelectMany(size => family.Variants.Where(v => family.Exists(size, v)).Select(variant => (Size: size, Variant: variant))).ToList();
         var random = new Random(11);
         return Enumerable.Range(0, count)
-            .Select(i => family.Generate(random, family.Sizes[i % family.Sizes.Count], family.Variants[i % family.Variants.Count]))
+            .Select(i => family.Generate(random, cells[i % cells.Count].Size, cells[i % cells.Count].Variant))
             .ToList();
     }
 
@@ -43,12 +45,14 @@ public sealed class LabelBalanceTests
     }
 
     [Theory]
-    [InlineData("navigate")]
-    [InlineData("web_of_lies")]
-    [InlineData("boolean_expressions")]
-    public void No_one_word_rule_beats_the_majority_label_by_more_than_a_few_points(string family)
+    [InlineData("navigate", 0)]
+    // Two people are the parity of two claims: "no one lies" is a row of its truth table (Yes), a
+    // quarter of those items that one word decides by the task's own logic, which no generator can remove.
+    [InlineData("web_of_lies", 3)]
+    [InlineData("boolean_expressions", 0)]
+    public void No_one_word_rule_beats_the_majority_label_by_more_than_a_few_points(string family, int smallestSize)
     {
-        var items = Items(family, 1200);
+        var items = Items(family, 1200, smallestSize);
         string positive = items[0].Target is "Yes" or "No" ? "Yes" : "True";
         var labels = items.Select(i => i.Target == positive).ToList();
         double majority = Math.Max(labels.Count(l => l), labels.Count(l => !l)) / (double)labels.Count;
