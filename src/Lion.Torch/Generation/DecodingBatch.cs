@@ -1,5 +1,6 @@
 using Lion.Torch.Model;
 using Lion.Torch.Tokenization;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Lion.Torch.Generation;
@@ -174,7 +175,8 @@ public sealed class DecodingBatch(LlamaForCausalLM model, ITextTokenizer tokeniz
 
     private static int Pick(Tensor logits, SamplingOptions options, Random random)
     {
-        var probabilities = nn.functional.softmax(logits.to(float64) / options.Temperature, 0).data<double>().ToArray();
+        using Scalar temperature = options.Temperature; // held through the division (see HeldScalars)
+        var probabilities = nn.functional.softmax(logits.to(float64) / temperature, 0).data<double>().ToArray();
         var order = Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).ToList();
         double kept = 0;
         var nucleus = new List<int>();

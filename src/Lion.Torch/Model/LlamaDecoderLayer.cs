@@ -28,14 +28,14 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden)
     {
         using var scope = NewDisposeScope();
-        var attended = hidden + self_attn.Forward(input_layernorm.Normalize(hidden), input_layernorm.Weight);
-        return (attended + mlp.Forward(post_attention_layernorm.Normalize(attended), post_attention_layernorm.Weight)).MoveToOuterDisposeScope();
+        var attended = hidden.Plus(self_attn.Forward(input_layernorm.Normalize(hidden), input_layernorm.Weight));
+        return attended.Plus(mlp.Forward(post_attention_layernorm.Normalize(attended), post_attention_layernorm.Weight)).MoveToOuterDisposeScope();
     }
 
     public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor mask, LayerCache cache)
     {
         using var scope = NewDisposeScope();
-        var attended = hidden + self_attn.Forward(input_layernorm.Normalize(hidden), input_layernorm.Weight, cos, sin, mask, cache);
-        return (attended + mlp.Forward(post_attention_layernorm.Normalize(attended), post_attention_layernorm.Weight)).MoveToOuterDisposeScope();
+        var attended = hidden.Plus(self_attn.Forward(input_layernorm.Normalize(hidden), input_layernorm.Weight, cos, sin, mask, cache));
+        return attended.Plus(mlp.Forward(post_attention_layernorm.Normalize(attended), post_attention_layernorm.Weight)).MoveToOuterDisposeScope();
     }
 }

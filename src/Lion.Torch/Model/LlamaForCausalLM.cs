@@ -37,7 +37,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         foreach (var (name, parameter) in named_parameters())
         {
             if (name.EndsWith("norm.weight", StringComparison.Ordinal))
-                parameter.fill_(1);
+                parameter.fill_(HeldScalars.One);
             else if (name.EndsWith(".bias", StringComparison.Ordinal))
                 parameter.zero_();
             else
@@ -139,7 +139,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         var shifted = hidden.narrow(1, 0, hidden.shape[1] - 1).reshape(-1, hidden.shape[2]);
         var targets = labels.narrow(1, 1, labels.shape[1] - 1).reshape(-1);
         // The head only where a label teaches: in fine-tuning most positions are prompt.
-        var taught = targets.ne(-100).nonzero().squeeze(1);
+        var taught = targets.ne(HeldScalars.IgnoredLabel).nonzero().squeeze(1);
         if (taught.shape[0] > 0 && taught.shape[0] < targets.shape[0])
             (shifted, targets) = (shifted.index_select(0, taught), targets.index_select(0, taught));
         return nn.functional.cross_entropy(Head(shifted), targets, ignore_index: -100).MoveToOuterDisposeScope();

@@ -11,13 +11,14 @@ namespace Lion.Torch.Model;
 /// </summary>
 public sealed class LoraAdapter : IDisposable
 {
-    private readonly double _scale;
+    private readonly Scalar _scale; // held: see HeldScalars
 
     public LoraAdapter(Linear projection, int rank, double alpha)
     {
         long output = projection.weight!.shape[0], input = projection.weight.shape[1];
-        _scale = alpha / rank;
-        A = new Parameter(randn(rank, input) / Math.Sqrt(input));
+        _scale = (alpha / rank).ToScalar();
+        using Scalar spread = Math.Sqrt(input);
+        A = new Parameter(randn(rank, input).div_(spread));
         B = new Parameter(zeros(output, rank));
     }
 
@@ -34,12 +35,13 @@ public sealed class LoraAdapter : IDisposable
     {
         using var noGrad = no_grad();
         using var update = matmul(B, A) * _scale;
-        projection.weight!.add_(update);
+        projection.weight!.add_(update, HeldScalars.One);
     }
 
     public void Dispose()
     {
         A.Dispose();
         B.Dispose();
+        _scale.Dispose();
     }
 }

@@ -7,14 +7,14 @@ namespace Lion.Torch.Model;
 /// <summary>Root-mean-square layer norm (TorchSharp 0.107 has none), computed in float32 as LLaMA does.</summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
-    private readonly double _eps;
+    private readonly Scalar _eps; // held: see HeldScalars
 #pragma warning disable IDE1006 // Hugging Face parameter names
     private readonly Parameter weight;
 #pragma warning restore IDE1006
 
     public RmsNorm(int size, double eps) : base(nameof(RmsNorm))
     {
-        _eps = eps;
+        _eps = eps.ToScalar();
         weight = new Parameter(ones(size));
         RegisterComponents();
     }
@@ -37,7 +37,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         bool single = input.dtype == float32;
         var x = single ? input : input.to(float32);
-        var normed = x * rsqrt(x.square().mean([-1], keepdim: true) + _eps);
+        var normed = x * rsqrt(x.square().mean([-1], keepdim: true).add(_eps, HeldScalars.One));
         return (single ? normed : normed.to(input.dtype)).MoveToOuterDisposeScope();
     }
 }

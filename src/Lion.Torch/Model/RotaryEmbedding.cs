@@ -41,6 +41,6 @@ public static class RotaryEmbedding
         // table instead of on x, which saves two full passes over the queries and keys.
         long half = x.shape[^1] / 2;
         var signedSin = cat([-sin.narrow(-1, 0, half), sin.narrow(-1, half, half)], -1).to(x.dtype);
-        return (x * cos.to(x.dtype)).addcmul_(x.roll(half, -1), signedSin, 1).MoveToOuterDisposeScope();
+        return (x * cos.to(x.dtype)).addcmul_(x.roll(half, -1), signedSin, HeldScalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -29,7 +29,7 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         var trainable = options.Lora is { } lora
             ? model.AttachLora(lora.Rank, lora.Alpha, [.. lora.Targets])
             : model.parameters().ToList();
-        var optimizer = optim.AdamW(trainable, options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new AdamWOptimizer(trainable, options.LearningRate, options.WeightDecay);
         model.train();
         try
         {
@@ -44,7 +44,7 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
     }
 
     private TrainingReport Loop(LlamaForCausalLM model, List<(int[] Tokens, int PromptLength)> sequences, Random random,
-        optim.Optimizer optimizer, IReadOnlyList<TorchSharp.Modules.Parameter> trainable, int totalSteps, int warmup, CancellationToken cancellationToken)
+        AdamWOptimizer optimizer, IReadOnlyList<TorchSharp.Modules.Parameter> trainable, int totalSteps, int warmup, CancellationToken cancellationToken)
     {
         var config = model.Config;
         var clock = Stopwatch.StartNew();
@@ -54,6 +54,7 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         if (state.Epoch > 1 || state.Batch > 0)
             report?.Invoke($"  resuming at epoch {state.Epoch}, batch {state.Batch + 1}, step {state.Step}");
         long tokensAtStart = state.Tokens;
+        using TorchSharp.Scalar accumulation = options.AccumulationSteps; // held through the division (see HeldScalars)
         int startEpoch = state.Epoch;
         double last = double.NaN;
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
@@ -72,7 +73,7 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
                 using var scope = NewDisposeScope();
                 var (input, labels, answerTokens) = Collate(batches[index], config);
                 var loss = model.Loss(input, labels);
-                (loss / options.AccumulationSteps).backward();
+                (loss / accumulation).backward();
                 state = state with
                 {
                     Batch = index + 1, Micro = state.Micro + 1, Tokens = state.Tokens + answerTokens,
@@ -80,10 +81,10 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
                 };
                 if (state.Micro % options.AccumulationSteps == 0)
                 {
-                    SetLearningRate(optimizer, Schedule(state.Step, warmup, totalSteps));
+                    optimizer.LearningRate = Schedule(state.Step, warmup, totalSteps);
                     nn.utils.clip_grad_norm_(trainable, options.MaxGradNorm);
-                    optimizer.step();
-                    optimizer.zero_grad();
+                    optimizer.Step();
+                    optimizer.ZeroGrad();
                     state = state with { Step = state.Step + 1 };
                     StepDone?.Invoke(state.Step);
                     if (options.SaveEverySteps > 0 && state.Step % options.SaveEverySteps == 0)
@@ -109,7 +110,7 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
     /// <summary>Called after every optimiser step with the step count (progress, tests).</summary>
     public Action<int>? StepDone { get; init; }
 
-    private void SaveState(TrainerState state, LlamaForCausalLM model, optim.Optimizer optimizer)
+    private void SaveState(TrainerState state, LlamaForCausalLM model, AdamWOptimizer optimizer)
     {
         if (options.StateFolder is { } folder && options.Lora is null)
             state.Save(folder, model, optimizer);
@@ -122,12 +123,6 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
             return options.LearningRate * (step + 1) / warmup;
         double progress = (step - warmup) / (double)Math.Max(1, total - warmup);
         return options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress)));
-    }
-
-    private static void SetLearningRate(optim.Optimizer optimizer, double rate)
-    {
-        foreach (var group in optimizer.ParamGroups)
-            group.LearningRate = rate;
     }
 
     internal static (int[] Tokens, int PromptLength) Sequence(int[] prompt, int[] answer, LlamaConfig config, int maxLength)

@@ -15,7 +15,7 @@ internal sealed record TrainerState(int Epoch, int Batch, int Step, int Micro, l
 {
     private const string StateFile = "trainer.json";
     private const string WeightsFile = "model.safetensors";
-    private const string OptimizerFile = "optimizer.pt";
+    private const string OptimizerFile = "optimizer.safetensors";
 
     public static TrainerState Start => new(1, 0, 0, 0, 0, double.NaN, 0, 0);
 
@@ -25,24 +25,24 @@ internal sealed record TrainerState(int Epoch, int Batch, int Step, int Micro, l
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static TrainerState? Load(string folder, LlamaForCausalLM model, optim.Optimizer optimizer)
+    public static TrainerState? Load(string folder, LlamaForCausalLM model, AdamWOptimizer optimizer)
     {
         string state = Path.Combine(folder, StateFile);
         if (!File.Exists(state))
             return null;
         model.load_safetensors(Path.Combine(folder, WeightsFile), strict: true);
-        ((OptimizerHelper)optimizer).load_py(Path.Combine(folder, OptimizerFile));
+        optimizer.Load(Path.Combine(folder, OptimizerFile));
         return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(state), Json);
     }
 
-    public void Save(string folder, LlamaForCausalLM model, optim.Optimizer optimizer)
+    public void Save(string folder, LlamaForCausalLM model, AdamWOptimizer optimizer)
     {
         string partial = folder.TrimEnd('/') + ".partial";
         if (Directory.Exists(partial))
             Directory.Delete(partial, recursive: true);
         Directory.CreateDirectory(partial);
         model.save_safetensors(Path.Combine(partial, WeightsFile));
-        ((OptimizerHelper)optimizer).save_py(Path.Combine(partial, OptimizerFile));
+        optimizer.Save(Path.Combine(partial, OptimizerFile));
         File.WriteAllText(Path.Combine(partial, StateFile), JsonSerializer.Serialize(this, Json));
         if (Directory.Exists(folder))
             Directory.Delete(folder, recursive: true);

@@ -1,0 +1,89 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Training;
+
+/// <summary>
+/// AdamW as PyTorch defines it (decoupled weight decay, bias-corrected moments), with every
+/// Scalar it passes held through the call (see <see cref="HeldScalars"/>): TorchSharp's own
+/// step makes half a dozen temporaries per parameter and step. The moments save as safetensors.
+/// </summary>
+public sealed class AdamWOptimizer : IDisposable
+{
+    private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+
+    private readonly IReadOnlyList<Parameter> _parameters;
+    private readonly double _weightDecay;
+    private readonly Tensor[] _first, _second;
+
+    public AdamWOptimizer(IReadOnlyList<Parameter> parameters, double learningRate, double weightDecay)
+    {
+        _parameters = parameters;
+        _weightDecay = weightDecay;
+        LearningRate = learningRate;
+        _first = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        _second = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+    }
+
+    public double LearningRate { get; set; }
+
+    public long Steps { get; private set; }
+
+    public void Step()
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        Steps++;
+        double correction1 = 1 - Math.Pow(Beta1, Steps), correction2 = 1 - Math.Pow(Beta2, Steps);
+        using Scalar decay = 1 - LearningRate * _weightDecay, beta1 = Beta1, beta2 = Beta2, rest1 = 1 - Beta1, rest2 = 1 - Beta2,
+            root2 = Math.Sqrt(correction2), epsilon = Epsilon, stepSize = -LearningRate / correction1;
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            var parameter = _parameters[i];
+            if (parameter.grad is not { } grad)
+                continue;
+            parameter.mul_(decay);
+            _first[i].mul_(beta1).add_(grad, rest1);
+            _second[i].mul_(beta2).addcmul_(grad, grad, rest2);
+            var denominator = _second[i].sqrt().div_(root2).add_(epsilon, HeldScalars.One);
+            parameter.addcdiv_(_first[i], denominator, stepSize);
+        }
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var parameter in _parameters)
+            parameter.grad?.zero_();
+    }
+
+    public void Save(string path)
+    {
+        using var step = tensor(Steps);
+        var tensors = new Dictionary<string, Tensor> { ["step"] = step };
+        for (int i = 0; i < _parameters.Count; i++)
+            (tensors[$"{i}.exp_avg"], tensors[$"{i}.exp_avg_sq"]) = (_first[i], _second[i]);
+        Safetensors.SaveStateDict(path, tensors);
+    }
+
+    public void Load(string path)
+    {
+        var tensors = Safetensors.LoadStateDict(path);
+        using var noGrad = no_grad();
+        Steps = tensors["step"].item<long>();
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            _first[i].copy_(tensors[$"{i}.exp_avg"]);
+            _second[i].copy_(tensors[$"{i}.exp_avg_sq"]);
+        }
+        foreach (var loaded in tensors.Values)
+            loaded.Dispose();
+    }
+
+    public void Dispose()
+    {
+        foreach (var moment in _first.Concat(_second))
+            moment.Dispose();
+    }
+}

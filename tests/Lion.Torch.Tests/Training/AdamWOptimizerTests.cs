@@ -1,0 +1,60 @@
+using Lion.Torch.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Tests.Training;
+
+public sealed class AdamWOptimizerTests
+{
+    private static Parameter Weights() => new(arange(12, dtype: float32).reshape(3, 4) / 10);
+
+    private static void Backward(Parameter weights, int step) => (weights * weights * (step + 1)).sin().sum().backward();
+
+    [Fact]
+    public void Takes_the_steps_of_pytorchs_adamw_with_decoupled_weight_decay()
+    {
+        using var ours = Weights();
+        using var theirs = Weights();
+        using var adamw = new AdamWOptimizer([ours], learningRate: 0.05, weightDecay: 0.1);
+        var reference = optim.AdamW([theirs], lr: 0.05, weight_decay: 0.1);
+
+        for (int step = 0; step < 5; step++)
+        {
+            Backward(ours, step);
+            Backward(theirs, step);
+            adamw.Step();
+            reference.step();
+            adamw.ZeroGrad();
+            reference.zero_grad();
+        }
+
+        Assert.True(ours.allclose(theirs, rtol: 1e-6, atol: 1e-7), $"{ours.ToString(TorchSharp.TensorStringStyle.Numpy)}\n{theirs.ToString(TorchSharp.TensorStringStyle.Numpy)}");
+        Assert.False(ours.allclose(Weights()), "the weights moved");
+    }
+
+    [Fact]
+    public void Saved_moments_load_into_a_fresh_optimiser_that_then_steps_alike()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"adamw-{Guid.NewGuid():N}.safetensors");
+        using var first = Weights();
+        using var second = Weights();
+        using var original = new AdamWOptimizer([first], learningRate: 0.05, weightDecay: 0);
+        Backward(first, 0);
+        original.Step();
+        original.Save(path);
+        using (no_grad())
+            second.copy_(first);
+
+        using var restored = new AdamWOptimizer([second], learningRate: 0.05, weightDecay: 0);
+        restored.Load(path);
+        File.Delete(path);
+        original.ZeroGrad();
+        Backward(first, 1);
+        Backward(second, 1);
+        original.Step();
+        restored.Step();
+
+        Assert.Equal(original.Steps, restored.Steps);
+        Assert.True(first.allclose(second, rtol: 0, atol: 0));
+    }
+}
