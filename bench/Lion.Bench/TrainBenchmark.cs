@@ -12,8 +12,10 @@ namespace Lion.Bench;
 /// Training speed of a demo-size student (about 3 M parameters) on this CPU, as model FLOPs
 /// utilisation: the FLOPs a training step must do (6 per parameter per token, plus attention)
 /// per second, against torch.matmul's own FLOPs per second on the same threads and dtype,
-/// measured in the same run, in turns with the training steps. Median of five rounds after a
-/// warm-up. Arguments: [batch] [hidden size].
+/// measured in the same run, in turns with the training steps. Median of nine rounds after a
+/// warm-up. The steps are the trainer's: the batch cut into one single-threaded share a core
+/// (<see cref="ShardedBackward"/>), so the peak is the better of one product on all threads and one
+/// single-threaded product a core at once. Arguments: [batch] [hidden size] [workers].
 /// </summary>
 internal static class TrainBenchmark
 {
@@ -22,22 +24,24 @@ internal static class TrainBenchmark
         // 16 sequences a step: the in-process student's default batch size.
         int batch = args.Length > 0 ? int.Parse(args[0]) : 16, length = 256;
         int hidden = args.Length > 1 ? int.Parse(args[1]) : 256;
+        int workers = args.Length > 2 ? int.Parse(args[2]) : ShardedBackward.DefaultWorkers;
         var config = LlamaConfig.TinyByteLevel
             with { HiddenSize = hidden, IntermediateSize = hidden * 11 / 4, NumHiddenLayers = 4, NumAttentionHeads = hidden / 32, NumKeyValueHeads = hidden / 64 };
         manual_seed(1);
         using var model = new LlamaForCausalLM(config);
         long parameters = model.parameters().Sum(p => p.numel());
         // The trainer's own optimiser, so the figure is what lion train does.
-        using var optimizer = new AdamWOptimizer(model.parameters().ToList(), 1e-3, weightDecay: 0);
+        var trainable = model.parameters().ToList();
+        using var optimizer = new AdamWOptimizer(trainable, 1e-3, weightDecay: 0);
+        using var passes = new ShardedBackward(workers);
+        using var peakWorkers = new TorchWorkers(get_num_threads());
         var tokens = randint(0, 256, [batch, length], dtype: int64);
-        Console.WriteLine($"model {parameters:N0} parameters, batch {batch} × {length} tokens, {get_num_threads()} threads");
+        Console.WriteLine($"model {parameters:N0} parameters, batch {batch} × {length} tokens, {get_num_threads()} threads, {workers} workers");
 
         double Step()
         {
             var clock = Stopwatch.StartNew();
-            using var scope = NewDisposeScope();
-            var loss = model.Loss(tokens, tokens);
-            loss.backward();
+            passes.Backward(model, trainable, tokens, tokens, scale: 1);
             optimizer.Step();
             optimizer.ZeroGrad();
             return clock.Elapsed.TotalSeconds;
@@ -45,12 +49,13 @@ internal static class TrainBenchmark
         for (int i = 0; i < 2; i++) Step();
         // PaLM's accounting: 6N per token for the matrices, 12·layers·hidden·length for attention scores.
         double flopsPerToken = 6.0 * parameters + 12.0 * config.NumHiddenLayers * config.HiddenSize * length;
-        // Training and the matmul peak take turns, round by round, so a slow spell of this shared
-        // machine falls on both sides of each round's ratio; the figures are medians over rounds.
-        var rounds = Enumerable.Range(0, 5).Select(_ =>
+        // Training and the matmul peak take turns, round by round and for as long as each other, so
+        // a slow spell of this shared machine falls on both sides of a round's ratio; the figures
+        // are medians over rounds.
+        var rounds = Enumerable.Range(0, 9).Select(_ =>
         {
-            double seconds = Enumerable.Range(0, 4).Sum(_ => Step()) / 4;
-            double peakNow = MatmulPeak(float32);
+            double seconds = Enumerable.Range(0, 2).Sum(_ => Step()) / 2;
+            double peakNow = MatmulPeak(float32, peakWorkers, 2 * seconds);
             return (TokensPerSecond: batch * length / seconds, Peak: peakNow, Mfu: flopsPerToken * batch * length / seconds / peakNow);
         }).ToList();
         double tokensPerSecond = Median.Of(rounds.Select(r => r.TokensPerSecond).ToList());
@@ -58,7 +63,7 @@ internal static class TrainBenchmark
         double peak = Median.Of(rounds.Select(r => r.Peak).ToList());
         double mfu = Median.Of(rounds.Select(r => r.Mfu).ToList());
         // Why float32: bf16 autocast only pays where bf16 products are faster, which is measured here too.
-        double bf16 = MatmulPeak(bfloat16);
+        double bf16 = MatmulPeak(bfloat16, peakWorkers, 2);
         Console.WriteLine($"{tokensPerSecond:N0} tokens/s; model {modelFlops / 1e9:F2} GFLOP/s; matmul peak {peak / 1e9:F2} GFLOP/s; "
                           + $"MFU per round {string.Join(", ", rounds.Select(r => r.Mfu.ToString("F3")))}");
         Console.WriteLine(JsonSerializer.Serialize(new
@@ -72,24 +77,38 @@ internal static class TrainBenchmark
             bf16_matmul_flops_per_s = Math.Round(bf16),
             bf16_over_fp32 = Math.Round(bf16 / peak, 3),
             threads = get_num_threads(),
+            workers,
             dtype = "float32",
         }));
         return 0;
     }
 
-    /// <summary>What torch.matmul does here: square products in the given type, median of several.</summary>
-    private static double MatmulPeak(ScalarType type)
+    /// <summary>
+    /// What torch.matmul does here for <paramref name="seconds"/>: square products in the given
+    /// type, one on all threads and one single-threaded on each worker at once, in turns; the
+    /// better of the two rates.
+    /// </summary>
+    private static double MatmulPeak(ScalarType type, TorchWorkers workers, double seconds)
     {
         const int n = 1024;
-        var a = randn(n, n).to(type);
-        var b = randn(n, n).to(type);
-        for (int i = 0; i < 3; i++) matmul(a, b).Dispose();
-        var rates = Enumerable.Range(0, 7).Select(_ =>
+        const double flops = 2.0 * n * n * n;
+        using var a = randn(n, n).to(type);
+        using var b = randn(n, n).to(type);
+        void Shared() => matmul(a, b).Dispose();
+        void Apart() => workers.Run(_ => matmul(a, b).Dispose());
+        Shared();
+        Apart();
+        double sharedSeconds = 0, apartSeconds = 0;
+        int turns = 0;
+        for (var total = Stopwatch.StartNew(); total.Elapsed.TotalSeconds < seconds; turns++)
         {
             var clock = Stopwatch.StartNew();
-            matmul(a, b).Dispose();
-            return 2.0 * n * n * n / clock.Elapsed.TotalSeconds;
-        }).ToList();
-        return Median.Of(rates);
+            Shared();
+            sharedSeconds += clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            Apart();
+            apartSeconds += clock.Elapsed.TotalSeconds;
+        }
+        return Math.Max(turns * flops / sharedSeconds, turns * workers.Count * flops / apartSeconds);
     }
 }

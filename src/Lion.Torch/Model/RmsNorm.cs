@@ -7,7 +7,7 @@ namespace Lion.Torch.Model;
 /// <summary>Root-mean-square layer norm (TorchSharp 0.107 has none), computed in float32 as LLaMA does.</summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
-    private readonly Scalar _eps; // held: see HeldScalars
+    private readonly Scalar _eps, _size; // held: see HeldScalars
 #pragma warning disable IDE1006 // Hugging Face parameter names
     private readonly Parameter weight;
 #pragma warning restore IDE1006
@@ -15,6 +15,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public RmsNorm(int size, double eps) : base(nameof(RmsNorm))
     {
         _eps = eps.ToScalar();
+        _size = size.ToScalar();
         weight = new Parameter(ones(size));
         RegisterComponents();
     }
@@ -37,7 +38,10 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         bool single = input.dtype == float32;
         var x = single ? input : input.to(float32);
-        var normed = x * rsqrt(x.square().mean([-1], keepdim: true).add(_eps, HeldScalars.One));
+        // The mean square from the vector norm: one pass over x forward and one backward, where
+        // square-then-mean takes two forward and four backward (pow's gradient alone is three).
+        var meanSquare = linalg.vector_norm(x, 2, [-1], keepdim: true).square().div_(_size);
+        var normed = x * rsqrt(meanSquare.add_(_eps, HeldScalars.One));
         return (single ? normed : normed.to(input.dtype)).MoveToOuterDisposeScope();
     }
 }

@@ -54,7 +54,7 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         if (state.Epoch > 1 || state.Batch > 0)
             report?.Invoke($"  resuming at epoch {state.Epoch}, batch {state.Batch + 1}, step {state.Step}");
         long tokensAtStart = state.Tokens;
-        using TorchSharp.Scalar accumulation = options.AccumulationSteps; // held through the division (see HeldScalars)
+        using var passes = new ShardedBackward(options.Workers ?? ShardedBackward.DefaultWorkers);
         int startEpoch = state.Epoch;
         double last = double.NaN;
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
@@ -72,12 +72,11 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
                 }
                 using var scope = NewDisposeScope();
                 var (input, labels, answerTokens) = Collate(batches[index], config);
-                var loss = model.Loss(input, labels);
-                (loss / accumulation).backward();
+                double loss = passes.Backward(model, trainable, input, labels, 1.0 / options.AccumulationSteps);
                 state = state with
                 {
                     Batch = index + 1, Micro = state.Micro + 1, Tokens = state.Tokens + answerTokens,
-                    EpochLossSum = state.EpochLossSum + loss.item<float>(), EpochBatches = state.EpochBatches + 1,
+                    EpochLossSum = state.EpochLossSum + loss, EpochBatches = state.EpochBatches + 1,
                 };
                 if (state.Micro % options.AccumulationSteps == 0)
                 {

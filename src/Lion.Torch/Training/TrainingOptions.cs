@@ -16,6 +16,12 @@ public sealed record TrainingOptions
     public int MaxLength { get; init; } = 512;
     public int Seed { get; init; } = 2305;
 
+    /// <summary>
+    /// How many single-threaded shares each batch is cut into (see <see cref="ShardedBackward"/>);
+    /// null takes one per thread libtorch uses, 1 runs each batch as one multi-threaded pass.
+    /// </summary>
+    public int? Workers { get; init; }
+
     /// <summary>Train low-rank adapters instead of every weight; merged into the weights when training ends.</summary>
     public LoraOptions? Lora { get; init; }
 

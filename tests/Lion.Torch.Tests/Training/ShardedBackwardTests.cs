@@ -1,0 +1,100 @@
+using Lion.Torch.Model;
+using Lion.Torch.Training;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Tests.Training;
+
+public sealed class ShardedBackwardTests
+{
+    private static LlamaForCausalLM Model()
+    {
+        manual_seed(5);
+        return new LlamaForCausalLM(LlamaConfig.TinyByteLevel);
+    }
+
+    /// <summary>Five rows with prompts of different lengths, so the shares hold different numbers of answer tokens.</summary>
+    private static (Tensor Input, Tensor Labels) Batch()
+    {
+        manual_seed(6);
+        var input = randint(0, 256, [5, 24], dtype: int64);
+        var labels = input.clone();
+        foreach (var (row, prompt) in new[] { (0, 3), (1, 20), (2, 10), (3, 22), (4, 1) })
+            labels[row, TensorIndex.Slice(0, prompt)] = tensor(-100L);
+        return (input, labels);
+    }
+
+    private static (double Loss, Tensor[] Gradients) Pass(int workers, double scale = 1)
+    {
+        using var model = Model();
+        var (input, labels) = Batch();
+        var trainable = model.parameters().ToList();
+        using var passes = new ShardedBackward(workers);
+        double loss = passes.Backward(model, trainable, input, labels, scale);
+        return (loss, trainable.Select(p => p.grad!.detach().clone()).ToArray());
+    }
+
+    [Fact]
+    public void Shares_on_two_workers_give_the_whole_batchs_loss_and_gradient()
+    {
+        var (wholeLoss, whole) = Pass(workers: 1);
+        var (sharedLoss, shared) = Pass(workers: 2);
+
+        Assert.Equal(wholeLoss, sharedLoss, 5);
+        for (int i = 0; i < whole.Length; i++)
+            Assert.True(whole[i].allclose(shared[i], rtol: 1e-4, atol: 1e-6), $"parameter {i}: max difference {(whole[i] - shared[i]).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public void Shares_on_three_workers_give_the_same_bits_every_run()
+    {
+        var (firstLoss, first) = Pass(workers: 3);
+        var (secondLoss, second) = Pass(workers: 3);
+
+        Assert.Equal(firstLoss, secondLoss);
+        for (int i = 0; i < first.Length; i++)
+            Assert.True(first[i].allclose(second[i], rtol: 0, atol: 0), $"parameter {i} differs between runs");
+    }
+
+    [Fact]
+    public void The_gradient_is_scaled_and_added_to_the_one_already_there()
+    {
+        using var model = Model();
+        var (input, labels) = Batch();
+        var trainable = model.parameters().ToList();
+        using var passes = new ShardedBackward(workers: 2);
+        passes.Backward(model, trainable, input, labels, scale: 0.5);
+        var half = trainable.Select(p => p.grad!.detach().clone()).ToArray();
+        passes.Backward(model, trainable, input, labels, scale: 0.5);
+
+        for (int i = 0; i < half.Length; i++)
+            Assert.True(trainable[i].grad!.allclose(half[i] * 2, rtol: 1e-5, atol: 1e-7), $"parameter {i}");
+    }
+
+    [Fact]
+    public void A_failure_on_a_worker_is_thrown_to_the_caller()
+    {
+        using var model = Model();
+        var (input, labels) = Batch();
+        labels[4, 5] = tensor(100_000L); // no such token
+        using var passes = new ShardedBackward(workers: 2);
+
+        Assert.ThrowsAny<Exception>(() => passes.Backward(model, model.parameters().ToList(), input, labels, scale: 1));
+    }
+
+    [Fact]
+    public void Workers_run_libtorch_single_threaded_and_leave_other_threads_as_they_were()
+    {
+        int ambient = get_num_threads();
+        using var workers = new TorchWorkers(2);
+        var counts = new int[2];
+        workers.Run(i => counts[i] = get_num_threads());
+        int onFreshThread = 0;
+        var fresh = new Thread(() => onFreshThread = get_num_threads());
+        fresh.Start();
+        fresh.Join();
+
+        Assert.Equal([1, 1], counts);
+        Assert.Equal(ambient, get_num_threads());
+        Assert.Equal(ambient, onFreshThread);
+    }
+}
