@@ -115,8 +115,9 @@ internal static class TrainBenchmark
 
     /// <summary>
     /// What torch.matmul does here for <paramref name="seconds"/>: square products in the given
-    /// type, one on all threads and one single-threaded on each worker at once, in turns; the
-    /// better of the two rates.
+    /// type, first one at a time on all threads, then one single-threaded on each worker at once,
+    /// each for half the time and after one product that is not timed (threads that have slept
+    /// wake up slower); the better of the two rates.
     /// </summary>
     private static double MatmulPeak(ScalarType type, TorchWorkers workers, double seconds)
     {
@@ -124,21 +125,17 @@ internal static class TrainBenchmark
         const double flops = 2.0 * n * n * n;
         using var a = randn(n, n).to(type);
         using var b = randn(n, n).to(type);
-        void Shared() => matmul(a, b).Dispose();
-        void Apart() => workers.Run(_ => matmul(a, b).Dispose());
-        Shared();
-        Apart();
-        double sharedSeconds = 0, apartSeconds = 0;
-        int turns = 0;
-        for (var total = Stopwatch.StartNew(); total.Elapsed.TotalSeconds < seconds; turns++)
+        double Rate(Action products, int count)
         {
+            products();
+            int rounds = 0;
             var clock = Stopwatch.StartNew();
-            Shared();
-            sharedSeconds += clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            Apart();
-            apartSeconds += clock.Elapsed.TotalSeconds;
+            for (; clock.Elapsed.TotalSeconds < seconds / 2; rounds++)
+                products();
+            return rounds * count * flops / clock.Elapsed.TotalSeconds;
         }
-        return Math.Max(turns * flops / sharedSeconds, turns * workers.Count * flops / apartSeconds);
+        double shared = Rate(() => matmul(a, b).Dispose(), 1);
+        double apart = Rate(() => workers.Run(_ => matmul(a, b).Dispose()), workers.Count);
+        return Math.Max(shared, apart);
     }
 }
