@@ -1,4 +1,5 @@
 using TorchSharp;
+using Lion.Torch.Model.Fused;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -39,6 +40,12 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (cos, sin) = RotaryEmbedding.Cached((int)hidden.shape[1], _config.HeadDim, _config.RopeTheta, _config.RopeScaling);
+        if (Adapters is null && FloatMemory.Fits(hidden))
+        {
+            // Rotation, the heads' layout and the repeat of keys and values in one kernel.
+            var (rq, rk, rv) = FusedRotaryHeads.Apply(Product(hidden, inputScale), cos, sin, _config.NumAttentionHeads, _config.NumKeyValueHeads);
+            return Output(nn.functional.scaled_dot_product_attention(rq, rk, rv, is_casual: true)).MoveToOuterDisposeScope();
+        }
         var (q, k, v) = QueryKeyValue(hidden, inputScale, cos, sin);
         return Attend(q, k, v, mask: null).MoveToOuterDisposeScope();
     }
@@ -64,11 +71,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         Tensor query, key, value;
         if (Adapters is null)
         {
-            // One product for the three projections: a wider matrix keeps the CPU's matmul busier
-            // than three narrow ones; the weights stay three Hugging Face parameters.
-            var weight = cat([q_proj.weight!, k_proj.weight!, v_proj.weight!], 0);
-            var bias = _config.AttentionBias ? cat([q_proj.bias!, k_proj.bias!, v_proj.bias!], 0) : null;
-            var parts = ScaledInput.Linear(hidden, weight, inputScale, bias).split([heads * dim, kvHeads * dim, kvHeads * dim], -1);
+            var parts = Product(hidden, inputScale).split([heads * dim, kvHeads * dim, kvHeads * dim], -1);
             (query, key, value) = (parts[0], parts[1], parts[2]);
         }
         else
@@ -81,6 +84,17 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         var k = RotaryEmbedding.Apply(key.reshape(batch, length, kvHeads, dim).transpose(1, 2), cos, sin);
         var v = value.reshape(batch, length, kvHeads, dim).transpose(1, 2);
         return (q, k, v);
+    }
+
+    /// <summary>
+    /// Queries, keys and values side by side from one product: a wider matrix keeps the CPU's
+    /// matmul busier than three narrow ones; the weights stay three Hugging Face parameters.
+    /// </summary>
+    private Tensor Product(Tensor hidden, Tensor? inputScale)
+    {
+        var weight = cat([q_proj.weight!, k_proj.weight!, v_proj.weight!], 0);
+        var bias = _config.AttentionBias ? cat([q_proj.bias!, k_proj.bias!, v_proj.bias!], 0) : null;
+        return ScaledInput.Linear(hidden, weight, inputScale, bias);
     }
 
     /// <summary>Attention of the queries over the keys (each key head shared by its group of query heads), then the output projection.</summary>
@@ -107,7 +121,14 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
             attended = nn.functional.scaled_dot_product_attention(grouped, keys, values, attn_mask: groupedMask)
                 .view(batch, heads, length, _config.HeadDim);
         }
-        var merged = attended.transpose(1, 2).contiguous().view(batch, length, heads * _config.HeadDim);
+        return Output(attended);
+    }
+
+    /// <summary>The heads' results ([batch, heads, length, head dim]) side by side, through the output projection.</summary>
+    private Tensor Output(Tensor attended)
+    {
+        long batch = attended.shape[0], length = attended.shape[2];
+        var merged = attended.transpose(1, 2).contiguous().view(batch, length, _config.NumAttentionHeads * _config.HeadDim);
         return Project(o_proj, "o_proj", merged);
     }
 }

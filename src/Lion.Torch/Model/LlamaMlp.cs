@@ -1,4 +1,5 @@
 using TorchSharp;
+using Lion.Torch.Model.Fused;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -38,8 +39,14 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
         if (Adapters is null)
         {
             // Gate and up in one product (see LlamaAttention): the weights stay two parameters.
-            var both = ScaledInput.Linear(x, cat([gate_proj.weight!, up_proj.weight!], 0), inputScale).chunk(2, -1);
-            inner = nn.functional.silu(both[0]) * both[1];
+            var product = ScaledInput.Linear(x, cat([gate_proj.weight!, up_proj.weight!], 0), inputScale);
+            if (FloatMemory.Fits(product))
+                inner = FusedSwiGlu.Apply(product);
+            else
+            {
+                var both = product.chunk(2, -1);
+                inner = nn.functional.silu(both[0]) * both[1];
+            }
         }
         else
         {

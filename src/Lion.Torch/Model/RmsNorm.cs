@@ -1,4 +1,5 @@
 using TorchSharp;
+using Lion.Torch.Model.Fused;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,12 +9,14 @@ namespace Lion.Torch.Model;
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Scalar _eps, _size; // held: see HeldScalars
+    private readonly double _epsValue;
 #pragma warning disable IDE1006 // Hugging Face parameter names
     private readonly Parameter weight;
 #pragma warning restore IDE1006
 
     public RmsNorm(int size, double eps) : base(nameof(RmsNorm))
     {
+        _epsValue = eps;
         _eps = eps.ToScalar();
         _size = size.ToScalar();
         weight = new Parameter(ones(size));
@@ -35,6 +38,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     /// </summary>
     internal Tensor Normalize(Tensor input)
     {
+        if (FloatMemory.Fits(input))
+            return FusedRmsNorm.Apply(input, _epsValue);
         using var scope = NewDisposeScope();
         bool single = input.dtype == float32;
         var x = single ? input : input.to(float32);

@@ -1,0 +1,53 @@
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Model.Fused;
+
+/// <summary>
+/// The switch for the student's hand-written float32 kernels (RMSNorm, SwiGLU, rotary heads),
+/// each one pass forward and one backward where libtorch's composed operations take several: on
+/// a student of a few million parameters these passes over memory, not the products, are what
+/// keeps the CPU from its matmul peak (see README, "The in-process student"). Off, the same
+/// functions run as libtorch operations, which is what the kernels are tested against.
+/// </summary>
+public static class FusedKernels
+{
+    /// <summary>For the whole process; LION_FUSED_KERNELS=0 starts it off.</summary>
+    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("LION_FUSED_KERNELS") != "0";
+
+    [ThreadStatic]
+    private static bool t_off;
+
+    /// <summary>Whether the calling thread takes the fused path.</summary>
+    internal static bool OnThisThread => Enabled && !t_off;
+
+    /// <summary>Turns the kernels off on the calling thread until disposed (to compare the two paths side by side).</summary>
+    public static IDisposable Off()
+    {
+        bool before = t_off;
+        t_off = true;
+        return new Restore(() => t_off = before);
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> over row ranges [start, end): split across libtorch's thread
+    /// count for the calling thread (one on a trainer's worker, which is already one of several).
+    /// </summary>
+    internal static void ForRows(long rows, long rowCost, Action<long, long> body)
+    {
+        int threads = get_num_threads();
+        // Below this many floats a row range is not worth a thread's wake-up.
+        const long minimumWork = 1 << 15;
+        int parts = (int)Math.Clamp(rows * rowCost / minimumWork, 1, threads);
+        if (parts == 1)
+        {
+            body(0, rows);
+            return;
+        }
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p => body(rows * p / parts, rows * (p + 1) / parts));
+    }
+}

@@ -1,0 +1,152 @@
+using System.Numerics;
+using static TorchSharp.torch;
+using static TorchSharp.torch.autograd;
+
+namespace Lion.Torch.Model.Fused;
+
+/// <summary>
+/// From one product's queries, keys and values ([batch, length, (heads + 2·kv heads)·head dim]) to
+/// the three as [batch, heads, length, head dim] for attention: queries and keys rotated (Hugging
+/// Face's rotate_half layout), keys and values repeated for each query head of their group. One
+/// pass forward and one backward, which sums a group's gradients and writes the product's
+/// gradient directly; libtorch takes a split, transposes, the rotation's five operations a
+/// tensor, the repeats, and in backward as many again and a concatenation.
+/// </summary>
+internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryHeads>
+{
+    public override string Name => nameof(FusedRotaryHeads);
+
+    public static (Tensor Q, Tensor K, Tensor V) Apply(Tensor qkv, Tensor cos, Tensor sin, int heads, int kvHeads)
+    {
+        var outputs = apply(qkv, cos, sin, heads, kvHeads);
+        return (outputs[0], outputs[1], outputs[2]);
+    }
+
+    private readonly record struct Shape(long Batch, long Length, int Heads, int KvHeads, int Dim)
+    {
+        public long Width => (Heads + 2L * KvHeads) * Dim;
+
+        public int Group => Heads / KvHeads;
+
+        /// <summary>The start of head h's row at position t of sequence b in a [batch, heads, length, dim] tensor.</summary>
+        public long Head(long b, long h, long t) => ((b * Heads + h) * Length + t) * Dim;
+    }
+
+    public override List<Tensor> forward(AutogradContext ctx, params object[] vars)
+    {
+        var qkv = ((Tensor)vars[0]).contiguous();
+        var (cos, sin) = (((Tensor)vars[1]).contiguous(), ((Tensor)vars[2]).contiguous());
+        int heads = (int)vars[3], kvHeads = (int)vars[4];
+        var shape = new Shape(qkv.shape[0], qkv.shape[1], heads, kvHeads, (int)cos.shape[^1]);
+        long[] headsShape = [shape.Batch, heads, shape.Length, shape.Dim];
+        var (q, k, v) = (empty(headsShape, dtype: float32), empty(headsShape, dtype: float32), empty(headsShape, dtype: float32));
+        float* pin = FloatMemory.Of(qkv), pc = FloatMemory.Of(cos), ps = FloatMemory.Of(sin);
+        float* pq = FloatMemory.Of(q), pk = FloatMemory.Of(k), pv = FloatMemory.Of(v);
+        int dim = shape.Dim, group = shape.Group;
+        FusedKernels.ForRows(shape.Batch * shape.Length, 3 * shape.Width, (start, end) =>
+        {
+            Span<float> rotated = stackalloc float[dim];
+            for (long row = start; row < end; row++)
+            {
+                long b = row / shape.Length, t = row % shape.Length;
+                float* source = pin + row * shape.Width;
+                var c = new ReadOnlySpan<float>(pc + t * dim, dim);
+                var s = new ReadOnlySpan<float>(ps + t * dim, dim);
+                for (int h = 0; h < heads; h++)
+                    Rotate(new ReadOnlySpan<float>(source + h * dim, dim), c, s, new Span<float>(pq + shape.Head(b, h, t), dim));
+                for (int j = 0; j < kvHeads; j++)
+                {
+                    Rotate(new ReadOnlySpan<float>(source + (heads + j) * dim, dim), c, s, rotated);
+                    var value = new ReadOnlySpan<float>(source + (heads + kvHeads + j) * dim, dim);
+                    for (int g = 0; g < group; g++)
+                    {
+                        long at = shape.Head(b, j * group + g, t);
+                        rotated.CopyTo(new Span<float>(pk + at, dim));
+                        value.CopyTo(new Span<float>(pv + at, dim));
+                    }
+                }
+            }
+        });
+        ctx.save_for_backward([cos, sin]);
+        ctx.save_data(nameof(Shape), shape);
+        return [q, k, v];
+    }
+
+    public override List<Tensor> backward(AutogradContext ctx, List<Tensor> gradients)
+    {
+        var saved = ctx.get_saved_variables();
+        var shape = (Shape)ctx.get_data(nameof(Shape));
+        var (dq, dk, dv) = (gradients[0].contiguous(), gradients[1].contiguous(), gradients[2].contiguous());
+        var dqkv = empty(shape.Batch, shape.Length, shape.Width, dtype: float32);
+        float* pc = FloatMemory.Of(saved[0]), ps = FloatMemory.Of(saved[1]), pout = FloatMemory.Of(dqkv);
+        float* pq = FloatMemory.Of(dq), pk = FloatMemory.Of(dk), pv = FloatMemory.Of(dv);
+        int dim = shape.Dim, group = shape.Group, heads = shape.Heads, kvHeads = shape.KvHeads;
+        FusedKernels.ForRows(shape.Batch * shape.Length, 3 * shape.Width, (start, end) =>
+        {
+            Span<float> summed = stackalloc float[dim];
+            for (long row = start; row < end; row++)
+            {
+                long b = row / shape.Length, t = row % shape.Length;
+                float* target = pout + row * shape.Width;
+                var c = new ReadOnlySpan<float>(pc + t * dim, dim);
+                var s = new ReadOnlySpan<float>(ps + t * dim, dim);
+                for (int h = 0; h < heads; h++)
+                    RotateBack(new ReadOnlySpan<float>(pq + shape.Head(b, h, t), dim), c, s, new Span<float>(target + h * dim, dim));
+                for (int j = 0; j < kvHeads; j++)
+                {
+                    // The rotation is linear: the group's key gradients are summed first, then rotated back once.
+                    SumGroup(pk, shape, b, j, t, summed);
+                    RotateBack(summed, c, s, new Span<float>(target + (heads + j) * dim, dim));
+                    SumGroup(pv, shape, b, j, t, new Span<float>(target + (heads + kvHeads + j) * dim, dim));
+                }
+            }
+        });
+        return [dqkv, null!, null!, null!, null!];
+    }
+
+    private static void SumGroup(float* gradient, Shape shape, long b, int kvHead, long t, Span<float> sum)
+    {
+        new ReadOnlySpan<float>(gradient + shape.Head(b, kvHead * shape.Group, t), shape.Dim).CopyTo(sum);
+        for (int g = 1; g < shape.Group; g++)
+            Add(new ReadOnlySpan<float>(gradient + shape.Head(b, kvHead * shape.Group + g, t), shape.Dim), sum);
+    }
+
+    /// <summary>y = x·cos + rotate_half(x)·sin, rotate_half(x) = (−x₂, x₁).</summary>
+    private static void Rotate(ReadOnlySpan<float> x, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, Span<float> y)
+    {
+        int half = x.Length / 2;
+        Pair(x[..half], x[half..], cos[..half], sin[..half], y[..half], negate: true);
+        Pair(x[half..], x[..half], cos[half..], sin[half..], y[half..], negate: false);
+    }
+
+    /// <summary>The transpose of <see cref="Rotate"/>: dx₁ = dy₁·cos₁ + dy₂·sin₂, dx₂ = dy₂·cos₂ − dy₁·sin₁.</summary>
+    private static void RotateBack(ReadOnlySpan<float> dy, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, Span<float> dx)
+    {
+        int half = dy.Length / 2;
+        Pair(dy[..half], dy[half..], cos[..half], sin[half..], dx[..half], negate: false);
+        Pair(dy[half..], dy[..half], cos[half..], sin[..half], dx[half..], negate: true);
+    }
+
+    /// <summary>y = a·cos ∓ b·sin.</summary>
+    private static void Pair(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, Span<float> y, bool negate)
+    {
+        int i = 0, width = Vector<float>.Count;
+        for (; i <= a.Length - width; i += width)
+        {
+            var product = new Vector<float>(b[i..]) * new Vector<float>(sin[i..]);
+            var first = new Vector<float>(a[i..]) * new Vector<float>(cos[i..]);
+            (negate ? first - product : first + product).CopyTo(y[i..]);
+        }
+        for (; i < a.Length; i++)
+            y[i] = negate ? a[i] * cos[i] - b[i] * sin[i] : a[i] * cos[i] + b[i] * sin[i];
+    }
+
+    private static void Add(ReadOnlySpan<float> x, Span<float> sum)
+    {
+        int i = 0, width = Vector<float>.Count;
+        for (; i <= x.Length - width; i += width)
+            (new Vector<float>(x[i..]) + new Vector<float>(sum[i..])).CopyTo(sum[i..]);
+        for (; i < x.Length; i++)
+            sum[i] += x[i];
+    }
+}

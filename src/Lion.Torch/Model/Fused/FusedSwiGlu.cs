@@ -1,0 +1,90 @@
+using System.Numerics;
+using static TorchSharp.torch;
+using static TorchSharp.torch.autograd;
+
+namespace Lion.Torch.Model.Fused;
+
+/// <summary>
+/// silu(gate) · up, where gate and up are the two halves of one product's last axis, as one pass
+/// forward and one backward that writes both halves' gradients into the product's gradient
+/// (libtorch: silu, mul, and in backward two muls, silu's backward and the halves' concatenation).
+/// </summary>
+internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
+{
+    public override string Name => nameof(FusedSwiGlu);
+
+    public static Tensor Apply(Tensor gateAndUp) => apply(gateAndUp);
+
+    public override Tensor forward(AutogradContext ctx, params object[] vars)
+    {
+        var both = ((Tensor)vars[0]).contiguous();
+        long width = both.shape[^1] / 2, rows = both.numel() / (2 * width);
+        long[] shape = [.. both.shape[..^1], width];
+        var h = empty(shape, dtype: float32);
+        float* pb = FloatMemory.Of(both), ph = FloatMemory.Of(h);
+        FusedKernels.ForRows(rows, 3 * width, (start, end) =>
+        {
+            for (long row = start; row < end; row++)
+            {
+                var gate = new ReadOnlySpan<float>(pb + row * 2 * width, (int)width);
+                var up = new ReadOnlySpan<float>(pb + row * 2 * width + width, (int)width);
+                Forward(gate, up, new Span<float>(ph + row * width, (int)width));
+            }
+        });
+        ctx.save_for_backward([both]);
+        return h;
+    }
+
+    public override List<Tensor> backward(AutogradContext ctx, Tensor gradient)
+    {
+        var both = ctx.get_saved_variables()[0];
+        var dh = gradient.contiguous();
+        long width = both.shape[^1] / 2, rows = both.numel() / (2 * width);
+        var dboth = empty_like(both);
+        float* pb = FloatMemory.Of(both), pdh = FloatMemory.Of(dh), pd = FloatMemory.Of(dboth);
+        FusedKernels.ForRows(rows, 5 * width, (start, end) =>
+        {
+            for (long row = start; row < end; row++)
+            {
+                long at = row * 2 * width;
+                Backward(new ReadOnlySpan<float>(pb + at, (int)width), new ReadOnlySpan<float>(pb + at + width, (int)width),
+                    new ReadOnlySpan<float>(pdh + row * width, (int)width),
+                    new Span<float>(pd + at, (int)width), new Span<float>(pd + at + width, (int)width));
+            }
+        });
+        return [dboth];
+    }
+
+    private static void Forward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> h)
+    {
+        int i = 0, width = Vector<float>.Count;
+        for (; i <= gate.Length - width; i += width)
+        {
+            var g = new Vector<float>(gate[i..]);
+            (g / (Vector<float>.One + Vector.Exp(-g)) * new Vector<float>(up[i..])).CopyTo(h[i..]);
+        }
+        for (; i < gate.Length; i++)
+            h[i] = gate[i] / (1 + MathF.Exp(-gate[i])) * up[i];
+    }
+
+    /// <summary>With s = sigmoid(g): d gate = dh·u·s·(1 + g·(1 − s)), d up = dh·g·s.</summary>
+    private static void Backward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, ReadOnlySpan<float> dh, Span<float> dgate, Span<float> dup)
+    {
+        int i = 0, width = Vector<float>.Count;
+        var one = Vector<float>.One;
+        for (; i <= gate.Length - width; i += width)
+        {
+            var g = new Vector<float>(gate[i..]);
+            var s = one / (one + Vector.Exp(-g));
+            var d = new Vector<float>(dh[i..]);
+            (d * new Vector<float>(up[i..]) * s * (one + g * (one - s))).CopyTo(dgate[i..]);
+            (d * g * s).CopyTo(dup[i..]);
+        }
+        for (; i < gate.Length; i++)
+        {
+            float g = gate[i], s = 1 / (1 + MathF.Exp(-g));
+            dgate[i] = dh[i] * up[i] * s * (1 + g * (1 - s));
+            dup[i] = dh[i] * g * s;
+        }
+    }
+}
