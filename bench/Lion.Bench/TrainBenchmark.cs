@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Lion.Torch.Model;
+using Lion.Torch.Model.Fused;
 using Lion.Torch.Tokenization;
 using Lion.Torch.Training;
 using TorchSharp;
@@ -16,7 +17,9 @@ namespace Lion.Bench;
 /// batch cut into one single-threaded share a core (<see cref="ShardedBackward"/>), so the peak
 /// is the better of one product on all threads and one single-threaded product a core at once.
 /// Each round also times the same step as one multi-threaded pass, and the peak the way earlier
-/// versions took it (the median of seven single products), so both changes can be told apart.
+/// versions took it (the median of seven single products), and the sharded step with libtorch's
+/// composed operations in place of the fused kernels (<see cref="FusedKernels"/>), so each change
+/// can be told apart.
 /// Medians of nine rounds after a warm-up. Arguments: [batch] [hidden size] [workers].
 /// </summary>
 internal static class TrainBenchmark
@@ -54,6 +57,9 @@ internal static class TrainBenchmark
         }
         Steps(sharded, 2);
         Steps(onePass, 1);
+        FusedKernels.Enabled = false;
+        Steps(sharded, 1);
+        FusedKernels.Enabled = true;
         // PaLM's accounting: 6N per token for the matrices, 12·layers·hidden·length for attention scores.
         double flopsPerStep = (6.0 * parameters + 12.0 * config.NumHiddenLayers * config.HiddenSize * length) * batch * length;
         // Training and the matmul peak take turns, round by round and for as long as each other, so
@@ -65,11 +71,15 @@ internal static class TrainBenchmark
             double peak = MatmulPeak(float32, peakWorkers, 2 * seconds);
             double burst = BurstPeak();
             double onePassSeconds = Steps(onePass, 2);
-            return (Seconds: seconds, Peak: peak, Mfu: flopsPerStep / seconds / peak, BurstMfu: flopsPerStep / seconds / burst, OnePassSeconds: onePassSeconds);
+            FusedKernels.Enabled = false;
+            double unfusedSeconds = Steps(sharded, 2);
+            FusedKernels.Enabled = true;
+            return (Seconds: seconds, Peak: peak, Mfu: flopsPerStep / seconds / peak, BurstMfu: flopsPerStep / seconds / burst, OnePassSeconds: onePassSeconds, UnfusedSeconds: unfusedSeconds);
         }).ToList();
         double tokensPerSecond = batch * length / Median.Of(rounds.Select(r => r.Seconds).ToList());
         double onePassTokensPerSecond = batch * length / Median.Of(rounds.Select(r => r.OnePassSeconds).ToList());
         double speedup = Median.Of(rounds.Select(r => r.OnePassSeconds / r.Seconds).ToList());
+        double fusedSpeedup = Median.Of(rounds.Select(r => r.UnfusedSeconds / r.Seconds).ToList());
         double modelFlops = flopsPerStep / (batch * length) * tokensPerSecond;
         double medianPeak = Median.Of(rounds.Select(r => r.Peak).ToList());
         double mfu = Median.Of(rounds.Select(r => r.Mfu).ToList());
@@ -89,6 +99,7 @@ internal static class TrainBenchmark
             mfu_against_burst_peak = Math.Round(burstMfu, 3),
             one_pass_tokens_per_s = Math.Round(onePassTokensPerSecond),
             sharded_over_one_pass = Math.Round(speedup, 3),
+            fused_over_libtorch_ops = Math.Round(fusedSpeedup, 3),
             bf16_matmul_flops_per_s = Math.Round(bf16),
             bf16_over_fp32 = Math.Round(bf16 / medianPeak, 3),
             threads = get_num_threads(),

@@ -37,6 +37,8 @@ public sealed class AdamWOptimizer : IDisposable
         using var scope = NewDisposeScope();
         Steps++;
         double correction1 = 1 - Math.Pow(Beta1, Steps), correction2 = 1 - Math.Pow(Beta2, Steps);
+        var coefficients = new AdamWKernel.Coefficients((float)(1 - LearningRate * _weightDecay), (float)Beta1, (float)(1 - Beta1), (float)Beta2, (float)(1 - Beta2),
+            (float)Math.Sqrt(correction2), (float)Epsilon, (float)(-LearningRate / correction1));
         using Scalar decay = 1 - LearningRate * _weightDecay, beta1 = Beta1, beta2 = Beta2, rest1 = 1 - Beta1, rest2 = 1 - Beta2,
             root2 = Math.Sqrt(correction2), epsilon = Epsilon, stepSize = -LearningRate / correction1;
         for (int i = 0; i < _parameters.Count; i++)
@@ -44,6 +46,11 @@ public sealed class AdamWOptimizer : IDisposable
             var parameter = _parameters[i];
             if (parameter.grad is not { } grad)
                 continue;
+            if (AdamWKernel.Fits(parameter, grad, _first[i], _second[i]))
+            {
+                AdamWKernel.Step(parameter, grad, _first[i], _second[i], coefficients);
+                continue;
+            }
             parameter.mul_(decay);
             _first[i].mul_(beta1).add_(grad, rest1);
             _second[i].mul_(beta2).addcmul_(grad, grad, rest2);
@@ -52,10 +59,17 @@ public sealed class AdamWOptimizer : IDisposable
         }
     }
 
+    /// <summary>Lets go of the gradients, as PyTorch's zero_grad does by default: the next backward pass writes them instead of adding to zeros.</summary>
     public void ZeroGrad()
     {
         foreach (var parameter in _parameters)
-            parameter.grad?.zero_();
+        {
+            if (parameter.grad is { } grad)
+            {
+                parameter.grad = null;
+                grad.Dispose();
+            }
+        }
     }
 
     public void Save(string path)

@@ -22,6 +22,7 @@ public sealed class ShardedBackward : IDisposable
     public ShardedBackward(int workers)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        GlibcHeap.KeepFreedMemory();
         _workers = workers > 1 ? new TorchWorkers(workers) : null;
     }
 

@@ -33,6 +33,41 @@ public sealed class AdamWOptimizerTests
     }
 
     [Fact]
+    public void A_parameter_too_large_for_one_thread_takes_the_same_steps_as_pytorchs()
+    {
+        manual_seed(8);
+        var start = randn(300, 257); // spread over two threads, with a tail past the last whole vector
+        using var ours = new Parameter(start.clone());
+        using var theirs = new Parameter(start.clone());
+        using var adamw = new AdamWOptimizer([ours], learningRate: 0.01, weightDecay: 0.1);
+        var reference = optim.AdamW([theirs], lr: 0.01, weight_decay: 0.1);
+
+        for (int step = 0; step < 4; step++)
+        {
+            Backward(ours, step);
+            Backward(theirs, step);
+            adamw.Step();
+            reference.step();
+            adamw.ZeroGrad();
+            reference.zero_grad();
+        }
+
+        Assert.True(ours.allclose(theirs, rtol: 1e-5, atol: 1e-6), $"max difference {(ours - theirs).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public void Zeroing_lets_go_of_the_gradients()
+    {
+        using var weights = Weights();
+        using var adamw = new AdamWOptimizer([weights], learningRate: 0.05, weightDecay: 0);
+        Backward(weights, 0);
+
+        adamw.ZeroGrad();
+
+        Assert.Null(weights.grad);
+    }
+
+    [Fact]
     public void Saved_moments_load_into_a_fresh_optimiser_that_then_steps_alike()
     {
         string path = Path.Combine(Path.GetTempPath(), $"adamw-{Guid.NewGuid():N}.safetensors");

@@ -1,0 +1,33 @@
+using System.Runtime.InteropServices;
+
+namespace Lion.Torch.Training;
+
+/// <summary>
+/// glibc hands a freed block above its mmap threshold (a few MB) straight back to the kernel, and
+/// the kernel zeroes every page of it again on next use; a training step frees and takes back the
+/// same large activations dozens of times, so that zeroing was 3–4 % of a step. Raised thresholds
+/// keep freed memory in the process for the next step, as PyTorch users get from jemalloc.
+/// </summary>
+internal static partial class GlibcHeap
+{
+    private const int TrimThreshold = -1, MmapThreshold = -3; // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+    private static int _kept;
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int Mallopt(int parameter, int value);
+
+    public static void KeepFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref _kept, 1) == 1)
+            return;
+        try
+        {
+            Mallopt(MmapThreshold, 256 << 20);
+            Mallopt(TrimThreshold, 1 << 30);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // Not glibc (musl, say): its allocator keeps its own policy.
+        }
+    }
+}
