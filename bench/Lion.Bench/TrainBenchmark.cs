@@ -50,6 +50,7 @@ internal static class TrainBenchmark
             for (int i = 0; i < count; i++)
             {
                 passes.Backward(model, trainable, tokens, tokens, scale: 1);
+                nn.utils.clip_grad_norm_(trainable, 1.0);
                 optimizer.Step();
                 optimizer.ZeroGrad();
             }

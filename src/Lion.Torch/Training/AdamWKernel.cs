@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Lion.Torch.Model.Fused;
 using static TorchSharp.torch;
 
@@ -19,9 +20,10 @@ internal static unsafe class AdamWKernel
     public static void Step(Tensor parameter, Tensor gradient, Tensor first, Tensor second, Coefficients c)
     {
         float* p = FloatMemory.Of(parameter), g = FloatMemory.Of(gradient), m = FloatMemory.Of(first), v = FloatMemory.Of(second);
-        FusedKernels.ForRows(parameter.numel(), 1, (start, end) => Update(p + start, g + start, m + start, v + start, (int)(end - start), c));
+        FusedKernels.ForRows(parameter.numel(), 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) => Update(p + start, g + start, m + start, v + start, (int)(end - start), c));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Update(float* p, float* g, float* m, float* v, int count, Coefficients c)
     {
         float rest1 = c.Rest1, rest2 = c.Rest2;

@@ -7,7 +7,9 @@ namespace Lion.Torch.Model.Fused;
 /// each one pass forward and one backward where libtorch's composed operations take several: on
 /// a student of a few million parameters these passes over memory, not the products, are what
 /// keeps the CPU from its matmul peak (see README, "The in-process student"). Off, the same
-/// functions run as libtorch operations, which is what the kernels are tested against.
+/// functions run as libtorch operations, which is what the kernels are tested against. Their
+/// loops are compiled optimised at first call (AggressiveOptimization): a short run would end
+/// before tiered compilation got round to them.
 /// </summary>
 public static class FusedKernels
 {

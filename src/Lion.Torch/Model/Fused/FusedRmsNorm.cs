@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
 
@@ -22,7 +23,7 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
         var y = empty_like(x);
         var inverse = empty(rows, dtype: float32);
         float* px = FloatMemory.Of(x), py = FloatMemory.Of(y), pr = FloatMemory.Of(inverse);
-        FusedKernels.ForRows(rows, size, (start, end) =>
+        FusedKernels.ForRows(rows, size, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             for (long row = start; row < end; row++)
             {
@@ -44,7 +45,7 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
         long size = x.shape[^1], rows = x.numel() / size;
         var dx = empty_like(x);
         float* px = FloatMemory.Of(x), pdy = FloatMemory.Of(dy), pdx = FloatMemory.Of(dx), pr = FloatMemory.Of(inverse);
-        FusedKernels.ForRows(rows, 2 * size, (start, end) =>
+        FusedKernels.ForRows(rows, 2 * size, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             for (long row = start; row < end; row++)
             {
@@ -58,6 +59,7 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
         return [dx, null!];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         var sum = Vector<float>.Zero;
@@ -70,6 +72,7 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scale(ReadOnlySpan<float> a, float s, Span<float> result)
     {
         int i = 0, width = Vector<float>.Count;
@@ -80,6 +83,7 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
     }
 
     /// <summary>result = a·s − b·t.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScaleSubtract(ReadOnlySpan<float> a, float s, ReadOnlySpan<float> b, float t, Span<float> result)
     {
         int i = 0, width = Vector<float>.Count;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
 
@@ -43,7 +44,7 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
         float* pin = FloatMemory.Of(qkv), pc = FloatMemory.Of(cos), ps = FloatMemory.Of(sin);
         float* pq = FloatMemory.Of(q), pk = FloatMemory.Of(k), pv = FloatMemory.Of(v);
         int dim = shape.Dim, group = shape.Group;
-        FusedKernels.ForRows(shape.Batch * shape.Length, 3 * shape.Width, (start, end) =>
+        FusedKernels.ForRows(shape.Batch * shape.Length, 3 * shape.Width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             Span<float> rotated = stackalloc float[dim];
             for (long row = start; row < end; row++)
@@ -81,7 +82,7 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
         float* pc = FloatMemory.Of(saved[0]), ps = FloatMemory.Of(saved[1]), pout = FloatMemory.Of(dqkv);
         float* pq = FloatMemory.Of(dq), pk = FloatMemory.Of(dk), pv = FloatMemory.Of(dv);
         int dim = shape.Dim, group = shape.Group, heads = shape.Heads, kvHeads = shape.KvHeads;
-        FusedKernels.ForRows(shape.Batch * shape.Length, 3 * shape.Width, (start, end) =>
+        FusedKernels.ForRows(shape.Batch * shape.Length, 3 * shape.Width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             Span<float> summed = stackalloc float[dim];
             for (long row = start; row < end; row++)
@@ -104,6 +105,7 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
         return [dqkv, null!, null!, null!, null!];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SumGroup(float* gradient, Shape shape, long b, int kvHead, long t, Span<float> sum)
     {
         new ReadOnlySpan<float>(gradient + shape.Head(b, kvHead * shape.Group, t), shape.Dim).CopyTo(sum);
@@ -112,6 +114,7 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
     }
 
     /// <summary>y = x·cos + rotate_half(x)·sin, rotate_half(x) = (−x₂, x₁).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rotate(ReadOnlySpan<float> x, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, Span<float> y)
     {
         int half = x.Length / 2;
@@ -120,6 +123,7 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
     }
 
     /// <summary>The transpose of <see cref="Rotate"/>: dx₁ = dy₁·cos₁ + dy₂·sin₂, dx₂ = dy₂·cos₂ − dy₁·sin₁.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RotateBack(ReadOnlySpan<float> dy, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, Span<float> dx)
     {
         int half = dy.Length / 2;
@@ -128,6 +132,7 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
     }
 
     /// <summary>y = a·cos ∓ b·sin.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pair(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, Span<float> y, bool negate)
     {
         int i = 0, width = Vector<float>.Count;
@@ -141,6 +146,7 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
             y[i] = negate ? a[i] * cos[i] - b[i] * sin[i] : a[i] * cos[i] + b[i] * sin[i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Add(ReadOnlySpan<float> x, Span<float> sum)
     {
         int i = 0, width = Vector<float>.Count;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
 
@@ -22,7 +23,7 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
         long[] shape = [.. both.shape[..^1], width];
         var h = empty(shape, dtype: float32);
         float* pb = FloatMemory.Of(both), ph = FloatMemory.Of(h);
-        FusedKernels.ForRows(rows, 3 * width, (start, end) =>
+        FusedKernels.ForRows(rows, 3 * width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             for (long row = start; row < end; row++)
             {
@@ -42,7 +43,7 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
         long width = both.shape[^1] / 2, rows = both.numel() / (2 * width);
         var dboth = empty_like(both);
         float* pb = FloatMemory.Of(both), pdh = FloatMemory.Of(dh), pd = FloatMemory.Of(dboth);
-        FusedKernels.ForRows(rows, 5 * width, (start, end) =>
+        FusedKernels.ForRows(rows, 5 * width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             for (long row = start; row < end; row++)
             {
@@ -55,6 +56,7 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
         return [dboth];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> h)
     {
         int i = 0, width = Vector<float>.Count;
@@ -68,6 +70,7 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
     }
 
     /// <summary>With s = sigmoid(g): d gate = dh·u·s·(1 + g·(1 − s)), d up = dh·g·s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Backward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, ReadOnlySpan<float> dh, Span<float> dgate, Span<float> dup)
     {
         int i = 0, width = Vector<float>.Count;
