@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
 
@@ -60,6 +61,14 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
     private static void Forward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> h)
     {
         int i = 0, width = Vector<float>.Count;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= gate.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var g = Vector512.Create(gate[i..]);
+                (g * Sigmoid512.Of(g) * Vector512.Create(up[i..])).CopyTo(h[i..]);
+            }
+        }
         for (; i <= gate.Length - width; i += width)
         {
             var g = new Vector<float>(gate[i..]);
@@ -74,6 +83,18 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
     private static void Backward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, ReadOnlySpan<float> dh, Span<float> dgate, Span<float> dup)
     {
         int i = 0, width = Vector<float>.Count;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var one512 = Vector512<float>.One;
+            for (; i <= gate.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var g = Vector512.Create(gate[i..]);
+                var s = Sigmoid512.Of(g);
+                var d = Vector512.Create(dh[i..]);
+                (d * Vector512.Create(up[i..]) * s * (one512 + g * (one512 - s))).CopyTo(dgate[i..]);
+                (d * g * s).CopyTo(dup[i..]);
+            }
+        }
         var one = Vector<float>.One;
         for (; i <= gate.Length - width; i += width)
         {

@@ -7,6 +7,7 @@ public sealed class FusedSwiGluTests
 {
     [Theory]
     [InlineData(5, 37)]
+    [InlineData(3, 45)] // sixteen-wide vectors, then an eight-wide one, then single floats
     [InlineData(600, 128)]
     public void Gives_silu_of_the_gate_half_times_the_up_half_and_its_gradient(int rows, int width)
     {
