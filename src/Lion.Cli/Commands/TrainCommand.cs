@@ -30,6 +30,11 @@ internal static class TrainCommand
         var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 };
         var maxLength = new Option<int>("--max-length") { Description = "Longest example in tokens; longer ones keep their end.", DefaultValueFactory = _ => 512 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 2305 };
+        var workers = new Option<int?>("--workers")
+        {
+            Description = "Shares each batch is cut into, each run single-threaded on its own core (default: one per libtorch thread; 1: one multi-threaded pass).",
+            HelpName = "N",
+        };
         var format = new Option<string>("--prompt-format")
         {
             Description = "How each example is framed: alpaca, chatml or plain (train with the format you will generate, evaluate and serve with).",
@@ -51,12 +56,14 @@ internal static class TrainCommand
 
         var command = new Command("train", "Fine-tune the in-process student (answer tokens only) and save it as a Hugging Face folder.")
         {
-            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, format, loraRank, loraAlpha, loraTargets, dtype, gguf, ggufType,
+            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, workers, format, loraRank, loraAlpha, loraTargets, dtype, gguf, ggufType,
         };
         command.SetAction((parse, cancellation) => CommandBody.RunAsync(parse, writer =>
         {
             if ((parse.GetValue(baseModel) is null) == (parse.GetValue(init) is null))
                 throw new BadInputException("give either --base DIR or --init tiny|small");
+            if (parse.GetValue(workers) is < 1)
+                throw new BadInputException($"--workers must be at least 1, got {parse.GetValue(workers)}");
             var examples = Examples(SeedFileReader.Read(parse.GetValue(data)!));
             manual_seed(parse.GetValue(seed));
             var (model, tokenizer) = parse.GetValue(baseModel) is { } folder
@@ -69,7 +76,7 @@ internal static class TrainCommand
             var options = new TrainingOptions
             {
                 Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(learningRate), BatchSize = parse.GetValue(batchSize),
-                MaxLength = parse.GetValue(maxLength), Seed = parse.GetValue(seed),
+                MaxLength = parse.GetValue(maxLength), Seed = parse.GetValue(seed), Workers = parse.GetValue(workers),
                 // Running the same command again after an interruption continues mid-epoch.
                 StateFolder = Path.GetFullPath(parse.GetValue(output)!).TrimEnd('/') + ".training",
                 Lora = parse.GetValue(loraRank) is { } rank

@@ -67,6 +67,27 @@ public sealed class TrainAndGenerateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Training_on_three_workers_saves_the_model()
+    {
+        string model = _folder.File("student");
+
+        var trained = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", model, "--epochs", "1", "--batch-size", "2", "--workers", "3");
+
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        Assert.True(File.Exists(Path.Combine(model, "model.safetensors")));
+    }
+
+    [Fact]
+    public void A_workers_count_below_one_is_refused()
+    {
+        var result = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", _folder.File("student"), "--workers", "0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: --workers must be at least 1, got 0", result.Error.Trim());
+        Assert.False(Directory.Exists(_folder.File("student")));
+    }
+
+    [Fact]
     public void Generate_names_a_folder_that_is_not_a_model()
     {
         Directory.CreateDirectory(_folder.File("empty"));
