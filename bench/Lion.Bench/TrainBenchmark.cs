@@ -56,11 +56,22 @@ internal static class TrainBenchmark
             }
             return clock.Elapsed.TotalSeconds / count;
         }
+        // The same sharded steps with libtorch's composed operations in place of the fused kernels.
+        double UnfusedSteps(int count)
+        {
+            FusedKernels.Enabled = false;
+            try
+            {
+                return Steps(sharded, count);
+            }
+            finally
+            {
+                FusedKernels.Enabled = true;
+            }
+        }
         Steps(sharded, 2);
         Steps(onePass, 1);
-        FusedKernels.Enabled = false;
-        Steps(sharded, 1);
-        FusedKernels.Enabled = true;
+        UnfusedSteps(1);
         // PaLM's accounting: 6N per token for the matrices, 12·layers·hidden·length for attention scores.
         double flopsPerStep = (6.0 * parameters + 12.0 * config.NumHiddenLayers * config.HiddenSize * length) * batch * length;
         // Training and the matmul peak take turns, round by round and for as long as each other, so
@@ -72,9 +83,7 @@ internal static class TrainBenchmark
             double peak = MatmulPeak(float32, peakWorkers, 2 * seconds);
             double burst = BurstPeak();
             double onePassSeconds = Steps(onePass, 2);
-            FusedKernels.Enabled = false;
-            double unfusedSeconds = Steps(sharded, 2);
-            FusedKernels.Enabled = true;
+            double unfusedSeconds = UnfusedSteps(2);
             return (Seconds: seconds, Peak: peak, Mfu: flopsPerStep / seconds / peak, BurstMfu: flopsPerStep / seconds / burst, OnePassSeconds: onePassSeconds, UnfusedSeconds: unfusedSeconds);
         }).ToList();
         double tokensPerSecond = batch * length / Median.Of(rounds.Select(r => r.Seconds).ToList());

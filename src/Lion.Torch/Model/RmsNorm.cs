@@ -1,5 +1,5 @@
-using TorchSharp;
 using Lion.Torch.Model.Fused;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 namespace Lion.Torch.Model.Fused;
 
 /// <summary>
-/// The switch for the student's hand-written float32 kernels (RMSNorm, SwiGLU, rotary heads),
-/// each one pass forward and one backward where libtorch's composed operations take several: on
+/// The switch for the student's hand-written float32 kernels (RMSNorm, SwiGLU, rotary heads,
+/// and AdamW's update), each one pass where libtorch's composed operations take several: on
 /// a student of a few million parameters these passes over memory, not the products, are what
 /// keeps the CPU from its matmul peak (see README, "The in-process student"). Off, the same
 /// functions run as libtorch operations, which is what the kernels are tested against. Their
