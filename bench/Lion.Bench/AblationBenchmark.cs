@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Lion.Core.Store;
 
 namespace Lion.Bench;
@@ -103,9 +104,20 @@ internal static class AblationBenchmark
     /// <summary>Shallow merge of two JSON objects: the second's keys win.</summary>
     private static string Merge(string first, string second)
     {
-        var merged = System.Text.Json.Nodes.JsonNode.Parse(first)!.AsObject();
-        foreach (var (key, value) in System.Text.Json.Nodes.JsonNode.Parse(second)!.AsObject())
-            merged[key] = value?.DeepClone();
+        var merged = JsonNode.Parse(first)!.AsObject();
+        MergeInto(merged, JsonNode.Parse(second)!.AsObject());
         return merged.ToJsonString();
+    }
+
+    /// <summary>Objects merge key by key, at every depth: {"student": {"epochs": 4}} keeps the demo student's other settings.</summary>
+    private static void MergeInto(JsonObject target, JsonObject extra)
+    {
+        foreach (var (key, value) in extra)
+        {
+            if (value is JsonObject inner && target[key] is JsonObject existing)
+                MergeInto(existing, inner);
+            else
+                target[key] = value?.DeepClone();
+        }
     }
 }

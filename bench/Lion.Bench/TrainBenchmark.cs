@@ -19,8 +19,10 @@ namespace Lion.Bench;
 /// Each round also times the same step as one multi-threaded pass, and the peak the way earlier
 /// versions took it (the median of seven single products), and the sharded step with libtorch's
 /// composed operations in place of the fused kernels (<see cref="FusedKernels"/>), so each change
-/// can be told apart.
-/// Medians of nine rounds after a warm-up. Arguments: [batch] [hidden size] [workers].
+/// can be told apart. The products run in the precision the trainer would take here
+/// (<see cref="BFloat16Probe"/>) unless told, and the peak is measured in that type; with bfloat16
+/// products each round also times the float32 step against the float32 peak.
+/// Medians of nine rounds after a warm-up. Arguments: [batch] [hidden size] [workers] [auto|bf16|fp32].
 /// </summary>
 internal static class TrainBenchmark
 {
@@ -32,6 +34,16 @@ internal static class TrainBenchmark
         int workers = args.Length > 2 ? int.Parse(args[2]) : ShardedBackward.DefaultWorkers;
         var config = LlamaConfig.TinyByteLevel
             with { HiddenSize = hidden, IntermediateSize = hidden * 11 / 4, NumHiddenLayers = 4, NumAttentionHeads = hidden / 32, NumKeyValueHeads = hidden / 64 };
+        // The trainer's own choice unless told: bfloat16 products where they pay on this CPU.
+        double probed = BFloat16Probe.Speedup(config);
+        bool useBFloat16 = (args.Length > 3 ? args[3] : "auto") switch
+        {
+            "auto" => probed >= BFloat16Probe.Threshold,
+            "bf16" => true,
+            "fp32" => false,
+            var other => throw new ArgumentException($"precision '{other}': auto, bf16 or fp32"),
+        };
+        var productType = useBFloat16 ? ScalarType.BFloat16 : float32;
         manual_seed(1);
         using var model = new LlamaForCausalLM(config);
         long parameters = model.parameters().Sum(p => p.numel());
@@ -42,10 +54,12 @@ internal static class TrainBenchmark
         using var onePass = new ShardedBackward(1);
         using var peakWorkers = new TorchWorkers(get_num_threads());
         var tokens = randint(0, 256, [batch, length], dtype: int64);
-        Console.WriteLine($"model {parameters:N0} parameters, batch {batch} × {length} tokens, {get_num_threads()} threads, {workers} workers");
+        Console.WriteLine($"model {parameters:N0} parameters, batch {batch} × {length} tokens, {get_num_threads()} threads, {workers} workers, "
+                          + $"products in {productType} (bfloat16 probed {probed:F2}× float32)");
 
-        double Steps(ShardedBackward passes, int count)
+        double Steps(ShardedBackward passes, int count, bool inBFloat16)
         {
+            using var cast = Autocast.BFloat16(inBFloat16);
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < count; i++)
             {
@@ -62,69 +76,81 @@ internal static class TrainBenchmark
             FusedKernels.Enabled = false;
             try
             {
-                return Steps(sharded, count);
+                return Steps(sharded, count, useBFloat16);
             }
             finally
             {
                 FusedKernels.Enabled = true;
             }
         }
-        Steps(sharded, 2);
-        Steps(onePass, 1);
+        Steps(sharded, 2, useBFloat16);
+        Steps(onePass, 1, useBFloat16);
         UnfusedSteps(1);
+        if (useBFloat16)
+            Steps(sharded, 1, inBFloat16: false);
         // PaLM's accounting: 6N per token for the matrices, 12·layers·hidden·length for attention scores.
         double flopsPerStep = (6.0 * parameters + 12.0 * config.NumHiddenLayers * config.HiddenSize * length) * batch * length;
         // Training and the matmul peak take turns, round by round and for as long as each other, so
         // a slow spell of this shared machine falls on both sides of a round's ratio; the figures
-        // are medians over rounds.
+        // are medians over rounds. The peak is measured in the type the products run in.
         var rounds = Enumerable.Range(0, 9).Select(_ =>
         {
-            double seconds = Steps(sharded, 2);
-            double peak = MatmulPeak(float32, peakWorkers, 2 * seconds);
-            double burst = BurstPeak();
-            double onePassSeconds = Steps(onePass, 2);
+            double seconds = Steps(sharded, 2, useBFloat16);
+            double peak = MatmulPeak(productType, peakWorkers, 2 * seconds);
+            double burst = BurstPeak(productType);
+            double onePassSeconds = Steps(onePass, 2, useBFloat16);
             double unfusedSeconds = UnfusedSteps(2);
-            return (Seconds: seconds, Peak: peak, Mfu: flopsPerStep / seconds / peak, BurstMfu: flopsPerStep / seconds / burst, OnePassSeconds: onePassSeconds, UnfusedSeconds: unfusedSeconds);
+            // With bfloat16 products, also the float32 step against the float32 peak.
+            double float32Seconds = useBFloat16 ? Steps(sharded, 2, inBFloat16: false) : seconds;
+            double float32Peak = useBFloat16 ? MatmulPeak(float32, peakWorkers, 2 * float32Seconds) : peak;
+            return (Seconds: seconds, Peak: peak, Mfu: flopsPerStep / seconds / peak, BurstMfu: flopsPerStep / seconds / burst,
+                OnePassSeconds: onePassSeconds, UnfusedSeconds: unfusedSeconds,
+                Float32Seconds: float32Seconds, Float32Peak: float32Peak, Float32Mfu: flopsPerStep / float32Seconds / float32Peak);
         }).ToList();
-        double tokensPerSecond = batch * length / Median.Of(rounds.Select(r => r.Seconds).ToList());
-        double onePassTokensPerSecond = batch * length / Median.Of(rounds.Select(r => r.OnePassSeconds).ToList());
-        double speedup = Median.Of(rounds.Select(r => r.OnePassSeconds / r.Seconds).ToList());
-        double fusedSpeedup = Median.Of(rounds.Select(r => r.UnfusedSeconds / r.Seconds).ToList());
+        double Middle(Func<(double Seconds, double Peak, double Mfu, double BurstMfu, double OnePassSeconds, double UnfusedSeconds,
+            double Float32Seconds, double Float32Peak, double Float32Mfu), double> figure) => Median.Of(rounds.Select(figure).ToList());
+        double tokensPerSecond = batch * length / Middle(r => r.Seconds);
+        double onePassTokensPerSecond = batch * length / Middle(r => r.OnePassSeconds);
+        double float32TokensPerSecond = batch * length / Middle(r => r.Float32Seconds);
         double modelFlops = flopsPerStep / (batch * length) * tokensPerSecond;
-        double medianPeak = Median.Of(rounds.Select(r => r.Peak).ToList());
-        double mfu = Median.Of(rounds.Select(r => r.Mfu).ToList());
-        double burstMfu = Median.Of(rounds.Select(r => r.BurstMfu).ToList());
-        // Why float32: bf16 autocast only pays where bf16 products are faster, which is measured here too.
-        double bf16 = MatmulPeak(bfloat16, peakWorkers, 2);
-        Console.WriteLine($"{tokensPerSecond:N0} tokens/s ({onePassTokensPerSecond:N0} as one pass); model {modelFlops / 1e9:F2} GFLOP/s; matmul peak {medianPeak / 1e9:F2} GFLOP/s; "
-                          + $"MFU per round {string.Join(", ", rounds.Select(r => r.Mfu.ToString("F3")))}; against the burst peak {burstMfu:F3}");
+        double medianPeak = Middle(r => r.Peak);
+        double mfu = Middle(r => r.Mfu);
+        // Why not bfloat16 everywhere: where its products are emulated they are slower, measured here too.
+        double bf16 = MatmulPeak(ScalarType.BFloat16, peakWorkers, 2), fp32 = useBFloat16 ? Middle(r => r.Float32Peak) : medianPeak;
+        Console.WriteLine($"{tokensPerSecond:N0} tokens/s ({onePassTokensPerSecond:N0} as one pass, {float32TokensPerSecond:N0} in float32); model {modelFlops / 1e9:F2} GFLOP/s; "
+                          + $"{productType} matmul peak {medianPeak / 1e9:F2} GFLOP/s; MFU per round {string.Join(", ", rounds.Select(r => r.Mfu.ToString("F3")))}");
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             benchmark = "train",
             parameters,
+            dtype = productType.ToString().ToLowerInvariant(),
             tokens_per_s = Math.Round(tokensPerSecond),
             model_flops_per_s = Math.Round(modelFlops),
             matmul_peak_flops_per_s = Math.Round(medianPeak),
             mfu = Math.Round(mfu, 3),
-            mfu_against_burst_peak = Math.Round(burstMfu, 3),
+            mfu_against_burst_peak = Math.Round(Middle(r => r.BurstMfu), 3),
             one_pass_tokens_per_s = Math.Round(onePassTokensPerSecond),
-            sharded_over_one_pass = Math.Round(speedup, 3),
-            fused_over_libtorch_ops = Math.Round(fusedSpeedup, 3),
+            sharded_over_one_pass = Math.Round(Middle(r => r.OnePassSeconds / r.Seconds), 3),
+            fused_over_libtorch_ops = Math.Round(Middle(r => r.UnfusedSeconds / r.Seconds), 3),
+            float32_tokens_per_s = Math.Round(float32TokensPerSecond),
+            float32_mfu = Math.Round(Middle(r => r.Float32Mfu), 3),
+            over_float32_steps = Math.Round(Middle(r => r.Float32Seconds / r.Seconds), 3),
+            bf16_probe_speedup = Math.Round(probed, 3),
             bf16_matmul_flops_per_s = Math.Round(bf16),
-            bf16_over_fp32 = Math.Round(bf16 / medianPeak, 3),
+            fp32_matmul_flops_per_s = Math.Round(fp32),
+            bf16_over_fp32 = Math.Round(bf16 / fp32, 3),
             threads = get_num_threads(),
             workers,
-            dtype = "float32",
         }));
         return 0;
     }
 
     /// <summary>The peak as earlier versions took it: the median of seven square products on all threads, after three.</summary>
-    private static double BurstPeak()
+    private static double BurstPeak(ScalarType type)
     {
         const int n = 1024;
-        using var a = randn(n, n);
-        using var b = randn(n, n);
+        using var a = randn(n, n).to(type);
+        using var b = randn(n, n).to(type);
         for (int i = 0; i < 3; i++) matmul(a, b).Dispose();
         return Median.Of(Enumerable.Range(0, 7).Select(_ =>
         {

@@ -43,6 +43,7 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
             BatchSize = settings.BatchSize,
             MaxLength = settings.MaxLength,
             Seed = seed,
+            Precision = TrainingPrecisions.Parse(settings.Precision),
             // A run killed mid-training picks up here, mid-epoch, when the stage runs again.
             StateFolder = Path.GetFullPath(outputFolder).TrimEnd('/') + ".training",
         }, report);

@@ -130,6 +130,7 @@ public static partial class RunConfigReader
         Check(config.Student.Kind is "simulated" or "external" or "torch", "student.kind", "must be \"simulated\", \"external\" or \"torch\"");
         Check(config.Student.PromptFormat is "alpaca" or "chatml" or "plain", "student.prompt_format", "must be \"alpaca\", \"chatml\" or \"plain\"");
         Check(config.Student.FreshSize is "tiny" or "small", "student.fresh_size", "must be \"tiny\" or \"small\"");
+        Check(config.Student.Precision is "auto" or "float32" or "bfloat16", "student.precision", "must be \"auto\", \"float32\" or \"bfloat16\"");
         if (config.Student.Kind == "external")
         {
             Check(config.Student.Endpoint is not null, "student.endpoint", "is required for an external student");

@@ -19,8 +19,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     internal IEnumerable<(string Name, Linear Projection)> Projections() =>
         [("q_proj", q_proj), ("k_proj", k_proj), ("v_proj", v_proj), ("o_proj", o_proj)];
 
-    private Tensor Project(Linear projection, string name, Tensor x) =>
-        Adapters is not null && Adapters.TryGetValue(name, out var adapter) ? projection.forward(x).Plus(adapter.Forward(x)) : projection.forward(x);
+    private Tensor Project(Linear projection, string name, Tensor x) => LoraAdapter.Project(projection, name, x, Adapters);
 
     public LlamaAttention(LlamaConfig config) : base(nameof(LlamaAttention))
     {

@@ -18,8 +18,7 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     internal IEnumerable<(string Name, Linear Projection)> Projections() =>
         [("gate_proj", gate_proj), ("up_proj", up_proj), ("down_proj", down_proj)];
 
-    private Tensor Project(Linear projection, string name, Tensor x) =>
-        Adapters is not null && Adapters.TryGetValue(name, out var adapter) ? projection.forward(x).Plus(adapter.Forward(x)) : projection.forward(x);
+    private Tensor Project(Linear projection, string name, Tensor x) => LoraAdapter.Project(projection, name, x, Adapters);
 
     public LlamaMlp(LlamaConfig config) : base(nameof(LlamaMlp))
     {

@@ -28,7 +28,14 @@ public sealed class LoraAdapter : IDisposable
     public Tensor Forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return (matmul(matmul(x, A.t()), B.t()) * _scale).MoveToOuterDisposeScope();
+        return (Autocast.Linear(Autocast.Linear(x, A), B) * _scale).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The projection of <paramref name="x"/>, plus its adapter's update when <paramref name="adapters"/> has one by that name.</summary>
+    public static Tensor Project(Linear projection, string name, Tensor x, IReadOnlyDictionary<string, LoraAdapter>? adapters)
+    {
+        var projected = Autocast.Linear(x, projection.weight!, projection.bias);
+        return adapters is not null && adapters.TryGetValue(name, out var adapter) ? projected.Plus(adapter.Forward(x)) : projected;
     }
 
     public void MergeInto(Linear projection)

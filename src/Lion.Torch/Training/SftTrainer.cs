@@ -19,7 +19,7 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         var config = model.Config;
         var sequences = examples.Select(e => Sequence(e.Prompt, e.Answer, config, options.MaxLength)).Where(s => s.Tokens.Length > 1).ToList();
         if (sequences.Count == 0)
-            return new TrainingReport(0, 0, double.NaN, double.NaN, 0);
+            return new TrainingReport(0, 0, double.NaN, double.NaN, 0, TrainingPrecision.Float32);
 
         var random = new Random(options.Seed);
         manual_seed(options.Seed);
@@ -30,10 +30,12 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
             ? model.AttachLora(lora.Rank, lora.Alpha, [.. lora.Targets])
             : model.parameters().ToList();
         using var optimizer = new AdamWOptimizer(trainable, options.LearningRate, options.WeightDecay);
+        var precision = Precision(config);
+        using var cast = Autocast.BFloat16(precision == TrainingPrecision.BFloat16);
         model.train();
         try
         {
-            return Loop(model, sequences, random, optimizer, trainable, totalSteps, warmup, cancellationToken);
+            return Loop(model, sequences, random, optimizer, trainable, totalSteps, warmup, precision, cancellationToken);
         }
         finally
         {
@@ -44,7 +46,8 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
     }
 
     private TrainingReport Loop(LlamaForCausalLM model, List<(int[] Tokens, int PromptLength)> sequences, Random random,
-        AdamWOptimizer optimizer, IReadOnlyList<TorchSharp.Modules.Parameter> trainable, int totalSteps, int warmup, CancellationToken cancellationToken)
+        AdamWOptimizer optimizer, IReadOnlyList<TorchSharp.Modules.Parameter> trainable, int totalSteps, int warmup, TrainingPrecision precision,
+        CancellationToken cancellationToken)
     {
         var config = model.Config;
         var clock = Stopwatch.StartNew();
@@ -103,7 +106,18 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         }
         if (options.StateFolder is { } done && Directory.Exists(done))
             Directory.Delete(done, recursive: true);
-        return new TrainingReport(state.Step, state.Tokens, state.FirstEpochLoss, last, (state.Tokens - tokensAtStart) / clock.Elapsed.TotalSeconds);
+        return new TrainingReport(state.Step, state.Tokens, state.FirstEpochLoss, last, (state.Tokens - tokensAtStart) / clock.Elapsed.TotalSeconds, precision);
+    }
+
+    /// <summary>The options' precision, <see cref="TrainingPrecision.Auto"/> decided by measuring (and said in the report).</summary>
+    private TrainingPrecision Precision(LlamaConfig config)
+    {
+        if (options.Precision != TrainingPrecision.Auto)
+            return options.Precision;
+        double speedup = BFloat16Probe.Speedup(config);
+        bool pays = speedup >= BFloat16Probe.Threshold;
+        report?.Invoke($"  products in {(pays ? "bfloat16" : "float32")}: bfloat16 measured {speedup:F2}× float32 on this CPU");
+        return pays ? TrainingPrecision.BFloat16 : TrainingPrecision.Float32;
     }
 
     /// <summary>Called after every optimiser step with the step count (progress, tests).</summary>

@@ -12,7 +12,8 @@ namespace Lion.Torch.Training;
 /// all cores and waits for the slowest at a barrier; shares that never wait for each other are
 /// faster (see README, "The in-process student"). Each share's loss is weighted by its share of
 /// the batch's answer tokens, and the shares' gradients are summed in worker order, so the result
-/// is the whole batch's mean-loss gradient, the same bits every run.
+/// is the whole batch's mean-loss gradient, the same bits every run. The workers compute their
+/// products as the calling thread does (<see cref="Autocast"/>).
 /// </summary>
 public sealed class ShardedBackward : IDisposable
 {
@@ -49,12 +50,14 @@ public sealed class ShardedBackward : IDisposable
         long answers = shares.Sum(s => s.Answers);
         var losses = new double[shares.Count];
         var gradients = new Tensor?[shares.Count][];
+        bool bfloat16 = Autocast.IsBFloat16;
         try
         {
             _workers.Run(i =>
             {
                 if (i >= shares.Count)
                     return;
+                using var cast = Autocast.BFloat16(bfloat16);
                 using var scope = NewDisposeScope();
                 var (start, rows, shareAnswers) = shares[i];
                 var loss = model.Loss(input.narrow(0, start, rows), labels.narrow(0, start, rows));

@@ -22,6 +22,9 @@ public sealed record TrainingOptions
     /// </summary>
     public int? Workers { get; init; }
 
+    /// <summary>The type of the matrix products: bfloat16 with float32 weights where it pays on this CPU, unless set.</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
+
     /// <summary>Train low-rank adapters instead of every weight; merged into the weights when training ends.</summary>
     public LoraOptions? Lora { get; init; }
 

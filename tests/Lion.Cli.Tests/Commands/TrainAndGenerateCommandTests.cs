@@ -78,6 +78,28 @@ public sealed class TrainAndGenerateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Training_with_bfloat16_products_says_so_and_saves_float32_weights()
+    {
+        string model = _folder.File("student");
+
+        var trained = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", model, "--epochs", "1", "--batch-size", "2", "--precision", "bfloat16");
+
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        Assert.Contains("products in bfloat16", trained.Output);
+        Assert.Contains("\"torch_dtype\": \"float32\"", File.ReadAllText(Path.Combine(model, "config.json")));
+    }
+
+    [Fact]
+    public void An_unknown_precision_is_refused()
+    {
+        var result = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", _folder.File("student"), "--precision", "fp8");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("fp8", result.Error);
+        Assert.False(Directory.Exists(_folder.File("student")));
+    }
+
+    [Fact]
     public void A_workers_count_below_one_is_refused()
     {
         var result = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", _folder.File("student"), "--workers", "0");

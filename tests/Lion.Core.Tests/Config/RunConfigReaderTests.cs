@@ -58,6 +58,7 @@ public sealed class RunConfigReaderTests
     [InlineData("""{"selection": "clever"}""", "selection")]
     [InlineData("""{"train_on": "some"}""", "train_on")]
     [InlineData("""{"student": {"fresh_size": "huge"}}""", "student.fresh_size")]
+    [InlineData("""{"student": {"precision": "fp8"}}""", "student.precision")]
     public void A_value_out_of_range_is_named_by_its_path(string json, string path)
     {
         Assert.StartsWith($"lion.json: {path}: ", Refused(json).Message);

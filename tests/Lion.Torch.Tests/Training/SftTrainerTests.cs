@@ -51,6 +51,39 @@ public sealed class SftTrainerTests
     }
 
     [Fact]
+    public void Bfloat16_products_learn_as_float32_products_do()
+    {
+        var data = Items(64).Select(Example).ToList();
+        TrainingReport Train(TrainingPrecision precision)
+        {
+            using var model = FreshTinyModel();
+            return new SftTrainer(new TrainingOptions { Epochs = 6, LearningRate = 3e-3, Precision = precision }).Train(model, data);
+        }
+
+        var float32 = Train(TrainingPrecision.Float32);
+        var bfloat16 = Train(TrainingPrecision.BFloat16);
+
+        Assert.Equal(TrainingPrecision.BFloat16, bfloat16.Precision);
+        Assert.NotEqual(float32.LastEpochLoss, bfloat16.LastEpochLoss);
+        Assert.True(bfloat16.LastEpochLoss <= 0.5 * bfloat16.FirstEpochLoss, $"bfloat16 loss {bfloat16.FirstEpochLoss:F3} → {bfloat16.LastEpochLoss:F3}");
+        Assert.True(Math.Abs(bfloat16.LastEpochLoss - float32.LastEpochLoss) <= 0.1 * float32.LastEpochLoss,
+            $"last epoch's loss {bfloat16.LastEpochLoss:F4} in bfloat16, {float32.LastEpochLoss:F4} in float32");
+    }
+
+    [Fact]
+    public void Auto_precision_takes_what_the_probe_measured_and_says_so()
+    {
+        using var model = FreshTinyModel();
+        var lines = new List<string>();
+
+        var report = new SftTrainer(new TrainingOptions { Epochs = 1 }, lines.Add).Train(model, Items(16).Select(Example).ToList());
+
+        var expected = BFloat16Probe.Pays(model.Config) ? TrainingPrecision.BFloat16 : TrainingPrecision.Float32;
+        Assert.Equal(expected, report.Precision);
+        Assert.Contains(lines, line => line.Contains($"products in {TrainingPrecisions.Name(expected)}"));
+    }
+
+    [Fact]
     public void Only_answer_tokens_are_labelled()
     {
         var config = LlamaConfig.TinyByteLevel;

@@ -23,8 +23,9 @@ public sealed class ShardedBackwardTests
         return (input, labels);
     }
 
-    private static (double Loss, Tensor[] Gradients) Pass(int workers, double scale = 1)
+    private static (double Loss, Tensor[] Gradients) Pass(int workers, double scale = 1, bool bfloat16 = false)
     {
+        using var cast = Autocast.BFloat16(bfloat16);
         using var model = Model();
         var (input, labels) = Batch();
         var trainable = model.parameters().ToList();
@@ -53,6 +54,20 @@ public sealed class ShardedBackwardTests
         Assert.Equal(firstLoss, secondLoss);
         for (int i = 0; i < first.Length; i++)
             Assert.True(first[i].allclose(second[i], rtol: 0, atol: 0), $"parameter {i} differs between runs");
+    }
+
+    [Fact]
+    public void Workers_compute_their_products_in_the_callers_precision()
+    {
+        var (_, float32) = Pass(workers: 2);
+        var (_, onePass) = Pass(workers: 1, bfloat16: true);
+        var (_, shared) = Pass(workers: 2, bfloat16: true);
+
+        // Rounded products: further from float32 than two float32 orders of summation are (1e-4),
+        // as close to the one-pass bfloat16 gradient as bfloat16 rounding of different shares allows.
+        Assert.Contains(Enumerable.Range(0, float32.Length), i => !float32[i].allclose(shared[i], rtol: 1e-3, atol: 1e-5));
+        for (int i = 0; i < onePass.Length; i++)
+            Assert.True(onePass[i].allclose(shared[i], rtol: 5e-2, atol: 1e-3), $"parameter {i}: max difference {(onePass[i] - shared[i]).abs().max().item<float>()}");
     }
 
     [Fact]

@@ -1,0 +1,26 @@
+using Lion.Torch.Model;
+using Lion.Torch.Training;
+
+namespace Lion.Torch.Tests.Training;
+
+public sealed class BFloat16ProbeTests
+{
+    [Fact]
+    public void A_shape_is_measured_once_a_process()
+    {
+        var config = LlamaConfig.TinyByteLevel with { HiddenSize = 48, IntermediateSize = 96 };
+
+        double first = BFloat16Probe.Speedup(config);
+
+        Assert.True(first > 0 && double.IsFinite(first), $"speedup {first}");
+        Assert.Equal(first, BFloat16Probe.Speedup(config with { NumHiddenLayers = 7 }));
+    }
+
+    [Fact]
+    public void Precisions_have_the_names_of_the_command_line()
+    {
+        foreach (var name in TrainingPrecisions.Names)
+            Assert.Equal(name, TrainingPrecisions.Name(TrainingPrecisions.Parse(name)));
+        Assert.Throws<ArgumentException>(() => TrainingPrecisions.Parse("fp16"));
+    }
+}
