@@ -27,14 +27,28 @@ public static class Autocast
         return scope;
     }
 
-    /// <summary>x·Wᵀ + b, in bfloat16 inside a <see cref="BFloat16"/> scope and for float32 input.</summary>
+    /// <summary>x·Wᵀ + b as float32, computed in bfloat16 inside a <see cref="BFloat16"/> scope.</summary>
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null)
     {
-        if (!t_bfloat16 || x.dtype != float32)
+        if (!Casts(x))
             return nn.functional.linear(x, weight, bias);
         using var scope = NewDisposeScope();
-        return nn.functional.linear(x.to(bfloat16), weight.to(bfloat16), bias?.to(bfloat16)).to(float32).MoveToOuterDisposeScope();
+        return Product(x, weight, bias).to(float32).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// x·Wᵀ + b in the type it is computed in: bfloat16 inside a <see cref="BFloat16"/> scope, for
+    /// the fused kernels that read a bfloat16 product as it is (and write its gradient in bfloat16).
+    /// </summary>
+    public static Tensor Product(Tensor x, Tensor weight, Tensor? bias = null)
+    {
+        if (!Casts(x))
+            return nn.functional.linear(x, weight, bias);
+        using var scope = NewDisposeScope();
+        return nn.functional.linear(x.to(bfloat16), weight.to(bfloat16), bias?.to(bfloat16)).MoveToOuterDisposeScope();
+    }
+
+    private static bool Casts(Tensor x) => t_bfloat16 && (x.dtype == float32 || x.dtype == bfloat16);
 
     /// <summary>Restores the thread's setting from before the scope.</summary>
     public readonly struct Scope(bool previous) : IDisposable

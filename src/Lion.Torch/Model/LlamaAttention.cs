@@ -42,7 +42,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         if (Adapters is null && FloatMemory.Fits(hidden))
         {
             // Rotation, the heads' layout and the repeat of keys and values in one kernel.
-            var (rq, rk, rv) = FusedRotaryHeads.Apply(Product(hidden, inputScale), cos, sin, _config.NumAttentionHeads, _config.NumKeyValueHeads);
+            var (rq, rk, rv) = FusedRotaryHeads.Apply(Product(hidden, inputScale, computeType: true), cos, sin, _config.NumAttentionHeads, _config.NumKeyValueHeads);
             return Output(nn.functional.scaled_dot_product_attention(rq, rk, rv, is_casual: true)).MoveToOuterDisposeScope();
         }
         var (q, k, v) = QueryKeyValue(hidden, inputScale, cos, sin);
@@ -87,13 +87,15 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Queries, keys and values side by side from one product: a wider matrix keeps the CPU's
-    /// matmul busier than three narrow ones; the weights stay three Hugging Face parameters.
+    /// matmul busier than three narrow ones; the weights stay three Hugging Face parameters. In
+    /// the <paramref name="computeType"/> (bfloat16 under <see cref="Autocast"/>) for the fused
+    /// kernel, float32 otherwise.
     /// </summary>
-    private Tensor Product(Tensor hidden, Tensor? inputScale)
+    private Tensor Product(Tensor hidden, Tensor? inputScale, bool computeType = false)
     {
         var weight = cat([q_proj.weight!, k_proj.weight!, v_proj.weight!], 0);
         var bias = _config.AttentionBias ? cat([q_proj.bias!, k_proj.bias!, v_proj.bias!], 0) : null;
-        return ScaledInput.Linear(hidden, weight, inputScale, bias);
+        return computeType ? ScaledInput.Product(hidden, weight, inputScale, bias) : ScaledInput.Linear(hidden, weight, inputScale, bias);
     }
 
     /// <summary>Attention of the queries over the keys (each key head shared by its group of query heads), then the output projection.</summary>

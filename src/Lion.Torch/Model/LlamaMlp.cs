@@ -38,12 +38,12 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
         if (Adapters is null)
         {
             // Gate and up in one product (see LlamaAttention): the weights stay two parameters.
-            var product = ScaledInput.Linear(x, cat([gate_proj.weight!, up_proj.weight!], 0), inputScale);
-            if (FloatMemory.Fits(product))
+            var product = ScaledInput.Product(x, cat([gate_proj.weight!, up_proj.weight!], 0), inputScale);
+            if (FloatMemory.FitsWithBFloat16(product))
                 inner = FusedSwiGlu.Apply(product);
             else
             {
-                var both = product.chunk(2, -1);
+                var both = product.to(float32).chunk(2, -1);
                 inner = nn.functional.silu(both[0]) * both[1];
             }
         }

@@ -11,13 +11,19 @@ namespace Lion.Torch.Model;
 /// </summary>
 internal static class ScaledInput
 {
-    public static Tensor Linear(Tensor x, Tensor weight, Tensor? scale, Tensor? bias = null)
+    /// <summary>The projection as float32 (see <see cref="Autocast.Linear"/>).</summary>
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? scale, Tensor? bias = null) => Project(Autocast.Linear, x, weight, scale, bias);
+
+    /// <summary>The projection in the type it is computed in (see <see cref="Autocast.Product"/>).</summary>
+    public static Tensor Product(Tensor x, Tensor weight, Tensor? scale, Tensor? bias = null) => Project(Autocast.Product, x, weight, scale, bias);
+
+    private static Tensor Project(Func<Tensor, Tensor, Tensor?, Tensor> linear, Tensor x, Tensor weight, Tensor? scale, Tensor? bias)
     {
         if (scale is null)
-            return Autocast.Linear(x, weight, bias);
+            return linear(x, weight, bias);
         long rows = x.numel() / x.shape[^1];
         return rows > weight.shape[0]
-            ? Autocast.Linear(x, weight * scale, bias)
-            : Autocast.Linear(x * scale, weight, bias);
+            ? linear(x, weight * scale, bias)
+            : linear(x * scale, weight, bias);
     }
 }

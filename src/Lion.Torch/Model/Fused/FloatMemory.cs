@@ -5,16 +5,25 @@ using static TorchSharp.torch;
 
 namespace Lion.Torch.Model.Fused;
 
-/// <summary>The float32 storage of a contiguous CPU tensor, for the fused kernels to read and write in place.</summary>
+/// <summary>The storage of a contiguous CPU tensor, for the fused kernels to read and write in place.</summary>
 internal static unsafe class FloatMemory
 {
-    public static float* Of(Tensor tensor)
+    public static float* Of(Tensor tensor) => (float*)Storage(tensor, float32);
+
+    /// <summary>The bfloat16 storage of a contiguous CPU tensor (<see cref="BFloat16Rows"/> converts it).</summary>
+    public static ushort* BFloat16Of(Tensor tensor) => (ushort*)Storage(tensor, bfloat16);
+
+    private static void* Storage(Tensor tensor, ScalarType type)
     {
-        if (tensor.dtype != float32 || !tensor.is_contiguous() || tensor.device_type != DeviceType.CPU)
-            throw new ArgumentException($"A fused kernel needs a contiguous float32 CPU tensor, got {tensor.dtype} {(tensor.is_contiguous() ? "contiguous" : "strided")} on {tensor.device}");
-        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
+        if (tensor.dtype != type || !tensor.is_contiguous() || tensor.device_type != DeviceType.CPU)
+            throw new ArgumentException($"A fused kernel needs a contiguous {type} CPU tensor, got {tensor.dtype} {(tensor.is_contiguous() ? "contiguous" : "strided")} on {tensor.device}");
+        return Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
     }
 
     /// <summary>Whether <paramref name="tensor"/> can take the fused path (the rest take libtorch's).</summary>
     public static bool Fits(Tensor tensor) => FusedKernels.OnThisThread && tensor.dtype == float32 && tensor.device_type == DeviceType.CPU;
+
+    /// <summary>The same for a kernel that also takes a bfloat16 product (<see cref="BFloat16Rows"/>).</summary>
+    public static bool FitsWithBFloat16(Tensor tensor) =>
+        FusedKernels.OnThisThread && tensor.dtype is ScalarType.Float32 or ScalarType.BFloat16 && tensor.device_type == DeviceType.CPU;
 }

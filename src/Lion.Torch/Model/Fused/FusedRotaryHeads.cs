@@ -11,7 +11,8 @@ namespace Lion.Torch.Model.Fused;
 /// Face's rotate_half layout), keys and values repeated for each query head of their group. One
 /// pass forward and one backward, which sums a group's gradients and writes the product's
 /// gradient directly; libtorch takes a split, transposes, the rotation's five operations a
-/// tensor, the repeats, and in backward as many again and a concatenation.
+/// tensor, the repeats, and in backward as many again and a concatenation. A bfloat16 product
+/// (under <see cref="Autocast"/>) is read as it is, and its gradient written in bfloat16.
 /// </summary>
 internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryHeads>
 {
@@ -41,33 +42,45 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
         var shape = new Shape(qkv.shape[0], qkv.shape[1], heads, kvHeads, (int)cos.shape[^1]);
         long[] headsShape = [shape.Batch, heads, shape.Length, shape.Dim];
         var (q, k, v) = (empty(headsShape, dtype: float32), empty(headsShape, dtype: float32), empty(headsShape, dtype: float32));
-        float* pin = FloatMemory.Of(qkv), pc = FloatMemory.Of(cos), ps = FloatMemory.Of(sin);
+        // A bfloat16 product (under Autocast) is widened a row at a time.
+        ushort* pin16 = qkv.dtype == bfloat16 ? FloatMemory.BFloat16Of(qkv) : null;
+        float* pin = pin16 == null ? FloatMemory.Of(qkv) : null, pc = FloatMemory.Of(cos), ps = FloatMemory.Of(sin);
         float* pq = FloatMemory.Of(q), pk = FloatMemory.Of(k), pv = FloatMemory.Of(v);
-        int dim = shape.Dim, group = shape.Group;
+        int dim = shape.Dim, group = shape.Group, width = (int)shape.Width;
         FusedKernels.ForRows(shape.Batch * shape.Length, 3 * shape.Width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             Span<float> rotated = stackalloc float[dim];
-            for (long row = start; row < end; row++)
+            var widened = pin16 == null ? null : new float[width];
+            fixed (float* pw = widened)
             {
-                long b = row / shape.Length, t = row % shape.Length;
-                float* source = pin + row * shape.Width;
-                var c = new ReadOnlySpan<float>(pc + t * dim, dim);
-                var s = new ReadOnlySpan<float>(ps + t * dim, dim);
-                for (int h = 0; h < heads; h++)
-                    Rotate(new ReadOnlySpan<float>(source + h * dim, dim), c, s, new Span<float>(pq + shape.Head(b, h, t), dim));
-                for (int j = 0; j < kvHeads; j++)
+                for (long row = start; row < end; row++)
                 {
-                    Rotate(new ReadOnlySpan<float>(source + (heads + j) * dim, dim), c, s, rotated);
-                    var value = new ReadOnlySpan<float>(source + (heads + kvHeads + j) * dim, dim);
-                    for (int g = 0; g < group; g++)
+                    long b = row / shape.Length, t = row % shape.Length;
+                    float* source = pin + row * width;
+                    if (pin16 != null)
                     {
-                        long at = shape.Head(b, j * group + g, t);
-                        rotated.CopyTo(new Span<float>(pk + at, dim));
-                        value.CopyTo(new Span<float>(pv + at, dim));
+                        BFloat16Rows.Widen(new ReadOnlySpan<ushort>(pin16 + row * width, width), widened);
+                        source = pw;
+                    }
+                    var c = new ReadOnlySpan<float>(pc + t * dim, dim);
+                    var s = new ReadOnlySpan<float>(ps + t * dim, dim);
+                    for (int h = 0; h < heads; h++)
+                        Rotate(new ReadOnlySpan<float>(source + h * dim, dim), c, s, new Span<float>(pq + shape.Head(b, h, t), dim));
+                    for (int j = 0; j < kvHeads; j++)
+                    {
+                        Rotate(new ReadOnlySpan<float>(source + (heads + j) * dim, dim), c, s, rotated);
+                        var value = new ReadOnlySpan<float>(source + (heads + kvHeads + j) * dim, dim);
+                        for (int g = 0; g < group; g++)
+                        {
+                            long at = shape.Head(b, j * group + g, t);
+                            rotated.CopyTo(new Span<float>(pk + at, dim));
+                            value.CopyTo(new Span<float>(pv + at, dim));
+                        }
                     }
                 }
             }
         });
+        ctx.save_data("Type", qkv.dtype);
         ctx.save_for_backward([cos, sin]);
         ctx.save_data(nameof(Shape), shape);
         return [q, k, v];
@@ -78,27 +91,36 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
         var saved = ctx.get_saved_variables();
         var shape = (Shape)ctx.get_data(nameof(Shape));
         var (dq, dk, dv) = (gradients[0].contiguous(), gradients[1].contiguous(), gradients[2].contiguous());
-        var dqkv = empty(shape.Batch, shape.Length, shape.Width, dtype: float32);
-        float* pc = FloatMemory.Of(saved[0]), ps = FloatMemory.Of(saved[1]), pout = FloatMemory.Of(dqkv);
+        var type = (ScalarType)ctx.get_data("Type");
+        var dqkv = empty(shape.Batch, shape.Length, shape.Width, dtype: type);
+        // The gradient of a bfloat16 product is rounded a row at a time.
+        ushort* pout16 = type == bfloat16 ? FloatMemory.BFloat16Of(dqkv) : null;
+        float* pc = FloatMemory.Of(saved[0]), ps = FloatMemory.Of(saved[1]), pout = pout16 == null ? FloatMemory.Of(dqkv) : null;
         float* pq = FloatMemory.Of(dq), pk = FloatMemory.Of(dk), pv = FloatMemory.Of(dv);
-        int dim = shape.Dim, group = shape.Group, heads = shape.Heads, kvHeads = shape.KvHeads;
+        int dim = shape.Dim, group = shape.Group, heads = shape.Heads, kvHeads = shape.KvHeads, width = (int)shape.Width;
         FusedKernels.ForRows(shape.Batch * shape.Length, 3 * shape.Width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             Span<float> summed = stackalloc float[dim];
-            for (long row = start; row < end; row++)
+            var unrounded = pout16 == null ? null : new float[width];
+            fixed (float* pu = unrounded)
             {
-                long b = row / shape.Length, t = row % shape.Length;
-                float* target = pout + row * shape.Width;
-                var c = new ReadOnlySpan<float>(pc + t * dim, dim);
-                var s = new ReadOnlySpan<float>(ps + t * dim, dim);
-                for (int h = 0; h < heads; h++)
-                    RotateBack(new ReadOnlySpan<float>(pq + shape.Head(b, h, t), dim), c, s, new Span<float>(target + h * dim, dim));
-                for (int j = 0; j < kvHeads; j++)
+                for (long row = start; row < end; row++)
                 {
-                    // The rotation is linear: the group's key gradients are summed first, then rotated back once.
-                    SumGroup(pk, shape, b, j, t, summed);
-                    RotateBack(summed, c, s, new Span<float>(target + (heads + j) * dim, dim));
-                    SumGroup(pv, shape, b, j, t, new Span<float>(target + (heads + kvHeads + j) * dim, dim));
+                    long b = row / shape.Length, t = row % shape.Length;
+                    float* target = pout16 == null ? pout + row * width : pu;
+                    var c = new ReadOnlySpan<float>(pc + t * dim, dim);
+                    var s = new ReadOnlySpan<float>(ps + t * dim, dim);
+                    for (int h = 0; h < heads; h++)
+                        RotateBack(new ReadOnlySpan<float>(pq + shape.Head(b, h, t), dim), c, s, new Span<float>(target + h * dim, dim));
+                    for (int j = 0; j < kvHeads; j++)
+                    {
+                        // The rotation is linear: the group's key gradients are summed first, then rotated back once.
+                        SumGroup(pk, shape, b, j, t, summed);
+                        RotateBack(summed, c, s, new Span<float>(target + (heads + j) * dim, dim));
+                        SumGroup(pv, shape, b, j, t, new Span<float>(target + (heads + kvHeads + j) * dim, dim));
+                    }
+                    if (pout16 != null)
+                        BFloat16Rows.Narrow(unrounded, new Span<ushort>(pout16 + row * width, width));
                 }
             }
         });

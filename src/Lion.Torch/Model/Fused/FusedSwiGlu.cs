@@ -10,6 +10,9 @@ namespace Lion.Torch.Model.Fused;
 /// silu(gate) · up, where gate and up are the two halves of one product's last axis, as one pass
 /// forward and one backward that writes both halves' gradients into the product's gradient
 /// (libtorch: silu, mul, and in backward two muls, silu's backward and the halves' concatenation).
+/// A bfloat16 product (under <see cref="Autocast"/>) gives a bfloat16 result, the down projection's
+/// input, and gets a bfloat16 gradient, the gate and up projection's: computed in float32 a row
+/// at a time, rounded where the casts around a float32 kernel would round.
 /// </summary>
 internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
 {
@@ -20,19 +23,34 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
     public override Tensor forward(AutogradContext ctx, params object[] vars)
     {
         var both = ((Tensor)vars[0]).contiguous();
-        long width = both.shape[^1] / 2, rows = both.numel() / (2 * width);
-        long[] shape = [.. both.shape[..^1], width];
-        var h = empty(shape, dtype: float32);
-        float* pb = FloatMemory.Of(both), ph = FloatMemory.Of(h);
-        FusedKernels.ForRows(rows, 3 * width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
+        int width = (int)both.shape[^1] / 2;
+        long rows = both.numel() / (2 * width);
+        var h = empty([.. both.shape[..^1], width], dtype: both.dtype);
+        if (both.dtype == bfloat16)
         {
-            for (long row = start; row < end; row++)
+            ushort* pb = FloatMemory.BFloat16Of(both), ph = FloatMemory.BFloat16Of(h);
+            FusedKernels.ForRows(rows, 3 * width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
             {
-                var gate = new ReadOnlySpan<float>(pb + row * 2 * width, (int)width);
-                var up = new ReadOnlySpan<float>(pb + row * 2 * width + width, (int)width);
-                Forward(gate, up, new Span<float>(ph + row * width, (int)width));
-            }
-        });
+                // gate, up, h
+                var row = new float[3 * width];
+                for (long r = start; r < end; r++)
+                {
+                    BFloat16Rows.Widen(new ReadOnlySpan<ushort>(pb + r * 2 * width, 2 * width), row.AsSpan(0, 2 * width));
+                    Forward(row.AsSpan(0, width), row.AsSpan(width, width), row.AsSpan(2 * width));
+                    BFloat16Rows.Narrow(row.AsSpan(2 * width), new Span<ushort>(ph + r * width, width));
+                }
+            });
+        }
+        else
+        {
+            float* pb = FloatMemory.Of(both), ph = FloatMemory.Of(h);
+            FusedKernels.ForRows(rows, 3 * width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
+            {
+                for (long r = start; r < end; r++)
+                    Forward(new ReadOnlySpan<float>(pb + r * 2 * width, width), new ReadOnlySpan<float>(pb + r * 2 * width + width, width),
+                        new Span<float>(ph + r * width, width));
+            });
+        }
         ctx.save_for_backward([both]);
         return h;
     }
@@ -40,20 +58,41 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
     public override List<Tensor> backward(AutogradContext ctx, Tensor gradient)
     {
         var both = ctx.get_saved_variables()[0];
-        var dh = gradient.contiguous();
-        long width = both.shape[^1] / 2, rows = both.numel() / (2 * width);
+        var dh = gradient.to(both.dtype).contiguous();
+        int width = (int)both.shape[^1] / 2;
+        long rows = both.numel() / (2 * width);
         var dboth = empty_like(both);
-        float* pb = FloatMemory.Of(both), pdh = FloatMemory.Of(dh), pd = FloatMemory.Of(dboth);
-        FusedKernels.ForRows(rows, 5 * width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
+        if (both.dtype == bfloat16)
         {
-            for (long row = start; row < end; row++)
+            ushort* pb = FloatMemory.BFloat16Of(both), pdh = FloatMemory.BFloat16Of(dh), pd = FloatMemory.BFloat16Of(dboth);
+            FusedKernels.ForRows(rows, 5 * width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
             {
-                long at = row * 2 * width;
-                Backward(new ReadOnlySpan<float>(pb + at, (int)width), new ReadOnlySpan<float>(pb + at + width, (int)width),
-                    new ReadOnlySpan<float>(pdh + row * width, (int)width),
-                    new Span<float>(pd + at, (int)width), new Span<float>(pd + at + width, (int)width));
-            }
-        });
+                // gate, up, dh, d gate, d up
+                var row = new float[5 * width];
+                for (long r = start; r < end; r++)
+                {
+                    BFloat16Rows.Widen(new ReadOnlySpan<ushort>(pb + r * 2 * width, 2 * width), row.AsSpan(0, 2 * width));
+                    BFloat16Rows.Widen(new ReadOnlySpan<ushort>(pdh + r * width, width), row.AsSpan(2 * width, width));
+                    Backward(row.AsSpan(0, width), row.AsSpan(width, width), row.AsSpan(2 * width, width),
+                        row.AsSpan(3 * width, width), row.AsSpan(4 * width, width));
+                    BFloat16Rows.Narrow(row.AsSpan(3 * width), new Span<ushort>(pd + r * 2 * width, 2 * width));
+                }
+            });
+        }
+        else
+        {
+            float* pb = FloatMemory.Of(both), pdh = FloatMemory.Of(dh), pd = FloatMemory.Of(dboth);
+            FusedKernels.ForRows(rows, 5 * width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
+            {
+                for (long r = start; r < end; r++)
+                {
+                    long at = r * 2 * width;
+                    Backward(new ReadOnlySpan<float>(pb + at, width), new ReadOnlySpan<float>(pb + at + width, width),
+                        new ReadOnlySpan<float>(pdh + r * width, width),
+                        new Span<float>(pd + at, width), new Span<float>(pd + at + width, width));
+                }
+            });
+        }
         return [dboth];
     }
 

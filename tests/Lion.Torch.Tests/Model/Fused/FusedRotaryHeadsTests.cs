@@ -34,4 +34,26 @@ public sealed class FusedRotaryHeadsTests
             },
             randn(batch, length, (heads + 2 * kvHeads) * dim));
     }
+
+    [Fact]
+    public void A_bfloat16_product_gives_the_float32_kernels_heads_and_its_gradient_rounded_to_bfloat16()
+    {
+        const int heads = 6, kvHeads = 2, dim = 20;
+        var (cos, sin) = RotaryEmbedding.Table(9, dim, theta: 10_000);
+        manual_seed(4);
+        var product = randn(2, 9, (heads + 2 * kvHeads) * dim).to(bfloat16);
+        var upstream = Enumerable.Range(0, 3).Select(_ => randn(2, heads, 9, dim)).ToArray();
+        var wide = product.to(float32).requires_grad_(true);
+        var (wq, wk, wv) = FusedRotaryHeads.Apply(wide, cos, sin, heads, kvHeads);
+        var wideGradient = autograd.grad([wq, wk, wv], [wide], upstream)[0];
+
+        var narrow = product.clone().requires_grad_(true);
+        var (q, k, v) = FusedRotaryHeads.Apply(narrow, cos, sin, heads, kvHeads);
+        var gradient = autograd.grad([q, k, v], [narrow], upstream)[0];
+
+        foreach (var (ours, theirs) in new[] { (q, wq), (k, wk), (v, wv) })
+            Assert.True(ours.allclose(theirs, rtol: 0, atol: 0));
+        Assert.Equal(ScalarType.BFloat16, gradient.dtype);
+        Assert.Equal(BFloat16Rows.Bits(wideGradient.to(bfloat16)), BFloat16Rows.Bits(gradient));
+    }
 }

@@ -23,6 +23,25 @@ public sealed class FusedSwiGluTests
     }
 
     [Fact]
+    public void A_bfloat16_product_gives_the_float32_kernels_result_and_gradient_rounded_to_bfloat16()
+    {
+        manual_seed(3);
+        var product = (randn(7, 2 * 45) * 4).to(bfloat16);
+        var upstream = randn(7, 45).to(bfloat16);
+        var wide = product.to(float32).requires_grad_(true);
+        var wideResult = FusedSwiGlu.Apply(wide);
+        var wideGradient = autograd.grad([wideResult], [wide], [upstream.to(float32)])[0];
+
+        var narrow = product.clone().requires_grad_(true);
+        var result = FusedSwiGlu.Apply(narrow);
+        var gradient = autograd.grad([result], [narrow], [upstream])[0];
+
+        Assert.Equal(ScalarType.BFloat16, result.dtype);
+        Assert.Equal(BFloat16Rows.Bits(wideResult.to(bfloat16)), BFloat16Rows.Bits(result));
+        Assert.Equal(BFloat16Rows.Bits(wideGradient.to(bfloat16)), BFloat16Rows.Bits(gradient));
+    }
+
+    [Fact]
     public void Saturated_gates_give_finite_gradients()
     {
         var gates = tensor(new float[] { -200, -90, 90, 200 });

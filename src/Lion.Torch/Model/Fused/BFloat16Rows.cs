@@ -1,0 +1,68 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Model.Fused;
+
+/// <summary>
+/// bfloat16 rows for the kernels that read a bfloat16 product or write its gradient (under
+/// <see cref="Autocast"/>): a row is widened to float32 (exactly: bfloat16 is float32's upper
+/// half), worked on as float32, and its result rounded back as libtorch rounds (to nearest, ties
+/// to even; NaN as 0xFFFF). Each row is converted in a core's cache, so the tensors cross memory at
+/// two bytes an element instead of being converted by a pass of their own.
+/// </summary>
+internal static unsafe class BFloat16Rows
+{
+    /// <summary>A copy of a bfloat16 tensor's bits.</summary>
+    public static ushort[] Bits(Tensor tensor) => new ReadOnlySpan<ushort>(FloatMemory.BFloat16Of(tensor.contiguous()), (int)tensor.numel()).ToArray();
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Widen(ReadOnlySpan<ushort> source, Span<float> target)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= source.Length - Vector512<ushort>.Count; i += Vector512<ushort>.Count)
+            {
+                var (lower, upper) = Vector512.Widen(Vector512.Create(source[i..]));
+                (lower << 16).AsSingle().CopyTo(target[i..]);
+                (upper << 16).AsSingle().CopyTo(target[(i + Vector512<uint>.Count)..]);
+            }
+        }
+        for (; i < source.Length; i++)
+            target[i] = BitConverter.UInt32BitsToSingle((uint)source[i] << 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Narrow(ReadOnlySpan<float> source, Span<ushort> target)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= source.Length - Vector512<ushort>.Count; i += Vector512<ushort>.Count)
+            {
+                var lower = Round(Vector512.Create(source[i..]));
+                var upper = Round(Vector512.Create(source[(i + Vector512<float>.Count)..]));
+                Vector512.Narrow(lower, upper).CopyTo(target[i..]);
+            }
+        }
+        for (; i < source.Length; i++)
+            target[i] = Round(source[i]);
+    }
+
+    private static ushort Round(float value)
+    {
+        if (float.IsNaN(value))
+            return 0xFFFF;
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        return (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> Round(Vector512<float> value)
+    {
+        var bits = value.AsUInt32();
+        var rounded = (bits + Vector512.Create(0x7FFFu) + ((bits >> 16) & Vector512<uint>.One)) >> 16;
+        return Vector512.ConditionalSelect(Vector512.Equals(value, value).AsUInt32(), rounded, Vector512.Create(0xFFFFu));
+    }
+}
