@@ -5,7 +5,11 @@ using static TorchSharp.torch;
 
 namespace Lion.Torch.Model;
 
-/// <summary>Grouped-query self-attention with rotary positions, through scaled_dot_product_attention.</summary>
+/// <summary>
+/// Grouped-query self-attention with rotary positions: over whole sequences (training, scoring)
+/// through the fused kernels (<see cref="FusedCausalAttention"/>), in decoding and with LoRA
+/// adapters through scaled_dot_product_attention.
+/// </summary>
 public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
 {
     private readonly LlamaConfig _config;
@@ -41,9 +45,10 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         var (cos, sin) = RotaryEmbedding.Cached((int)hidden.shape[1], _config.HeadDim, _config.RopeTheta, _config.RopeScaling);
         if (Adapters is null && FloatMemory.Fits(hidden))
         {
-            // Rotation, the heads' layout and the repeat of keys and values in one kernel.
+            // Rotation, the heads' layout and the repeat of keys and values in one kernel, then
+            // attention by blocks of queries.
             var (rq, rk, rv) = FusedRotaryHeads.Apply(Product(hidden, inputScale, computeType: true), cos, sin, _config.NumAttentionHeads, _config.NumKeyValueHeads);
-            return Output(nn.functional.scaled_dot_product_attention(rq, rk, rv, is_casual: true)).MoveToOuterDisposeScope();
+            return Output(FusedCausalAttention.Apply(rq, rk, rv)).MoveToOuterDisposeScope();
         }
         var (q, k, v) = QueryKeyValue(hidden, inputScale, cos, sin);
         return Attend(q, k, v, mask: null).MoveToOuterDisposeScope();

@@ -105,7 +105,7 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
             for (; i <= gate.Length - Vector512<float>.Count; i += Vector512<float>.Count)
             {
                 var g = Vector512.Create(gate[i..]);
-                (g * Sigmoid512.Of(g) * Vector512.Create(up[i..])).CopyTo(h[i..]);
+                (g * Math512.Sigmoid(g) * Vector512.Create(up[i..])).CopyTo(h[i..]);
             }
         }
         for (; i <= gate.Length - width; i += width)
@@ -128,7 +128,7 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
             for (; i <= gate.Length - Vector512<float>.Count; i += Vector512<float>.Count)
             {
                 var g = Vector512.Create(gate[i..]);
-                var s = Sigmoid512.Of(g);
+                var s = Math512.Sigmoid(g);
                 var d = Vector512.Create(dh[i..]);
                 (d * Vector512.Create(up[i..]) * s * (one512 + g * (one512 - s))).CopyTo(dgate[i..]);
                 (d * g * s).CopyTo(dup[i..]);

@@ -1,0 +1,69 @@
+using Lion.Torch.Model;
+using Lion.Torch.Model.Fused;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Tests.Model.Fused;
+
+public sealed class FusedCausalAttentionTests
+{
+    private static Tensor Reference(Tensor q, Tensor k, Tensor v) => nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
+
+    /// <summary>Queries, keys and values side by side in one tensor, so one gradient check covers all three.</summary>
+    private static Tensor[] Split(Tensor qkv, Func<Tensor, Tensor, Tensor, Tensor> attention)
+    {
+        var parts = qkv.chunk(3, 1);
+        return [attention(parts[0], parts[1], parts[2])];
+    }
+
+    [Theory]
+    [InlineData(150, 32, 3)] // three blocks, the last one short; rows past the last whole vector
+    [InlineData(64, 16, 9)] // exactly one block; 18 pairs: two whole chunks and a short one
+    [InlineData(5, 8, 2)] // shorter than a vector
+    public void Gives_libtorchs_causal_attention_and_its_gradients(int length, int dim, int heads)
+    {
+        manual_seed(4);
+        GradientCheck.Same(qkv => Split(qkv, FusedCausalAttention.Apply), qkv => Split(qkv, Reference),
+            randn(2, 3 * heads, length, dim), rtol: 1e-4, atol: 1e-5);
+    }
+
+    [Fact]
+    public void Scores_far_beyond_exps_range_give_gradients_as_exact_as_libtorchs()
+    {
+        manual_seed(5);
+        var qkv = randn(1, 3 * 2, 70, 16) * 30;
+        var upstream = randn(1, 2, 70, 16);
+        Tensor Gradient(Tensor input, Func<Tensor, Tensor, Tensor, Tensor> attention)
+        {
+            var x = input.detach().requires_grad_(true);
+            return autograd.grad(Split(x, attention), [x], [upstream.to(input.dtype)])[0].to(float64);
+        }
+
+        // Near one-hot rows: dS = p·(dP − Σ p·dP) cancels, and any float32 order of rounding shows.
+        var exact = Gradient(qkv.to(float64), Reference);
+        double Error(Tensor gradient) => (gradient - exact).abs().max().item<double>() / exact.abs().max().item<double>();
+        double ours = Error(Gradient(qkv, FusedCausalAttention.Apply)), theirs = Error(Gradient(qkv, Reference));
+
+        Assert.True(ours <= Math.Max(2 * theirs, 1e-5), $"largest error of the largest gradient: ours {ours}, libtorch's {theirs}");
+    }
+
+    [Fact]
+    public void With_bfloat16_products_it_stays_within_bfloat16_rounding_of_float32()
+    {
+        manual_seed(6);
+        var qkv = randn(2, 3 * 4, 100, 32).requires_grad_(true);
+        var upstream = randn(2, 4, 100, 32);
+        var exact = Split(qkv, Reference)[0];
+        var exactGradient = autograd.grad([exact], [qkv], [upstream])[0];
+
+        Tensor rounded, roundedGradient;
+        using (Autocast.BFloat16())
+        {
+            rounded = Split(qkv, FusedCausalAttention.Apply)[0];
+            roundedGradient = autograd.grad([rounded], [qkv], [upstream])[0];
+        }
+
+        Assert.False(rounded.allclose(exact, rtol: 1e-5, atol: 1e-6));
+        Assert.True(rounded.allclose(exact, rtol: 2e-2, atol: 2e-2), $"output: max difference {(rounded - exact).abs().max().item<float>()}");
+        Assert.True(roundedGradient.allclose(exactGradient, rtol: 3e-2, atol: 3e-2), $"gradient: max difference {(roundedGradient - exactGradient).abs().max().item<float>()}");
+    }
+}
