@@ -4,13 +4,13 @@ namespace Lion.Torch.Model;
 
 /// <summary>
 /// What torch.autocast(device_type="cpu", dtype=torch.bfloat16) does for this model, which
-/// TorchSharp lacks: while a thread is inside <see cref="BFloat16"/>, the linear projections
-/// compute in bfloat16 — input and weight rounded on the way in, the product made float32 again on
-/// the way out — and everything else stays float32: the weights and their updates, norms, rotary
-/// positions, the loss. Attention stays float32 too, unlike PyTorch's list: libtorch's bfloat16
-/// scaled_dot_product_attention measured slower on the CPU where its products were twice as fast.
-/// Thread-local like PyTorch's, so a pass that moves to other threads carries it over
-/// (<see cref="Training.ShardedBackward"/>).
+/// TorchSharp lacks: while a thread is inside <see cref="BFloat16"/>, the matrix products compute
+/// in bfloat16 — the linear projections here (input and weight rounded on the way in), attention's
+/// products in <see cref="Fused.FusedCausalAttention"/> — and everything else stays float32: the
+/// weights and their updates, norms, rotary positions, softmax, the loss. A projection's result is
+/// float32 again on the way out (<see cref="Linear"/>), or stays bfloat16 for a fused kernel that
+/// reads it as it is (<see cref="Product"/>). Thread-local like PyTorch's, so a pass that moves to
+/// other threads carries it over (<see cref="Training.ShardedBackward"/>).
 /// </summary>
 public static class Autocast
 {
