@@ -35,8 +35,10 @@ public static class BFloat16Probe
     {
         const int rows = 512, rounds = 5;
         using var scope = NewDisposeScope();
-        var x = randn(rows, input).requires_grad_(true);
-        var weight = randn(output, input).requires_grad_(true);
+        // Its own generator: the probe runs once a process, and must not move the seeded global one.
+        using var generator = new Generator(1);
+        var x = randn(rows, input, generator: generator).requires_grad_(true);
+        var weight = randn(output, input, generator: generator).requires_grad_(true);
         double Pass(bool bfloat16)
         {
             using var cast = Autocast.BFloat16(bfloat16);

@@ -1,5 +1,6 @@
 using Lion.Torch.Model;
 using Lion.Torch.Training;
+using static TorchSharp.torch;
 
 namespace Lion.Torch.Tests.Training;
 
@@ -14,6 +15,18 @@ public sealed class BFloat16ProbeTests
 
         Assert.True(first > 0 && double.IsFinite(first), $"speedup {first}");
         Assert.Equal(first, BFloat16Probe.Speedup(config with { NumHiddenLayers = 7 }));
+    }
+
+    [Fact]
+    public void Measuring_leaves_the_seeded_random_numbers_alone()
+    {
+        manual_seed(5);
+        var expected = randn(4);
+
+        manual_seed(5);
+        BFloat16Probe.Speedup(LlamaConfig.TinyByteLevel with { HiddenSize = 40, IntermediateSize = 72 });
+
+        Assert.True(randn(4).allclose(expected, rtol: 0, atol: 0));
     }
 
     [Fact]
