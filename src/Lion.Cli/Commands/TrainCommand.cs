@@ -40,7 +40,7 @@ internal static class TrainCommand
             Description = "What the matrix products compute in, weights staying float32: auto (bfloat16 where it measures faster on this CPU), float32 or bfloat16.",
             DefaultValueFactory = _ => "auto",
         };
-        precision.AcceptOnlyFromAmong("auto", "float32", "bfloat16");
+        precision.AcceptOnlyFromAmong([.. TrainingPrecisions.Names]);
         var format = new Option<string>("--prompt-format")
         {
             Description = "How each example is framed: alpaca, chatml or plain (train with the format you will generate, evaluate and serve with).",

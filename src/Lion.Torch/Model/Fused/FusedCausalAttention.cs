@@ -122,9 +122,9 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
     /// </summary>
     private static void Softmax(Tensor scores, Tensor logSumExp, long start, float scale)
     {
-        var rows = new TileRows(scores, start, logSumExp.shape[1]);
+        long length = logSumExp.shape[1];
         float* pl = FloatMemory.Of(logSumExp);
-        rows.ForEach(1, (row, position, s, _) => pl[row.Pair * rows.Length + position] = SoftmaxRow(s, position + 1, scale));
+        new TileRows(scores, start).ForEach(1, (row, position, s, _) => pl[row.Pair * length + position] = SoftmaxRow(s, position + 1, scale));
     }
 
     /// <summary>
@@ -135,20 +135,18 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
     /// </summary>
     private static void SoftmaxBackward(Tensor scores, Tensor probabilitiesGradient, Tensor logSumExp, Tensor rowDot, long start, float scale)
     {
-        var rows = new TileRows(scores, start, logSumExp.shape[1], probabilitiesGradient);
+        long length = logSumExp.shape[1];
         float* pl = FloatMemory.Of(logSumExp), pd = FloatMemory.Of(rowDot);
-        rows.ForEach(2, (row, position, s, g) =>
+        new TileRows(scores, start, probabilitiesGradient).ForEach(2, (row, position, s, g) =>
         {
-            long at = row.Pair * rows.Length + position;
+            long at = row.Pair * length + position;
             SoftmaxBackwardRow(s, g, position + 1, pl[at], pd[at], scale);
         });
     }
 
     /// <summary>A tile's rows of one or two score-shaped tensors, float32 in place or bfloat16 widened and rounded back.</summary>
-    private readonly struct TileRows(Tensor first, long start, long length, Tensor? second = null)
+    private readonly struct TileRows(Tensor first, long start, Tensor? second = null)
     {
-        public long Length => length;
-
         public delegate void RowAction((long Pair, long Row) row, int position, Span<float> first, Span<float> second);
 
         public void ForEach(int tensors, RowAction action)
