@@ -10,10 +10,21 @@ internal static class DatasetOutput
     {
         if (path is not null)
         {
+            if (Directory.Exists(path))
+                throw Core.BadInputException.InFile(path, "is a folder; --to names the file to write");
             string partial = path + ".partial";
-            using (var stream = File.Create(partial))
-                DatasetWriter.Write(records, format, stream);
-            File.Move(partial, path, overwrite: true);
+            try
+            {
+                using (var stream = File.Create(partial))
+                    DatasetWriter.Write(records, format, stream);
+                File.Move(partial, path, overwrite: true);
+            }
+            catch (IOException)
+            {
+                // A full disk: the half-written file goes, whatever was at the path stays.
+                File.Delete(partial);
+                throw;
+            }
         }
         else if (ReferenceEquals(output, Console.Out))
         {

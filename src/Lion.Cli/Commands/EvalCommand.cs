@@ -61,9 +61,10 @@ internal static class EvalCommand
             string runFolder = parse.GetValue(run)!;
             // An endpoint's requests go through the run's gateway, so its run is made if missing;
             // a local model's result joins a run only where there is one.
-            var (store, config) = parse.GetValue(endpoint) is not null || Core.Store.RunStore.IsRunFolder(runFolder)
-                ? EvaluationRun.Open(runFolder, output, parse.GetValue(json))
-                : (null, null);
+            var (store, config, writer) = parse.GetValue(endpoint) is not null || Core.Store.RunStore.IsRunFolder(runFolder)
+                ? EvaluationRun.Open(runFolder, output, parse.GetValue(json), $"lion eval {name}")
+                : (null, null, null);
+            using var disposeLock = writer;
             using var disposeStore = store;
             BbhEvaluation.Result result;
             string subject;

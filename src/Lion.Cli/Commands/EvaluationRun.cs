@@ -7,11 +7,27 @@ namespace Lion.Cli.Commands;
 /// <summary>
 /// The run an evaluation against a remote model works in: its store holds the gateway's cache,
 /// ledger and failures (so an interrupted evaluation resumes without paying twice) and the
-/// results. A folder that is not a run yet becomes an empty one.
+/// results. A folder that is not a run yet becomes an empty one. The run's writer lock is held
+/// until the returned lock is disposed.
 /// </summary>
 internal static class EvaluationRun
 {
-    public static (RunStore Store, RunConfig Config) Open(string folder, TextWriter output, bool quiet)
+    public static (RunStore Store, RunConfig Config, RunLock Lock) Open(string folder, TextWriter output, bool quiet, string command)
+    {
+        var writer = RunLock.Acquire(folder, command);
+        try
+        {
+            var (store, config) = OpenLocked(folder, output, quiet);
+            return (store, config, writer);
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+    }
+
+    private static (RunStore Store, RunConfig Config) OpenLocked(string folder, TextWriter output, bool quiet)
     {
         if (!RunStore.IsRunFolder(folder))
         {

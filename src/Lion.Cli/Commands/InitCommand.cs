@@ -33,6 +33,7 @@ internal static class InitCommand
             var setup = parse.GetValue(config) is { } configPath ? RunSetup.FromConfigFile(configPath) : new RunSetup();
             string runFolder = parse.GetValue(folder)!;
 
+            using var writer = RunLock.Acquire(runFolder, "lion init");
             var summary = RunFolder.Create(runFolder, seedFile, setup);
             output.WriteLine($"Created run {runFolder}");
             output.WriteLine(

@@ -58,7 +58,8 @@ internal static class JudgeCommand
             var references = JudgeAnswerFile.Read(parse.GetValue(reference)!);
             var pairs = asked.Select(q => (Question: q, Candidate: candidates.For(q), Reference: references.For(q))).ToList();
 
-            var (store, config) = EvaluationRun.Open(parse.GetValue(run)!, output, parse.GetValue(json));
+            var (store, config, writer) = EvaluationRun.Open(parse.GetValue(run)!, output, parse.GetValue(json), "lion eval judge");
+            using var disposeLock = writer;
             using var disposeStore = store;
             var role = config.Referee with
             {

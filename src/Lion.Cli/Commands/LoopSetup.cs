@@ -51,6 +51,7 @@ internal static class LoopSetup
             // The oracle is in-process: there is no provider limit to respect.
             Limits = allLocal ? RateLimits.Unlimited
                 : new RateLimits(config.Limits.RequestsPerMinute, config.Limits.TokensPerMinute, config.Limits.MaxConcurrency),
+            Retry = config.Retry.Settings(),
             Prices = config.Prices.ToDictionary(p => p.Key, p => new ModelPrice(p.Value.InputPerMillion, p.Value.OutputPerMillion)),
             Budget = new Budget(config.Budget.MaxCost, config.Budget.MaxTokens),
         };
@@ -60,7 +61,7 @@ internal static class LoopSetup
     private static IStudent Student(RunConfig config, Action<string> report) => config.Student.Kind switch
     {
         "simulated" => new SimulatedStudentAdapter(StudentProfile.Default, config.RandomSeed),
-        "external" => ExternalStudent.Create(config.Student, config.Concurrency, new RetrySettings()),
+        "external" => ExternalStudent.Create(config.Student, config.Concurrency, config.Retry.Settings()),
         _ => new Torch.TorchStudent(config.Student, config.RandomSeed, report),
     };
 }

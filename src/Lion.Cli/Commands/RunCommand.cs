@@ -36,6 +36,8 @@ internal static class RunCommand
         {
             string runFolder = parse.GetValue(folder)!;
             var error = parse.InvocationConfiguration.Error;
+            // One writer per run: a second `lion run` on the same folder is refused before it reads or pays for anything.
+            using var writer = RunLock.Acquire(runFolder, "lion run");
             if (!RunStore.IsRunFolder(runFolder))
                 Create(runFolder, parse.GetValue(config), parse.GetValue(seeds), parse.GetValue(preset), parse.GetValue(selection), output);
             else if (parse.GetValue(config) is { } newConfig)
@@ -60,6 +62,9 @@ internal static class RunCommand
             config = config with { Selection = selection };
         var seeds = seedsPath is not null ? SeedFileReader.Read(seedsPath)
             : fromPreset?.Item2 ?? throw new BadInputException($"{runFolder}: a new run needs --seeds FILE (or --preset smoke)");
+        // A preset writes its own held-out tasks into the new folder; a user's config names existing ones.
+        if (presetName is null)
+            ConfigReferences.Check(config, runFolder, configPath ?? "the run config");
         string? source = configPath is not null ? Path.GetFullPath(configPath) : presetName is null ? null : $"preset:{presetName}";
         var summary = RunFolder.Create(runFolder, seeds, RunSetup.From(config, source));
         if (presetName is not null)
@@ -71,6 +76,7 @@ internal static class RunCommand
     private static void Reconfigure(string runFolder, string configPath, TextWriter output)
     {
         var setup = RunSetup.FromConfigFile(configPath);
+        ConfigReferences.Check(RunConfigReader.Parse(setup.ConfigJson, configPath), runFolder, configPath);
         using var store = RunStore.Open(runFolder);
         store.UpdateConfig(setup);
         output.WriteLine($"{runFolder}: continuing with the config in {configPath}.");
@@ -81,6 +87,7 @@ internal static class RunCommand
         using var store = RunStore.Open(runFolder);
         var stored = store.Config();
         var config = RunConfigReader.Parse(stored.Json, $"{runFolder} (stored config)");
+        ConfigReferences.Check(config, runFolder, stored.Source ?? $"{runFolder} (stored config)");
         try
         {
             if (Terminal.LiveProgress.Available(output))
@@ -104,6 +111,19 @@ internal static class RunCommand
         catch (RemoteRequestException remote) when (remote.StopsTheRun)
         {
             error.WriteLine($"error: the endpoint refused the run: {remote.Message}. Nothing stored is lost; fix it and run again.");
+            return ExitCode.RemoteError;
+        }
+        catch (StageIncompleteException incomplete)
+        {
+            error.WriteLine($"error: {incomplete.Message}. Everything answered is stored; " +
+                            $"`lion run --out {runFolder}` asks for exactly what is owed.");
+            return ExitCode.RemoteError;
+        }
+        catch (RemoteRequestException remote)
+        {
+            // The student's own endpoint, say: no stage owns the failure, and nothing stored is lost.
+            error.WriteLine($"error: a request failed for good: {remote.Message}. Nothing stored is lost; " +
+                            $"`lion run --out {runFolder}` continues once the endpoint answers.");
             return ExitCode.RemoteError;
         }
         catch (BudgetExceededException budget)

@@ -6,7 +6,7 @@ namespace Lion.Cli.Commands;
 /// <summary>The listening options every serving command shares: where, and which bearer key it asks for.</summary>
 internal sealed class ServerOptions
 {
-    public Option<int> Port { get; } = new("--port") { Description = "Port to listen on (0 picks a free one).", DefaultValueFactory = _ => 8765 };
+    public Option<int> Port { get; } = PortOption();
 
     public Option<string> Host { get; } = new("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
 
@@ -15,6 +15,17 @@ internal sealed class ServerOptions
         Description = "Require this environment variable's value as the bearer key.",
         HelpName = "VAR",
     };
+
+    private static Option<int> PortOption()
+    {
+        var port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one).", DefaultValueFactory = _ => 8765 };
+        port.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
+                result.AddError($"--port {result.GetValueOrDefault<int>()}: a port is a number from 0 to 65535");
+        });
+        return port;
+    }
 
     public void AddTo(Command command)
     {

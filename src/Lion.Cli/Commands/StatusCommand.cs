@@ -46,7 +46,7 @@ internal static class StatusCommand
         foreach (var iteration in run.Pools.GroupBy(p => p.Iteration))
         {
             var sizes = string.Join(", ", iteration.Select(p => $"{p.Pool} {p.Instructions}"));
-            var stages = run.Stages.Where(s => s.Iteration == iteration.Key).Select(s => $"{s.Stage} {s.Status}").ToList();
+            var stages = run.Stages.Where(s => s.Iteration == iteration.Key).Select(s => s.Stopped is { } owed ? $"{s.Stage} stopped ({owed})" : $"{s.Stage} {s.Status}").ToList();
             output.WriteLine($"Iteration {iteration.Key}: pools {sizes}; stages {(stages.Count == 0 ? "not started" : string.Join(", ", stages))}");
         }
 
@@ -67,5 +67,8 @@ internal static class StatusCommand
         if (run.RemoteFailuresByKind.Count > 0)
             output.WriteLine("Failures  " + string.Join(", ", run.RemoteFailuresByKind.Select(f => $"{f.Key} {f.Value}")) +
                              " (remote calls that failed; retried ones included)");
+        if (run.UnanswerableByRole.Count > 0)
+            output.WriteLine("Refused   " + string.Join(", ", run.UnanswerableByRole.Select(u => $"{u.Key} {u.Value}")) +
+                             " (requests the endpoint refused for good, a 400: kept as unanswerable, never asked again or trained on)");
     }
 }

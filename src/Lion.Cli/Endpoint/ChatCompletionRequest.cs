@@ -36,11 +36,12 @@ public sealed record ChatCompletionRequest(
         options.PresencePenalty = Number(body, "presence_penalty", -2, 2);
         options.MaxOutputTokens = PositiveInteger(body, "max_completion_tokens") ?? PositiveInteger(body, "max_tokens");
         options.Seed = body.TryGetProperty("seed", out var seed) && seed.ValueKind != JsonValueKind.Null
-            ? seed.TryGetInt64(out long seedValue) ? seedValue : throw new InvalidRequestException("seed must be an integer", "seed")
+            ? seed.ValueKind == JsonValueKind.Number && seed.TryGetInt64(out long seedValue)
+                ? seedValue : throw new InvalidRequestException("seed must be an integer", "seed")
             : null;
         options.StopSequences = Stops(body);
 
-        if (body.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null && !(n.TryGetInt32(out int count) && count == 1))
+        if (body.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null && !(n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out int count) && count == 1))
             throw new InvalidRequestException("only n = 1 is supported", "n");
 
         bool stream = Flag(body, "stream");
@@ -84,7 +85,8 @@ public sealed record ChatCompletionRequest(
         var text = new StringBuilder();
         foreach (var part in content.EnumerateArray())
         {
-            if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.GetString() != "text"
+            if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type)
+                || type.ValueKind != JsonValueKind.String || type.GetString() != "text"
                 || !part.TryGetProperty("text", out var partText) || partText.ValueKind != JsonValueKind.String)
                 throw new InvalidRequestException($"{param}.content: only text parts are supported", $"{param}.content");
             text.Append(partText.GetString());

@@ -117,6 +117,11 @@ public sealed class ChatServer : IAsyncDisposable
     private async Task Complete(HttpContext context)
     {
         var response = context.Response;
+        Log.CountReceived();
+        // The key first: a request without it never gets its body read, so unauthenticated
+        // traffic costs no memory however large the bodies it announces.
+        if (!await Authorized(context))
+            return;
         byte[] body;
         try
         {
@@ -132,9 +137,7 @@ public sealed class ChatServer : IAsyncDisposable
         }
 
         string bodyHash = Convert.ToHexString(SHA256.HashData(body));
-        Log.Count(bodyHash);
-        if (!await Authorized(context))
-            return;
+        Log.CountBody(bodyHash);
         if (_rateGate is not null && !_rateGate.TryEnter())
         {
             Log.CountOverLimit();
@@ -167,6 +170,8 @@ public sealed class ChatServer : IAsyncDisposable
         }
 
         var (fault, latency) = Draw();
+        if (_options.Faults.FailRequestsContaining is { } marked && System.Text.Encoding.UTF8.GetString(body).Contains(marked, StringComparison.Ordinal))
+            fault = FaultKind.ServerError;
         if (latency > TimeSpan.Zero)
             await Task.Delay(latency, context.RequestAborted);
         if (fault != FaultKind.None)

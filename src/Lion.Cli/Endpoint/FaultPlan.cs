@@ -28,6 +28,9 @@ public sealed record FaultPlan
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>When set, every request whose body holds this text fails with a 500, however often it is retried: one item that never gets through.</summary>
+    public string? FailRequestsContaining { get; init; }
+
     /// <summary>Faults for the first requests, in order (None for a normal answer); random draws follow.</summary>
     public IReadOnlyList<FaultKind> Script { get; init; } = [];
 

@@ -28,9 +28,10 @@ public sealed class RequestLog
 
     public int WithFault(FaultKind kind) => _byFault.GetValueOrDefault(kind);
 
-    internal void Count(string bodyHash)
+    internal void CountReceived() => Interlocked.Increment(ref _received);
+
+    internal void CountBody(string bodyHash)
     {
-        Interlocked.Increment(ref _received);
         if (_answered.ContainsKey(bodyHash))
             Interlocked.Increment(ref _repeats);
     }

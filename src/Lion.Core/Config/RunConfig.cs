@@ -46,6 +46,7 @@ public sealed record RunConfig
     public PromptFiles Prompts { get; init; } = new();
     public EvaluationSettings Evaluation { get; init; } = new();
     public LimitSettings Limits { get; init; } = new();
+    public RetryConfig Retry { get; init; } = new();
     public BudgetSettings Budget { get; init; } = new();
     public Dictionary<string, PriceSettings> Prices { get; init; } = [];
 
@@ -82,6 +83,27 @@ public sealed record LimitSettings
     public int RequestsPerMinute { get; init; } = 500;
     public int TokensPerMinute { get; init; } = 200_000;
     public int MaxConcurrency { get; init; } = 64;
+}
+
+/// <summary>
+/// How the gateway retries a request that failed in a way worth retrying (connection, timeout,
+/// 408, 429, 5xx): attempts in all, the backoff's first and longest wait, and the longest
+/// Retry-After honoured (a longer one is a quota, not a burst).
+/// </summary>
+public sealed record RetryConfig
+{
+    public int MaxAttempts { get; init; } = 6;
+    public double BaseDelaySeconds { get; init; } = 1;
+    public double MaxDelaySeconds { get; init; } = 60;
+    public double MaxRetryAfterSeconds { get; init; } = 120;
+
+    public Gateway.RetrySettings Settings() => new()
+    {
+        MaxAttempts = MaxAttempts,
+        BaseDelay = TimeSpan.FromSeconds(BaseDelaySeconds),
+        MaxDelay = TimeSpan.FromSeconds(MaxDelaySeconds),
+        MaxRetryAfter = TimeSpan.FromSeconds(MaxRetryAfterSeconds),
+    };
 }
 
 public sealed record BudgetSettings

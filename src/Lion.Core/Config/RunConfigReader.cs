@@ -60,9 +60,12 @@ public static partial class RunConfigReader
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod is not null)
             .ToDictionary(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in element.EnumerateObject())
         {
             string key = Join(path, member.Name);
+            if (!seen.Add(member.Name))
+                throw Error(source, key, "appears twice (a config names each key once)");
             if (!properties.TryGetValue(member.Name, out var property))
                 throw Error(source, key, $"unknown key (known: {string.Join(", ", properties.Keys.Order())})");
             property.SetValue(current, ReadValue(member.Value, property.PropertyType, property.GetValue(current), key, source));
@@ -94,7 +97,10 @@ public static partial class RunConfigReader
             var itemType = type.GetGenericArguments()[1];
             var dictionary = (IDictionary)Activator.CreateInstance(type)!;
             foreach (var member in value.EnumerateObject())
-                dictionary[member.Name] = ReadValue(member.Value, itemType, Activator.CreateInstance(itemType), Join(path, member.Name), source);
+                if (dictionary.Contains(member.Name))
+                    throw Error(source, Join(path, member.Name), "appears twice (a config names each key once)");
+                else
+                    dictionary[member.Name] = ReadValue(member.Value, itemType, Activator.CreateInstance(itemType), Join(path, member.Name), source);
             return dictionary;
         }
         return ReadObject(value, type, current ?? Activator.CreateInstance(type)!, path, source);
@@ -106,15 +112,17 @@ public static partial class RunConfigReader
         {
             if (!ok) throw Error(source, path, problem);
         }
-        Check(config.Iterations >= 1, "iterations", "must be at least 1");
-        Check(config.NewInstructionsPerIteration >= 1, "new_instructions_per_iteration", "must be at least 1");
+        // Upper bounds keep every product of these counts inside an int, far above any real run.
+        Check(config.Iterations is >= 1 and <= 1000, "iterations", "must be between 1 and 1000");
+        Check(config.NewInstructionsPerIteration is >= 1 and <= 10_000_000, "new_instructions_per_iteration", "must be between 1 and 10000000");
         var ratio = Ratio().Match(config.HardEasyRatio);
-        Check(ratio.Success && !(ratio.Groups[1].Value.TrimStart('0') == "" && ratio.Groups[2].Value.TrimStart('0') == ""),
-            "hard_easy_ratio", $"must be two whole numbers like \"1:1\" or \"3:1\", not both zero (got \"{config.HardEasyRatio}\")");
+        Check(ratio.Success && int.TryParse(ratio.Groups[1].Value, out int hard) && int.TryParse(ratio.Groups[2].Value, out int easy)
+              && hard <= MaxRatioPart && easy <= MaxRatioPart && hard + easy > 0,
+            "hard_easy_ratio", $"must be two whole numbers from 0 to {MaxRatioPart} like \"1:1\" or \"3:1\", not both zero (got \"{config.HardEasyRatio}\")");
         Check(config.Threshold is >= -9 and <= 9, "threshold", "must be between -9 and 9: scores run from 1 to 10");
         Check(config.NoveltyThreshold is > 0 and <= 1, "novelty_threshold", "must be above 0 and at most 1");
         Check(config.SeedsPerGeneratorCall == 1, "seeds_per_generator_call", "only 1 is supported (as in the paper)");
-        Check(config.GenerationAttemptsPerInstruction >= 1, "generation_attempts_per_instruction", "must be at least 1");
+        Check(config.GenerationAttemptsPerInstruction is >= 1 and <= 100, "generation_attempts_per_instruction", "must be between 1 and 100");
         Check(config.RefereeRetries is >= 0 and <= 10, "referee_retries", "must be between 0 and 10");
         Check(config.Concurrency is >= 1 and <= 1024, "concurrency", "must be between 1 and 1024");
         Check(config.Selection is "adversarial" or "random", "selection", "must be \"adversarial\" or \"random\"");
@@ -123,7 +131,9 @@ public static partial class RunConfigReader
         {
             Check(role.Temperature is >= 0 and <= 2, $"{name}.temperature", "must be between 0 and 2");
             Check(role.TopP is > 0 and <= 1, $"{name}.top_p", "must be above 0 and at most 1");
-            Check(role.MaxTokens >= 1, $"{name}.max_tokens", "must be at least 1");
+            Check(role.MaxTokens is >= 1 and <= 10_000_000, $"{name}.max_tokens", "must be between 1 and 10000000");
+            Check(role.MaxTokensPerSeedWord is >= 0 and <= 10_000, $"{name}.max_tokens_per_seed_word", "must be between 0 and 10000");
+            Check(role.TimeoutSeconds is > 0 and <= 86400, $"{name}.timeout_seconds", "must be above 0 and at most 86400");
             Check(role.Endpoint == "oracle" || Uri.TryCreate(role.Endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
                 $"{name}.endpoint", "must be \"oracle\" or an http(s) URL ending in /v1");
         }
@@ -139,6 +149,11 @@ public static partial class RunConfigReader
         Check(config.Limits.RequestsPerMinute >= 1, "limits.requests_per_minute", "must be at least 1");
         Check(config.Limits.TokensPerMinute >= 1, "limits.tokens_per_minute", "must be at least 1");
         Check(config.Limits.MaxConcurrency >= 1, "limits.max_concurrency", "must be at least 1");
+        Check(config.Retry.MaxAttempts is >= 1 and <= 100, "retry.max_attempts", "must be between 1 and 100");
+        Check(config.Retry.BaseDelaySeconds is >= 0 and <= 3600, "retry.base_delay_seconds", "must be between 0 and 3600");
+        Check(config.Retry.MaxDelaySeconds >= config.Retry.BaseDelaySeconds && config.Retry.MaxDelaySeconds <= 3600,
+            "retry.max_delay_seconds", "must be at least retry.base_delay_seconds and at most 3600");
+        Check(config.Retry.MaxRetryAfterSeconds is >= 0 and <= 86400, "retry.max_retry_after_seconds", "must be between 0 and 86400");
         Check(config.Budget.MaxCost is null or > 0, "budget.max_cost", "must be above 0");
         Check(config.Budget.MaxTokens is null or > 0, "budget.max_tokens", "must be above 0");
     }
@@ -146,6 +161,8 @@ public static partial class RunConfigReader
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
     private static BadInputException Error(string source, string path, string problem) => BadInputException.InFile(source, $"{path}: {problem}");
+
+    private const int MaxRatioPart = 1000;
 
     [GeneratedRegex(@"^(\d+):(\d+)$")]
     private static partial Regex Ratio();

@@ -13,6 +13,20 @@ public sealed class AdversarialLoop(LoopContext context)
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await IterateAsync(cancellationToken);
+        }
+        catch (StageIncompleteException incomplete)
+        {
+            context.Store.StageStopped(incomplete.Iteration, incomplete.Stage, $"{incomplete.Owed} owed");
+            throw;
+        }
+        context.Report("Done.");
+    }
+
+    private async Task IterateAsync(CancellationToken cancellationToken)
+    {
         var store = context.Store;
         string? loaded = null;
         bool studentReady = false;
@@ -47,6 +61,5 @@ public sealed class AdversarialLoop(LoopContext context)
                 await DiscriminationStage.RunAsync(context, iteration, checkpoint!, _prompts, cancellationToken);
             await GenerationStage.RunAsync(context, iteration, _prompts, cancellationToken);
         }
-        context.Report("Done.");
     }
 }

@@ -10,7 +10,8 @@ namespace Lion.Core.Loop;
 /// twice, the teacher's answer first and then second, and the scores of each answer are
 /// averaged. Gap = teacher − student; hard when the gap is at least τ. A reply that does not
 /// parse is recorded as such and the referee is asked again, a bounded number of times; a
-/// pair without both reviews gets no verdict, never a made-up score.
+/// pair without both reviews gets no verdict, never a made-up score. Pairs whose requests kept
+/// failing stay owed: the stage stops unfinished and a rerun asks for exactly their reviews.
 /// </summary>
 internal static class DiscriminationStage
 {
@@ -22,7 +23,7 @@ internal static class DiscriminationStage
         var store = context.Store;
         store.StageStarted(iteration, Name);
         var cache = store.PoolMembers("cache", iteration);
-        await TeacherAnswers.EnsureAsync(context, cache, "cache-pool", cancellationToken);
+        await TeacherAnswers.EnsureAsync(context, iteration, Name, cache, "cache-pool", cancellationToken);
         await StudentAnswersAsync(context, iteration, checkpoint, cache, cancellationToken);
 
         var teacher = store.TeacherAnswers();
@@ -33,7 +34,8 @@ internal static class DiscriminationStage
                                           && teacher.TryGetValue(item.Id, out var answer) && TeacherAnswers.IsComplete(answer)).ToList();
         context.Report($"  referee: {toJudge.Count} pairs to judge in both orders");
         int done = 0;
-        await context.ForEach(toJudge, async (item, token) =>
+        var owed = new OwedItems(Name, iteration, context.Config.Concurrency);
+        await owed.ForEach(context, toJudge, async (item, token) =>
         {
             var earlier = reviews[item.Id].ToList();
             try
@@ -42,13 +44,16 @@ internal static class DiscriminationStage
                 var second = await ReviewAsync(context, iteration, prompts, item, teacher[item.Id].Text, student[item.Id], false, earlier, token);
                 if (first is not null && second is not null)
                     store.SaveVerdict(iteration, Judge(item.Id, first, second, context.Config.Threshold));
+                owed.Succeeded();
             }
             catch (Gateway.RemoteRequestException error) when (!error.StopsTheRun)
             {
-                // Recorded by the gateway; this pair gets no verdict.
+                // Recorded by the gateway; the pair stays owed, and a rerun asks for its missing reviews.
+                owed.Failed(error);
             }
             TeacherAnswers.Progress(context, Interlocked.Increment(ref done), toJudge.Count, "pairs judged");
         }, cancellationToken);
+        owed.ThrowIfAny();
         store.StageDone(iteration, Name);
     }
 
@@ -72,13 +77,25 @@ internal static class DiscriminationStage
         var mine = earlier.Where(r => r.TeacherFirst == teacherFirst).ToList();
         if (mine.FirstOrDefault(r => r.ParseError is null) is { } parsed)
             return parsed;
+        if (mine.Any(r => r.ParseError?.StartsWith(ItemOutcome.Unanswerable, StringComparison.Ordinal) == true))
+            return null;
         var (first, second) = teacherFirst ? (teacherAnswer, studentAnswer) : (studentAnswer, teacherAnswer);
         var messages = prompts.Referee(LoopContext.Question(item), first, second);
         for (int attempt = mine.Count + 1; attempt <= 1 + context.Config.RefereeRetries; attempt++)
         {
             // A re-ask must differ from the first request, or the cache would hand back the same reply.
             var options = LoopContext.Options(context.Config.Referee, seed: attempt == 1 ? null : attempt);
-            var reply = await context.Referee.GetResponseAsync(messages, options, cancellationToken);
+            ChatResponse reply;
+            try
+            {
+                reply = await context.Referee.GetResponseAsync(messages, options, cancellationToken);
+            }
+            catch (Gateway.RemoteRequestException refused) when (ItemOutcome.IsUnanswerable(refused))
+            {
+                context.Store.SaveReview(iteration, new(item.Id, teacherFirst, attempt, "", null, null,
+                    $"{ItemOutcome.Unanswerable}: {refused.Failure.Message}"));
+                return null;
+            }
             Review review = RefereeReply.TryParse(reply.Text, out double one, out double two, out string error)
                 ? new(item.Id, teacherFirst, attempt, reply.Text, teacherFirst ? one : two, teacherFirst ? two : one, null)
                 : new(item.Id, teacherFirst, attempt, reply.Text, null, null, error);

@@ -13,11 +13,11 @@ internal static class EvaluationStage
 
     public static async Task RunAsync(LoopContext context, int iteration, CancellationToken cancellationToken)
     {
-        if (context.Config.Evaluation.BbhData is not { } folder)
+        if (Config.ConfigReferences.HeldOutFolder(context.Config, context.Store.Folder) is not { } folder)
             return;
         var store = context.Store;
         store.StageStarted(iteration, Name);
-        var files = BbhEvaluation.Files(Path.IsPathRooted(folder) ? folder : Path.Combine(store.Folder, folder));
+        var files = BbhEvaluation.Files(folder);
         var result = BbhEvaluation.Run(files, questions =>
             context.Student.AnswerAsync(questions.Select(q => new StudentQuestion(q, "")).ToList(), cancellationToken)
                 .GetAwaiter().GetResult().Select(r => r.Text).ToList());

@@ -56,6 +56,7 @@ internal static class GenerationStage
 
         // Batches start where the recorded attempts of whole batches end.
         int slot = 0, reportedKept = keptHard + keptEasy;
+        var owed = new OwedItems(Name, iteration, config.Concurrency);
         while (slot < maxSlots && (keptHard < wantHard || keptEasy < wantEasy))
         {
             var kinds = BatchKinds(wantHard - CountUpTo(recorded, slot, "hard"), wantEasy - CountUpTo(recorded, slot, "easy"),
@@ -63,7 +64,7 @@ internal static class GenerationStage
             var slots = kinds.Select((kind, i) => (Slot: slot + i, Kind: kind)).ToList();
             var replies = new Dictionary<int, (string Raw, string? Finish, long Seed)>();
             var requests = slots.Where(s => !recorded.ContainsKey(s.Slot)).ToList();
-            await context.ForEach(requests, async (s, token) =>
+            await owed.ForEach(context, requests, async (s, token) =>
             {
                 var seeds = s.Kind == "hard" ? hard : easy;
                 long seedId = seeds[new Random((int)(StableSeed(config.RandomSeed, iteration, s.Slot) % int.MaxValue)).Next(seeds.Count)];
@@ -78,10 +79,16 @@ internal static class GenerationStage
                     var response = await context.Generator.GetResponseAsync(prompts.Generator(seedText, kind), options, token);
                     reply = (response.Text, response.FinishReason?.Value, seedId);
                 }
+                catch (Gateway.RemoteRequestException error) when (ItemOutcome.IsUnanswerable(error))
+                {
+                    reply = (error.Message, ItemOutcome.Unanswerable, seedId);
+                }
                 catch (Gateway.RemoteRequestException error) when (!error.StopsTheRun)
                 {
-                    reply = (error.Message, RemoteError, seedId);
+                    owed.Failed(error);
+                    return;
                 }
+                owed.Succeeded();
                 lock (replies)
                     replies[s.Slot] = reply;
             }, cancellationToken);
@@ -90,7 +97,11 @@ internal static class GenerationStage
             {
                 if (recorded.ContainsKey(s))
                     continue;
-                var (raw, finish, seedId) = replies[s];
+                // Slots are decided in order, as an uninterrupted run decides them: after a slot
+                // still owed, the replies that came (kept in the request cache) wait for the rerun.
+                if (!replies.TryGetValue(s, out var reply))
+                    break;
+                var (raw, finish, seedId) = reply;
                 var attempt = Decide(filter, taken, s, seedId, kind, raw, finish);
                 if (attempt.Kept && (kind == "hard" ? keptHard >= wantHard : keptEasy >= wantEasy))
                     attempt = attempt with { Kept = false, RejectReason = "quota_filled" };
@@ -111,6 +122,7 @@ internal static class GenerationStage
                 context.Report($"  generator: {keptHard + keptEasy}/{wantHard + wantEasy} kept after {slot} attempts");
                 reportedKept = keptHard + keptEasy;
             }
+            owed.ThrowIfAny();
         }
         store.AdvancePools(iteration);
         store.StageDone(iteration, Name);
@@ -119,12 +131,9 @@ internal static class GenerationStage
     /// <summary>Whether going from <paramref name="from"/> to <paramref name="to"/> crosses a tenth of <paramref name="total"/>.</summary>
     private static bool Tenth(int from, int to, int total) => total > 0 && to * 10L / total > from * 10L / total;
 
-    /// <summary>Marks a slot whose request failed for good: recorded as a rejected attempt, never as an instruction.</summary>
-    private const string RemoteError = "remote_error";
-
     private static GenerationAttempt Decide(NoveltyFilter filter, TakenInstructions taken, int slot, long seedId, string kind, string raw, string? finish)
     {
-        var (candidate, reason) = finish == RemoteError ? (null, RemoteError) : GeneratorReplyFilter.Check(raw, finish);
+        var (candidate, reason) = finish == ItemOutcome.Unanswerable ? (null, ItemOutcome.Unanswerable) : GeneratorReplyFilter.Check(raw, finish);
         if (candidate is not null)
             reason = taken.Reason(candidate);
         if (candidate is null || reason is not null)
@@ -142,9 +151,8 @@ internal static class GenerationStage
     /// </summary>
     private static IEnumerable<string> HeldOutQuestions(LoopContext context)
     {
-        if (context.Config.Evaluation.BbhData is not { } folder)
+        if (Config.ConfigReferences.HeldOutFolder(context.Config, context.Store.Folder) is not { } path)
             return [];
-        string path = Path.IsPathRooted(folder) ? folder : Path.Combine(context.Store.Folder, folder);
         return Directory.Exists(path)
             ? BbhEvaluation.Files(path).SelectMany(file => BbhFile.Read(file).Select(example => example.Input))
             : [];
@@ -156,7 +164,7 @@ internal static class GenerationStage
         if (!haveHard && !haveEasy) return (0, 0);
         if (!haveHard) return (0, total);
         if (!haveEasy) return (total, 0);
-        int hardShare = (int)Math.Round(total * ratio.Hard / (double)(ratio.Hard + ratio.Easy));
+        int hardShare = (int)Math.Round((double)total * ratio.Hard / (ratio.Hard + ratio.Easy));
         return (hardShare, total - hardShare);
     }
 

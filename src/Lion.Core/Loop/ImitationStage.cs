@@ -17,7 +17,7 @@ internal static class ImitationStage
         var store = context.Store;
         store.StageStarted(iteration, Name);
         var train = store.PoolMembers(context.Config.TrainOn == "all" ? "cache" : "train", iteration);
-        await TeacherAnswers.EnsureAsync(context, train, "train-pool", cancellationToken);
+        await TeacherAnswers.EnsureAsync(context, iteration, Name, train, "train-pool", cancellationToken);
 
         var answers = store.TeacherAnswers();
         var examples = train

@@ -6,13 +6,14 @@ namespace Lion.Core.Loop;
 
 /// <summary>
 /// Asks the teacher for every instruction of a pool that has no answer yet: each distinct
-/// instruction once per run, whatever pools it is in. Each answer is stored as it arrives. A
-/// request that fails for good is left unanswered (the gateway has recorded why) unless the
-/// failure stops the whole run.
+/// instruction once per run, whatever pools it is in. Each answer is stored as it arrives. An
+/// instruction the endpoint refuses (a 400) is stored as unanswerable; one whose requests kept
+/// failing stays owed, and the stage stops unfinished so that a rerun asks for exactly those.
 /// </summary>
 internal static class TeacherAnswers
 {
-    public static async Task EnsureAsync(LoopContext context, IReadOnlyList<PoolItem> items, string why, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(LoopContext context, int iteration, string stage, IReadOnlyList<PoolItem> items, string why,
+        CancellationToken cancellationToken)
     {
         var answered = context.Store.TeacherAnswers();
         var missing = items.Where(item => !answered.ContainsKey(item.Id)).ToList();
@@ -20,22 +21,31 @@ internal static class TeacherAnswers
             return;
         context.Report($"  teacher: {missing.Count} {why} instructions to answer ({items.Count - missing.Count} answered already)");
         var options = LoopContext.Options(context.Config.Teacher);
-        int done = 0, failed = 0;
-        await context.ForEach(missing, async (item, token) =>
+        int done = 0, refused = 0;
+        var owed = new OwedItems(stage, iteration, context.Config.Concurrency);
+        await owed.ForEach(context, missing, async (item, token) =>
         {
             try
             {
                 var response = await context.Teacher.GetResponseAsync([new ChatMessage(ChatRole.User, LoopContext.Question(item))], options, token);
                 context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, response.Text, response.FinishReason?.Value);
+                owed.Succeeded();
                 Progress(context, Interlocked.Increment(ref done), missing.Count, "teacher answers");
+            }
+            catch (RemoteRequestException error) when (ItemOutcome.IsUnanswerable(error))
+            {
+                context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, "", ItemOutcome.Unanswerable);
+                owed.Succeeded();
+                Interlocked.Increment(ref refused);
             }
             catch (RemoteRequestException error) when (!error.StopsTheRun)
             {
-                Interlocked.Increment(ref failed);
+                owed.Failed(error);
             }
         }, cancellationToken);
-        if (failed > 0)
-            context.Report($"  teacher: {failed} instructions could not be answered (see lion status)");
+        if (refused > 0)
+            context.Report($"  teacher: {refused} instructions refused by the endpoint, kept as unanswerable (see lion status)");
+        owed.ThrowIfAny();
     }
 
     /// <summary>Only complete answers count: a truncated or empty one is stored but never trained on or judged.</summary>

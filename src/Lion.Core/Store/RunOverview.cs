@@ -12,7 +12,8 @@ public sealed record RunOverview(
     IReadOnlyList<RunOverview.StageState> Stages,
     RunOverview.UsageTotals Usage,
     IReadOnlyDictionary<string, int> RemoteFailuresByKind,
-    IReadOnlyList<RunOverview.IterationResult> Results)
+    IReadOnlyList<RunOverview.IterationResult> Results,
+    IReadOnlyDictionary<string, int> UnanswerableByRole)
 {
     /// <summary>
     /// What the referee and generator made of one iteration: verdicts by label, mean gap, the
@@ -26,7 +27,8 @@ public sealed record RunOverview(
 
     public sealed record PoolSize(string Pool, int Iteration, int Instructions);
 
-    public sealed record StageState(int Iteration, string Stage, string Status);
+    /// <summary>A stage's status; <paramref name="Stopped"/> says what a stage that stopped unfinished still owes.</summary>
+    public sealed record StageState(int Iteration, string Stage, string Status, string? Stopped = null);
 
     /// <summary>
     /// Requests counts paid upstream answers; answers served from the cache are counted apart and

@@ -55,6 +55,17 @@ public sealed partial class RunStore
     public void StageStarted(int iteration, string stage) => InTransaction(transaction => Execute(transaction,
         $"INSERT OR IGNORE INTO stage_progress (iteration, stage, status, started_at) VALUES ({iteration}, '{stage}', 'running', '{Now()}')"));
 
+    /// <summary>A stage that stopped with items still owed: it stays unfinished, and says how much it owes.</summary>
+    public void StageStopped(int iteration, string stage, string owed) => InTransaction(transaction =>
+    {
+        using var update = Command(transaction,
+            "UPDATE stage_progress SET detail = $detail WHERE iteration = $iteration AND stage = $stage AND status = 'running'");
+        update.Parameters.AddWithValue("$detail", $"stopped: {owed}");
+        update.Parameters.AddWithValue("$iteration", iteration);
+        update.Parameters.AddWithValue("$stage", stage);
+        update.ExecuteNonQuery();
+    });
+
     public void StageDone(int iteration, string stage, string? detail = null) => InTransaction(transaction =>
     {
         using var update = Command(transaction,

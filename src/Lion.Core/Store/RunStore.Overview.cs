@@ -20,8 +20,10 @@ public sealed partial class RunStore
             "SELECT pool, iteration, COUNT(*) FROM pool_members GROUP BY pool, iteration ORDER BY iteration, pool",
             r => new RunOverview.PoolSize(r.GetString(0), r.GetInt32(1), r.GetInt32(2)));
 
-        var stages = Rows(transaction, "SELECT iteration, stage, status FROM stage_progress ORDER BY iteration, started_at",
-            r => new RunOverview.StageState(r.GetInt32(0), r.GetString(1), r.GetString(2)));
+        var stages = Rows(transaction, "SELECT iteration, stage, status, detail FROM stage_progress ORDER BY iteration, started_at",
+            r => new RunOverview.StageState(r.GetInt32(0), r.GetString(1), r.GetString(2),
+                r.GetString(2) == "running" && !r.IsDBNull(3) && r.GetString(3).StartsWith("stopped: ", StringComparison.Ordinal)
+                    ? r.GetString(3)["stopped: ".Length..] : null));
 
         var usage = Single(transaction, """
             SELECT COALESCE(SUM(cached = 0), 0), COALESCE(SUM(cached = 1), 0),
@@ -34,9 +36,16 @@ public sealed partial class RunStore
         var failures = Rows(transaction, "SELECT kind, COUNT(*) FROM remote_failures GROUP BY kind ORDER BY kind",
             r => (Kind: r.GetString(0), Count: r.GetInt32(1)));
 
+        var unanswerable = Rows(transaction, """
+            SELECT 'teacher', COUNT(*) FROM teacher_answers WHERE finish_reason = 'unanswerable'
+            UNION ALL SELECT 'referee', COUNT(*) FROM referee_reviews WHERE parse_error LIKE 'unanswerable:%'
+            UNION ALL SELECT 'generator', COUNT(*) FROM generation_attempts WHERE reject_reason = 'unanswerable'
+            """, r => (Role: r.GetString(0), Count: r.GetInt32(1)));
+
         return new RunOverview(Folder, createdAt, version, configSource, imports,
             origins.ToDictionary(o => o.Origin, o => o.Count), pools, stages, usage,
-            failures.ToDictionary(f => f.Kind, f => f.Count), Results(transaction));
+            failures.ToDictionary(f => f.Kind, f => f.Count), Results(transaction),
+            unanswerable.Where(u => u.Count > 0).ToDictionary(u => u.Role, u => u.Count));
     });
 
     /// <summary>Answered requests by role: paid ones and cache hits.</summary>

@@ -25,7 +25,7 @@ public sealed partial class RunStore : IDisposable
 
     public static string DatabasePath(string folder) => Path.Combine(folder, FileName);
 
-    public static bool IsRunFolder(string folder) => File.Exists(DatabasePath(folder));
+    public static bool IsRunFolder(string folder) => File.Exists(DatabasePath(folder)) || Directory.Exists(DatabasePath(folder));
 
     /// <summary>Opens the store of an existing run folder, upgrading its schema if it is older.</summary>
     public static RunStore Open(string folder)
@@ -35,6 +35,8 @@ public sealed partial class RunStore : IDisposable
         if (!IsRunFolder(folder))
             throw BadInputException.InFile(folder,
                 $"not a lion run folder (it has no {FileName}); create one with `lion init --seeds FILE --out {folder}`");
+        if (Directory.Exists(DatabasePath(folder)))
+            throw BadInputException.InFile(DatabasePath(folder), "is a folder, not a run store; move it away or choose another run folder");
         return OpenFile(folder, DatabasePath(folder), SqliteOpenMode.ReadWrite);
     }
 
@@ -70,12 +72,39 @@ public sealed partial class RunStore : IDisposable
     {
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction();
-            var result = work(transaction);
-            transaction.Commit();
-            return result;
+            try
+            {
+                using var transaction = _connection.BeginTransaction();
+                var result = work(transaction);
+                transaction.Commit();
+                return result;
+            }
+            catch (SqliteException error) when (Failure(DatabasePath(Folder), error) is { } failure)
+            {
+                throw failure;
+            }
         }
     }
+
+    /// <summary>
+    /// The database failures that are the disk's or the file's, not a bug: one sentence naming
+    /// the store and what to do. A failed transaction is rolled back, so what was stored before
+    /// it is intact.
+    /// </summary>
+    private static StorageException? Failure(string path, SqliteException error) => error.SqliteErrorCode switch
+    {
+        13 /* SQLITE_FULL */ => new($"{path}: the disk is full. Everything stored before is intact; free some space " +
+                                    "(or copy the run folder elsewhere) and run the same command again", true, error),
+        10 /* SQLITE_IOERR */ => new($"{path}: the disk failed to read or write ({error.Message}). Everything stored before is " +
+                                     "intact; check the disk and run the same command again", true, error),
+        8 /* SQLITE_READONLY */ => new($"{path}: the run store is read-only; lion must be able to write it (check the permissions " +
+                                       "of the file and its folder)", false, error),
+        14 /* SQLITE_CANTOPEN */ => new($"{path}: the run store cannot be opened (check that the path and its folder exist and " +
+                                        "can be written)", false, error),
+        11 /* SQLITE_CORRUPT */ or 26 /* SQLITE_NOTADB */ => new($"{path}: the run store is damaged ({error.Message}); restore it " +
+                                                                 "from a copy, or start a new run folder", false, error),
+        _ => null,
+    };
 
     internal void InTransaction(Action<SqliteTransaction> work) =>
         InTransaction(transaction => { work(transaction); return 0; });
@@ -110,6 +139,11 @@ public sealed partial class RunStore : IDisposable
         {
             connection.Dispose();
             throw BadInputException.InFile(databasePath, $"is not a usable SQLite database ({error.Message})");
+        }
+        catch (SqliteException error) when (Failure(databasePath, error) is { } failure)
+        {
+            connection.Dispose();
+            throw failure;
         }
         catch
         {

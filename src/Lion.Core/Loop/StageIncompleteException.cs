@@ -1,0 +1,19 @@
+namespace Lion.Core.Loop;
+
+/// <summary>
+/// A stage that could not finish because requests kept failing (a connection, a timeout, a 5xx
+/// or 429 after every attempt): what it owes stays owed, nothing is marked done, and running the
+/// same command again asks for exactly the missing items.
+/// </summary>
+public sealed class StageIncompleteException(int iteration, string stage, int owed, string commonFailure, int commonCount, bool outage)
+    : Exception(Describe(iteration, stage, owed, commonFailure, commonCount, outage))
+{
+    public int Iteration { get; } = iteration;
+    public string Stage { get; } = stage;
+    public int Owed { get; } = owed;
+
+    private static string Describe(int iteration, string stage, int owed, string failure, int count, bool outage) =>
+        $"iteration {iteration}, {stage}: {owed} item{(owed == 1 ? "" : "s")} still owed after every retry" +
+        (outage ? " (the endpoint looks down: the stage stopped after failures in a row)" : "") +
+        $"; most common failure ({count}x): {failure}";
+}
