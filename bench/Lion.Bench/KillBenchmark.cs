@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Lion.Cli.Commands;
 using Lion.Cli.Endpoint;
-using Lion.Core.Data;
-using Lion.Core.Store;
-using Lion.Oracle;
 
 namespace Lion.Bench;
 
@@ -29,10 +25,7 @@ internal static class KillBenchmark
         Directory.CreateDirectory(work);
         try
         {
-            string seeds = Path.Combine(work, "seeds.jsonl");
-            using (var stream = File.Create(seeds))
-                DatasetWriter.Write(RunPresets.OracleSeeds("kill", 5, 2305).Records.Select((r, i) => new DatasetRecord(i.ToString(), r)),
-                    ExportFormat.JsonLines, stream);
+            string seeds = OracleRunProcess.WriteSeeds(work);
 
             var (reference, referenceCalls, referenceSeconds) = await Whole(work, seeds);
             Console.WriteLine($"uninterrupted: {referenceCalls} upstream calls in {referenceSeconds:F1} s");
@@ -41,13 +34,13 @@ internal static class KillBenchmark
             int identical = 0, completed = 0, maxExtra = 0, maxRepeats = 0, killed = 0;
             for (int trial = 1; trial <= trials; trial++)
             {
-                await using var server = await OracleServer();
+                await using var server = await OracleRunProcess.Server();
                 string run = Path.Combine(work, $"trial-{trial}");
                 string config = Config(work, server, trial);
                 double killAt = 0.05 + random.NextDouble() * referenceSeconds * 0.9;
                 // Resuming is running the same command again.
                 string[] command = ["run", "--config", config, "--seeds", seeds, "--out", run];
-                using (var first = Lion(command))
+                using (var first = OracleRunProcess.Start(null, command))
                 {
                     if (!first.WaitForExit(TimeSpan.FromSeconds(killAt)))
                     {
@@ -59,15 +52,15 @@ internal static class KillBenchmark
                 int resumes = 0;
                 while (true)
                 {
-                    using var again = Lion(command);
+                    using var again = OracleRunProcess.Start(null, command);
                     again.WaitForExit();
                     resumes++;
                     if (again.ExitCode == 0 || resumes > 3)
                         break;
                 }
-                bool done = IsDone(run);
+                bool done = OracleRunProcess.IsDone(run);
                 completed += done ? 1 : 0;
-                string fingerprint = Fingerprint(run);
+                string fingerprint = OracleRunProcess.Fingerprint(run);
                 identical += fingerprint == reference ? 1 : 0;
                 int extra = server.Log.Received - referenceCalls;
                 maxExtra = Math.Max(maxExtra, extra);
@@ -98,57 +91,16 @@ internal static class KillBenchmark
 
     private static async Task<(string Fingerprint, int Calls, double Seconds)> Whole(string work, string seeds)
     {
-        await using var server = await OracleServer();
+        await using var server = await OracleRunProcess.Server();
         string run = Path.Combine(work, "whole");
         var clock = Stopwatch.StartNew();
-        using var process = Lion("run", "--config", Config(work, server, 0), "--seeds", seeds, "--out", run);
+        using var process = OracleRunProcess.Start(null, "run", "--config", Config(work, server, 0), "--seeds", seeds, "--out", run);
         process.WaitForExit();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"the uninterrupted run failed with {process.ExitCode}");
-        return (Fingerprint(run), server.Log.Received, clock.Elapsed.TotalSeconds);
+        return (OracleRunProcess.Fingerprint(run), server.Log.Received, clock.Elapsed.TotalSeconds);
     }
 
-    private static Task<ChatServer> OracleServer() =>
-        ChatServer.StartAsync(new OracleChatClient(new OracleOptions { Seed = 2305 }), new ChatServerOptions { Models = ["lion-oracle"] });
-
-    private static string Config(string work, ChatServer server, int trial)
-    {
-        string Role(double temperature, int maxTokens, int perWord) =>
-            $$"""{"endpoint": "{{server.BaseUrl}}", "model": "lion-oracle", "temperature": {{temperature}}, "max_tokens": {{maxTokens}}, "max_tokens_per_seed_word": {{perWord}}}""";
-        string path = Path.Combine(work, $"config-{trial}.json");
-        File.WriteAllText(path, $$"""
-            {"iterations": 3, "new_instructions_per_iteration": 24, "concurrency": 8,
-             "teacher": {{Role(0.7, 1024, 0)}}, "referee": {{Role(0.2, 512, 0)}}, "generator": {{Role(1.0, 256, 4)}},
-             "limits": {"requests_per_minute": 100000, "tokens_per_minute": 100000000, "max_concurrency": 64}
-            }
-            """);
-        return path;
-    }
-
-    private static Process Lion(params string[] args)
-    {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "lion"), args)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static string Fingerprint(string run)
-    {
-        using var store = RunStore.Open(run);
-        return store.Fingerprint();
-    }
-
-    private static bool IsDone(string run)
-    {
-        using var store = RunStore.Open(run);
-        return store.Stage(3, "generation").Status == "done";
-    }
+    private static string Config(string work, ChatServer server, int trial) =>
+        OracleRunProcess.WriteConfig(Path.Combine(work, $"config-{trial}.json"), server.BaseUrl);
 }

@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["gateway"] = GatewayBenchmark.Run,
     ["novelty"] = NoveltyBenchmark.Run,
     ["kill"] = KillBenchmark.Run,
+    ["outage"] = OutageBenchmark.Run,
     ["train"] = TrainBenchmark.Run,
     ["generate"] = GenerateBenchmark.Run,
     ["ablation"] = AblationBenchmark.Run,

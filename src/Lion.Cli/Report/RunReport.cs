@@ -17,6 +17,8 @@ internal static class RunReport
     public static string Write(RunStore store)
     {
         string folder = Path.Combine(store.Folder, "report");
+        if (File.Exists(folder))
+            throw Core.BadInputException.InFile(folder, "is a file; the report is written to a folder of that name (move the file away)");
         Directory.CreateDirectory(folder);
         var overview = store.Overview();
         var sections = new List<(string Title, string? Image, string Caption)>

@@ -33,11 +33,11 @@ public sealed class RunLock : IDisposable
         if (File.Exists(folder))
             throw BadInputException.InFile(folder, "is a file; a run needs a folder");
         bool madeFolder = !Directory.Exists(folder);
-        Directory.CreateDirectory(folder);
         string path = Path.Combine(folder, FileName);
         FileStream held;
         try
         {
+            Directory.CreateDirectory(folder);
             held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException) when (File.Exists(path))
@@ -45,24 +45,25 @@ public sealed class RunLock : IDisposable
             throw new BadInputException($"{folder}: another lion process is writing this run ({Owner(folder)}); " +
                                         "wait for it to finish or stop it, then run the command again");
         }
+        catch (Exception error) when (error is UnauthorizedAccessException || error is IOException io && !StorageException.IsDiskFull(io))
+        {
+            throw BadInputException.InFile(folder, $"lion cannot write a run folder here ({error.Message}); choose a place you can write to");
+        }
         File.WriteAllText(Path.Combine(folder, OwnerFileName), string.Create(CultureInfo.InvariantCulture,
             $"pid {Environment.ProcessId}, {command}, since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}\n"));
         return new RunLock(held, folder, madeFolder);
     }
 
     /// <summary>
-    /// Lets go of the lock. A folder this lock made and nothing else filled (a run that was
-    /// refused before it began) is removed again.
+    /// Lets go of the lock; the owner note goes with it. A folder this lock made and nothing else
+    /// filled (a run refused before it began) is removed again.
     /// </summary>
     public void Dispose()
     {
-        bool onlyTheLock = _madeFolder && Directory.EnumerateFileSystemEntries(_folder)
-            .Select(Path.GetFileName).All(name => name is FileName or OwnerFileName);
+        File.Delete(Path.Combine(_folder, OwnerFileName));
+        bool onlyTheLock = _madeFolder && Directory.EnumerateFileSystemEntries(_folder).Select(Path.GetFileName).All(name => name == FileName);
         if (onlyTheLock)
-        {
-            File.Delete(Path.Combine(_folder, OwnerFileName));
             File.Delete(Path.Combine(_folder, FileName));
-        }
         _lock.Dispose();
         if (onlyTheLock && !Directory.EnumerateFileSystemEntries(_folder).Any())
             Directory.Delete(_folder);
@@ -73,11 +74,11 @@ public sealed class RunLock : IDisposable
         try
         {
             string text = File.ReadAllText(Path.Combine(folder, OwnerFileName)).Trim();
-            return text.Length > 0 ? text : "its pid is not written yet";
+            return text.Length > 0 ? text : "it is just starting";
         }
         catch (IOException)
         {
-            return "its pid could not be read";
+            return "it is just finishing";
         }
     }
 }

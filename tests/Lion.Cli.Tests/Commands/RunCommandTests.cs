@@ -1,10 +1,6 @@
-using System.CommandLine;
 using System.Text.Json;
-using Lion.Cli.Commands;
 using Lion.Cli.Endpoint;
-using Lion.Core.Data;
 using Lion.Core.Store;
-using Lion.Oracle;
 using Lion.Tests;
 
 namespace Lion.Cli.Tests.Commands;
@@ -12,6 +8,9 @@ namespace Lion.Cli.Tests.Commands;
 public sealed class RunCommandTests : IDisposable
 {
     private readonly TempFolder _folder = new();
+    private readonly OracleHttpRun _http;
+
+    public RunCommandTests() => _http = new OracleHttpRun(_folder);
 
     public void Dispose() => _folder.Dispose();
 
@@ -165,21 +164,21 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task A_run_stopped_part_way_and_resumed_ends_as_an_uninterrupted_one_and_pays_only_for_what_was_in_flight()
     {
-        await using var uninterruptedServer = await OracleServer();
-        await using var resumedServer = await OracleServer();
+        await using var uninterruptedServer = await OracleHttpRun.OracleServer();
+        await using var resumedServer = await OracleHttpRun.OracleServer();
         string whole = _folder.File("whole"), resumed = _folder.File("resumed");
-        string seeds = WriteSeeds();
+        string seeds = _http.WriteSeeds();
 
-        Assert.Equal(0, (await Invoke(["run", "--config", Config(uninterruptedServer), "--seeds", seeds, "--out", whole])).ExitCode);
-        var stopped = await Invoke(["run", "--config", Config(resumedServer), "--seeds", seeds, "--out", resumed], stopAfterLines: 60);
+        Assert.Equal(0, (await OracleHttpRun.Invoke(["run", "--config", _http.Config(uninterruptedServer), "--seeds", seeds, "--out", whole])).ExitCode);
+        var stopped = await OracleHttpRun.Invoke(["run", "--config", _http.Config(resumedServer), "--seeds", seeds, "--out", resumed], stopAfterLines: 60);
         int beforeResume = resumedServer.Log.Received;
-        var finished = await Invoke(["run", "--out", resumed]);
+        var finished = await OracleHttpRun.Invoke(["run", "--out", resumed]);
 
         Assert.Equal(130, stopped.ExitCode);
         Assert.Contains("continues", stopped.Error);
         Assert.Equal(0, finished.ExitCode);
         Assert.True(beforeResume > 0);
-        Assert.Equal(Snapshot(whole), Snapshot(resumed));
+        Assert.Equal(OracleHttpRun.Snapshot(whole), OracleHttpRun.Snapshot(resumed));
         int extra = resumedServer.Log.Received - uninterruptedServer.Log.Received;
         Assert.InRange(extra, 0, 8);
         Assert.InRange(resumedServer.Log.RepeatsOfAnswered, 0, 8);
@@ -188,14 +187,14 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Under_endpoint_faults_the_run_completes_and_status_shows_the_failures()
     {
-        await using var server = await OracleServer(new FaultPlan
+        await using var server = await OracleHttpRun.OracleServer(new FaultPlan
         {
             RateLimited = 0.04, ServerError = 0.03, DropConnection = 0.02, MalformedJson = 0.02,
             RetryAfter = TimeSpan.FromMilliseconds(20), Seed = 3,
         });
         string run = _folder.File("run");
 
-        var result = await Invoke(["run", "--config", Config(server, iterations: 1), "--seeds", WriteSeeds(), "--out", run]);
+        var result = await OracleHttpRun.Invoke(["run", "--config", _http.Config(server, iterations: 1), "--seeds", _http.WriteSeeds(), "--out", run]);
         var status = LionInvocation.Run("status", "--out", run, "--json");
 
         Assert.Equal(0, result.ExitCode);
@@ -209,16 +208,16 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task A_refused_key_stops_the_run_with_exit_code_2_and_the_next_run_continues()
     {
-        await using var server = await OracleServer(apiKey: "sk-right");
+        await using var server = await OracleHttpRun.OracleServer(apiKey: "sk-right");
         string run = _folder.File("run");
         string variable = $"LION_TEST_KEY_{Guid.NewGuid():N}";
-        string config = Config(server, iterations: 1, keyVariable: variable);
+        string config = _http.Config(server, iterations: 1, keyVariable: variable);
         Environment.SetEnvironmentVariable(variable, "sk-wrong");
         try
         {
-            var refused = await Invoke(["run", "--config", config, "--seeds", WriteSeeds(), "--out", run]);
+            var refused = await OracleHttpRun.Invoke(["run", "--config", config, "--seeds", _http.WriteSeeds(), "--out", run]);
             Environment.SetEnvironmentVariable(variable, "sk-right");
-            var resumed = await Invoke(["run", "--out", run]);
+            var resumed = await OracleHttpRun.Invoke(["run", "--out", run]);
 
             Assert.Equal(2, refused.ExitCode);
             Assert.Contains("the endpoint refused the run", refused.Error);
@@ -234,79 +233,19 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task The_budget_stops_the_run_cleanly_and_a_higher_budget_lets_it_finish()
     {
-        await using var server = await OracleServer();
+        await using var server = await OracleHttpRun.OracleServer();
         string run = _folder.File("run");
-        string tight = Config(server, iterations: 1, budget: """{"max_tokens": 30000}""");
+        string tight = _http.Config(server, iterations: 1, budget: """{"max_tokens": 30000}""");
 
-        var stopped = await Invoke(["run", "--config", tight, "--seeds", WriteSeeds(), "--out", run]);
+        var stopped = await OracleHttpRun.Invoke(["run", "--config", tight, "--seeds", _http.WriteSeeds(), "--out", run]);
         long paid;
         using (var store = RunStore.Open(run))
             paid = store.Overview().Usage.InputTokens + store.Overview().Usage.OutputTokens;
-        var finished = await Invoke(["run", "--out", run, "--config", Config(server, iterations: 1, budget: """{"max_tokens": 10000000}""")]);
+        var finished = await OracleHttpRun.Invoke(["run", "--out", run, "--config", _http.Config(server, iterations: 1, budget: """{"max_tokens": 10000000}""")]);
 
         Assert.Equal(2, stopped.ExitCode);
         Assert.Contains("Stopped at the budget", stopped.Error);
         Assert.InRange(paid, 1, 30000);
         Assert.Equal(0, finished.ExitCode);
-    }
-
-    private static Task<ChatServer> OracleServer(FaultPlan? faults = null, string? apiKey = null) =>
-        ChatServer.StartAsync(new OracleChatClient(new OracleOptions { Seed = 2305 }),
-            new ChatServerOptions { Models = ["lion-oracle"], Faults = faults ?? FaultPlan.None, ApiKey = apiKey });
-
-    private string WriteSeeds()
-    {
-        string path = _folder.File("seeds.jsonl");
-        if (!File.Exists(path))
-        {
-            var seeds = RunPresets.OracleSeeds("test", 5, 2305);
-            using var stream = File.Create(path);
-            DatasetWriter.Write(seeds.Records.Select((r, i) => new DatasetRecord(i.ToString(), r)), ExportFormat.JsonLines, stream);
-        }
-        return path;
-    }
-
-    private string Config(ChatServer server, int iterations = 3, string keyVariable = "LION_NO_KEY", string budget = "{}")
-    {
-        string role(double temperature, int maxTokens, int perWord = 0) =>
-            $$"""{"endpoint": "{{server.BaseUrl}}", "model": "lion-oracle", "api_key_env": "{{keyVariable}}", "temperature": {{temperature}}, "max_tokens": {{maxTokens}}, "max_tokens_per_seed_word": {{perWord}}, "timeout_seconds": 5}""";
-        string path = _folder.File($"config-{server.BaseUrl.Port}-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, $$"""
-            {
-              "iterations": {{iterations}}, "new_instructions_per_iteration": 24, "concurrency": 8,
-              "teacher": {{role(0.7, 1024)}}, "referee": {{role(0.2, 512)}}, "generator": {{role(1.0, 256, 4)}},
-              "limits": {"requests_per_minute": 100000, "tokens_per_minute": 100000000, "max_concurrency": 64},
-              "budget": {{budget}}
-            }
-            """);
-        return path;
-    }
-
-    private static string Snapshot(string run)
-    {
-        using var store = RunStore.Open(run);
-        return store.Fingerprint();
-    }
-
-    private static async Task<LionInvocation> Invoke(string[] args, int? stopAfterLines = null)
-    {
-        using var stop = new CancellationTokenSource();
-        var output = new StoppingWriter(stop, stopAfterLines ?? int.MaxValue);
-        var error = new StringWriter();
-        int code = await LionCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, stop.Token);
-        return new LionInvocation(code, output.ToString(), error.ToString());
-    }
-
-    /// <summary>Cancels the run, as Ctrl-C does, once it has printed a given number of lines.</summary>
-    private sealed class StoppingWriter(CancellationTokenSource stop, int lines) : StringWriter
-    {
-        private int _written;
-
-        public override void WriteLine(string? value)
-        {
-            base.WriteLine(value);
-            if (Interlocked.Increment(ref _written) == lines)
-                stop.Cancel();
-        }
     }
 }

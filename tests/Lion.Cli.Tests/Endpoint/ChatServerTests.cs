@@ -92,6 +92,10 @@ public sealed class ChatServerTests : IAsyncLifetime
     [InlineData("""{"model": "echo", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 0}""", "max_tokens")]
     [InlineData("""{"model": "echo", "messages": [{"role": "user", "content": "hi"}], "stop": 5}""", "stop")]
     [InlineData("""{"model": "echo", "messages": [{"role": "user", "content": "hi"}], "n": 2}""", "n")]
+    [InlineData("""{"model": "echo", "messages": [{"role": "user", "content": "hi"}], "n": "1"}""", "n")]
+    [InlineData("""{"model": "echo", "messages": [{"role": "user", "content": "hi"}], "seed": "7"}""", "seed")]
+    [InlineData("""{"model": "echo", "messages": [{"role": "user", "content": "hi"}], "seed": 1.5}""", "seed")]
+    [InlineData("""{"model": "echo", "messages": [{"role": "user", "content": [{"type": 5, "text": "hi"}]}]}""", "messages[0].content")]
     public async Task A_malformed_request_is_a_400_that_names_the_parameter(string body, string? param)
     {
         using var response = await Post(body);
@@ -101,6 +105,25 @@ public sealed class ChatServerTests : IAsyncLifetime
         var details = error.RootElement.GetProperty("error");
         Assert.False(string.IsNullOrEmpty(details.GetProperty("message").GetString()));
         Assert.Equal(param, details.GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task A_request_without_the_key_is_refused_before_its_body_is_read()
+    {
+        // Only the headers are sent, announcing a body of 4 MB: a server that read bodies before
+        // checking keys would wait for it, and keep it in memory for every such request.
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(_server.BaseUrl.Host, _server.BaseUrl.Port);
+        var stream = client.GetStream();
+        byte[] headers = Encoding.ASCII.GetBytes(
+            $"POST {_server.BaseUrl.AbsolutePath}chat/completions HTTP/1.1\r\nHost: {_server.BaseUrl.Authority}\r\n" +
+            "Content-Type: application/json\r\nContent-Length: 4000000\r\n\r\n");
+        await stream.WriteAsync(headers);
+
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        string? statusLine = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("HTTP/1.1 401 Unauthorized", statusLine);
     }
 
     [Fact]

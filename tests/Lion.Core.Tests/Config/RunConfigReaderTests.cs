@@ -47,9 +47,33 @@ public sealed class RunConfigReaderTests
     }
 
     [Theory]
+    [InlineData("""{"iterations": 2, "iterations": 3}""", "iterations")]
+    [InlineData("""{"teacher": {"model": "a", "model": "b"}}""", "teacher.model")]
+    [InlineData("""{"prices": {"gpt-x": {}, "gpt-x": {}}}""", "prices.gpt-x")]
+    public void A_key_given_twice_is_refused_by_its_path_as_yaml_refuses_it(string json, string path)
+    {
+        Assert.Equal($"lion.json: {path}: appears twice (a config names each key once)", Refused(json).Message);
+    }
+
+    [Fact]
+    public void The_gateways_retries_are_read_from_the_config()
+    {
+        var retry = RunConfigReader.Parse("""{"retry": {"max_attempts": 3, "base_delay_seconds": 0.5}}""", "lion.json").Retry.Settings();
+
+        Assert.Equal((3, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(60)), (retry.MaxAttempts, retry.BaseDelay, retry.MaxDelay));
+    }
+
+    [Theory]
     [InlineData("""{"threshold": 12}""", "threshold")]
     [InlineData("""{"hard_easy_ratio": "2:x"}""", "hard_easy_ratio")]
     [InlineData("""{"hard_easy_ratio": "0:0"}""", "hard_easy_ratio")]
+    [InlineData("""{"hard_easy_ratio": "99999999999:1"}""", "hard_easy_ratio")]
+    [InlineData("""{"hard_easy_ratio": "1:1001"}""", "hard_easy_ratio")]
+    [InlineData("""{"new_instructions_per_iteration": 2000000000}""", "new_instructions_per_iteration")]
+    [InlineData("""{"generation_attempts_per_instruction": 1000}""", "generation_attempts_per_instruction")]
+    [InlineData("""{"generator": {"max_tokens_per_seed_word": 100000000}}""", "generator.max_tokens_per_seed_word")]
+    [InlineData("""{"retry": {"max_attempts": 0}}""", "retry.max_attempts")]
+    [InlineData("""{"retry": {"base_delay_seconds": 5, "max_delay_seconds": 1}}""", "retry.max_delay_seconds")]
     [InlineData("""{"novelty_threshold": 0}""", "novelty_threshold")]
     [InlineData("""{"teacher": {"temperature": 3}}""", "teacher.temperature")]
     [InlineData("""{"generator": {"endpoint": "ftp://x"}}""", "generator.endpoint")]

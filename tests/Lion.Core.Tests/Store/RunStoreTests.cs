@@ -177,6 +177,55 @@ public sealed class RunStoreTests : IDisposable
         Assert.Contains("CHECK constraint failed", error.Message);
     }
 
+    [Fact]
+    public void A_full_disk_is_one_sentence_naming_the_store_a_failure_from_outside_and_what_was_stored_stays()
+    {
+        using var store = _fixture.CreateRun(new InstructionRecord("Kept."));
+        // SQLite's page limit gives the same error as a full disk, without filling one.
+        long pages = PageCount(store);
+        store.InTransaction(transaction =>
+        {
+            using var limit = store.Command(transaction, $"PRAGMA max_page_count = {pages}");
+            limit.ExecuteNonQuery();
+        });
+
+        var full = Assert.Throws<StorageException>(() => store.SaveTeacherAnswer(1, "teacher", new string('x', 1_000_000), "stop"));
+
+        Assert.True(full.IsOutside);
+        Assert.StartsWith($"{RunStore.DatabasePath(_fixture.RunFolder)}: the disk is full.", full.Message);
+        Assert.Empty(store.TeacherAnswers());
+        Assert.Equal("Kept.", store.ReadDataset(PoolSelection.All).Single().Instruction.Instruction);
+    }
+
+    [Fact]
+    public void A_store_damaged_in_the_middle_is_named_as_damaged_not_a_stack_trace()
+    {
+        using (var store = _fixture.CreateRun(Enumerable.Range(0, 400).Select(i => new InstructionRecord($"Instruction number {i} of many.")).ToArray()))
+        {
+        }
+        string path = RunStore.DatabasePath(_fixture.RunFolder);
+        using (var file = File.OpenWrite(path))
+        {
+            file.Position = file.Length / 2;
+            file.Write(Enumerable.Repeat((byte)0xff, 16384).ToArray());
+        }
+
+        var damaged = Assert.Throws<StorageException>(() =>
+        {
+            using var store = RunStore.Open(_fixture.RunFolder);
+            store.ReadDataset(PoolSelection.All);
+        });
+
+        Assert.False(damaged.IsOutside);
+        Assert.StartsWith($"{path}: the run store is damaged", damaged.Message);
+    }
+
+    private static long PageCount(RunStore store) => store.Read(transaction =>
+    {
+        using var count = store.Command(transaction, "PRAGMA page_count");
+        return (long)count.ExecuteScalar()!;
+    });
+
     private SqliteConnection OpenRaw(SqliteOpenMode mode = SqliteOpenMode.ReadWrite)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
