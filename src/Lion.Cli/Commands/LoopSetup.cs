@@ -24,23 +24,23 @@ internal static class LoopSetup
             ["generator"] = config.Generator,
         });
         return new LoopContext(store, config, gateway.For("teacher"), gateway.For("referee"), gateway.For("generator"),
-            Student(config, report), report);
+            Student(store, config, report), report);
     }
 
     /// <summary>The gateway for the given roles, with the run's limits, prices and budget, its cache and ledger in the run's store.</summary>
     public static TeacherGateway Gateway(RunStore store, RunConfig config, IReadOnlyDictionary<string, RoleSettings> roles)
     {
         bool allLocal = roles.Values.All(r => r.Endpoint == "oracle");
-        var byModel = roles.Values.GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.First());
         var oracle = new OracleChatClient(new OracleOptions { Seed = config.RandomSeed });
 
-        IChatClient Upstream(string model)
+        // Each role reaches its own endpoint with its own key and timeout, whatever its model is called.
+        IChatClient Upstream(string name)
         {
-            var role = byModel[model];
+            var role = roles[name];
             if (role.Endpoint == "oracle")
                 return oracle;
             var endpoint = new EndpointSettings(new Uri(role.Endpoint), role.ApiKeyEnv) { Timeout = TimeSpan.FromSeconds(role.TimeoutSeconds) };
-            return OpenAiEndpoint.Create(endpoint, model);
+            return OpenAiEndpoint.Create(endpoint, role.Model);
         }
 
         var first = roles.Values.First();
@@ -48,6 +48,7 @@ internal static class LoopSetup
             new EndpointSettings(new Uri(allLocal ? "http://127.0.0.1/v1" : roles.Values.First(r => r.Endpoint != "oracle").Endpoint), first.ApiKeyEnv),
             roles.ToDictionary(r => r.Key, r => r.Value.Model))
         {
+            EndpointsByRole = roles.ToDictionary(r => r.Key, r => new RoleEndpoint(r.Value.Endpoint, r.Value.Model, r.Value.ApiKeyEnv, TimeSpan.FromSeconds(r.Value.TimeoutSeconds))),
             // The oracle is in-process: there is no provider limit to respect.
             Limits = allLocal ? RateLimits.Unlimited
                 : new RateLimits(config.Limits.RequestsPerMinute, config.Limits.TokensPerMinute, config.Limits.MaxConcurrency),
@@ -58,10 +59,10 @@ internal static class LoopSetup
         return new TeacherGateway(settings, store, store, store, Upstream);
     }
 
-    private static IStudent Student(RunConfig config, Action<string> report) => config.Student.Kind switch
+    private static IStudent Student(RunStore store, RunConfig config, Action<string> report) => config.Student.Kind switch
     {
         "simulated" => new SimulatedStudentAdapter(StudentProfile.Default, config.RandomSeed),
-        "external" => ExternalStudent.Create(config.Student, config.Concurrency, config.Retry.Settings()),
+        "external" => ExternalStudent.Create(config.Student, config.Concurrency, config.Retry.Settings(), store),
         _ => new Torch.TorchStudent(config.Student, config.RandomSeed, report),
     };
 }

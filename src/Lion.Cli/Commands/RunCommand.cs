@@ -88,6 +88,8 @@ internal static class RunCommand
         var stored = store.Config();
         var config = RunConfigReader.Parse(stored.Json, $"{runFolder} (stored config)");
         ConfigReferences.Check(config, runFolder, stored.Source ?? $"{runFolder} (stored config)");
+        foreach (string model in config.UnpricedModels().Select(r => r.Model).Distinct())
+            error.WriteLine($"warning: the model \"{model}\" has no price (prices.\"{model}\" in the config): its requests are counted as costing 0.");
         try
         {
             if (Terminal.LiveProgress.Available(output))
@@ -117,6 +119,12 @@ internal static class RunCommand
         {
             error.WriteLine($"error: {incomplete.Message}. Everything answered is stored; " +
                             $"`lion run --out {runFolder}` asks for exactly what is owed.");
+            return ExitCode.RemoteError;
+        }
+        catch (NothingUsableException nothing)
+        {
+            error.WriteLine($"error: {nothing.Message}. Everything answered is stored; `lion status --out {runFolder}` shows " +
+                            $"what came back, and `lion run --out {runFolder} --config FILE` continues with a changed config.");
             return ExitCode.RemoteError;
         }
         catch (RemoteRequestException remote)

@@ -57,8 +57,15 @@ internal static class StatusCommand
                 : "not judged yet";
             string rejected = result.RejectedByReason.Count == 0 ? "none" : string.Join(", ", result.RejectedByReason.Select(r => $"{r.Key} {r.Value}"));
             string heldOut = result.HeldOutAccuracy is { } accuracy ? $"held-out {accuracy:P1}; " : "";
-            output.WriteLine($"  iteration {result.Iteration}: {heldOut}{judged}; unparsed reviews {result.UnparsedReviews}; " +
-                             $"generated {result.Kept} kept, rejected: {rejected}");
+            string trained = result.Imitation is { } set
+                ? $"trained on {set.Trained} of {set.Instructions}" +
+                  (set.Trained == set.Instructions ? "; " : $" ({set.Truncated} truncated or empty, {set.Unanswerable} refused: left out); ")
+                : "";
+            string unwrapped = result.Unwrapped > 0 ? $" ({result.Unwrapped} unwrapped)" : "";
+            output.WriteLine($"  iteration {result.Iteration}: {trained}{heldOut}{judged}; unparsed reviews {result.UnparsedReviews}; " +
+                             $"generated {result.Kept} kept{unwrapped}, rejected: {rejected}");
+            foreach (var failed in result.Failures)
+                output.WriteLine($"    {failed.Role}: {failed.Count} failed requests, most often: {failed.CommonMessage}");
         }
 
         var usage = run.Usage;

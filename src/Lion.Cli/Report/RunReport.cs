@@ -38,6 +38,7 @@ internal static class RunReport
             .Append($"<h1>lion run report</h1>\n<p>{Encode(Path.GetFullPath(store.Folder))} — created {Encode(overview.CreatedAt)}, ")
             .Append($"{overview.Usage.Requests} paid requests, {overview.Usage.CachedHits} cache hits, cost {overview.Usage.Cost:0.####}.</p>\n");
         html.Append(Table(overview));
+        html.Append(WhatCameBack(overview));
         foreach (var (title, image, caption) in sections)
         {
             html.Append($"<h2>{Encode(title)}</h2>\n");
@@ -51,6 +52,30 @@ internal static class RunReport
         string page = Path.Combine(folder, "index.html");
         File.WriteAllText(page, html.ToString());
         return page;
+    }
+
+    /// <summary>
+    /// Per iteration, what the loop could not use: answers left out of training, replies that did
+    /// not parse, wrapped generator replies, failed requests by role with their most common message,
+    /// and stages that stopped unfinished. A run that is not learning shows why here.
+    /// </summary>
+    private static string WhatCameBack(RunOverview overview)
+    {
+        var html = new StringBuilder("<h2>What came back</h2>\n");
+        foreach (var stopped in overview.Stages.Where(s => s.Stopped is not null))
+            html.Append($"<p><strong>Iteration {stopped.Iteration}, {Encode(stopped.Stage)} stopped unfinished: {Encode(stopped.Stopped!)}.</strong></p>\n");
+        html.Append("<table><tr><th>iteration</th><th>trained on</th><th>truncated or empty</th><th>refused</th><th>unparsed reviews</th>")
+            .Append("<th>generator replies unwrapped</th><th>failed requests</th></tr>\n");
+        foreach (var r in overview.Results)
+        {
+            string trained = r.Imitation is { } set ? $"{set.Trained} of {set.Instructions}" : "–";
+            string failed = r.Failures.Count == 0 ? "none"
+                : string.Join("; ", r.Failures.Select(f => $"{Encode(f.Role)} {f.Count} (most often: {Encode(f.CommonMessage)})"));
+            html.Append($"<tr><td>{r.Iteration}</td><td>{trained}</td><td>{r.Imitation?.Truncated.ToString() ?? "–"}</td>")
+                .Append($"<td>{r.Imitation?.Unanswerable.ToString() ?? "–"}</td><td>{r.UnparsedReviews}</td><td>{r.Unwrapped}</td>")
+                .Append($"<td style=\"text-align:left\">{failed}</td></tr>\n");
+        }
+        return html.Append("</table>\n").ToString();
     }
 
     /// <summary>What the plot of pools cannot show: a student that trains on the whole cache pool rather than X_A.</summary>

@@ -50,6 +50,12 @@ public sealed record RunConfig
     public BudgetSettings Budget { get; init; } = new();
     public Dictionary<string, PriceSettings> Prices { get; init; } = [];
 
+    /// <summary>The models of roles served by a paid endpoint (anything but the oracle) that have no entry in <see cref="Prices"/>: their cost counts as 0.</summary>
+    public IReadOnlyList<(string Role, string Model)> UnpricedModels() =>
+        new[] { ("teacher", Teacher), ("referee", Referee), ("generator", Generator) }
+            .Where(r => r.Item2.Endpoint != "oracle" && !Prices.ContainsKey(r.Item2.Model))
+            .Select(r => (r.Item1, r.Item2.Model)).ToList();
+
     public (int Hard, int Easy) Ratio
     {
         get

@@ -155,6 +155,10 @@ public static partial class RunConfigReader
             "retry.max_delay_seconds", "must be at least retry.base_delay_seconds and at most 3600");
         Check(config.Retry.MaxRetryAfterSeconds is >= 0 and <= 86400, "retry.max_retry_after_seconds", "must be between 0 and 86400");
         Check(config.Budget.MaxCost is null or > 0, "budget.max_cost", "must be above 0");
+        // A cost budget over a model without a price would count that model as free and never stop.
+        if (config.Budget.MaxCost is not null && config.UnpricedModels() is [var (unpricedRole, model), ..])
+            Check(false, "budget.max_cost", $"the {unpricedRole}'s model \"{model}\" has no price, so the budget cannot be kept; " +
+                                             $"add prices.\"{model}\" with input_per_million and output_per_million");
         Check(config.Budget.MaxTokens is null or > 0, "budget.max_tokens", "must be above 0");
     }
 

@@ -49,7 +49,7 @@ internal static class JsonRecordParser
     private static string? ReadString(ref Utf8JsonReader reader, Utf8File file, int line, string field, bool allowNull)
     {
         if (reader.TokenType == JsonTokenType.String)
-            return reader.GetString();
+            return OutsideText.Clean(reader.GetString()!);
         if (reader.TokenType == JsonTokenType.Null && allowNull)
             return null;
         throw BadInputException.AtField(file.Path, line, field, $"must be a string, found {Describe(reader.TokenType)}");

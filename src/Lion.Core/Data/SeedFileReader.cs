@@ -108,9 +108,10 @@ public static class SeedFileReader
             var text = file.Bytes.AsSpan(start, length);
             if (text.EndsWith("\r"u8))
                 text = text[..^1];
-            if (!text.Trim(" \t"u8).IsEmpty)
+            string instruction = OutsideText.Clean(Encoding.UTF8.GetString(text));
+            if (!string.IsNullOrWhiteSpace(instruction))
             {
-                records.Add(new InstructionRecord(Encoding.UTF8.GetString(text)));
+                records.Add(new InstructionRecord(instruction));
                 lines.Add(line);
             }
         }

@@ -47,7 +47,11 @@ public sealed class PairwiseJudge(IChatClient judge, ChatOptions options, int ma
             }
             catch (RemoteRequestException failed) when (!failed.StopsTheRun)
             {
-                return (null, $"the request failed: {failed.Message}");
+                // After an unparsed reply, the real cause is that reply: the re-ask failing (its
+                // longer conversation over the judge's context, say) comes second.
+                return (null, attempt == 1
+                    ? $"the request failed: {failed.Message}"
+                    : $"no verdict: {problem} (asked {attempt - 1} time{(attempt == 2 ? "" : "s")}; the reminder then failed: {failed.Message})");
             }
             catch (NotSupportedException cannot)
             {

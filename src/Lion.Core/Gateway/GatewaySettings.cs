@@ -3,6 +3,12 @@ namespace Lion.Core.Gateway;
 /// <summary>Everything the teacher gateway needs: endpoint, model per role, limits, retries, prices, budget.</summary>
 public sealed record GatewaySettings(EndpointSettings Endpoint, IReadOnlyDictionary<string, string> ModelsByRole)
 {
+    /// <summary>
+    /// Each role's endpoint identity, which keys upstream clients and pacers; a role missing here
+    /// is identified by <see cref="Endpoint"/> and its model.
+    /// </summary>
+    public IReadOnlyDictionary<string, RoleEndpoint> EndpointsByRole { get; init; } = new Dictionary<string, RoleEndpoint>();
+
     public RateLimits Limits { get; init; } = new();
     public RetrySettings Retry { get; init; } = new();
     public IReadOnlyDictionary<string, ModelPrice> Prices { get; init; } = new Dictionary<string, ModelPrice>();

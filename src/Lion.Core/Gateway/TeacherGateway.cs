@@ -6,10 +6,12 @@ namespace Lion.Core.Gateway;
 /// <summary>
 /// Builds the client each role (teacher, referee, generator) talks through, as a chain of
 /// middleware, outermost first:
-/// durable cache → usage ledger and budget → retry → rate limit → the endpoint.
-/// The cache is outermost so a repeat costs nothing and waits for nothing; the ledger sits where
+/// sanitising → durable cache → usage ledger and budget → retry → rate limit → the endpoint.
+/// Replies are cleaned above the cache, so a cached junk reply is cleaned on every replay; the
+/// cache comes next so a repeat costs nothing and waits for nothing; the ledger sits where
 /// every call is paid; retries pass through the rate limiter like any request. Roles on the
-/// same model share its pacer, and all share one concurrency cap and one ledger.
+/// same endpoint (<see cref="RoleEndpoint"/>: address, model, key and timeout) share its upstream client
+/// and pacer, and all share one concurrency cap and one ledger.
 /// </summary>
 public sealed class TeacherGateway
 {
@@ -19,8 +21,10 @@ public sealed class TeacherGateway
     private readonly Func<string, IChatClient> _upstream;
     private readonly SemaphoreSlim _concurrency;
     private readonly ConcurrentDictionary<string, RequestPacer> _pacers = new();
+    private readonly ConcurrentDictionary<string, IChatClient> _upstreams = new();
     private readonly TimeProvider _time;
 
+    /// <param name="upstream">The client a role's requests go to, made once per endpoint identity; by default the settings' endpoint with the role's model.</param>
     public TeacherGateway(
         GatewaySettings settings, IRequestCache cache, IUsageLog usage, IFailureLog failures,
         Func<string, IChatClient>? upstream = null, TimeProvider? time = null)
@@ -28,7 +32,7 @@ public sealed class TeacherGateway
         _settings = settings;
         _cache = cache;
         _failures = failures;
-        _upstream = upstream ?? (model => OpenAiEndpoint.Create(settings.Endpoint, model));
+        _upstream = upstream ?? (role => OpenAiEndpoint.Create(settings.Endpoint, settings.ModelsByRole[role]));
         _time = time ?? TimeProvider.System;
         _concurrency = new SemaphoreSlim(settings.Limits.MaxConcurrency);
         Ledger = new UsageLedger(usage, settings.Prices, settings.Budget);
@@ -42,14 +46,17 @@ public sealed class TeacherGateway
             throw new ArgumentException($"no model is configured for the role \"{role}\"", nameof(role));
 
         var estimator = new TokenEstimator(model);
-        var pacer = _pacers.GetOrAdd(model, _ => new RequestPacer(_settings.Limits, _time));
+        string identity = _settings.EndpointsByRole.TryGetValue(role, out var endpoint)
+            ? endpoint.Identity
+            : new RoleEndpoint(_settings.Endpoint.BaseUrl.ToString(), model, _settings.Endpoint.ApiKeyVariable, _settings.Endpoint.Timeout).Identity;
+        var pacer = _pacers.GetOrAdd(identity, _ => new RequestPacer(_settings.Limits, _time));
         int maxOutput = _settings.DefaultMaxOutputTokens;
 
-        IChatClient chain = _upstream(model);
+        IChatClient chain = _upstreams.GetOrAdd(identity, _ => _upstream(role));
         chain = new RateLimitingChatClient(chain, pacer, _concurrency, estimator, maxOutput);
         chain = new RetryingChatClient(chain, _settings.Retry, (failure, attempt) => _failures.Record(role, model, failure, attempt), _time);
         chain = new UsageLedgerChatClient(chain, Ledger, role, model, estimator, maxOutput);
         chain = new DurableCachingChatClient(chain, _cache, model, reply => Ledger.RecordCacheHit(role, model, reply));
-        return chain;
+        return new SanitizingChatClient(chain);
     }
 }

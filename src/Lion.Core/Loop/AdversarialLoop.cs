@@ -17,9 +17,9 @@ public sealed class AdversarialLoop(LoopContext context)
         {
             await IterateAsync(cancellationToken);
         }
-        catch (StageIncompleteException incomplete)
+        catch (StageStoppedException stopped)
         {
-            context.Store.StageStopped(incomplete.Iteration, incomplete.Stage, $"{incomplete.Owed} owed");
+            context.Store.StageStopped(stopped.Iteration, stopped.Stage, stopped.Detail);
             throw;
         }
         context.Report("Done.");

@@ -54,13 +54,28 @@ internal static class DiscriminationStage
             TeacherAnswers.Progress(context, Interlocked.Increment(ref done), toJudge.Count, "pairs judged");
         }, cancellationToken);
         owed.ThrowIfAny();
+        if (cache.Count > 0 && store.Verdicts(iteration).Count == 0)
+            throw new NothingUsableException(iteration, Name, NoVerdict(store, iteration, cache.Count, toJudge.Count));
         store.StageDone(iteration, Name);
+    }
+
+    /// <summary>Why a whole discrimination ended without one verdict, in the words a user can act on.</summary>
+    private static string NoVerdict(RunStore store, int iteration, int pairs, int judged)
+    {
+        if (judged == 0)
+            return $"no verdict: none of the {pairs} cache-pool instructions has both a complete teacher answer and a student answer " +
+                   $"({store.StudentAnswered(iteration).Count - store.StudentAnswers(iteration).Count} student answers refused by its endpoint)";
+        var reviews = store.Reviews(iteration);
+        var errors = reviews.Where(r => r.ParseError is not null).GroupBy(r => r.ParseError!).OrderByDescending(g => g.Count()).FirstOrDefault();
+        return $"no verdict: {reviews.Count} referee replies for {judged} pairs, {reviews.Count(r => r.ParseError is not null)} without two " +
+               $"usable scores (most common: {errors?.Key ?? "none"}); a referee that answers in its own format needs its own " +
+               "prompt (prompts.referee) or more attempts (referee_retries)";
     }
 
     private static async Task StudentAnswersAsync(LoopContext context, int iteration, string checkpoint, IReadOnlyList<PoolItem> cache, CancellationToken cancellationToken)
     {
-        var answered = context.Store.StudentAnswers(iteration);
-        var missing = cache.Where(item => !answered.ContainsKey(item.Id)).ToList();
+        var answered = context.Store.StudentAnswered(iteration);
+        var missing = cache.Where(item => !answered.Contains(item.Id)).ToList();
         if (missing.Count > 0)
             context.Report($"  student: {missing.Count} cache-pool instructions to answer");
         foreach (var batch in missing.Chunk(StudentBatch))

@@ -124,6 +124,13 @@ internal static class GenerationStage
             }
             owed.ThrowIfAny();
         }
+        if (keptHard + keptEasy == 0 && wantHard + wantEasy > 0)
+        {
+            var reasons = store.Attempts(iteration).GroupBy(a => a.RejectReason ?? "").OrderByDescending(g => g.Count()).ToList();
+            throw new NothingUsableException(iteration, Name,
+                $"no new instruction kept from {reasons.Sum(g => g.Count())} generator replies " +
+                $"(rejected: {string.Join(", ", reasons.Select(g => $"{g.Key} {g.Count()}"))})");
+        }
         store.AdvancePools(iteration);
         store.StageDone(iteration, Name);
     }

@@ -1,3 +1,4 @@
+using Lion.Core.Store;
 using Lion.Core.Students;
 
 namespace Lion.Core.Loop;
@@ -24,7 +25,15 @@ internal static class ImitationStage
             .Where(item => answers.TryGetValue(item.Id, out var answer) && TeacherAnswers.IsComplete(answer))
             .Select(item => new TrainingExample(item.Instruction, item.Input, answers[item.Id].Text))
             .ToList();
-        context.Report($"  student: training on {examples.Count} examples");
+        int refused = train.Count(item => answers.TryGetValue(item.Id, out var answer) && answer.FinishReason == ItemOutcome.Unanswerable);
+        int truncated = train.Count - examples.Count - refused;
+        store.SaveImitationSet(iteration, new ImitationSet(train.Count, examples.Count, truncated, refused));
+        if (examples.Count == 0 && train.Count > 0)
+            throw new NothingUsableException(iteration, Name,
+                $"nothing to train on: none of the {train.Count} instructions has a complete teacher answer " +
+                $"({truncated} truncated at teacher.max_tokens or empty, {refused} refused by the endpoint)");
+        string left = examples.Count == train.Count ? "" : $" of {train.Count} ({truncated} truncated or empty, {refused} refused: left out)";
+        context.Report($"  student: training on {examples.Count} examples{left}");
         string checkpoint = await context.Student.TrainAsync(examples, context.StudentFolder(iteration), cancellationToken);
         LatestStudent.Publish(store.Folder, checkpoint);
         store.StageDone(iteration, Name, checkpoint);

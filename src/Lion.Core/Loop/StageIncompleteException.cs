@@ -6,10 +6,8 @@ namespace Lion.Core.Loop;
 /// same command again asks for exactly the missing items.
 /// </summary>
 public sealed class StageIncompleteException(int iteration, string stage, int owed, string commonFailure, int commonCount, bool outage)
-    : Exception(Describe(iteration, stage, owed, commonFailure, commonCount, outage))
+    : StageStoppedException(iteration, stage, $"{owed} owed", Describe(iteration, stage, owed, commonFailure, commonCount, outage))
 {
-    public int Iteration { get; } = iteration;
-    public string Stage { get; } = stage;
     public int Owed { get; } = owed;
 
     private static string Describe(int iteration, string stage, int owed, string failure, int count, bool outage) =>

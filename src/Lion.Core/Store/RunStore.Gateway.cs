@@ -57,8 +57,9 @@ public sealed partial class RunStore : IRequestCache, IUsageLog, IFailureLog
     public void Record(string role, string model, RemoteFailure failure, int attempt) => InTransaction(transaction =>
     {
         using var insert = Command(transaction, """
-            INSERT INTO remote_failures (role, model, kind, status, message, attempt, created_at)
-            VALUES ($role, $model, $kind, $status, $message, $attempt, $now)
+            INSERT INTO remote_failures (role, model, kind, status, message, attempt, iteration, created_at)
+            VALUES ($role, $model, $kind, $status, $message, $attempt,
+                    (SELECT MAX(iteration) FROM stage_progress WHERE status = 'running'), $now)
             """);
         insert.Parameters.AddWithValue("$role", role);
         insert.Parameters.AddWithValue("$model", model);

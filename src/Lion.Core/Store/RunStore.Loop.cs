@@ -77,6 +77,21 @@ public sealed partial class RunStore
         update.ExecuteNonQuery();
     });
 
+    public void SaveImitationSet(int iteration, ImitationSet set) => InTransaction(transaction =>
+    {
+        using var insert = Command(transaction, """
+            INSERT OR REPLACE INTO imitation_sets (iteration, instructions, trained, truncated, unanswerable, created_at)
+            VALUES ($iteration, $instructions, $trained, $truncated, $unanswerable, $now)
+            """);
+        insert.Parameters.AddWithValue("$iteration", iteration);
+        insert.Parameters.AddWithValue("$instructions", set.Instructions);
+        insert.Parameters.AddWithValue("$trained", set.Trained);
+        insert.Parameters.AddWithValue("$truncated", set.Truncated);
+        insert.Parameters.AddWithValue("$unanswerable", set.Unanswerable);
+        insert.Parameters.AddWithValue("$now", Now());
+        insert.ExecuteNonQuery();
+    });
+
     /// <summary>Teacher answers by instruction: text and finish reason.</summary>
     public Dictionary<long, (string Text, string? FinishReason)> TeacherAnswers() => Read(transaction =>
         Rows(transaction, "SELECT instruction_id, text, finish_reason FROM teacher_answers",
@@ -97,9 +112,14 @@ public sealed partial class RunStore
         insert.ExecuteNonQuery();
     });
 
+    /// <summary>The student's answers of an iteration that can be judged: every one but those its endpoint refused.</summary>
     public Dictionary<long, string> StudentAnswers(int iteration) => Read(transaction =>
-        Rows(transaction, $"SELECT instruction_id, text FROM student_answers WHERE iteration = {iteration}",
+        Rows(transaction, $"SELECT instruction_id, text FROM student_answers WHERE iteration = {iteration} AND COALESCE(finish_reason, '') <> 'unanswerable'",
             r => (Id: r.GetInt64(0), Text: r.GetString(1))).ToDictionary(a => a.Id, a => a.Text));
+
+    /// <summary>The instructions the student has a result for in an iteration, refused ones included: never asked again.</summary>
+    public HashSet<long> StudentAnswered(int iteration) => Read(transaction =>
+        Rows(transaction, $"SELECT instruction_id FROM student_answers WHERE iteration = {iteration}", r => r.GetInt64(0)).ToHashSet());
 
     /// <summary>A batch of student answers, in one transaction.</summary>
     public void SaveStudentAnswers(int iteration, string checkpoint, IEnumerable<(long InstructionId, StudentReply Reply)> answers) =>

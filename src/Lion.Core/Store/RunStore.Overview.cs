@@ -40,6 +40,7 @@ public sealed partial class RunStore
             SELECT 'teacher', COUNT(*) FROM teacher_answers WHERE finish_reason = 'unanswerable'
             UNION ALL SELECT 'referee', COUNT(*) FROM referee_reviews WHERE parse_error LIKE 'unanswerable:%'
             UNION ALL SELECT 'generator', COUNT(*) FROM generation_attempts WHERE reject_reason = 'unanswerable'
+            UNION ALL SELECT 'student', COUNT(*) FROM student_answers WHERE finish_reason = 'unanswerable'
             """, r => (Role: r.GetString(0), Count: r.GetInt32(1)));
 
         return new RunOverview(Folder, createdAt, version, configSource, imports,
@@ -65,7 +66,20 @@ public sealed partial class RunStore
             r => (Iteration: r.GetInt32(0), Reason: r.GetString(1), Count: r.GetInt32(2))).ToLookup(a => a.Iteration);
         var heldOut = Rows(transaction, "SELECT iteration, AVG(CAST(correct AS REAL) / items) FROM evaluations WHERE items > 0 GROUP BY iteration",
             r => (Iteration: r.GetInt32(0), Accuracy: r.GetDouble(1))).ToDictionary(e => e.Iteration, e => e.Accuracy);
-        return verdicts.Keys.Union(attempts.Select(a => a.Key)).Union(heldOut.Keys).Order().Select(iteration =>
+        var imitation = Rows(transaction, "SELECT iteration, instructions, trained, truncated, unanswerable FROM imitation_sets",
+            r => (Iteration: r.GetInt32(0), Set: new ImitationSet(r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4))))
+            .ToDictionary(i => i.Iteration, i => i.Set);
+        var unwrapped = Rows(transaction, "SELECT iteration, SUM(unwrapped) FROM generation_attempts GROUP BY iteration",
+            r => (Iteration: r.GetInt32(0), Count: r.GetInt32(1))).ToDictionary(u => u.Iteration, u => u.Count);
+        var failures = Rows(transaction, """
+            SELECT iteration, role, COUNT(*),
+                   (SELECT message FROM remote_failures m WHERE m.iteration = f.iteration AND m.role = f.role
+                    GROUP BY message ORDER BY COUNT(*) DESC, message LIMIT 1)
+            FROM remote_failures f WHERE iteration IS NOT NULL GROUP BY iteration, role ORDER BY iteration, role
+            """, r => (Iteration: r.GetInt32(0), Failure: new RunOverview.RoleFailures(r.GetString(1), r.GetInt32(2), r.GetString(3))))
+            .ToLookup(f => f.Iteration, f => f.Failure);
+        return verdicts.Keys.Union(attempts.Select(a => a.Key)).Union(heldOut.Keys).Union(unparsed.Keys).Union(imitation.Keys)
+            .Union(failures.Select(f => f.Key)).Order().Select(iteration =>
         {
             verdicts.TryGetValue(iteration, out var v);
             bool judged = verdicts.ContainsKey(iteration);
@@ -73,7 +87,8 @@ public sealed partial class RunStore
                 unparsed.GetValueOrDefault(iteration),
                 attempts[iteration].Where(a => a.Reason == "").Sum(a => a.Count),
                 attempts[iteration].Where(a => a.Reason != "").ToDictionary(a => a.Reason, a => a.Count),
-                heldOut.TryGetValue(iteration, out double accuracy) ? accuracy : null);
+                heldOut.TryGetValue(iteration, out double accuracy) ? accuracy : null,
+                imitation.GetValueOrDefault(iteration), unwrapped.GetValueOrDefault(iteration), failures[iteration].ToList());
         }).ToList();
     }
 

@@ -209,5 +209,25 @@ internal static class StoreSchema
             created_at TEXT NOT NULL
         );
         """,
+        """
+        -- The iteration a failed request belonged to (the stage running when it failed; null
+        -- outside the loop), so a run's status shows its failures per iteration.
+        ALTER TABLE remote_failures ADD COLUMN iteration INTEGER;
+
+        -- What each imitation trained on: the pool's instructions, the complete teacher answers
+        -- used, and those left out as truncated (or empty) or refused by the endpoint.
+        CREATE TABLE imitation_sets (
+            iteration INTEGER PRIMARY KEY,
+            instructions INTEGER NOT NULL,
+            trained INTEGER NOT NULL,
+            truncated INTEGER NOT NULL,
+            unanswerable INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        -- Generator replies whose instruction came wrapped (a preamble, a label, quotes, bold,
+        -- a list) and was taken out of the wrapping before the paper's filters.
+        ALTER TABLE generation_attempts ADD COLUMN unwrapped INTEGER NOT NULL DEFAULT 0 CHECK (unwrapped IN (0, 1));
+        """,
     ];
 }

@@ -17,11 +17,13 @@ public sealed class ExternalStudent(StudentSettings settings, IChatClient endpoi
 {
     private string? _checkpoint = settings.BaseCheckpoint;
 
-    public static ExternalStudent Create(StudentSettings settings, int concurrency, RetrySettings retry)
+    /// <summary>The student behind its endpoint; failed requests are recorded in <paramref name="failures"/> as the role "student".</summary>
+    public static ExternalStudent Create(StudentSettings settings, int concurrency, RetrySettings retry, IFailureLog? failures = null)
     {
         var endpoint = new EndpointSettings(new Uri(settings.Endpoint!), settings.ApiKeyEnv);
-        IChatClient client = new RetryingChatClient(OpenAiEndpoint.Create(endpoint, settings.Model), retry);
-        return new ExternalStudent(settings, client, concurrency);
+        IChatClient client = new RetryingChatClient(OpenAiEndpoint.Create(endpoint, settings.Model), retry,
+            failures is null ? null : (failure, attempt) => failures.Record("student", settings.Model, failure, attempt));
+        return new ExternalStudent(settings, new SanitizingChatClient(client), concurrency);
     }
 
     public Task LoadAsync(string? checkpoint, CancellationToken cancellationToken)
@@ -68,8 +70,16 @@ public sealed class ExternalStudent(StudentSettings settings, IChatClient endpoi
             async (i, token) =>
             {
                 var question = Prompts.StudentPrompt.Question(questions[i].Instruction, questions[i].Input);
-                var response = await endpoint.GetResponseAsync([new ChatMessage(ChatRole.User, question)], options, token);
-                replies[i] = new StudentReply(response.Text, response.FinishReason?.Value ?? "stop");
+                try
+                {
+                    var response = await endpoint.GetResponseAsync([new ChatMessage(ChatRole.User, question)], options, token);
+                    replies[i] = new StudentReply(response.Text, response.FinishReason?.Value ?? "stop");
+                }
+                catch (RemoteRequestException refused) when (Loop.ItemOutcome.IsUnanswerable(refused))
+                {
+                    // Over the served model's context, say: this question has no answer to judge, and the rest go on.
+                    replies[i] = new StudentReply("", Loop.ItemOutcome.Unanswerable);
+                }
             });
         return replies;
     }

@@ -99,6 +99,23 @@ public sealed class RunConfigReaderTests
         Assert.Equal(0.5, again.Prices["gpt-x"].InputPerMillion);
         Assert.Equal(3, again.Budget.MaxCost);
     }
+
+    [Fact]
+    public void A_cost_budget_over_a_paid_model_without_a_price_is_refused_naming_the_model_and_the_prices_key()
+    {
+        var refused = Refused("""{"referee": {"endpoint": "https://api.example.com/v1", "model": "judge-x"}, "budget": {"max_cost": 5}}""");
+
+        Assert.Equal("lion.json: budget.max_cost: the referee's model \"judge-x\" has no price, so the budget cannot be kept; " +
+                     "add prices.\"judge-x\" with input_per_million and output_per_million", refused.Message);
+    }
+
+    [Fact]
+    public void Roles_served_by_the_oracle_need_no_price()
+    {
+        var config = RunConfigReader.Parse("""{"budget": {"max_cost": 5}}""", "lion.json");
+
+        Assert.Empty(config.UnpricedModels());
+    }
 }
 
 public sealed class YamlRunConfigTests : IDisposable
@@ -120,6 +137,10 @@ public sealed class YamlRunConfigTests : IDisposable
               temperature: 0.5
             budget:
               max_cost: 12
+            prices:
+              gpt-x:
+                input_per_million: 0.5
+                output_per_million: 1.5
             """);
 
         var config = RunConfigReader.Read(path);

@@ -23,7 +23,7 @@ public sealed class DatasetWriterTests : IDisposable
     [Theory]
     [InlineData(ExportFormat.Alpaca)]
     [InlineData(ExportFormat.JsonLines)]
-    public void Alpaca_and_json_lines_read_back_every_field_unchanged(ExportFormat format)
+    public void Alpaca_and_json_lines_read_back_every_field_unchanged_but_control_characters(ExportFormat format)
     {
         string path = _folder.File(format == ExportFormat.Alpaca ? "out.json" : "out.jsonl");
         using (var stream = File.Create(path))
@@ -31,7 +31,9 @@ public sealed class DatasetWriterTests : IDisposable
 
         var readBack = SeedFileReader.Read(path).Records;
 
-        Assert.Equal(Awkward, readBack);
+        // Text from a file is sanitised where it enters: NUL and the other control characters go, tab and newlines stay.
+        Assert.Equal(Awkward[..^1], readBack.Take(Awkward.Length - 1));
+        Assert.Equal(new InstructionRecord("Unanswered  control  chars", "input with trailing space ", null), readBack[^1]);
     }
 
     [Fact]

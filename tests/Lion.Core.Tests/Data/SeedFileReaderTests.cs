@@ -118,6 +118,7 @@ public sealed class SeedFileReaderTests : IDisposable
     [InlineData("\"\"")]
     [InlineData("\"   \"")]
     [InlineData("null")]
+    [InlineData("\"\\u0000\\u0007 \"")]
     public void An_empty_instruction_is_refused(string value)
     {
         string path = _folder.Write("seeds.jsonl", $"{{\"instruction\": \"a\"}}\n{{\"instruction\": {value}}}\n");
@@ -125,6 +126,16 @@ public sealed class SeedFileReaderTests : IDisposable
         var error = Assert.Throws<BadInputException>(() => SeedFileReader.Read(path));
 
         Assert.StartsWith($"{path}:2: field \"instruction\"", error.Message);
+    }
+
+    [Fact]
+    public void A_plain_text_line_of_control_characters_alone_is_a_blank_line()
+    {
+        string path = _folder.Write("seeds.txt", "First.\n\u0000\u0001\nSec\u0000ond.\n");
+
+        var records = SeedFileReader.Read(path).Records;
+
+        Assert.Equal(["First.", "Second."], records.Select(r => r.Instruction));
     }
 
     [Theory]

@@ -86,10 +86,24 @@ public sealed class PairwiseJudgeTests
         Assert.All(verdict.Missing, m => Assert.Contains("the request failed", m));
     }
 
-    private sealed class FailingJudge : IChatClient
+    [Fact]
+    public async Task A_reminder_that_fails_after_an_unparsed_reply_reports_the_unparsed_reply_as_the_cause()
+    {
+        // The reminder turn makes the conversation longer than the judge's context: its 400 is not why there is no verdict.
+        var judge = new FailingJudge(unparsedFirst: true);
+
+        var verdict = await new PairwiseJudge(judge, new ChatOptions()).JudgeAsync(Question, "4", "5", default);
+
+        Assert.Contains(verdict.Missing, m => m.StartsWith("candidate first: no verdict: no score line for Assistant 1 (asked 1 time; the reminder then failed: ", StringComparison.Ordinal));
+    }
+
+    /// <summary>A judge whose requests fail for good; with <paramref name="unparsedFirst"/>, only after a first reply without scores.</summary>
+    private sealed class FailingJudge(bool unparsedFirst = false) : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new RemoteRequestException(new RemoteFailure(RemoteFailureKind.ServerError, 500, "boom", null), "retries exhausted: 500");
+            unparsedFirst && messages.Count(m => m.Role == ChatRole.User) == 1
+                ? Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Both answers look fine to me.")))
+                : throw new RemoteRequestException(new RemoteFailure(RemoteFailureKind.ServerError, 500, "boom", null), "retries exhausted: 500");
 
         public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();

@@ -1,0 +1,12 @@
+namespace Lion.Core.Gateway;
+
+/// <summary>
+/// Who answers a role: the endpoint's address ("oracle" for the built-in one, else an
+/// OpenAI-compatible base URL), the model there, the variable its key is read from and how long
+/// a request may take. Two roles share an upstream client and pacer only when all of it agrees:
+/// a model name alone never sends one role's requests to another role's server or key.
+/// </summary>
+public sealed record RoleEndpoint(string Address, string Model, string ApiKeyVariable, TimeSpan Timeout)
+{
+    public string Identity => $"{Address} {Model} {ApiKeyVariable} {Timeout.TotalSeconds}";
+}

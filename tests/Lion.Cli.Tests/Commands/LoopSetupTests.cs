@@ -1,0 +1,48 @@
+using Lion.Cli.Commands;
+using Lion.Cli.Endpoint;
+using Lion.Core.Config;
+using Lion.Core.Data;
+using Lion.Core.Store;
+using Lion.Tests;
+using Microsoft.Extensions.AI;
+
+namespace Lion.Cli.Tests.Commands;
+
+public sealed class LoopSetupTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Roles_with_one_model_name_and_two_endpoints_each_reach_their_own_server_with_their_own_key()
+    {
+        string teacherKey = $"LION_TEST_TEACHER_{Guid.NewGuid():N}", refereeKey = $"LION_TEST_REFEREE_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(teacherKey, "sk-teacher");
+        Environment.SetEnvironmentVariable(refereeKey, "sk-referee");
+        try
+        {
+            await using var teacherServer = await ChatServer.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["same-name"], ApiKey = "sk-teacher" });
+            await using var refereeServer = await ChatServer.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["same-name"], ApiKey = "sk-referee" });
+            var config = new RunConfig
+            {
+                Teacher = new RoleSettings { Endpoint = teacherServer.BaseUrl.ToString(), Model = "same-name", ApiKeyEnv = teacherKey },
+                Referee = new RoleSettings { Endpoint = refereeServer.BaseUrl.ToString(), Model = "same-name", ApiKeyEnv = refereeKey, TimeoutSeconds = 30 },
+            };
+            RunFolder.Create(_folder.File("run"), new SeedFile("none", SeedFormat.JsonLines, []), new RunSetup());
+            using var store = RunStore.Open(_folder.File("run"));
+            var gateway = LoopSetup.Gateway(store, config, new Dictionary<string, RoleSettings> { ["teacher"] = config.Teacher, ["referee"] = config.Referee });
+
+            await gateway.For("teacher").GetResponseAsync([new ChatMessage(ChatRole.User, "teach")], new ChatOptions { ModelId = "same-name" });
+            await gateway.For("referee").GetResponseAsync([new ChatMessage(ChatRole.User, "judge")], new ChatOptions { ModelId = "same-name" });
+
+            Assert.Equal((1, 1), (teacherServer.Log.Received, refereeServer.Log.Received));
+            Assert.Empty(store.Overview().RemoteFailuresByKind);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(teacherKey, null);
+            Environment.SetEnvironmentVariable(refereeKey, null);
+        }
+    }
+}
