@@ -27,12 +27,16 @@ public sealed class OracleChatClient(OracleOptions? options = null) : WholeReply
         string text = users.LastOrDefault() ?? throw new UnsolvableItemException("the request has no user message");
         // A judge that re-asks keeps the referee request first and adds a reminder after it.
         string refereeRequest = users.FirstOrDefault(u => RefereePrompt.TryParse(u, out _, out _, out _)) ?? text;
-        string reply = RefereePrompt.TryParse(refereeRequest, out var question, out var first, out var second) ? Referee(question, first, second)
-            : GeneratorPrompt.TryParse(text, out var seed, out var kind) ? Generate(seed, kind, text, chatOptions?.Seed)
-            : Teach(text, _options.Explain || chatOptions?.ModelId == ExplainingModel);
-        return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply))
+        // The wrapping is drawn apart from the content, so every style says the same thing.
+        var style = new Random(StableHash.Of($"{text}\u0003{chatOptions?.Seed}", _options.Seed));
+        bool mishaps = _options.Style == OracleStyle.Chatty;
+        var reply = RefereePrompt.TryParse(refereeRequest, out var question, out var first, out var second)
+                ? Referee(question, first, second, style, mishaps)
+            : GeneratorPrompt.TryParse(text, out var seed, out var kind) ? Generate(seed, kind, text, chatOptions?.Seed, style, mishaps)
+            : new ChattyReplies.Reply(Teach(text, _options.Explain || chatOptions?.ModelId == ExplainingModel), false);
+        return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply.Text))
         {
-            FinishReason = ChatFinishReason.Stop,
+            FinishReason = reply.Truncated ? ChatFinishReason.Length : ChatFinishReason.Stop,
             ModelId = chatOptions?.ModelId ?? "lion-oracle",
         });
     }
@@ -48,19 +52,29 @@ public sealed class OracleChatClient(OracleOptions? options = null) : WholeReply
             : solution.Target;
     }
 
-    private static string Referee(string question, string first, string second)
+    private ChattyReplies.Reply Referee(string question, string first, string second, Random style, bool mishaps)
     {
         var solution = Oracle.Solve(question);
         var (firstScore, firstVerdict) = OracleReferee.Grade(first, solution.Target);
         var (secondScore, secondVerdict) = OracleReferee.Grade(second, solution.Target);
         string explanation = $"The correct answer is {solution.Target}. Assistant 1 {firstVerdict}. Assistant 2 {secondVerdict}.";
-        return RefereeReply.Format(explanation, firstScore, secondScore);
+        return _options.Style == OracleStyle.Plain
+            ? new(RefereeReply.Format(explanation, firstScore, secondScore), false)
+            : ChattyReplies.Referee(explanation, firstScore, secondScore, style, mishaps);
     }
 
     /// <summary>A new item like the seed; the request and its sampling seed fix the random source, as a seeded API call would.</summary>
-    private string Generate(string seed, GenerationKind kind, string request, long? samplingSeed)
+    private ChattyReplies.Reply Generate(string seed, GenerationKind kind, string request, long? samplingSeed, Random style, bool mishaps)
     {
         var random = new Random(StableHash.Of($"{request}\u0002{samplingSeed}", _options.Seed));
+        string item = NewItem(seed, kind, random);
+        return _options.Style == OracleStyle.Plain
+            ? new(item, false)
+            : ChattyReplies.Generator(item, () => NewItem(seed, kind, style), style, mishaps);
+    }
+
+    private string NewItem(string seed, GenerationKind kind, Random random)
+    {
         Solution parsed;
         try
         {

@@ -9,6 +9,9 @@ public sealed record OracleOptions
     /// <summary>Mixed into the generator's random source, which is otherwise fixed by the request.</summary>
     public int Seed { get; init; }
 
+    /// <summary>How referee and generator replies are worded: plain, or as chat models word them (seeded).</summary>
+    public OracleStyle Style { get; init; }
+
     /// <summary>Told about requests the oracle could only half serve (a seed no family recognises).</summary>
     public Action<string>? Log { get; init; }
 }

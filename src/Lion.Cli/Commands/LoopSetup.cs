@@ -31,7 +31,7 @@ internal static class LoopSetup
     public static TeacherGateway Gateway(RunStore store, RunConfig config, IReadOnlyDictionary<string, RoleSettings> roles)
     {
         bool allLocal = roles.Values.All(r => r.Endpoint == "oracle");
-        var oracle = new OracleChatClient(new OracleOptions { Seed = config.RandomSeed });
+        var oracle = new OracleChatClient(new OracleOptions { Seed = config.RandomSeed, Style = OracleStyleOf(config.Oracle.Style) });
 
         // Each role reaches its own endpoint with its own key and timeout, whatever its model is called.
         IChatClient Upstream(string name)
@@ -58,6 +58,14 @@ internal static class LoopSetup
         };
         return new TeacherGateway(settings, store, store, store, Upstream);
     }
+
+    /// <summary>The oracle's style as the config names it ("plain", "chatty", "chatty-wrapping").</summary>
+    public static OracleStyle OracleStyleOf(string name) => name switch
+    {
+        "chatty" => OracleStyle.Chatty,
+        "chatty-wrapping" => OracleStyle.ChattyWrapping,
+        _ => OracleStyle.Plain,
+    };
 
     private static IStudent Student(RunStore store, RunConfig config, Action<string> report) => config.Student.Kind switch
     {

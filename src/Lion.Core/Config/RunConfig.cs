@@ -44,6 +44,7 @@ public sealed record RunConfig
     public StudentSettings Student { get; init; } = new();
 
     public PromptFiles Prompts { get; init; } = new();
+    public OracleSettings Oracle { get; init; } = new();
     public EvaluationSettings Evaluation { get; init; } = new();
     public LimitSettings Limits { get; init; } = new();
     public RetryConfig Retry { get; init; } = new();
@@ -74,6 +75,17 @@ public sealed record EvaluationSettings
 {
     public string? BbhData { get; init; }
     public int MaxNewTokens { get; init; } = 16;
+}
+
+/// <summary>
+/// The built-in oracle where a role's endpoint is "oracle": its style is "plain" (replies exactly
+/// in the requested formats), "chatty-wrapping" (the same content wrapped as chat models wrap it)
+/// or "chatty" (the wrappings plus refusals, cut-off replies and junk), for trying the loop
+/// against a model that behaves like a real one.
+/// </summary>
+public sealed record OracleSettings
+{
+    public string Style { get; init; } = "plain";
 }
 
 /// <summary>Template files that replace the built-in prompts; null keeps ours.</summary>

@@ -137,6 +137,7 @@ public static partial class RunConfigReader
             Check(role.Endpoint == "oracle" || Uri.TryCreate(role.Endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
                 $"{name}.endpoint", "must be \"oracle\" or an http(s) URL ending in /v1");
         }
+        Check(config.Oracle.Style is "plain" or "chatty" or "chatty-wrapping", "oracle.style", "must be \"plain\", \"chatty\" or \"chatty-wrapping\"");
         Check(config.Student.Kind is "simulated" or "external" or "torch", "student.kind", "must be \"simulated\", \"external\" or \"torch\"");
         Check(config.Student.PromptFormat is "alpaca" or "chatml" or "plain", "student.prompt_format", "must be \"alpaca\", \"chatml\" or \"plain\"");
         Check(config.Student.FreshSize is "tiny" or "small", "student.fresh_size", "must be \"tiny\" or \"small\"");

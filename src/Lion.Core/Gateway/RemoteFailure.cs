@@ -32,6 +32,10 @@ public sealed record RemoteFailure(RemoteFailureKind Kind, int? Status, string M
                     $"the connection failed ({transport.InnerException?.Message ?? transport.Message})", null);
             case ClientResultException http:
                 return FromStatus(http);
+            case NotSupportedException cannot:
+                // An in-process model that cannot serve this request (the oracle meeting an item
+                // it cannot read): what an endpoint answers with a 400.
+                return new(RemoteFailureKind.BadRequest, null, $"the model cannot answer: {cannot.Message}", null);
             case HttpRequestException or IOException:
                 return new(RemoteFailureKind.ConnectionLost, null, $"the connection failed ({error.Message})", null);
             case JsonException:

@@ -140,16 +140,18 @@ internal static class GenerationStage
 
     private static GenerationAttempt Decide(NoveltyFilter filter, TakenInstructions taken, int slot, long seedId, string kind, string raw, string? finish)
     {
-        var (candidate, reason) = finish == ItemOutcome.Unanswerable ? (null, ItemOutcome.Unanswerable) : GeneratorReplyFilter.Check(raw, finish);
+        var (candidate, reason, unwrapped) = finish == ItemOutcome.Unanswerable
+            ? (null, ItemOutcome.Unanswerable, false)
+            : GeneratorReplyFilter.CheckUnwrapped(raw, finish);
         if (candidate is not null)
             reason = taken.Reason(candidate);
         if (candidate is null || reason is not null)
-            return new GenerationAttempt(slot, seedId, kind, raw, candidate, finish, false, reason, null, null);
+            return new GenerationAttempt(slot, seedId, kind, raw, candidate, finish, false, reason, null, null, unwrapped);
         var decision = filter.Consider(candidate);
         if (decision.Kept)
             taken.Add(candidate);
         return new GenerationAttempt(slot, seedId, kind, raw, candidate, finish, decision.Kept,
-            decision.Kept ? null : "not_novel", null, decision.MaxScore);
+            decision.Kept ? null : "not_novel", null, decision.MaxScore, unwrapped);
     }
 
     /// <summary>

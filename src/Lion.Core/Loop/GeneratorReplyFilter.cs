@@ -4,9 +4,10 @@ namespace Lion.Core.Loop;
 /// The checks LION.md puts on a generator reply before novelty: a truncated reply (finish
 /// reason "length"), an empty one, a very short one (three words or fewer), one that starts with
 /// punctuation or a non-ASCII character, and one that echoes the prompt's own labels are
-/// discarded, each with its reason.
+/// discarded, each with its reason; so is a refusal ("I'm sorry, …"), which is no instruction.
+/// The checks apply to the instruction taken out of its wrapping (<see cref="GeneratorReplyUnwrapper"/>).
 /// </summary>
-public static class GeneratorReplyFilter
+public static partial class GeneratorReplyFilter
 {
     private static readonly string[] Labels =
     [
@@ -17,11 +18,26 @@ public static class GeneratorReplyFilter
     /// <summary>The candidate instruction, or null with the reason it was discarded.</summary>
     public static (string? Candidate, string? Reason) Check(string reply, string? finishReason)
     {
+        var (candidate, reason, _) = CheckUnwrapped(reply, finishReason);
+        return (candidate, reason);
+    }
+
+    /// <summary>As <see cref="Check"/>, and whether the reply came wrapped.</summary>
+    public static (string? Candidate, string? Reason, bool Unwrapped) CheckUnwrapped(string reply, string? finishReason)
+    {
         if (finishReason == "length")
-            return (null, "truncated");
-        string text = reply.Trim().Trim('"').Trim();
+            return (null, "truncated", false);
+        var (text, unwrapped) = GeneratorReplyUnwrapper.Unwrap(reply);
+        var (candidate, reason) = Filter(text);
+        return (candidate, reason, unwrapped);
+    }
+
+    private static (string? Candidate, string? Reason) Filter(string text)
+    {
         if (text.Length == 0)
             return (null, "empty");
+        if (Refusal().IsMatch(text))
+            return (null, "refusal");
         if (Labels.Any(label => text.Contains(label, StringComparison.OrdinalIgnoreCase)))
             return (null, "echoes_prompt_labels");
         if (text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length <= 3)
@@ -33,4 +49,8 @@ public static class GeneratorReplyFilter
             return (null, "starts_with_punctuation");
         return (text, null);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:i'm sorry|i am sorry|sorry|i cannot|i can't|i can’t|i'm unable|i am unable|as an ai)\b",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex Refusal();
 }

@@ -191,11 +191,12 @@ public sealed partial class RunStore
     });
 
     public List<GenerationAttempt> Attempts(int iteration) => Read(transaction => Rows(transaction, $"""
-        SELECT slot, seed_instruction_id, kind, raw, candidate, finish_reason, kept, reject_reason, instruction_id, max_similarity
+        SELECT slot, seed_instruction_id, kind, raw, candidate, finish_reason, kept, reject_reason, instruction_id, max_similarity, unwrapped
         FROM generation_attempts WHERE iteration = {iteration} ORDER BY slot
         """, r => new GenerationAttempt(r.GetInt32(0), r.GetInt64(1), r.GetString(2), r.GetString(3),
             r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetInt32(6) == 1,
-            r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetInt64(8), r.IsDBNull(9) ? null : r.GetDouble(9))));
+            r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetInt64(8), r.IsDBNull(9) ? null : r.GetDouble(9),
+            r.GetInt32(10) == 1)));
 
     /// <summary>
     /// Records one generation attempt; a kept candidate becomes an instruction (origin hard or
@@ -224,8 +225,8 @@ public sealed partial class RunStore
         }
         using var log = Command(transaction, """
             INSERT INTO generation_attempts (iteration, slot, seed_instruction_id, kind, raw, candidate, finish_reason, kept,
-                                             reject_reason, instruction_id, max_similarity, created_at)
-            VALUES ($iteration, $slot, $seed, $kind, $raw, $candidate, $finish, $kept, $reason, $instruction, $similarity, $now)
+                                             reject_reason, instruction_id, max_similarity, unwrapped, created_at)
+            VALUES ($iteration, $slot, $seed, $kind, $raw, $candidate, $finish, $kept, $reason, $instruction, $similarity, $unwrapped, $now)
             """);
         log.Parameters.AddWithValue("$iteration", iteration);
         log.Parameters.AddWithValue("$slot", attempt.Slot);
@@ -238,6 +239,7 @@ public sealed partial class RunStore
         log.Parameters.AddWithValue("$reason", (object?)attempt.RejectReason ?? DBNull.Value);
         log.Parameters.AddWithValue("$instruction", (object?)instructionId ?? DBNull.Value);
         log.Parameters.AddWithValue("$similarity", (object?)attempt.MaxSimilarity ?? DBNull.Value);
+        log.Parameters.AddWithValue("$unwrapped", attempt.Unwrapped ? 1 : 0);
         log.Parameters.AddWithValue("$now", Now());
         log.ExecuteNonQuery();
         return attempt with { InstructionId = instructionId };

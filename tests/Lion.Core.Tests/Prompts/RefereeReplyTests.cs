@@ -31,6 +31,43 @@ public sealed class RefereeReplyTests
         Assert.Equal(error, message);
     }
 
+    [Theory]
+    [InlineData("Good.\nAssistant 1: 8/10\nAssistant 2: 6/10")]
+    [InlineData("Good.\n**Assistant 1:** 8\n**Assistant 2:** 6")]
+    [InlineData("Good.\nAssistant 1 receives a score of 8.\nAssistant 2 receives a score of 6.")]
+    [InlineData("Good.\nAssistant 1: 8 out of 10\nAssistant 2: 6 out of 10")]
+    [InlineData("8 6\nThe first answer is right, the second is not.")]
+    [InlineData("8, 6\nThe first answer is right, the second is not.")]
+    [InlineData("The first is right.\n```json\n{\"assistant_1\": 8, \"assistant_2\": 6}\n```")]
+    [InlineData("{\"Assistant 1\": 8, \"Assistant 2\": 6, \"reason\": \"the first is right\"}")]
+    [InlineData("Good.\nAssistant 2: 6\nAssistant 1: 8")]
+    [InlineData("Good.\nScore for Assistant 1: 8\nScore for Assistant 2: 6")]
+    [InlineData("Good.\nAssistant 1's score: 8\nAssistant 2's score is 6.")]
+    [InlineData("Good.\n- Assistant 1: 8\n- Assistant 2: 6")]
+    [InlineData("Good.\n* **Assistant 1**: 8\n* **Assistant 2**: 6")]
+    [InlineData("Good.\nAssistant 1：8\nAssistant 2：6")]
+    [InlineData("Good.\nAssistant 1: 8, Assistant 2: 6")]
+    [InlineData("Assistant 1 said the answer is 4 and Assistant 2: 7 was its answer.\nAssistant 1: 8\nAssistant 2: 6")]
+    [InlineData("Sure! Here is my evaluation.\n\nThe first is right.\n\n### Scores\nAssistant 1: 8\nAssistant 2: 6\n\nI hope this helps.")]
+    public void What_real_judges_write_is_read_as_the_two_scores(string reply)
+    {
+        Assert.True(RefereeReply.TryParse(reply, out double one, out double two, out string error), error);
+        Assert.Equal((8, 6), (one, two));
+    }
+
+    [Theory]
+    [InlineData("Both assistants: 8")]
+    [InlineData("Assistant 1 and Assistant 2 both deserve 8.")]
+    [InlineData("The answer of Assistant 1 is 4.\nThe answer of Assistant 2 is 5.")]
+    [InlineData("Assistant 1 is 4\nAssistant 2 is 5")]
+    [InlineData("8 6 7\nThree numbers are not two scores.")]
+    [InlineData("{\"assistant_1\": 8}")]
+    [InlineData("I'm sorry, but I can't compare these answers.")]
+    public void A_reply_whose_two_scores_cannot_be_told_apart_is_unparsed_never_guessed(string reply)
+    {
+        Assert.False(RefereeReply.TryParse(reply, out _, out _, out _));
+    }
+
     [Fact]
     public void Formatting_and_parsing_agree()
     {
