@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["novelty"] = NoveltyBenchmark.Run,
     ["kill"] = KillBenchmark.Run,
     ["outage"] = OutageBenchmark.Run,
+    ["chatty"] = ChattyBenchmark.Run,
     ["train"] = TrainBenchmark.Run,
     ["generate"] = GenerateBenchmark.Run,
     ["ablation"] = AblationBenchmark.Run,

@@ -15,13 +15,13 @@ namespace Lion.Oracle;
 /// a "Here's a new instruction:" line; a "New instruction:" label; bold label; straight quotes;
 /// curly quotes; bold; a numbered list of three new items, the first the real one.</item>
 /// </list>
-/// With mishaps (<see cref="OracleStyle.Chatty"/>) some replies go wrong instead: referee 1 %
-/// refusals, 0.5 % junk, 0.5 % cut off (finish reason "length"); generator 3 % refusals, 2 % junk,
+/// With mishaps (<see cref="OracleStyle.Chatty"/>) some replies go wrong instead: referee 0.8 %
+/// refusals, 0.4 % junk, 0.3 % cut off (finish reason "length"); generator 3 % refusals, 2 % junk,
 /// 2 % cut off.
 /// </summary>
 public static class ChattyReplies
 {
-    public const double RefereeRefusals = 0.01, RefereeJunk = 0.005, RefereeTruncated = 0.005;
+    public const double RefereeRefusals = 0.008, RefereeJunk = 0.004, RefereeTruncated = 0.003;
     public const double GeneratorRefusals = 0.03, GeneratorJunk = 0.02, GeneratorTruncated = 0.02;
 
     /// <summary>A reply and whether it was cut off.</summary>

@@ -6,7 +6,13 @@ namespace Lion.Cli.Commands;
 /// <summary>Where a command's dataset goes: a file (written beside it and renamed, never half-written) or standard output.</summary>
 internal static class DatasetOutput
 {
-    public static void Write(IReadOnlyList<DatasetRecord> records, ExportFormat format, string? path, TextWriter output)
+    public static void Write(IEnumerable<DatasetRecord> records, ExportFormat format, string? path, TextWriter output) =>
+        Write(stream => DatasetWriter.Write(records, format, stream), path, output);
+
+    public static void WritePairs(IEnumerable<PreferencePair> pairs, string? path, TextWriter output) =>
+        Write(stream => DatasetWriter.WritePairs(pairs, stream), path, output);
+
+    private static void Write(Action<Stream> write, string? path, TextWriter output)
     {
         if (path is not null)
         {
@@ -16,7 +22,7 @@ internal static class DatasetOutput
             try
             {
                 using (var stream = File.Create(partial))
-                    DatasetWriter.Write(records, format, stream);
+                    write(stream);
                 File.Move(partial, path, overwrite: true);
             }
             catch (IOException)
@@ -29,12 +35,12 @@ internal static class DatasetOutput
         else if (ReferenceEquals(output, Console.Out))
         {
             using var stdout = Console.OpenStandardOutput();
-            DatasetWriter.Write(records, format, stdout);
+            write(stdout);
         }
         else
         {
             using var buffer = new MemoryStream();
-            DatasetWriter.Write(records, format, buffer);
+            write(buffer);
             output.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         }
     }

@@ -12,6 +12,7 @@ internal static class ExportCommand
         ["alpaca"] = ExportFormat.Alpaca,
         ["sharegpt"] = ExportFormat.ShareGpt,
         ["jsonl"] = ExportFormat.JsonLines,
+        ["dpo"] = ExportFormat.Dpo,
     };
 
     private static readonly Dictionary<string, PoolSelection> Pools = new()
@@ -41,21 +42,46 @@ internal static class ExportCommand
             Description = "Write to this file instead of standard output.",
             HelpName = "FILE",
         };
-
-        var command = new Command("export", "Export a run's instructions and answers as Alpaca JSON, ShareGPT JSON or JSON Lines.")
+        var all = new Option<bool>("--all")
         {
-            folder, format, pool, destination,
+            Description = "alpaca and sharegpt: include instructions without an answer too (jsonl always has every record).",
+        };
+        var datasetInfo = new Option<bool>("--dataset-info")
+        {
+            Description = "Also write LLaMA-Factory's dataset_info.json entry for the file beside it (needs --to).",
+        };
+
+        var command = new Command("export",
+            "Export a run's instructions and answers as Alpaca JSON, ShareGPT JSON or JSON Lines with provenance, or its hard verdicts as DPO preference pairs.")
+        {
+            folder, format, pool, destination, all, datasetInfo,
         };
         command.SetAction(parse => CommandBody.Run(parse, output =>
         {
-            IReadOnlyList<DatasetRecord> records;
-            using (var store = RunStore.Open(parse.GetValue(folder)!))
-                records = store.ReadDataset(Pools[parse.GetValue(pool)!]);
             var chosen = Formats[parse.GetValue(format)!];
-
-            DatasetOutput.Write(records, chosen, parse.GetValue(destination), output);
+            var selection = Pools[parse.GetValue(pool)!];
+            string? to = parse.GetValue(destination);
+            if (parse.GetValue(datasetInfo) && to is null)
+                throw new Core.BadInputException("--dataset-info writes beside the exported file: give --to FILE");
+            using (var store = RunStore.Open(parse.GetValue(folder)!))
+            {
+                if (chosen == ExportFormat.Dpo)
+                    DatasetOutput.WritePairs(store.ReadPreferencePairs(selection), to, output);
+                else
+                    DatasetOutput.Write(Chosen(store.ReadDataset(selection, withProvenance: chosen == ExportFormat.JsonLines), chosen, parse.GetValue(all)),
+                        chosen, to, output);
+            }
+            if (parse.GetValue(datasetInfo))
+                parse.InvocationConfiguration.Error.WriteLine($"Wrote the entry \"{Path.GetFileNameWithoutExtension(to)}\" in {DatasetInfo.Write(to!, chosen)}");
             return ExitCode.Success;
         }));
         return command;
     }
+
+    /// <summary>
+    /// What a trainer can use: records with an answer (a trainer refuses or skips the rest), unless
+    /// --all; JSON Lines is the run's record and keeps every instruction.
+    /// </summary>
+    private static IEnumerable<DatasetRecord> Chosen(IReadOnlyList<DatasetRecord> records, ExportFormat format, bool all) =>
+        all || format == ExportFormat.JsonLines ? records : records.Where(r => r.Instruction.Output is not null);
 }

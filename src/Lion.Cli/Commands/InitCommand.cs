@@ -30,6 +30,7 @@ internal static class InitCommand
         {
             // Read everything first: a bad file must fail before anything is created.
             var seedFile = SeedFileReader.Read(parse.GetValue(seeds)!);
+            seedFile.WarnAboutDropped(parse.InvocationConfiguration.Error);
             var setup = parse.GetValue(config) is { } configPath ? RunSetup.FromConfigFile(configPath) : new RunSetup();
             string runFolder = parse.GetValue(folder)!;
 

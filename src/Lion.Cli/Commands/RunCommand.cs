@@ -39,7 +39,7 @@ internal static class RunCommand
             // One writer per run: a second `lion run` on the same folder is refused before it reads or pays for anything.
             using var writer = RunLock.Acquire(runFolder, "lion run");
             if (!RunStore.IsRunFolder(runFolder))
-                Create(runFolder, parse.GetValue(config), parse.GetValue(seeds), parse.GetValue(preset), parse.GetValue(selection), output);
+                Create(runFolder, parse.GetValue(config), parse.GetValue(seeds), parse.GetValue(preset), parse.GetValue(selection), output, error);
             else if (parse.GetValue(config) is { } newConfig)
                 Reconfigure(runFolder, newConfig, output);
             else if (parse.GetValue(seeds) is not null || parse.GetValue(preset) is not null)
@@ -53,7 +53,7 @@ internal static class RunCommand
     /// A new run: the config from --config, else the preset's; the seeds from --seeds, else the
     /// preset's. With neither --config nor --seeds, the demo preset.
     /// </summary>
-    private static void Create(string runFolder, string? configPath, string? seedsPath, string? preset, string? selection, TextWriter output)
+    private static void Create(string runFolder, string? configPath, string? seedsPath, string? preset, string? selection, TextWriter output, TextWriter error)
     {
         string? presetName = preset ?? (seedsPath is null && configPath is null ? "demo" : null);
         var fromPreset = presetName is null ? ((RunConfig, SeedFile)?)null : RunPresets.Get(presetName);
@@ -62,6 +62,7 @@ internal static class RunCommand
             config = config with { Selection = selection };
         var seeds = seedsPath is not null ? SeedFileReader.Read(seedsPath)
             : fromPreset?.Item2 ?? throw new BadInputException($"{runFolder}: a new run needs --seeds FILE (or --preset smoke)");
+        seeds.WarnAboutDropped(error);
         // A preset writes its own held-out tasks into the new folder; a user's config names existing ones.
         if (presetName is null)
             ConfigReferences.Check(config, runFolder, configPath ?? "the run config");

@@ -57,12 +57,16 @@ internal static class TrainCommand
         var dtype = new Option<string>("--dtype") { Description = "How the saved weights are stored: float32 or bfloat16.", DefaultValueFactory = _ => "float32" };
         dtype.AcceptOnlyFromAmong("float32", "bfloat16");
         var gguf = new Option<string?>("--gguf") { Description = "Also write the trained model as GGUF, for llama.cpp and Ollama.", HelpName = "FILE" };
+        var overwrite = new Option<bool>("--overwrite")
+        {
+            Description = "Replace --out even when it holds files that are not a checkpoint's (by default such a folder is refused untouched).",
+        };
         var ggufType = new Option<string>("--gguf-type") { Description = "f32 or f16.", DefaultValueFactory = _ => "f32" };
         ggufType.AcceptOnlyFromAmong("f32", "f16");
 
         var command = new Command("train", "Fine-tune the in-process student (answer tokens only) and save it as a Hugging Face folder.")
         {
-            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, workers, precision, format, loraRank, loraAlpha, loraTargets, dtype, gguf, ggufType,
+            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, workers, precision, format, loraRank, loraAlpha, loraTargets, dtype, gguf, ggufType, overwrite,
         };
         command.SetAction((parse, cancellation) => CommandBody.RunAsync(parse, writer =>
         {
@@ -70,7 +74,10 @@ internal static class TrainCommand
                 throw new BadInputException("give either --base DIR or --init tiny|small");
             if (parse.GetValue(workers) is < 1)
                 throw new BadInputException($"--workers must be at least 1, got {parse.GetValue(workers)}");
-            var examples = Examples(SeedFileReader.Read(parse.GetValue(data)!));
+            CheckpointFolder.CheckWritable(parse.GetValue(output)!, parse.GetValue(overwrite));
+            var dataFile = SeedFileReader.Read(parse.GetValue(data)!);
+            dataFile.WarnAboutDropped(parse.InvocationConfiguration.Error);
+            var examples = Examples(dataFile);
             manual_seed(parse.GetValue(seed));
             var (model, tokenizer) = parse.GetValue(baseModel) is { } folder
                 ? HuggingFaceFolder.LoadWithTokenizer(folder)

@@ -30,13 +30,32 @@ public static class DatasetWriter
             case ExportFormat.JsonLines:
                 WriteLines(records, destination);
                 break;
+            case ExportFormat.Dpo:
+                throw new ArgumentException("preference pairs are written by WritePairs", nameof(format));
             default:
                 throw new ArgumentOutOfRangeException(nameof(format), format, null);
         }
     }
 
-    private static void WriteArray(IEnumerable<DatasetRecord> records, Stream destination,
-        Action<Utf8JsonWriter, DatasetRecord> writeOne)
+    /// <summary>Preference pairs as a JSON array: the columns LLaMA-Factory's and TRL's DPO trainers read, and the referee's figures.</summary>
+    public static void WritePairs(IEnumerable<PreferencePair> pairs, Stream destination) =>
+        WriteArray(pairs, destination, (writer, pair) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", pair.Id);
+            writer.WriteString("instruction", pair.Instruction);
+            writer.WriteString("input", pair.Input);
+            writer.WriteString("prompt", Prompts.StudentPrompt.Question(pair.Instruction, pair.Input));
+            writer.WriteString("chosen", pair.Chosen);
+            writer.WriteString("rejected", pair.Rejected);
+            writer.WriteNumber("iteration", pair.Iteration);
+            writer.WriteNumber("teacher_score", pair.TeacherScore);
+            writer.WriteNumber("student_score", pair.StudentScore);
+            writer.WriteNumber("gap", pair.Gap);
+            writer.WriteEndObject();
+        });
+
+    private static void WriteArray<T>(IEnumerable<T> records, Stream destination, Action<Utf8JsonWriter, T> writeOne)
     {
         using var writer = new Utf8JsonWriter(destination, Indented);
         writer.WriteStartArray();
@@ -67,7 +86,32 @@ public static class DatasetWriter
         // An instruction nobody has answered yet has no output, rather than an empty one.
         if (record.Instruction.Output is { } output)
             writer.WriteString("output", output);
+        if (record.Provenance is { } from)
+            WriteProvenance(writer, record.Id, from);
         writer.WriteEndObject();
+    }
+
+    private static void WriteProvenance(Utf8JsonWriter writer, string id, Provenance from)
+    {
+        writer.WriteString("id", id);
+        writer.WriteString("origin", from.Origin);
+        writer.WriteNumber("iteration", from.Iteration);
+        WriteOrNull(writer, "parent_id", from.ParentId);
+        WriteOrNull(writer, "verdict", from.Verdict);
+        WriteOrNull(writer, "verdict_iteration", from.VerdictIteration);
+        WriteOrNull(writer, "teacher_score", from.TeacherScore);
+        WriteOrNull(writer, "student_score", from.StudentScore);
+        WriteOrNull(writer, "gap", from.Gap);
+    }
+
+    private static void WriteOrNull(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null) writer.WriteNull(name); else writer.WriteString(name, value);
+    }
+
+    private static void WriteOrNull(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } number) writer.WriteNumber(name, number); else writer.WriteNull(name);
     }
 
     private static void WriteShareGpt(Utf8JsonWriter writer, DatasetRecord record)

@@ -9,6 +9,9 @@ public enum ExportFormat
     /// <summary>A JSON array of {id, conversations: [{from: human}, {from: gpt}]}, as FastChat reads it.</summary>
     ShareGpt,
 
-    /// <summary>One {instruction, input, output} object per line.</summary>
+    /// <summary>One {instruction, input, output} object per line, with the record's provenance when it has one.</summary>
     JsonLines,
+
+    /// <summary>A JSON array of preference pairs {instruction, input, chosen, rejected, …} (<see cref="PreferencePair"/>).</summary>
+    Dpo,
 }

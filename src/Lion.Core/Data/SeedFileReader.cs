@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace Lion.Core.Data;
 
 /// <summary>
-/// Reads seed instructions from Alpaca JSON, JSON Lines or plain text. The format follows the
+/// Reads seed instructions from Alpaca JSON, JSON Lines or plain text (records may also be
+/// Self-Instruct seed tasks or ShareGPT / OpenAI-messages conversations). The format follows the
 /// content (a leading '[' is a JSON array, a leading '{' is JSON Lines), except that a .txt
 /// file is always plain text. Every problem is a <see cref="BadInputException"/> naming the
 /// file, line and field; nothing is returned from a file with any error in it.
@@ -22,15 +23,16 @@ public static class SeedFileReader
 
         var format = DetectFormat(file);
         var lines = new List<int>();
+        var dropped = new DroppedFields();
         var records = format switch
         {
-            SeedFormat.AlpacaJson => ReadAlpaca(file, lines),
-            SeedFormat.JsonLines => ReadJsonLines(file, lines),
+            SeedFormat.AlpacaJson => ReadAlpaca(file, lines, dropped),
+            SeedFormat.JsonLines => ReadJsonLines(file, lines, dropped),
             _ => ReadPlainText(file, lines),
         };
         if (records.Count == 0)
             throw BadInputException.InFile(path, "holds no instructions");
-        return new SeedFile(path, format, records, lines);
+        return new SeedFile(path, format, records, lines) { Dropped = dropped };
     }
 
     public static SeedFormat DetectFormat(Utf8File file)
@@ -46,7 +48,7 @@ public static class SeedFileReader
         };
     }
 
-    private static List<InstructionRecord> ReadAlpaca(Utf8File file, List<int> lines)
+    private static List<InstructionRecord> ReadAlpaca(Utf8File file, List<int> lines, DroppedFields dropped)
     {
         var records = new List<InstructionRecord>();
         var reader = new Utf8JsonReader(file.Bytes);
@@ -59,7 +61,8 @@ public static class SeedFileReader
                     throw BadInputException.AtLine(file.Path, file.LineOf(reader.TokenStartIndex),
                         $"record {records.Count + 1} must be an object with an \"instruction\" field");
                 lines.Add(file.LineOf(reader.TokenStartIndex));
-                records.Add(JsonRecordParser.ReadObject(ref reader, file, 0));
+                dropped.NextRecord();
+                records.Add(JsonRecordParser.ReadObject(ref reader, file, 0, dropped));
             }
             if (reader.Read())
                 throw BadInputException.AtLine(file.Path, file.LineOf(reader.TokenStartIndex),
@@ -72,7 +75,7 @@ public static class SeedFileReader
         return records;
     }
 
-    private static List<InstructionRecord> ReadJsonLines(Utf8File file, List<int> lines)
+    private static List<InstructionRecord> ReadJsonLines(Utf8File file, List<int> lines, DroppedFields dropped)
     {
         var records = new List<InstructionRecord>();
         foreach (var (line, start, length) in Lines(file))
@@ -87,7 +90,8 @@ public static class SeedFileReader
                 if (reader.TokenType != JsonTokenType.StartObject)
                     throw BadInputException.AtLine(file.Path, line,
                         "each line must be a JSON object with an \"instruction\" field");
-                records.Add(JsonRecordParser.ReadObject(ref reader, file, start));
+                dropped.NextRecord();
+                records.Add(JsonRecordParser.ReadObject(ref reader, file, start, dropped));
                 lines.Add(line);
                 if (reader.Read())
                     throw BadInputException.AtLine(file.Path, line, "unexpected content after the object");

@@ -24,7 +24,7 @@ public static class AgievalFile
         string Text(string field, bool required)
         {
             if (item.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String)
-                return value.GetString()!;
+                return Data.OutsideText.Clean(value.GetString()!);
             if (!required && (!item.TryGetProperty(field, out value) || value.ValueKind == JsonValueKind.Null))
                 return "";
             throw BadInputException.AtField(path, line, field, "must be a string");
@@ -40,7 +40,7 @@ public static class AgievalFile
         if (passage.Length > 0) text.Append(passage).Append('\n');
         text.Append(question).Append('\n');
         foreach (var option in options.EnumerateArray())
-            text.Append(option.GetString()).Append('\n');
+            text.Append(Data.OutsideText.Clean(option.GetString()!)).Append('\n');
         text.Append("Answer:");
         return new BbhExample(text.ToString(), $"({label})");
     }

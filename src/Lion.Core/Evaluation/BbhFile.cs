@@ -49,7 +49,7 @@ public static class BbhFile
     {
         string Field(string name) =>
             example.ValueKind == JsonValueKind.Object && example.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()!
+                ? Data.OutsideText.Clean(value.GetString()!)
                 : throw BadInputException.InFile(path, $"{where}: field \"{name}\" must be a string");
         return new BbhExample(Field("input"), Field("target"));
     }

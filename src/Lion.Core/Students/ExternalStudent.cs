@@ -8,7 +8,7 @@ namespace Lion.Core.Students;
 
 /// <summary>
 /// A student trained and served outside this process: the multi-GPU path. Training writes the
-/// examples as Alpaca JSON and runs the configured command with {data}, {previous} and {output}
+/// examples as Alpaca JSON (beside the output folder, as FOLDER.train.json) and runs the configured command with {data}, {previous} and {output}
 /// filled in (torchrun with the user's trainer, say); the output folder is the new checkpoint.
 /// Answers come from an OpenAI-compatible endpoint (vLLM, llama.cpp server, Ollama); a model
 /// name with {checkpoint} in it names the loaded checkpoint.
@@ -34,8 +34,10 @@ public sealed class ExternalStudent(StudentSettings settings, IChatClient endpoi
 
     public async Task<string> TrainAsync(IReadOnlyList<TrainingExample> examples, string outputFolder, CancellationToken cancellationToken)
     {
+        // The dataset goes beside the output folder, not into it: the trainer gets {output} as its
+        // own (`lion train --out` refuses a folder holding files that are not a checkpoint's).
         Directory.CreateDirectory(outputFolder);
-        string data = Path.GetFullPath(Path.Combine(outputFolder, "train.json"));
+        string data = Path.GetFullPath(outputFolder.TrimEnd('/', '\\') + ".train.json");
         await using (var stream = File.Create(data))
             DatasetWriter.Write(examples.Select((e, i) => new DatasetRecord($"train-{i}", new InstructionRecord(e.Instruction, e.Input, e.Output))),
                 ExportFormat.Alpaca, stream);

@@ -30,7 +30,7 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Equal(0, LionInvocation.Run("init", "--seeds", seeds, "--out", Run).ExitCode);
         string exported = _folder.File(name);
 
-        var result = LionInvocation.Run("export", "--out", Run, "--format", format, "--to", exported);
+        var result = LionInvocation.Run("export", "--out", Run, "--format", format, "--to", exported, "--all");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(SeedFileReader.Read(seeds).Records, SeedFileReader.Read(exported).Records);
@@ -41,12 +41,102 @@ public sealed class ExportCommandTests : IDisposable
     {
         LionInvocation.Run("init", "--seeds", _folder.Write("seeds.txt", "First.\nSecond."), "--out", Run);
 
-        var result = LionInvocation.Run("export", "--out", Run, "--format", "sharegpt");
+        var result = LionInvocation.Run("export", "--out", Run, "--format", "sharegpt", "--all");
 
         Assert.Equal(0, result.ExitCode);
         using var document = JsonDocument.Parse(result.Output);
         Assert.Equal(2, document.RootElement.GetArrayLength());
         Assert.Equal("Second.", document.RootElement[1].GetProperty("conversations")[0].GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public void By_default_alpaca_and_sharegpt_hold_only_answered_records_and_jsonl_holds_all()
+    {
+        LionInvocation.Run("init", "--seeds", _folder.Write("seeds.json", AwkwardAlpaca), "--out", Run);
+
+        int Count(string format) => JsonDocument.Parse(LionInvocation.Run("export", "--out", Run, "--format", format).Output).RootElement.GetArrayLength();
+        int lines = LionInvocation.Run("export", "--out", Run, "--format", "jsonl").Output.Trim().Split('\n').Length;
+
+        Assert.Equal((3, 3, 4), (Count("alpaca"), Count("sharegpt"), lines));
+    }
+
+    [Theory]
+    [InlineData("alpaca", "data.json")]
+    [InlineData("sharegpt", "data.json")]
+    public void An_export_of_a_finished_run_is_read_by_lion_train(string format, string name)
+    {
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--out", Run).ExitCode);
+        string exported = _folder.File(name);
+        Assert.Equal(0, LionInvocation.Run("export", "--out", Run, "--format", format, "--to", exported).ExitCode);
+
+        var trained = LionInvocation.Run("train", "--init", "tiny", "--data", exported, "--out", _folder.File("student"), "--epochs", "1", "--max-length", "64");
+
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        Assert.Contains("Saved", trained.Output);
+    }
+
+    [Fact]
+    public void Json_lines_carry_each_records_origin_iteration_parent_and_latest_verdict()
+    {
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--out", Run).ExitCode);
+
+        var records = LionInvocation.Run("export", "--out", Run, "--format", "jsonl").Output.Trim().Split('\n')
+            .Select(line => JsonDocument.Parse(line).RootElement).ToList();
+
+        var seed = records.First(r => r.GetProperty("origin").GetString() == "seed");
+        var hard = records.First(r => r.GetProperty("origin").GetString() == "hard");
+        Assert.Equal(1, seed.GetProperty("iteration").GetInt32());
+        Assert.Equal(JsonValueKind.Null, seed.GetProperty("parent_id").ValueKind);
+        Assert.Equal(3, seed.GetProperty("verdict_iteration").GetInt32());
+        Assert.Contains(seed.GetProperty("verdict").GetString(), new[] { "hard", "easy" });
+        Assert.Equal(seed.GetProperty("teacher_score").GetDouble() - seed.GetProperty("student_score").GetDouble(), seed.GetProperty("gap").GetDouble(), 6);
+        Assert.StartsWith("lion-", hard.GetProperty("parent_id").GetString());
+        Assert.InRange(hard.GetProperty("iteration").GetInt32(), 2, 4);
+    }
+
+    [Fact]
+    public void Dpo_pairs_are_the_hard_verdicts_with_the_stored_teacher_and_student_answers_and_scores()
+    {
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--out", Run).ExitCode);
+        string exported = _folder.File("pairs.json");
+
+        var result = LionInvocation.Run("export", "--out", Run, "--format", "dpo", "--to", exported, "--dataset-info");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var pairs = JsonDocument.Parse(File.ReadAllText(exported)).RootElement.EnumerateArray().ToList();
+        using var store = Lion.Core.Store.RunStore.Open(Run);
+        int hard = Enumerable.Range(1, 3).Sum(i => store.Verdicts(i).Count(v => v.Label == "hard"));
+        Assert.Equal(hard, pairs.Count);
+        var teacher = store.TeacherAnswers();
+        foreach (var pair in pairs)
+        {
+            long id = long.Parse(pair.GetProperty("id").GetString()!["lion-".Length..]);
+            int iteration = pair.GetProperty("iteration").GetInt32();
+            var verdict = store.Verdicts(iteration).Single(v => v.InstructionId == id);
+            Assert.Equal("hard", verdict.Label);
+            Assert.Equal(teacher[id].Text, pair.GetProperty("chosen").GetString());
+            Assert.Equal(store.StudentAnswers(iteration)[id], pair.GetProperty("rejected").GetString());
+            Assert.Equal((verdict.TeacherScore, verdict.StudentScore, verdict.Gap),
+                (pair.GetProperty("teacher_score").GetDouble(), pair.GetProperty("student_score").GetDouble(), pair.GetProperty("gap").GetDouble()));
+        }
+        var info = JsonDocument.Parse(File.ReadAllText(_folder.File("dataset_info.json"))).RootElement.GetProperty("pairs");
+        Assert.Equal("pairs.json", info.GetProperty("file_name").GetString());
+        Assert.True(info.GetProperty("ranking").GetBoolean());
+        Assert.Equal("chosen", info.GetProperty("columns").GetProperty("chosen").GetString());
+    }
+
+    [Fact]
+    public void The_dataset_info_entry_joins_the_entries_already_there()
+    {
+        LionInvocation.Run("init", "--seeds", _folder.Write("seeds.json", AwkwardAlpaca), "--out", Run);
+        File.WriteAllText(_folder.File("dataset_info.json"), """{"mine": {"file_name": "mine.json"}}""");
+
+        var result = LionInvocation.Run("export", "--out", Run, "--format", "sharegpt", "--to", _folder.File("lion.json"), "--dataset-info");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var info = JsonDocument.Parse(File.ReadAllText(_folder.File("dataset_info.json"))).RootElement;
+        Assert.Equal("mine.json", info.GetProperty("mine").GetProperty("file_name").GetString());
+        Assert.Equal("sharegpt", info.GetProperty("lion").GetProperty("formatting").GetString());
     }
 
     [Fact]

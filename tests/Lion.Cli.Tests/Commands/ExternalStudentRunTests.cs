@@ -34,7 +34,8 @@ public sealed class ExternalStudentRunTests : IAsyncLifetime, IDisposable
     public void The_training_command_gets_the_dataset_the_previous_checkpoint_and_the_output_folder()
     {
         string run = _folder.File("run");
-        string command = "cp {data} {output}/seen.json && printf 'previous=[%s]' {previous} > {output}/args.txt";
+        // The output folder is the trainer's own: empty when its command starts.
+        string command = "test -z \"$(ls -A {output})\" && cp {data} {output}/seen.json && printf 'previous=[%s]' {previous} > {output}/args.txt";
 
         var result = LionInvocation.Run("run", "--config", Config(command), "--seeds", Seeds(), "--out", run);
 

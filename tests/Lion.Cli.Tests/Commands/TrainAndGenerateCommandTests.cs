@@ -58,6 +58,39 @@ public sealed class TrainAndGenerateCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_holding_files_that_are_not_a_checkpoints_is_refused_untouched()
+    {
+        string folder = _folder.File("my-work");
+        Directory.CreateDirectory(Path.Combine(folder, "notes"));
+        File.WriteAllText(Path.Combine(folder, "thesis.tex"), "mine");
+
+        var refused = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", folder, "--epochs", "1");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith($"error: {folder}: holds files that are not a checkpoint's (notes, thesis.tex); ", refused.Error);
+        Assert.Contains("--overwrite", refused.Error);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(folder, "thesis.tex")));
+        Assert.True(Directory.Exists(Path.Combine(folder, "notes")));
+    }
+
+    [Fact]
+    public void A_checkpoint_folder_is_replaced_and_overwrite_replaces_any_folder()
+    {
+        string checkpoint = _folder.File("student");
+        string other = _folder.File("other");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, "old.txt"), "replace me");
+
+        var first = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", checkpoint, "--epochs", "1");
+        var again = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", checkpoint, "--epochs", "1");
+        var overwritten = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", other, "--epochs", "1", "--overwrite");
+
+        Assert.Equal((0, 0, 0), (first.ExitCode, again.ExitCode, overwritten.ExitCode));
+        Assert.False(File.Exists(Path.Combine(other, "old.txt")));
+        Assert.True(File.Exists(Path.Combine(other, "model.safetensors")));
+    }
+
+    [Fact]
     public void Train_needs_exactly_one_starting_point()
     {
         var result = LionInvocation.Run("train", "--data", Data(), "--out", _folder.File("student"));

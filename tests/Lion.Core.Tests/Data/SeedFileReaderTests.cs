@@ -111,7 +111,7 @@ public sealed class SeedFileReaderTests : IDisposable
 
         var error = Assert.Throws<BadInputException>(() => SeedFileReader.Read(path));
 
-        Assert.Equal($"{path}:3: field \"instruction\" is missing", error.Message);
+        Assert.StartsWith($"{path}:3: field \"instruction\" is missing (a record is {{instruction, input?, output?}}", error.Message);
     }
 
     [Theory]
@@ -126,6 +126,68 @@ public sealed class SeedFileReaderTests : IDisposable
         var error = Assert.Throws<BadInputException>(() => SeedFileReader.Read(path));
 
         Assert.StartsWith($"{path}:2: field \"instruction\"", error.Message);
+    }
+
+    [Fact]
+    public void A_self_instruct_seed_task_keeps_its_first_instance_and_says_what_it_dropped()
+    {
+        string path = _folder.Write("seed_tasks.jsonl",
+            "{\"id\": \"seed_task_0\", \"name\": \"pairs\", \"instruction\": \"What is the relation between the given pairs?\", " +
+            "\"instances\": [{\"input\": \"Night : Day :: Right : Left\", \"output\": \"The relation is opposites.\"}, " +
+            "{\"input\": \"Up : Down\", \"output\": \"Opposites.\"}], \"is_classification\": false}\n" +
+            "{\"id\": \"seed_task_1\", \"name\": \"poem\", \"instruction\": \"Write a two-line poem about rain.\", " +
+            "\"instances\": [{\"input\": \"\", \"output\": \"Rain on the roof,\\nsoft and aloof.\"}], \"is_classification\": false}\n");
+
+        var file = SeedFileReader.Read(path);
+
+        Assert.Equal(
+            [new InstructionRecord("What is the relation between the given pairs?", "Night : Day :: Right : Left", "The relation is opposites."),
+             new InstructionRecord("Write a two-line poem about rain.", "", "Rain on the roof,\nsoft and aloof.")],
+            file.Records);
+        Assert.Equal(new Dictionary<string, int> { ["id"] = 2, ["name"] = 2, ["is_classification"] = 2, ["instances after the first"] = 1 },
+            file.Dropped.Counts);
+        Assert.Contains($"warning: {path}: instances after the first dropped from 1 record (lion keeps instruction, input and output)",
+            file.Dropped.Warnings(path));
+    }
+
+    [Fact]
+    public void A_sharegpt_conversation_gives_its_first_user_turn_and_the_reply_to_it()
+    {
+        string path = _folder.Write("sharegpt.json", """
+            [
+              {"id": "a", "conversations": [{"from": "human", "value": "Name a prime number."}, {"from": "gpt", "value": "Seven."},
+                                            {"from": "human", "value": "Another?"}, {"from": "gpt", "value": "Eleven."}]},
+              {"id": "b", "conversations": [{"from": "human", "value": "Unanswered question here."}]}
+            ]
+            """);
+
+        var file = SeedFileReader.Read(path);
+
+        Assert.Equal([new InstructionRecord("Name a prime number.", "", "Seven."), new InstructionRecord("Unanswered question here.")], file.Records);
+        Assert.Equal(new Dictionary<string, int> { ["id"] = 2, ["conversations after the first exchange"] = 1 }, file.Dropped.Counts);
+    }
+
+    [Fact]
+    public void An_openai_messages_record_skips_the_system_prompt_and_says_so()
+    {
+        string path = _folder.Write("chat.jsonl",
+            "{\"messages\": [{\"role\": \"system\", \"content\": \"Be brief.\"}, {\"role\": \"user\", \"content\": \"Capital of Peru?\"}, " +
+            "{\"role\": \"assistant\", \"content\": \"Lima.\"}]}\n");
+
+        var file = SeedFileReader.Read(path);
+
+        Assert.Equal([new InstructionRecord("Capital of Peru?", "", "Lima.")], file.Records);
+        Assert.Equal(new Dictionary<string, int> { ["messages before the first user turn (a system prompt)"] = 1 }, file.Dropped.Counts);
+    }
+
+    [Fact]
+    public void A_conversation_without_a_user_turn_is_named_by_line_and_field()
+    {
+        string path = _folder.Write("chat.jsonl", "{\"instruction\": \"ok\"}\n{\"messages\": [{\"role\": \"assistant\", \"content\": \"Hi.\"}]}\n");
+
+        var error = Assert.Throws<BadInputException>(() => SeedFileReader.Read(path));
+
+        Assert.Equal($"{path}:2: field \"messages\" has no user turn (role: \"user\")", error.Message);
     }
 
     [Fact]

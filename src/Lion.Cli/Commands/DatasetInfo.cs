@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lion.Core;
+using Lion.Core.Data;
+
+namespace Lion.Cli.Commands;
+
+/// <summary>
+/// The entry LLaMA-Factory needs to train on an exported file: `dataset_info.json` beside it,
+/// keyed by the file's name without extension, with the columns of its format. Entries already
+/// in the file are kept; the one of this name is replaced.
+/// </summary>
+internal static class DatasetInfo
+{
+    public const string FileName = "dataset_info.json";
+
+    public static string Write(string datasetPath, ExportFormat format)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(datasetPath))!;
+        string path = Path.Combine(folder, FileName);
+        JsonObject info;
+        try
+        {
+            info = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not an object") : [];
+        }
+        catch (JsonException error)
+        {
+            throw BadInputException.InFile(path, $"is not a JSON object of dataset entries ({error.Message}); fix or move it, and export again");
+        }
+        info[Path.GetFileNameWithoutExtension(datasetPath)] = Entry(Path.GetFileName(datasetPath), format);
+        File.WriteAllText(path, info.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return path;
+    }
+
+    private static JsonObject Entry(string fileName, ExportFormat format) => format switch
+    {
+        ExportFormat.ShareGpt => new JsonObject
+        {
+            ["file_name"] = fileName,
+            ["formatting"] = "sharegpt",
+            ["columns"] = new JsonObject { ["messages"] = "conversations" },
+        },
+        ExportFormat.Dpo => new JsonObject
+        {
+            ["file_name"] = fileName,
+            ["ranking"] = true,
+            ["columns"] = new JsonObject { ["prompt"] = "instruction", ["query"] = "input", ["chosen"] = "chosen", ["rejected"] = "rejected" },
+        },
+        _ => new JsonObject
+        {
+            ["file_name"] = fileName,
+            ["columns"] = new JsonObject { ["prompt"] = "instruction", ["query"] = "input", ["response"] = "output" },
+        },
+    };
+}
