@@ -12,7 +12,8 @@ internal static class DatasetOutput
     public static void WritePairs(IEnumerable<PreferencePair> pairs, string? path, TextWriter output) =>
         Write(stream => DatasetWriter.WritePairs(pairs, stream), path, output);
 
-    private static void Write(Action<Stream> write, string? path, TextWriter output)
+    /// <summary>Whatever <paramref name="write"/> writes, to a file (beside it, then renamed) or standard output.</summary>
+    public static void Write(Action<Stream> write, string? path, TextWriter output)
     {
         if (path is not null)
         {

@@ -16,14 +16,17 @@ internal static class EvalCommand
     {
         var command = new Command("eval", "Evaluate a student checkpoint or a model behind an endpoint.");
         command.Subcommands.Add(Subcommand("bbh", "Zero-shot exact match on BBH-format files: accuracy per task and averaged over tasks.",
-            files => files.Select(f => (Path.GetFileNameWithoutExtension(f), BbhFile.Read(f))).ToList()));
-        command.Subcommands.Add(Subcommand("agieval", "Zero-shot accuracy on AGIEval's English multiple-choice files (JSONL of passage, question, options, label): per file and averaged.",
-            files => files.Select(f => (Path.GetFileNameWithoutExtension(f), AgievalFile.Read(f))).ToList()));
+            (files, _) => files.Select(f => (Path.GetFileNameWithoutExtension(f), BbhFile.Read(f))).ToList()));
+        command.Subcommands.Add(Subcommand("agieval",
+            "Zero-shot accuracy on AGIEval's English multiple-choice files (JSONL of passage, question, options, label): per file and averaged. " +
+            "Given AGIEval's data folder, takes its eight English multiple-choice tasks and says which files it skipped.",
+            (files, error) => AgievalFile.EnglishMultipleChoice(files, error).Select(f => (Path.GetFileNameWithoutExtension(f), AgievalFile.Read(f))).ToList()));
         command.Subcommands.Add(JudgeCommand.Create());
         return command;
     }
 
-    private static Command Subcommand(string name, string description, Func<List<string>, List<(string Task, IReadOnlyList<BbhExample> Examples)>> load)
+    private static Command Subcommand(string name, string description,
+        Func<List<string>, TextWriter, List<(string Task, IReadOnlyList<BbhExample> Examples)>> load)
     {
         var model = new Option<string?>("--model") { Description = "A Hugging Face model folder.", HelpName = "DIR" };
         var endpoint = new Option<string?>("--endpoint")
@@ -55,7 +58,8 @@ internal static class EvalCommand
         {
             if ((parse.GetValue(model) is null) == (parse.GetValue(endpoint) is null))
                 throw new Core.BadInputException("give either --model DIR or --endpoint URL");
-            var loaded = load(BbhEvaluation.Files(parse.GetValue(data)!, parse.GetValue(tasks)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)));
+            var loaded = load(BbhEvaluation.Files(parse.GetValue(data)!, parse.GetValue(tasks)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)),
+                parse.InvocationConfiguration.Error);
             if (parse.GetValue(endpoint) is { } address && !Uri.TryCreate(address, UriKind.Absolute, out _))
                 throw new Core.BadInputException($"--endpoint {address}: not an absolute URL");
             string runFolder = parse.GetValue(run)!;

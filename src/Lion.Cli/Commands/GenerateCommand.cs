@@ -1,12 +1,17 @@
 using System.CommandLine;
 using Lion.Core.Data;
+using Lion.Core.Evaluation;
 using Lion.Core.Prompts;
 using Lion.Torch.Checkpoints;
 using Lion.Torch.Generation;
 
 namespace Lion.Cli.Commands;
 
-/// <summary>`lion generate`: answers from a student checkpoint, as JSON Lines of {instruction, input, output}.</summary>
+/// <summary>
+/// `lion generate`: answers from a student checkpoint, as JSON Lines of {instruction, input,
+/// output}; for a Vicuna-80 / MT-bench question file, as FastChat's model answers (the first turn
+/// answered), which its judge and `lion eval judge` read.
+/// </summary>
 internal static class GenerateCommand
 {
     private const int Batch = 64;
@@ -27,14 +32,18 @@ internal static class GenerateCommand
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 2305 };
         var format = new Option<string>("--prompt-format") { Description = "The student's prompt format.", DefaultValueFactory = _ => "alpaca" };
         format.AcceptOnlyFromAmong("alpaca", "chatml", "plain");
+        var modelId = new Option<string?>("--model-id") { Description = "The model_id of FastChat answers (default: the model folder's name).", HelpName = "NAME" };
 
-        var command = new Command("generate", "Answer instructions with a student checkpoint; one JSON line per instruction.")
+        var command = new Command("generate",
+            "Answer instructions with a student checkpoint; one JSON line per instruction (FastChat's answer format for a Vicuna-80 / MT-bench question file).")
         {
-            model, prompts, output, temperature, topP, maxNewTokens, seed, format,
+            model, prompts, output, temperature, topP, maxNewTokens, seed, format, modelId,
         };
         command.SetAction(parse => CommandBody.Run(parse, writer =>
         {
-            var questions = SeedFileReader.Read(parse.GetValue(prompts)!);
+            string path = parse.GetValue(prompts)!;
+            var asked = JudgeQuestionFile.IsQuestionFile(path) ? JudgeQuestionFile.Read(path) : null;
+            var questions = asked is null ? SeedFileReader.Read(path) : null;
             var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(parse.GetValue(model)!);
             using var disposeModel = student;
             using var disposeTokenizer = tokenizer as IDisposable;
@@ -44,12 +53,19 @@ internal static class GenerateCommand
                 Temperature = parse.GetValue(temperature), TopP = parse.GetValue(topP),
                 MaxNewTokens = parse.GetValue(maxNewTokens), Seed = parse.GetValue(seed),
             };
+            var records = asked?.Select(q => new InstructionRecord(q.Text)).ToList() ?? [.. questions!.Records];
             // Decoded a batch at a time: together for speed, in bounded memory.
-            var replies = questions.Records.Chunk(Batch)
+            var replies = records.Chunk(Batch)
                 .SelectMany(batch => generator.CompleteAll(
                     batch.Select(record => StudentPrompt.Format(parse.GetValue(format)!, record.Instruction, record.Input)).ToList(), options))
                 .ToList();
-            var answered = questions.Records.Select((record, i) =>
+            if (asked is not null)
+            {
+                string id = parse.GetValue(modelId) ?? Path.GetFileName(Path.GetFullPath(parse.GetValue(model)!).TrimEnd('/'));
+                DatasetOutput.Write(stream => FastChatAnswers.Write(asked.Zip(replies, (q, r) => (q, r.Text)), id, stream), parse.GetValue(output), writer);
+                return ExitCode.Success;
+            }
+            var answered = records.Select((record, i) =>
                 new DatasetRecord(i.ToString(System.Globalization.CultureInfo.InvariantCulture), record with { Output = replies[i].Text })).ToList();
 
             DatasetOutput.Write(answered, ExportFormat.JsonLines, parse.GetValue(output), writer);

@@ -56,7 +56,17 @@ internal static class JudgeCommand
             var asked = JudgeQuestionFile.Read(parse.GetValue(questions)!);
             var candidates = JudgeAnswerFile.Read(parse.GetValue(candidate)!);
             var references = JudgeAnswerFile.Read(parse.GetValue(reference)!);
-            var pairs = asked.Select(q => (Question: q, Candidate: candidates.For(q), Reference: references.For(q))).ToList();
+            // The questions both files answer are judged; the rest are counted and named, never silently left out.
+            var pairs = asked.Select(q => (Question: q, Candidate: candidates.Find(q), Reference: references.Find(q)))
+                .Where(p => p.Candidate is not null && p.Reference is not null)
+                .Select(p => (p.Question, Candidate: p.Candidate!, Reference: p.Reference!)).ToList();
+            if (pairs.Count == 0)
+                throw new BadInputException($"{parse.GetValue(candidate)} and {parse.GetValue(reference)} answer none of the same questions of {parse.GetValue(questions)}");
+            var uncovered = asked.Where(q => candidates.Find(q) is null || references.Find(q) is null)
+                .Select(q => new { question_id = q.Id, candidate = candidates.Find(q) is not null, reference = references.Find(q) is not null }).ToList();
+            if (uncovered.Count > 0 && !parse.GetValue(json))
+                output.WriteLine($"Coverage: {pairs.Count} of {asked.Count} questions are answered in both files and judged; " +
+                                 $"{uncovered.Count(u => !u.candidate)} lack a candidate answer, {uncovered.Count(u => !u.reference)} a reference answer.");
 
             var (store, config, writer) = EvaluationRun.Open(parse.GetValue(run)!, output, parse.GetValue(json), "lion eval judge");
             using var disposeLock = writer;
@@ -102,6 +112,8 @@ internal static class JudgeCommand
             {
                 judge = role.Model,
                 questions = asked.Count,
+                coverage = new { judged_questions = pairs.Count, without_candidate = uncovered.Count(u => !u.candidate), without_reference = uncovered.Count(u => !u.reference),
+                                 uncovered = uncovered.Select(u => u.question_id) },
                 categories = summaries.Select(Json),
                 missing = results.Where(r => !r.Complete).Select(r => new { question_id = r.Question.Id, reasons = r.Missing }),
             });

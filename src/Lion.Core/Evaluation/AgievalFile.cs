@@ -10,6 +10,28 @@ namespace Lion.Core.Evaluation;
 /// </summary>
 public static class AgievalFile
 {
+    /// <summary>AGIEval's English multiple-choice tasks (2,546 items), by their file names in its data/v1 folder.</summary>
+    public static IReadOnlySet<string> EnglishMultipleChoiceTasks { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "lsat-ar", "lsat-lr", "lsat-rc", "logiqa-en", "sat-math", "sat-en", "sat-en-without-passage", "aqua-rat",
+    };
+
+    /// <summary>
+    /// Of a folder's files, AGIEval's English multiple-choice tasks when it holds any (AGIEval's own
+    /// data folder: the Chinese, cloze and other files are skipped and named on <paramref name="error"/>);
+    /// otherwise every file, as a folder of the user's own tasks in this format.
+    /// </summary>
+    public static List<string> EnglishMultipleChoice(IReadOnlyList<string> files, TextWriter error)
+    {
+        var known = files.Where(f => EnglishMultipleChoiceTasks.Contains(System.IO.Path.GetFileNameWithoutExtension(f))).ToList();
+        if (known.Count == 0)
+            return [.. files];
+        var skipped = files.Except(known).Select(f => System.IO.Path.GetFileName(f)).ToList();
+        if (skipped.Count > 0)
+            error.WriteLine($"Skipped {skipped.Count} file{(skipped.Count == 1 ? "" : "s")} that are not AGIEval's English multiple-choice tasks: {string.Join(", ", skipped)}");
+        return known;
+    }
+
     public static IReadOnlyList<BbhExample> Read(string path)
     {
         var file = Utf8File.Read(path);

@@ -45,6 +45,10 @@ public sealed class JudgeAnswerFile
         return new JudgeAnswerFile(path, byId, byText);
     }
 
+    /// <summary>The answer to the question, by id where the file has ids, else by the question's text; null when the file has none.</summary>
+    public string? Find(JudgeQuestion question) =>
+        _byId.Count > 0 ? _byId.GetValueOrDefault(question.Id) : _byText.GetValueOrDefault(question.Text);
+
     /// <summary>The answer to the question, by id where the file has ids, else by the question's text.</summary>
     public string For(JudgeQuestion question) =>
         (_byId.Count > 0 ? _byId.GetValueOrDefault(question.Id) : _byText.GetValueOrDefault(question.Text))

@@ -32,6 +32,9 @@ public static class JudgeQuestionFile
         return questions;
     }
 
+    /// <summary>Whether the file is in the Vicuna-80 / MT-bench question format (JSON Lines with "turns").</summary>
+    public static bool IsQuestionFile(string path) => LooksLikeTurns(Utf8File.Read(path));
+
     /// <summary>The MT-bench format: the first non-blank line is an object with "turns".</summary>
     private static bool LooksLikeTurns(Utf8File file)
     {

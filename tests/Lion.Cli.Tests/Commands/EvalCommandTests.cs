@@ -124,6 +124,45 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void Eval_agieval_on_agievals_own_folder_takes_the_english_multiple_choice_files_and_names_the_rest()
+    {
+        string data = _folder.File("v1");
+        Directory.CreateDirectory(data);
+        File.WriteAllText(Path.Combine(data, "sat-math.jsonl"),
+            "{\"passage\": null, \"question\": \"If 2x = 6, what is x?\", \"options\": [\"(A)2\", \"(B)3\"], \"label\": \"B\"}\n");
+        // Cloze and Chinese files sit beside them: no options, other languages.
+        File.WriteAllText(Path.Combine(data, "math.jsonl"), "{\"passage\": null, \"question\": \"What is 1+1?\", \"options\": null, \"label\": null, \"answer\": \"2\"}\n");
+        File.WriteAllText(Path.Combine(data, "gaokao-chinese.jsonl"), "{\"passage\": \"文章\", \"question\": \"问题？\", \"options\": [\"(A)甲\", \"(B)乙\"], \"label\": \"A\"}\n");
+
+        var result = LionInvocation.Run("eval", "agieval", "--model", TrainedStudent(), "--data", data, "--json", "--max-new-tokens", "3");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.Equal(["sat-math"], json.RootElement.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("task").GetString()));
+        Assert.Contains("Skipped 2 files that are not AGIEval's English multiple-choice tasks: gaokao-chinese.jsonl, math.jsonl", result.Error);
+    }
+
+    [Fact]
+    public void Generate_answers_an_mt_bench_question_file_in_fastchats_answer_format_which_the_judge_reads()
+    {
+        string questions = _folder.Write("question.jsonl",
+            "{\"question_id\": 81, \"category\": \"writing\", \"turns\": [\"Write a haiku about lions.\", \"Now about tigers.\"]}\n" +
+            "{\"question_id\": 82, \"category\": \"math\", \"turns\": [\"What is 3 + 4?\"]}\n");
+        string answers = _folder.File("answers.jsonl");
+
+        var result = LionInvocation.Run("generate", "--model", TrainedStudent(), "--prompts", questions, "--out", answers, "--max-new-tokens", "4", "--model-id", "lion-7b");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var lines = File.ReadAllLines(answers).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([81, 82], lines.Select(l => l.GetProperty("question_id").GetInt32()));
+        Assert.All(lines, l => Assert.Equal("lion-7b", l.GetProperty("model_id").GetString()));
+        Assert.All(lines, l => Assert.Equal(JsonValueKind.String, l.GetProperty("choices")[0].GetProperty("turns")[0].ValueKind));
+        var read = Lion.Core.Evaluation.JudgeAnswerFile.Read(answers);
+        var asked = Lion.Core.Evaluation.JudgeQuestionFile.Read(questions);
+        Assert.Equal(lines[0].GetProperty("choices")[0].GetProperty("turns")[0].GetString(), read.For(asked[0]));
+    }
+
+    [Fact]
     public void Eval_bbh_takes_only_the_named_tasks()
     {
         var result = LionInvocation.Run("eval", "bbh", "--model", TrainedStudent(), "--data", HandWritten, "--tasks", "navigate", "--json", "--max-new-tokens", "2");

@@ -156,15 +156,31 @@ public sealed class JudgeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task An_answer_file_missing_a_question_is_named_and_nothing_is_judged()
+    public async Task Only_the_questions_both_files_answer_are_judged_and_the_coverage_is_reported()
     {
         var (candidate, _) = Answers(candidateRight: true);
-        string partial = _folder.Write("partial.jsonl", """{"question_id": 1, "text": "False"}""" + "\n");
+        string partial = _folder.Write("partial.jsonl", """{"question_id": 1, "text": "False"}""" + "\n" + """{"question_id": 3, "text": "5"}""" + "\n");
 
         var result = await Invoke("eval", "judge", "--questions", Questions(), "--candidate", candidate, "--reference", partial, "--run", _folder.File("run"));
 
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("Coverage: 2 of 6 questions are answered in both files and judged; 0 lack a candidate answer, 4 a reference answer.", result.Output);
+        var coverage = LastJson(result).GetProperty("coverage");
+        Assert.Equal(2, coverage.GetProperty("judged_questions").GetInt32());
+        Assert.Equal(["2", "4", "5", "6"], coverage.GetProperty("uncovered").EnumerateArray().Select(id => id.GetString()!));
+        Assert.Equal(2, Category(LastJson(result), "all").GetProperty("questions").GetInt32());
+    }
+
+    [Fact]
+    public async Task Answer_files_with_no_question_in_common_are_refused_and_nothing_is_judged()
+    {
+        var (candidate, _) = Answers(candidateRight: true);
+        string other = _folder.Write("other.jsonl", """{"question_id": 99, "text": "False"}""" + "\n");
+
+        var result = await Invoke("eval", "judge", "--questions", Questions(), "--candidate", candidate, "--reference", other, "--run", _folder.File("run"));
+
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"error: {partial}: no answer to question_id 2", result.Error.Trim());
+        Assert.Contains("answer none of the same questions", result.Error);
         Assert.False(Directory.Exists(_folder.File("run")));
     }
 }
