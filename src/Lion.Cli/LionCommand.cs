@@ -12,6 +12,7 @@ public static class LionCommand
             "lion: distil a proprietary chat model into a small open student by adversarial distillation (Lion, EMNLP 2023).");
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());

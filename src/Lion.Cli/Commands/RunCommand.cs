@@ -4,6 +4,7 @@ using Lion.Core.Config;
 using Lion.Core.Data;
 using Lion.Core.Gateway;
 using Lion.Core.Loop;
+using Lion.Core.Planning;
 using Lion.Core.Store;
 using Lion.Core.Students;
 
@@ -49,27 +50,20 @@ internal static class RunCommand
         return command;
     }
 
-    /// <summary>
-    /// A new run: the config from --config, else the preset's; the seeds from --seeds, else the
-    /// preset's. With neither --config nor --seeds, the demo preset.
-    /// </summary>
+    /// <summary>A new run, from what <see cref="NewRunSource"/> resolves; its plan is stored with it.</summary>
     private static void Create(string runFolder, string? configPath, string? seedsPath, string? preset, string? selection, TextWriter output, TextWriter error)
     {
-        string? presetName = preset ?? (seedsPath is null && configPath is null ? "demo" : null);
-        var fromPreset = presetName is null ? ((RunConfig, SeedFile)?)null : RunPresets.Get(presetName);
-        var config = configPath is not null ? RunConfigReader.Read(configPath) : fromPreset?.Item1 ?? new RunConfig();
-        if (selection is not null)
-            config = config with { Selection = selection };
-        var seeds = seedsPath is not null ? SeedFileReader.Read(seedsPath)
-            : fromPreset?.Item2 ?? throw new BadInputException($"{runFolder}: a new run needs --seeds FILE (or --preset smoke)");
-        seeds.WarnAboutDropped(error);
+        var from = NewRunSource.Resolve(runFolder, configPath, seedsPath, preset);
+        var config = selection is null ? from.Config : from.Config with { Selection = selection };
+        from.Seeds.WarnAboutDropped(error);
         // A preset writes its own held-out tasks into the new folder; a user's config names existing ones.
-        if (presetName is null)
+        if (from.Preset is null)
             ConfigReferences.Check(config, runFolder, configPath ?? "the run config");
-        string? source = configPath is not null ? Path.GetFullPath(configPath) : presetName is null ? null : $"preset:{presetName}";
-        var summary = RunFolder.Create(runFolder, seeds, RunSetup.From(config, source));
-        if (presetName is not null)
-            RunPresets.WriteHeldOut(presetName, runFolder, seeds);
+        var summary = RunFolder.Create(runFolder, from.Seeds, RunSetup.From(config, from.Source));
+        if (from.Preset is not null)
+            RunPresets.WriteHeldOut(from.Preset, runFolder, from.Seeds);
+        using (var store = RunStore.Open(runFolder))
+            store.SavePlan(PlanCommand.Json(RunPlanner.Plan(config, from.Seeds.Records)));
         output.WriteLine($"Created run {runFolder}: {summary.Added} seed instructions ({summary.Duplicates} duplicates merged)");
     }
 
@@ -77,9 +71,11 @@ internal static class RunCommand
     private static void Reconfigure(string runFolder, string configPath, TextWriter output)
     {
         var setup = RunSetup.FromConfigFile(configPath);
-        ConfigReferences.Check(RunConfigReader.Parse(setup.ConfigJson, configPath), runFolder, configPath);
+        var config = RunConfigReader.Parse(setup.ConfigJson, configPath);
+        ConfigReferences.Check(config, runFolder, configPath);
         using var store = RunStore.Open(runFolder);
         store.UpdateConfig(setup);
+        store.SavePlan(PlanCommand.Json(RunPlanner.Plan(config, PlanCommand.Seeds(store), store.PlanHistory())));
         output.WriteLine($"{runFolder}: continuing with the config in {configPath}.");
     }
 

@@ -39,6 +39,7 @@ internal static class RunReport
             .Append($"{overview.Usage.Requests} paid requests, {overview.Usage.CachedHits} cache hits, cost {overview.Usage.Cost:0.####}.</p>\n");
         html.Append(Table(overview));
         html.Append(WhatCameBack(overview));
+        html.Append(PlanAgainstActual(store));
         foreach (var (title, image, caption) in sections)
         {
             html.Append($"<h2>{Encode(title)}</h2>\n");
@@ -76,6 +77,35 @@ internal static class RunReport
                 .Append($"<td style=\"text-align:left\">{failed}</td></tr>\n");
         }
         return html.Append("</table>\n").ToString();
+    }
+
+    /// <summary>
+    /// The plan the run started with (or was last given a new config with) beside what it asked
+    /// for, per iteration and role: requests (cache hits included), tokens and cost.
+    /// </summary>
+    private static string PlanAgainstActual(RunStore store)
+    {
+        var html = new StringBuilder("<h2>Plan against actual</h2>\n");
+        if (store.LatestPlan() is not { } json)
+            return html.Append("<p><em>No plan stored.</em> <code>lion plan</code> shows one; a run stores its plan when it starts.</p>\n").ToString();
+        using var plan = System.Text.Json.JsonDocument.Parse(json);
+        var actual = store.UsageByIteration().ToDictionary(u => (u.Iteration, u.Role));
+        html.Append("<table><tr><th>iteration</th><th>role</th><th>requests planned</th><th>asked</th><th>tokens planned</th><th>used</th>")
+            .Append("<th>cost planned</th><th>paid</th></tr>\n");
+        foreach (var line in plan.RootElement.GetProperty("plan").EnumerateArray())
+        {
+            int iteration = line.GetProperty("iteration").GetInt32();
+            string role = line.GetProperty("role").GetString()!;
+            actual.TryGetValue((iteration, role), out var used);
+            long plannedTokens = line.GetProperty("input_tokens").GetInt64() + line.GetProperty("output_tokens").GetInt64();
+            string plannedCost = line.GetProperty("cost").ValueKind == System.Text.Json.JsonValueKind.Number
+                ? line.GetProperty("cost").GetDouble().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : "unknown";
+            html.Append($"<tr><td>{iteration}</td><td>{Encode(role)}</td><td>{line.GetProperty("requests").GetInt64():N0}</td><td>{used.Requests:N0}</td>")
+                .Append($"<td>{plannedTokens:N0}</td><td>{used.InputTokens + used.OutputTokens:N0}</td><td>{plannedCost}</td>")
+                .Append($"<td>{used.Cost.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}</td></tr>\n");
+        }
+        html.Append("</table>\n<p>Planned tokens assume answers as long as max_tokens unless the run had measured them; asked requests include cache hits.</p>\n");
+        return html.ToString();
     }
 
     /// <summary>What the plot of pools cannot show: a student that trains on the whole cache pool rather than X_A.</summary>

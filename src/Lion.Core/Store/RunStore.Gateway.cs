@@ -32,8 +32,9 @@ public sealed partial class RunStore : IRequestCache, IUsageLog, IFailureLog
     public void Record(UsageEntry entry) => InTransaction(transaction =>
     {
         using var insert = Command(transaction, """
-            INSERT INTO usage (role, model, cached, input_tokens, output_tokens, cost, created_at)
-            VALUES ($role, $model, $cached, $input, $output, $cost, $now)
+            INSERT INTO usage (role, model, cached, input_tokens, output_tokens, cost, iteration, created_at)
+            VALUES ($role, $model, $cached, $input, $output, $cost,
+                    (SELECT MAX(iteration) FROM stage_progress WHERE status = 'running'), $now)
             """);
         insert.Parameters.AddWithValue("$role", entry.Role);
         insert.Parameters.AddWithValue("$model", entry.Model);

@@ -228,6 +228,16 @@ internal static class StoreSchema
         -- Generator replies whose instruction came wrapped (a preamble, a label, quotes, bold,
         -- a list) and was taken out of the wrapping before the paper's filters.
         ALTER TABLE generation_attempts ADD COLUMN unwrapped INTEGER NOT NULL DEFAULT 0 CHECK (unwrapped IN (0, 1));
+
+        -- The iteration a request was answered in (the stage running then), for plan against actual.
+        ALTER TABLE usage ADD COLUMN iteration INTEGER;
+
+        -- What `lion plan` expected when the run started or was given a new config (JSON).
+        CREATE TABLE plans (
+            id INTEGER PRIMARY KEY,
+            plan_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
         """,
     ];
 }

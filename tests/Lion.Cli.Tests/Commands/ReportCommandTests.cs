@@ -28,6 +28,9 @@ public sealed class ReportCommandTests : IDisposable
         Assert.DoesNotMatch("(href|src)=\"https?://", html);
         Assert.All(images, image => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(run, "report", image))[..4]));
         Assert.Equal(preset == "tiny", html.Contains("heldout.png"));
+        Assert.Contains("<h2>What came back</h2>", html);
+        Assert.Contains("<h2>Plan against actual</h2>", html);
+        Assert.Contains("<td>1</td><td>teacher</td>", html);
     }
 
     [Theory]

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Lion.Core.Config;
+using Lion.Core.Data;
+using Lion.Core.Planning;
+using Lion.Core.Store;
+
+namespace Lion.Cli.Commands;
+
+/// <summary>
+/// `lion plan`: what a run will ask for and cost before it asks — requests, tokens and cost per
+/// role and iteration, and the wall time the rate limits imply — from the same options as
+/// `lion run` (no options: the demo preset), or for a run being continued from its stored config,
+/// seeds and measured history. A table for people, then one JSON line for tools.
+/// </summary>
+internal static class PlanCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "A run config (defaults: the paper's).", HelpName = "FILE" };
+        var seeds = new Option<string?>("--seeds") { Description = "Seed instructions (any import format).", HelpName = "FILE" };
+        var preset = new Option<string?>("--preset") { Description = "A ready-made run, as for lion run." };
+        preset.AcceptOnlyFromAmong([.. RunPresets.Names]);
+        var folder = new Option<string?>("--out")
+        {
+            Description = "A run being continued: its stored config (or --config), its seeds and what it has measured so far.",
+            HelpName = "DIR",
+        };
+        var json = new Option<bool>("--json") { Description = "Print only the JSON line." };
+
+        var command = new Command("plan", "Expected requests, tokens, cost and wall time of a run, before any request.") { config, seeds, preset, folder, json };
+        command.SetAction(parse => CommandBody.Run(parse, output =>
+        {
+            RunPlan plan;
+            if (parse.GetValue(folder) is { } runFolder && RunStore.IsRunFolder(runFolder))
+            {
+                using var store = RunStore.Open(runFolder);
+                var stored = parse.GetValue(config) is { } path ? RunConfigReader.Read(path)
+                    : RunConfigReader.Parse(store.Config().Json, $"{runFolder} (stored config)");
+                plan = RunPlanner.Plan(stored, Seeds(store), store.PlanHistory());
+            }
+            else
+            {
+                var from = NewRunSource.Resolve(parse.GetValue(folder) ?? RunFolderOption.DefaultFolder,
+                    parse.GetValue(config), parse.GetValue(seeds), parse.GetValue(preset));
+                from.Seeds.WarnAboutDropped(parse.InvocationConfiguration.Error);
+                plan = RunPlanner.Plan(from.Config, from.Seeds.Records);
+            }
+            if (!parse.GetValue(json))
+                WriteTable(output, plan);
+            output.WriteLine(Json(plan));
+            return ExitCode.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>The seed instructions of a stored run.</summary>
+    public static IReadOnlyList<InstructionRecord> Seeds(RunStore store) =>
+        store.ReadDataset(PoolSelection.All, withProvenance: true).Where(r => r.Provenance!.Origin == "seed").Select(r => r.Instruction).ToList();
+
+    public static string Json(RunPlan plan) => JsonSerializer.Serialize(new
+    {
+        plan = plan.Lines.Select(l => new
+        {
+            iteration = l.Iteration, role = l.Role, model = l.Model, requests = l.Requests,
+            input_tokens = l.InputTokens, output_tokens = l.OutputTokens, cost = l.Cost is { } c ? Math.Round(c, 4) : (double?)null,
+        }),
+        requests = plan.Requests,
+        input_tokens = plan.InputTokens,
+        output_tokens = plan.OutputTokens,
+        cost = plan.Cost is { } total ? Math.Round(total, 2) : (double?)null,
+        wall_minutes = Math.Round(plan.WallMinutes, 1),
+        unpriced_models = plan.UnpricedModels,
+        assumptions = plan.Assumptions,
+    });
+
+    private static void WriteTable(TextWriter output, RunPlan plan)
+    {
+        output.WriteLine($"{"iteration",9} {"role",-10} {"model",-24} {"requests",10} {"input tokens",14} {"output tokens",14} {"cost",10}");
+        foreach (var line in plan.Lines)
+            output.WriteLine($"{line.Iteration,9} {line.Role,-10} {Short(line.Model),-24} {line.Requests,10:N0} {line.InputTokens,14:N0} {line.OutputTokens,14:N0} {Money(line.Cost),10}");
+        output.WriteLine($"{"total",9} {"",-10} {"",-24} {plan.Requests,10:N0} {plan.InputTokens,14:N0} {plan.OutputTokens,14:N0} {Money(plan.Cost),10}");
+        if (plan.WallMinutes > 0)
+            output.WriteLine($"Wall time the rate limits imply: {Duration(plan.WallMinutes)}");
+        foreach (string model in plan.UnpricedModels)
+            output.WriteLine($"No price for \"{model}\": its cost is not guessed; add prices.\"{model}\" (input_per_million, output_per_million) to the config.");
+        output.WriteLine("Assumptions:");
+        foreach (string assumption in plan.Assumptions)
+            output.WriteLine($"  - {assumption}");
+    }
+
+    private static string Money(double? cost) => cost is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "unknown";
+
+    private static string Short(string model) => model.Length <= 24 ? model : model[..21] + "...";
+
+    private static string Duration(double minutes) =>
+        minutes < 60 ? $"{minutes:0.#} minutes" : minutes < 48 * 60 ? $"{minutes / 60:0.#} hours" : $"{minutes / 1440:0.#} days";
+}

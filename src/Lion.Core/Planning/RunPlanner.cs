@@ -1,0 +1,122 @@
+using Lion.Core.Config;
+using Lion.Core.Data;
+using Lion.Core.Gateway;
+using Lion.Core.Loop;
+using Lion.Core.Novelty;
+using Lion.Core.Prompts;
+
+namespace Lion.Core.Planning;
+
+/// <summary>
+/// Plans a run from its config and seeds, before any request. The schedule fixes most counts:
+/// the teacher answers each distinct instruction once (the seeds in iteration 1, each
+/// iteration's new instructions after it); the referee reviews every cache-pool pair twice each
+/// iteration (the cache pool grows by the new instructions); the generator is asked until the
+/// iteration's new instructions are kept. Token counts use the model's tokenizer where known
+/// (tiktoken for OpenAI models, about four characters a token otherwise). Where the schedule
+/// does not decide, the plan assumes, and says so: answers as long as max_tokens (or the run's
+/// measured mean), referee replies parsed at the first ask, and generator requests per kept
+/// instruction as the seeds themselves would fare against the reply filter and the novelty rule
+/// (new instructions are made like them), unless the run has measured it.
+/// </summary>
+public static class RunPlanner
+{
+    public static RunPlan Plan(RunConfig config, IReadOnlyList<InstructionRecord> seeds, PlanHistory? history = null)
+    {
+        var prompts = new PromptSet(config.Prompts);
+        var assumptions = new List<string>();
+        var questions = seeds.Select(s => StudentPrompt.Question(s.Instruction, s.Input)).Distinct().ToList();
+        int seedCount = questions.Count;
+        int fresh = config.NewInstructionsPerIteration;
+
+        double AnswerTokens(string role, RoleSettings settings, int cap)
+        {
+            if (history?.MeanOutputTokens.GetValueOrDefault(role) is { } measured and > 0)
+            {
+                assumptions.Add($"{role} answers: {measured:0} tokens on average, as this run has measured");
+                return measured;
+            }
+            assumptions.Add($"{role} answers: {cap} tokens each, the {role}'s max_tokens{(cap < settings.MaxTokens ? " for a seed's words" : "")} (an upper bound)");
+            return cap;
+        }
+
+        var teacher = new TokenEstimator(config.Teacher.Model);
+        double question = questions.Average(q => (double)teacher.Count(q));
+        double teacherOut = AnswerTokens("teacher", config.Teacher, config.Teacher.MaxTokens);
+        double refereeOut = AnswerTokens("referee", config.Referee, config.Referee.MaxTokens);
+        double seedWords = questions.Average(q => (double)q.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length);
+        int generatorCap = config.Generator.MaxTokensPerSeedWord > 0
+            ? (int)Math.Max(16, config.Generator.MaxTokensPerSeedWord * seedWords) : config.Generator.MaxTokens;
+        double generatorOut = AnswerTokens("generator", config.Generator, generatorCap);
+
+        double refereeAsks = history?.RefereeRequestsPerReview ?? 1;
+        assumptions.Add(history?.RefereeRequestsPerReview is { } asks
+            ? $"referee: {asks:0.00} requests a review, as this run has measured"
+            : "referee: every reply parses at the first ask (re-asks, up to referee_retries, add to this)");
+        double perKept = history?.GeneratorRequestsPerKept
+            ?? SeedAcceptance(seeds.Select(s => StudentPrompt.Question(s.Instruction, s.Input)).ToList(), config);
+        perKept = Math.Min(perKept, config.GenerationAttemptsPerInstruction);
+        if (history?.GeneratorRequestsPerKept is null)
+            assumptions.Add($"generator: {perKept:0.00} requests a kept instruction, as the seeds themselves fare against the reply filter and the novelty rule");
+        else
+            assumptions.Add($"generator: {perKept:0.00} requests a kept instruction, as this run has measured");
+        assumptions.Add($"new instructions as long as the seeds: {question:0} tokens on average");
+
+        var refereeFrame = new TokenEstimator(config.Referee.Model).CountPrompt(prompts.Referee("", "", ""));
+        var generatorFrame = new TokenEstimator(config.Generator.Model).CountPrompt(prompts.Generator("", GenerationKind.Hard));
+        var lines = new List<PlanLine>();
+        for (int iteration = 1; iteration <= config.Iterations; iteration++)
+        {
+            long cache = seedCount + (long)fresh * (iteration - 1);
+            long answered = iteration == 1 ? seedCount : fresh;
+            long reviews = (long)Math.Round(2 * cache * refereeAsks);
+            long generated = (long)Math.Round(fresh * perKept);
+            lines.Add(Line(config, iteration, "teacher", config.Teacher, answered, question + 7, teacherOut));
+            lines.Add(Line(config, iteration, "referee", config.Referee, reviews, refereeFrame + question + 2 * teacherOut, refereeOut));
+            lines.Add(Line(config, iteration, "generator", config.Generator, generated, generatorFrame + question, generatorOut));
+        }
+
+        var paid = lines.Where(l => Settings(config, l.Role).Endpoint != "oracle").ToList();
+        double wall = paid.Count == 0 ? 0 : Math.Max(paid.Sum(l => l.Requests) / (double)config.Limits.RequestsPerMinute,
+            paid.Sum(l => l.InputTokens + l.OutputTokens) / (double)config.Limits.TokensPerMinute);
+        if (paid.Count > 0)
+            assumptions.Add($"wall time: the rate limits alone ({config.Limits.RequestsPerMinute} requests and {config.Limits.TokensPerMinute} tokens a minute), " +
+                            "not the endpoint's latency or the student's training");
+        return new RunPlan(lines, wall, config.UnpricedModels().Select(u => u.Model).Distinct().ToList(), assumptions);
+    }
+
+    private static PlanLine Line(RunConfig config, int iteration, string role, RoleSettings settings, long requests, double input, double output)
+    {
+        long inputTokens = (long)Math.Round(requests * input), outputTokens = (long)Math.Round(requests * output);
+        double? cost = settings.Endpoint == "oracle" ? 0
+            : config.Prices.TryGetValue(settings.Model, out var price)
+                ? (inputTokens * price.InputPerMillion + outputTokens * price.OutputPerMillion) / 1_000_000
+                : null;
+        return new PlanLine(iteration, role, settings.Model, requests, inputTokens, outputTokens, cost);
+    }
+
+    private static RoleSettings Settings(RunConfig config, string role) => role switch
+    {
+        "teacher" => config.Teacher,
+        "referee" => config.Referee,
+        _ => config.Generator,
+    };
+
+    /// <summary>
+    /// Requests a kept instruction if new instructions fare as the seeds do: each seed record, in
+    /// file order and duplicates included (a generator drawing from a small space repeats itself as
+    /// a seed file does), through the reply filter, the exact-copy check and the novelty rule
+    /// against those kept before it.
+    /// </summary>
+    private static double SeedAcceptance(IReadOnlyList<string> questions, RunConfig config)
+    {
+        var sample = questions.Take(3000).ToList();
+        var filter = new NoveltyFilter([], config.NoveltyThreshold);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        int kept = 0;
+        foreach (string question in sample)
+            if (GeneratorReplyFilter.Check(question, "stop").Candidate is not null && taken.Add(question.Trim()) && filter.Consider(question).Kept)
+                kept++;
+        return kept == 0 ? config.GenerationAttemptsPerInstruction : sample.Count / (double)kept;
+    }
+}

@@ -1,0 +1,39 @@
+using Lion.Core.Planning;
+
+namespace Lion.Core.Store;
+
+public sealed partial class RunStore
+{
+    /// <summary>What this run has measured so far, for planning the rest of it.</summary>
+    public PlanHistory PlanHistory() => Read(transaction =>
+    {
+        var output = Rows(transaction, "SELECT role, AVG(output_tokens) FROM usage WHERE cached = 0 AND output_tokens > 0 GROUP BY role",
+            r => (Role: r.GetString(0), Mean: r.GetDouble(1))).ToDictionary(o => o.Role, o => o.Mean);
+        var (attempts, kept) = Single(transaction, "SELECT COUNT(*), COALESCE(SUM(kept), 0) FROM generation_attempts",
+            r => (r.GetInt64(0), r.GetInt64(1)));
+        var (asked, reviews) = Single(transaction, """
+            SELECT COUNT(*), COUNT(DISTINCT instruction_id || ' ' || iteration || ' ' || teacher_first) FROM referee_reviews
+            """, r => (r.GetInt64(0), r.GetInt64(1)));
+        return new PlanHistory(output, kept > 0 ? attempts / (double)kept : null, reviews > 0 ? asked / (double)reviews : null);
+    });
+
+    /// <summary>Keeps the plan a run starts with (or is continued with), for the report's plan against actual.</summary>
+    public void SavePlan(string planJson) => InTransaction(transaction =>
+    {
+        using var insert = Command(transaction, "INSERT INTO plans (plan_json, created_at) VALUES ($plan, $now)");
+        insert.Parameters.AddWithValue("$plan", planJson);
+        insert.Parameters.AddWithValue("$now", Now());
+        insert.ExecuteNonQuery();
+    });
+
+    /// <summary>The latest stored plan, as JSON; null when the run has none.</summary>
+    public string? LatestPlan() => Read(transaction =>
+        Rows(transaction, "SELECT plan_json FROM plans ORDER BY id DESC LIMIT 1", r => r.GetString(0)).FirstOrDefault());
+
+    /// <summary>Requests, tokens and cost by iteration and role (paid and cache hits), for plan against actual.</summary>
+    public List<(int Iteration, string Role, long Requests, long InputTokens, long OutputTokens, double Cost)> UsageByIteration() =>
+        Read(transaction => Rows(transaction, """
+            SELECT iteration, role, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cost) FROM usage
+            WHERE iteration IS NOT NULL GROUP BY iteration, role ORDER BY iteration, role
+            """, r => (r.GetInt32(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetDouble(5))));
+}
