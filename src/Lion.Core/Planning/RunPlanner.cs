@@ -26,6 +26,8 @@ public static class RunPlanner
         var prompts = new PromptSet(config.Prompts);
         var assumptions = new List<string>();
         var questions = seeds.Select(s => StudentPrompt.Question(s.Instruction, s.Input)).Distinct().ToList();
+        if (questions.Count == 0)
+            throw new BadInputException("there are no seed instructions to plan from");
         int seedCount = questions.Count;
         int fresh = config.NewInstructionsPerIteration;
 
@@ -103,20 +105,30 @@ public static class RunPlanner
     };
 
     /// <summary>
-    /// Requests a kept instruction if new instructions fare as the seeds do: each seed record, in
-    /// file order and duplicates included (a generator drawing from a small space repeats itself as
-    /// a seed file does), through the reply filter, the exact-copy check and the novelty rule
-    /// against those kept before it.
+    /// Requests a kept instruction if new instructions fare as the seeds do. A new instruction is
+    /// made like a seed and judged against the whole pool, so each seed is judged against the other
+    /// seeds: the reply filter, then the novelty rule against every other distinct seed (a sample of
+    /// them against the rest, for a large file). Exact copies are counted as the file has them: a
+    /// generator drawing from a small space repeats itself as a seed file does.
     /// </summary>
-    private static double SeedAcceptance(IReadOnlyList<string> questions, RunConfig config)
+    private static double SeedAcceptance(IReadOnlyList<string> records, RunConfig config)
     {
-        var sample = questions.Take(3000).ToList();
-        var filter = new NoveltyFilter([], config.NoveltyThreshold);
-        var taken = new HashSet<string>(StringComparer.Ordinal);
+        const int Sample = 400;
+        var distinct = records.Select(r => r.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        double unique = distinct.Count / (double)records.Count;
+        int step = Math.Max(1, distinct.Count / Sample);
+        var sample = Enumerable.Range(0, distinct.Count).Where(i => i % step == 0).Take(Sample).ToHashSet();
+        // A large file: one filter over the seeds outside the sample, which also remembers the
+        // sample's kept ones; a small one: each seed against every other.
+        var shared = step == 1 ? null : new NoveltyFilter(distinct.Where((_, i) => !sample.Contains(i)), config.NoveltyThreshold);
         int kept = 0;
-        foreach (string question in sample)
-            if (GeneratorReplyFilter.Check(question, "stop").Candidate is not null && taken.Add(question.Trim()) && filter.Consider(question).Kept)
+        foreach (int i in sample)
+        {
+            var filter = shared ?? new NoveltyFilter(distinct.Where((_, j) => j != i), config.NoveltyThreshold);
+            if (GeneratorReplyFilter.Check(distinct[i], "stop").Candidate is not null && filter.Consider(distinct[i]).Kept)
                 kept++;
-        return kept == 0 ? config.GenerationAttemptsPerInstruction : sample.Count / (double)kept;
+        }
+        double share = unique * kept / sample.Count;
+        return share == 0 ? config.GenerationAttemptsPerInstruction : 1 / share;
     }
 }

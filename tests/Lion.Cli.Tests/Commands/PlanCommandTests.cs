@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Lion.Cli.Commands;
+using Lion.Core.Config;
+using Lion.Core.Data;
 using Lion.Core.Store;
 using Lion.Tests;
 
@@ -23,8 +26,14 @@ public sealed class PlanCommandTests : IDisposable
         return store.UsageByRole().ToDictionary(u => u.Role, u => u.Paid + u.Cached);
     }
 
+    private static void AssertWithinTenPercent(Dictionary<string, long> planned, Dictionary<string, long> asked)
+    {
+        foreach (string role in new[] { "teacher", "referee", "generator" })
+            Assert.True(Math.Abs(planned[role] - asked[role]) <= 0.1 * asked[role], $"{role}: planned {planned[role]}, asked {asked[role]}");
+    }
+
     [Fact]
-    public void The_teacher_and_referee_requests_planned_for_the_smoke_preset_are_what_the_run_asks()
+    public void The_requests_planned_for_the_smoke_preset_are_within_a_tenth_of_what_the_run_asks_per_role()
     {
         var planned = RequestsByRole(LastJson(LionInvocation.Run("plan", "--preset", "smoke")));
         string run = _folder.File("run");
@@ -34,6 +43,27 @@ public sealed class PlanCommandTests : IDisposable
 
         Assert.Equal(asked["teacher"], planned["teacher"]);
         Assert.Equal(asked["referee"], planned["referee"]);
+        AssertWithinTenPercent(planned, asked);
+    }
+
+    [Fact]
+    public void The_requests_planned_for_the_demo_schedule_are_within_a_tenth_of_what_the_run_asks_per_role()
+    {
+        // The demo's seeds, sizes and schedule, with the oracle's simulated student so it takes seconds.
+        var (demo, seeds) = RunPresets.Get("demo");
+        string config = _folder.Write("demo.json", RunConfigReader.ToJson(demo with
+        {
+            Student = new StudentSettings { Kind = "simulated" }, Evaluation = new EvaluationSettings(),
+        }));
+        string seedFile = _folder.File("seeds.jsonl");
+        using (var stream = File.Create(seedFile))
+            DatasetWriter.Write(seeds.Records.Select((r, i) => new DatasetRecord(i.ToString(), r)), ExportFormat.JsonLines, stream);
+        var planned = RequestsByRole(LastJson(LionInvocation.Run("plan", "--config", config, "--seeds", seedFile)));
+        string run = _folder.File("run");
+
+        Assert.Equal(0, LionInvocation.Run("run", "--config", config, "--seeds", seedFile, "--out", run).ExitCode);
+
+        AssertWithinTenPercent(planned, Ledger(run));
     }
 
     [Fact]
