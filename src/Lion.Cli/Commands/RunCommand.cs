@@ -50,7 +50,7 @@ internal static class RunCommand
         return command;
     }
 
-    /// <summary>A new run, from what <see cref="NewRunSource"/> resolves; its plan is stored with it.</summary>
+    /// <summary>A new run, from what <see cref="NewRunSource"/> resolves.</summary>
     private static void Create(string runFolder, string? configPath, string? seedsPath, string? preset, string? selection, TextWriter output, TextWriter error)
     {
         var from = NewRunSource.Resolve(runFolder, configPath, seedsPath, preset);
@@ -62,8 +62,6 @@ internal static class RunCommand
         var summary = RunFolder.Create(runFolder, from.Seeds, RunSetup.From(config, from.Source));
         if (from.Preset is not null)
             RunPresets.WriteHeldOut(from.Preset, runFolder, from.Seeds);
-        using (var store = RunStore.Open(runFolder))
-            store.SavePlan(PlanCommand.Json(RunPlanner.Plan(config, from.Seeds.Records)));
         output.WriteLine($"Created run {runFolder}: {summary.Added} seed instructions ({summary.Duplicates} duplicates merged)");
     }
 
@@ -85,6 +83,9 @@ internal static class RunCommand
         var stored = store.Config();
         var config = RunConfigReader.Parse(stored.Json, $"{runFolder} (stored config)");
         ConfigReferences.Check(config, runFolder, stored.Source ?? $"{runFolder} (stored config)");
+        // The plan a run starts with stays with it, for the report's plan against actual.
+        if (store.LatestPlan() is null)
+            store.SavePlan(PlanCommand.Json(RunPlanner.Plan(config, PlanCommand.Seeds(store))));
         foreach (string model in config.UnpricedModels().Select(r => r.Model).Distinct())
             error.WriteLine($"warning: the model \"{model}\" has no price (prices.\"{model}\" in the config): its requests are counted as costing 0.");
         try

@@ -107,11 +107,15 @@ public sealed class PlanCommandTests : IDisposable
     public void A_run_stores_its_plan_when_it_starts()
     {
         string fresh = _folder.File("fresh");
+        string config = _folder.Write("lion.json", """{"iterations": 1, "new_instructions_per_iteration": 4, "concurrency": 4}""");
+        Assert.Equal(0, LionInvocation.Run("init", "--seeds", _folder.Write("seeds.txt", "not ( True ) and ( True ) is\nQuestion: Ann lies. Bob says Ann lies. Does Bob tell the truth?\n"),
+            "--out", fresh, "--config", config).ExitCode);
 
-        Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--out", fresh).ExitCode);
+        Assert.Equal(0, LionInvocation.Run("run", "--out", fresh).ExitCode);
 
         using var store = RunStore.Open(fresh);
         var plan = JsonDocument.Parse(store.LatestPlan()!).RootElement;
-        Assert.Equal(9, plan.GetProperty("plan").GetArrayLength());
+        Assert.Equal(3, plan.GetProperty("plan").GetArrayLength());
+        Assert.Equal(2, plan.GetProperty("plan")[0].GetProperty("requests").GetInt64());
     }
 }

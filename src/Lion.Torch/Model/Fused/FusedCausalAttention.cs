@@ -106,9 +106,9 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
                 var probabilitiesGradient = bmm(Rows(upstreamOperand), Keys(values).transpose(1, 2));
                 // Scores become probabilities, the probabilities' gradient becomes the scores'.
                 SoftmaxBackward(scores, probabilitiesGradient, logSumExp.narrow(0, first, count), rowDot.narrow(0, first, count), start, shape.Scale);
-                Keys(dv).add_(bmm(scores.transpose(1, 2), Rows(upstreamOperand)));
+                Keys(dv).add_(bmm(scores.transpose(1, 2), Rows(upstreamOperand)), HeldScalars.One);
                 Rows(dq).copy_(bmm(probabilitiesGradient, Keys(keys)));
-                Keys(dk).add_(bmm(probabilitiesGradient.transpose(1, 2), Rows(queries)));
+                Keys(dk).add_(bmm(probabilitiesGradient.transpose(1, 2), Rows(queries)), HeldScalars.One);
             }
         }
         long[] heads = [shape.Batch, shape.Heads, shape.Length, shape.Dim];
