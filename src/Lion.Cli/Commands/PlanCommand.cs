@@ -38,7 +38,10 @@ internal static class PlanCommand
                 using var store = RunStore.Open(runFolder);
                 var stored = parse.GetValue(config) is { } path ? RunConfigReader.Read(path)
                     : RunConfigReader.Parse(store.Config().Json, $"{runFolder} (stored config)");
-                plan = RunPlanner.Plan(stored, Seeds(store), store.PlanHistory());
+                var seedRecords = Seeds(store);
+                if (seedRecords.Count == 0)
+                    throw new Core.BadInputException($"{runFolder}: the run has no seed instructions to plan from");
+                plan = RunPlanner.Plan(stored, seedRecords, store.PlanHistory());
             }
             else
             {

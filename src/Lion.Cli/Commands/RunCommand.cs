@@ -73,7 +73,8 @@ internal static class RunCommand
         ConfigReferences.Check(config, runFolder, configPath);
         using var store = RunStore.Open(runFolder);
         store.UpdateConfig(setup);
-        store.SavePlan(PlanCommand.Json(RunPlanner.Plan(config, PlanCommand.Seeds(store), store.PlanHistory())));
+        if (PlanCommand.Seeds(store) is { Count: > 0 } seeds)
+            store.SavePlan(PlanCommand.Json(RunPlanner.Plan(config, seeds, store.PlanHistory())));
         output.WriteLine($"{runFolder}: continuing with the config in {configPath}.");
     }
 
@@ -84,8 +85,8 @@ internal static class RunCommand
         var config = RunConfigReader.Parse(stored.Json, $"{runFolder} (stored config)");
         ConfigReferences.Check(config, runFolder, stored.Source ?? $"{runFolder} (stored config)");
         // The plan a run starts with stays with it, for the report's plan against actual.
-        if (store.LatestPlan() is null)
-            store.SavePlan(PlanCommand.Json(RunPlanner.Plan(config, PlanCommand.Seeds(store))));
+        if (store.LatestPlan() is null && PlanCommand.Seeds(store) is { Count: > 0 } seeds)
+            store.SavePlan(PlanCommand.Json(RunPlanner.Plan(config, seeds)));
         foreach (string model in config.UnpricedModels().Select(r => r.Model).Distinct())
             error.WriteLine($"warning: the model \"{model}\" has no price (prices.\"{model}\" in the config): its requests are counted as costing 0.");
         try
