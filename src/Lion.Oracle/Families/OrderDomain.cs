@@ -26,14 +26,14 @@ internal sealed record OrderDomain(
     [
         new("shelf", "On a shelf, there are {0} books: {1}.",
             ["red", "gray", "white", "green", "blue", "orange", "purple", "yellow", "black", "brown"],
-            c => $"a {c} book", c => $"The {c} book", c => $"the {c} book", "is",
+            c => $"{Article(c)} book", c => $"The {c} book", c => $"the {c} book", "is",
             "is to the left of", "is to the right of", "the leftmost", "the rightmost", "the {0} from the left", "the {0} from the right"),
         new("branch", "On a branch, there are {0} birds: {1}.",
-            ["robin", "owl", "hawk", "crow", "falcon", "sparrow", "heron", "finch", "wren", "magpie"],
+            ["robin", "owl", "hawk", "crow", "falcon", "sparrow", "heron", "finch", "wren", "magpie", "raven", "quail", "cardinal", "hummingbird", "blue jay"],
             Article, b => $"The {b}", b => $"the {b}", "is",
             "is to the left of", "is to the right of", "the leftmost", "the rightmost", "the {0} from the left", "the {0} from the right"),
         new("golf", "In a golf tournament, there were {0} golfers: {1}.",
-            ["Ana", "Eli", "Joe", "Mel", "Rob", "Ida", "Tom", "Una", "Kai", "Liv"],
+            ["Ana", "Eli", "Joe", "Mel", "Rob", "Ida", "Tom", "Una", "Kai", "Liv", "Ada", "Amy", "Eve", "Dan", "Mya"],
             g => g, g => g, g => g, "finished",
             "finished above", "finished below", "first", "last", "{0}", "{0}-to-last"),
         new("vehicles", "In an antique car show, there are {0} vehicles: {1}.",
@@ -64,14 +64,29 @@ internal sealed record OrderDomain(
         if (countEnd < 0)
             return false;
         int count = Words.ParseNumber(middle[..countEnd]);
+        // Any object the listing's wording fits: the vocabulary this project writes with is not
+        // the only one a reader meets ("a blue jay", golfers of any name).
         foreach (var listed in Words.SplitList(middle[(countEnd + afterCount.Length)..]))
         {
-            var item = Items.FirstOrDefault(i => Listed(i) == listed);
-            if (item is null)
+            if (Unlisted(listed) is not { Length: > 0 } item || Listed(item) != listed)
                 return false;
             items.Add(item);
         }
-        return items.Count == count;
+        return items.Count == count && items.Distinct().Count() == count;
+    }
+
+    /// <summary>The object a listing names ("a red book" → "red", "an owl" → "owl"), read by the listing's own wording.</summary>
+    private string? Unlisted(string listed)
+    {
+        var probe = Listed("\u0001");
+        int at = probe.IndexOf('\u0001');
+        string prefix = probe[..at], suffix = probe[(at + 1)..];
+        if (prefix is "a ")
+            prefix = listed.StartsWith("an ", StringComparison.Ordinal) ? "an " : "a ";
+        return listed.StartsWith(prefix, StringComparison.Ordinal) && listed.EndsWith(suffix, StringComparison.Ordinal)
+               && listed.Length > prefix.Length + suffix.Length
+            ? listed[prefix.Length..^suffix.Length]
+            : null;
     }
 
     /// <summary>How the text says "at index k of n"; both ends' phrasings exist for the middle places.</summary>

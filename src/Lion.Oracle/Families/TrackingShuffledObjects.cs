@@ -40,6 +40,9 @@ public sealed class TrackingShuffledObjects : ITaskFamily
              "left midfielder", "right midfielder", "benchwarmer", "cheerleader"]),
     ];
 
+    private static readonly Template HasSomething = new("{P} has a {X}");
+    private static readonly Template HasAnything = new("{P} has an {X}");
+
     private static readonly string[] SizeNames = ["", "", "", "three", "", "five", "", "seven"];
 
     public string Name => "tracking_shuffled_objects";
@@ -59,12 +62,21 @@ public sealed class TrackingShuffledObjects : ITaskFamily
 
         var (namesText, rest) = Cut(lines[0], " " + scenario.Intro);
         var names = Words.SplitList(namesText);
+        // What each holds, as its option reads ("red present"); BBH's gift exchanges sometimes hand
+        // one person a ball instead ("Bob has a black ball"), which only the generic form reads.
         var holding = new Dictionary<string, string>();
         foreach (var assignment in Words.SplitList(rest.TrimEnd('.')))
         {
-            if (!scenario.Assignment.TryMatch(assignment, out var person, out var item, out _) || !names.Contains(person))
+            string held;
+            if (scenario.Assignment.TryMatch(assignment, out var person, out var item, out _))
+                held = scenario.Option.Fill("", item);
+            else if (HasSomething.TryMatch(assignment, out person, out item, out _) || HasAnything.TryMatch(assignment, out person, out item, out _))
+                held = item;
+            else
                 throw UnsolvableItemException.Clause(Name, assignment);
-            holding[person] = item;
+            if (!names.Contains(person))
+                throw UnsolvableItemException.Clause(Name, assignment);
+            holding[person] = held;
         }
         if (holding.Count != names.Count)
             throw UnsolvableItemException.Clause(Name, lines[0]);
@@ -84,9 +96,7 @@ public sealed class TrackingShuffledObjects : ITaskFamily
         if (!scenario.Ending.TryMatch(sentences[^1], out var asked, out _, out _) || !holding.ContainsKey(asked))
             throw UnsolvableItemException.Clause(Name, sentences[^1]);
 
-        var values = options.Select(o => scenario.Option.TryMatch(o, out _, out var value, out _)
-            ? value : throw UnsolvableItemException.Clause(Name, o)).ToList();
-        int answer = values.IndexOf(holding[asked]);
+        int answer = options.ToList().IndexOf(holding[asked]);
         if (answer < 0)
             throw UnsolvableItemException.Clause(Name, $"no option names {holding[asked]}");
         string task = $"{Name}_{SizeNames[Math.Min(names.Count, 7)]}_objects";
@@ -103,6 +113,14 @@ public sealed class TrackingShuffledObjects : ITaskFamily
             var people = People[..size];
             var objects = random.Sample(scenario.Objects, size);
             var assignments = people.Select((p, i) => scenario.Assignment.Fill(p, objects[i])).ToList();
+            var optionTexts = objects.Select(o => scenario.Option.Fill("", o)).ToList();
+            // As in BBH's gift exchanges, now and then one person holds a ball instead of a present.
+            if (scenario.Name == "presents" && random.Next(4) == 0)
+            {
+                int odd = random.Next(size);
+                assignments[odd] = HasSomething.Fill(people[odd], $"{objects[odd]} ball");
+                optionTexts[odd] = $"{objects[odd]} ball";
+            }
             var swaps = new List<string>();
             for (int i = 0; i < size; i++)
             {
@@ -113,7 +131,7 @@ public sealed class TrackingShuffledObjects : ITaskFamily
             string asked = random.Pick(people);
             string input = $"{Words.List(people)} {scenario.Intro}{Words.List(assignments)}.\n{scenario.Transition} " +
                            $"{string.Join(' ', swaps)} {scenario.Ending.Fill(asked)}" +
-                           Options.Block(objects.Select(o => scenario.Option.Fill("", o)));
+                           Options.Block(optionTexts);
             var solution = Solve(input);
             if (solution.Target == Options.Letter(wanted))
                 return new TaskItem(input, solution.Target);
