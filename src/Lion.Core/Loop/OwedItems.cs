@@ -69,7 +69,7 @@ internal sealed class OwedItems(string stage, int iteration, int concurrency)
     {
         if (Count == 0)
             return;
-        var (message, times) = _messages.MaxBy(m => m.Value);
+        var (message, times) = _messages.Count > 0 ? _messages.MaxBy(m => m.Value) : new("cut off in flight", Count);
         throw new StageIncompleteException(iteration, stage, Count, message, times, _outage.IsCancellationRequested);
     }
 }
