@@ -8,10 +8,12 @@ namespace Lion.Core.Gateway;
 /// Never pays twice for the same request: a request whose key is in the durable cache is
 /// answered from it (in this process or after a restart), and identical requests in flight at
 /// the same time share one upstream call. Streaming requests are answered whole and replayed
-/// as updates, so every layer below sees one kind of call.
+/// as updates, so every layer below sees one kind of call. Keys name the endpoint that answers
+/// (<paramref name="endpoint"/>), so two servers that call their models alike never share answers;
+/// an answer an older store keeps under the key without it is still used.
 /// </summary>
 public sealed class DurableCachingChatClient(
-    IChatClient inner, IRequestCache cache, string model, Action<CachedReply>? onHit = null)
+    IChatClient inner, IRequestCache cache, string model, Action<CachedReply>? onHit = null, string? endpoint = null)
     : DelegatingChatClient(inner)
 {
     private readonly ConcurrentDictionary<string, Task<CachedReply>> _inFlight = new();
@@ -20,11 +22,12 @@ public sealed class DurableCachingChatClient(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var conversation = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        var (key, requestJson) = RequestKey.Of(model, conversation, options);
+        var (key, requestJson) = RequestKey.Of(model, conversation, options, endpoint);
+        string? legacy = endpoint is null ? null : RequestKey.Of(model, conversation, options).Key;
 
         while (true)
         {
-            if (cache.Find(key) is { } stored)
+            if ((cache.Find(key) ?? (legacy is null ? null : cache.FindLegacy(legacy))) is { } stored)
                 return Hit(stored);
 
             var mine = new TaskCompletionSource<CachedReply>(TaskCreationOptions.RunContinuationsAsynchronously);

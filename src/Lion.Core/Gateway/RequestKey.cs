@@ -7,20 +7,23 @@ using Microsoft.Extensions.AI;
 namespace Lion.Core.Gateway;
 
 /// <summary>
-/// The identity of a request for the cache: the model, every message (role and text) and every
-/// option that changes the answer, written as canonical JSON and hashed with SHA-256. The
-/// canonical JSON is stored beside the answer so a cache entry can be read by a person.
+/// The identity of a request for the cache: the endpoint that answers it, the model, every
+/// message (role and text) and every option that changes the answer, written as canonical JSON
+/// and hashed with SHA-256. The canonical JSON is stored beside the answer so a cache entry can
+/// be read by a person. Without an endpoint the key is the one older stores used.
 /// </summary>
 public static class RequestKey
 {
     private static readonly JsonWriterOptions Canonical = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static (string Key, string RequestJson) Of(string model, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    public static (string Key, string RequestJson) Of(string model, IEnumerable<ChatMessage> messages, ChatOptions? options, string? endpoint = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Canonical))
         {
             json.WriteStartObject();
+            if (endpoint is not null)
+                json.WriteString("endpoint", endpoint);
             json.WriteString("model", options?.ModelId ?? model);
             json.WriteStartArray("messages");
             foreach (var message in messages)

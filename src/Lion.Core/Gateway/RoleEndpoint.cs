@@ -9,4 +9,7 @@ namespace Lion.Core.Gateway;
 public sealed record RoleEndpoint(string Address, string Model, string ApiKeyVariable, TimeSpan Timeout)
 {
     public string Identity => $"{Address} {Model} {ApiKeyVariable} {Timeout.TotalSeconds}";
+
+    /// <summary>What the request cache keys on: who answers (the address and the model), not how long it may take or with which key.</summary>
+    public string CacheIdentity => $"{Address} {Model}";
 }

@@ -46,9 +46,10 @@ public sealed class TeacherGateway
             throw new ArgumentException($"no model is configured for the role \"{role}\"", nameof(role));
 
         var estimator = new TokenEstimator(model);
-        string identity = _settings.EndpointsByRole.TryGetValue(role, out var endpoint)
-            ? endpoint.Identity
-            : new RoleEndpoint(_settings.Endpoint.BaseUrl.ToString(), model, _settings.Endpoint.ApiKeyVariable, _settings.Endpoint.Timeout).Identity;
+        var endpoint = _settings.EndpointsByRole.TryGetValue(role, out var configured)
+            ? configured
+            : new RoleEndpoint(_settings.Endpoint.BaseUrl.ToString(), model, _settings.Endpoint.ApiKeyVariable, _settings.Endpoint.Timeout);
+        string identity = endpoint.Identity;
         var pacer = _pacers.GetOrAdd(identity, _ => new RequestPacer(_settings.Limits, _time));
         int maxOutput = _settings.DefaultMaxOutputTokens;
 
@@ -56,7 +57,7 @@ public sealed class TeacherGateway
         chain = new RateLimitingChatClient(chain, pacer, _concurrency, estimator, maxOutput);
         chain = new RetryingChatClient(chain, _settings.Retry, (failure, attempt) => _failures.Record(role, model, failure, attempt), _time);
         chain = new UsageLedgerChatClient(chain, Ledger, role, model, estimator, maxOutput);
-        chain = new DurableCachingChatClient(chain, _cache, model, reply => Ledger.RecordCacheHit(role, model, reply));
+        chain = new DurableCachingChatClient(chain, _cache, model, reply => Ledger.RecordCacheHit(role, model, reply), endpoint.CacheIdentity);
         return new SanitizingChatClient(chain);
     }
 }

@@ -14,11 +14,21 @@ public sealed partial class RunStore : IRequestCache, IUsageLog, IFailureLog
             : null;
     });
 
+    /// <summary>Only entries an older lion stored (version 1) answer a key without the endpoint.</summary>
+    public CachedReply? FindLegacy(string key) => Read(transaction =>
+    {
+        using var query = Command(transaction, "SELECT response_json FROM request_cache WHERE key = $key AND version = 1");
+        query.Parameters.AddWithValue("$key", key);
+        return query.ExecuteScalar() is string json
+            ? System.Text.Json.JsonSerializer.Deserialize<CachedReply>(json)
+            : null;
+    });
+
     public void Store(string key, string model, string requestJson, CachedReply reply) => InTransaction(transaction =>
     {
         using var insert = Command(transaction, """
-            INSERT OR IGNORE INTO request_cache (key, model, request_json, response_json, finish_reason, created_at)
-            VALUES ($key, $model, $request, $response, $finish, $now)
+            INSERT OR IGNORE INTO request_cache (key, model, request_json, response_json, finish_reason, version, created_at)
+            VALUES ($key, $model, $request, $response, $finish, 2, $now)
             """);
         insert.Parameters.AddWithValue("$key", key);
         insert.Parameters.AddWithValue("$model", model);

@@ -232,6 +232,10 @@ internal static class StoreSchema
         -- The iteration a request was answered in (the stage running then), for plan against actual.
         ALTER TABLE usage ADD COLUMN iteration INTEGER;
 
+        -- Request cache keys name the endpoint from version 2 on; the entries stored before
+        -- (version 1) stay valid under their old keys for the run that paid for them.
+        ALTER TABLE request_cache ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+
         -- What `lion plan` expected when the run started or was given a new config (JSON).
         CREATE TABLE plans (
             id INTEGER PRIMARY KEY,

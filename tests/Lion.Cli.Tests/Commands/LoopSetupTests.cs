@@ -45,4 +45,26 @@ public sealed class LoopSetupTests : IDisposable
             Environment.SetEnvironmentVariable(refereeKey, null);
         }
     }
+
+    [Fact]
+    public async Task The_same_request_to_two_endpoints_with_one_model_name_is_paid_to_each_not_answered_from_the_others_cache()
+    {
+        await using var first = await ChatServer.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["same-name"] });
+        await using var second = await ChatServer.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["same-name"] });
+        var config = new RunConfig
+        {
+            Teacher = new RoleSettings { Endpoint = first.BaseUrl.ToString(), Model = "same-name" },
+            Referee = new RoleSettings { Endpoint = second.BaseUrl.ToString(), Model = "same-name" },
+        };
+        RunFolder.Create(_folder.File("run"), new SeedFile("none", SeedFormat.JsonLines, []), new RunSetup());
+        using var store = RunStore.Open(_folder.File("run"));
+        var gateway = LoopSetup.Gateway(store, config, new Dictionary<string, RoleSettings> { ["teacher"] = config.Teacher, ["referee"] = config.Referee });
+        var options = new ChatOptions { ModelId = "same-name" };
+
+        await gateway.For("teacher").GetResponseAsync([new ChatMessage(ChatRole.User, "the same question")], options);
+        await gateway.For("referee").GetResponseAsync([new ChatMessage(ChatRole.User, "the same question")], options);
+        await gateway.For("referee").GetResponseAsync([new ChatMessage(ChatRole.User, "the same question")], options);
+
+        Assert.Equal((1, 1), (first.Log.Received, second.Log.Received));
+    }
 }

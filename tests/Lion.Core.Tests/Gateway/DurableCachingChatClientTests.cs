@@ -25,6 +25,46 @@ public sealed class DurableCachingChatClientTests : IDisposable
     private static ChatMessage[] Ask(string text) => [new(ChatRole.User, text)];
 
     [Fact]
+    public async Task Answers_of_two_endpoints_with_one_model_name_are_kept_apart()
+    {
+        var first = new DurableCachingChatClient(_model, _store, "same-name", endpoint: "http://a.example/v1/ same-name");
+        var second = new DurableCachingChatClient(_model, _store, "same-name", endpoint: "http://b.example/v1/ same-name");
+
+        await first.GetResponseAsync(Ask("Why?"));
+        var other = await second.GetResponseAsync(Ask("Why?"));
+        var again = await first.GetResponseAsync(Ask("Why?"));
+
+        Assert.Equal(2, _model.Calls);
+        Assert.Equal(false, other.AdditionalProperties![CachedReply.CachedProperty]);
+        Assert.Equal(true, again.AdditionalProperties![CachedReply.CachedProperty]);
+    }
+
+    [Fact]
+    public async Task An_answer_an_older_store_keeps_under_the_key_without_the_endpoint_is_still_used()
+    {
+        // What a store made before keys named the endpoint holds: version 1, the old key.
+        var (legacyKey, json) = RequestKey.Of("teacher-model", Ask("Why?"), null);
+        _store.InTransaction(transaction =>
+        {
+            using var insert = _store.Command(transaction, """
+                INSERT INTO request_cache (key, model, request_json, response_json, finish_reason, version, created_at)
+                VALUES ($key, 'teacher-model', $request, $response, 'stop', 1, 'then')
+                """);
+            insert.Parameters.AddWithValue("$key", legacyKey);
+            insert.Parameters.AddWithValue("$request", json);
+            insert.Parameters.AddWithValue("$response", System.Text.Json.JsonSerializer.Serialize(
+                new CachedReply("paid for before the upgrade", "stop", "teacher-model", 10, 5)));
+            insert.ExecuteNonQuery();
+        });
+
+        var reply = await new DurableCachingChatClient(_model, _store, "teacher-model", endpoint: "http://a.example/v1/ teacher-model")
+            .GetResponseAsync(Ask("Why?"));
+
+        Assert.Equal("paid for before the upgrade", reply.Text);
+        Assert.Equal(0, _model.Calls);
+    }
+
+    [Fact]
     public async Task A_repeated_request_is_answered_from_the_store()
     {
         var client = Client();
