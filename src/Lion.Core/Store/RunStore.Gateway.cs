@@ -5,19 +5,14 @@ namespace Lion.Core.Store;
 /// <summary>The store's side of the teacher gateway: request cache, usage ledger, failure log.</summary>
 public sealed partial class RunStore : IRequestCache, IUsageLog, IFailureLog
 {
-    public CachedReply? Find(string key) => Read(transaction =>
-    {
-        using var query = Command(transaction, "SELECT response_json FROM request_cache WHERE key = $key");
-        query.Parameters.AddWithValue("$key", key);
-        return query.ExecuteScalar() is string json
-            ? System.Text.Json.JsonSerializer.Deserialize<CachedReply>(json)
-            : null;
-    });
+    public CachedReply? Find(string key) => Lookup("SELECT response_json FROM request_cache WHERE key = $key", key);
 
     /// <summary>Only entries an older lion stored (version 1) answer a key without the endpoint.</summary>
-    public CachedReply? FindLegacy(string key) => Read(transaction =>
+    public CachedReply? FindLegacy(string key) => Lookup("SELECT response_json FROM request_cache WHERE key = $key AND version = 1", key);
+
+    private CachedReply? Lookup(string sql, string key) => Read(transaction =>
     {
-        using var query = Command(transaction, "SELECT response_json FROM request_cache WHERE key = $key AND version = 1");
+        using var query = Command(transaction, sql);
         query.Parameters.AddWithValue("$key", key);
         return query.ExecuteScalar() is string json
             ? System.Text.Json.JsonSerializer.Deserialize<CachedReply>(json)
