@@ -114,16 +114,11 @@ internal static class RunCommand
             error.WriteLine($"error: the endpoint refused the run: {remote.Message}. Nothing stored is lost; fix it and run again.");
             return ExitCode.RemoteError;
         }
-        catch (StageIncompleteException incomplete)
+        catch (StageStoppedException stopped)
         {
-            error.WriteLine($"error: {incomplete.Message}. Everything answered is stored; " +
-                            $"`lion run --out {runFolder}` asks for exactly what is owed.");
-            return ExitCode.RemoteError;
-        }
-        catch (NothingUsableException nothing)
-        {
-            error.WriteLine($"error: {nothing.Message}. Everything answered is stored; `lion status --out {runFolder}` shows " +
-                            $"what came back, and `lion run --out {runFolder} --config FILE` continues with a changed config.");
+            error.WriteLine($"error: {stopped.Message}. Everything answered is stored; " + (stopped is StageIncompleteException
+                ? $"`lion run --out {runFolder}` asks for exactly what is owed."
+                : $"`lion status --out {runFolder}` shows what came back, and `lion run --out {runFolder} --config FILE` continues with a changed config."));
             return ExitCode.RemoteError;
         }
         catch (RemoteRequestException remote)

@@ -59,9 +59,10 @@ internal static class JsonRecordParser
             }
         }
 
+        // A Self-Instruct task's instance fills in its input and output; a conversation is the whole record.
         if (fromNested is { } nested && sawInstruction)
             (input, output) = (input ?? nested.Input, output ?? nested.Output);
-        else if (fromNested is { } conversation)
+        else if (fromNested is { Instruction.Length: > 0 } conversation)
             return conversation;
         if (!sawInstruction)
             throw BadInputException.AtField(file.Path, objectLine, "instruction",

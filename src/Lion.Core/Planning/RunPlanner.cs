@@ -64,6 +64,8 @@ public static class RunPlanner
             assumptions.Add($"generator: {perKept:0.00} requests a kept instruction, as this run has measured");
         assumptions.Add($"new instructions as long as the seeds: {question:0} tokens on average");
 
+        // Each request's framing (roles, templates) counted once, its question added.
+        var teacherFrame = teacher.CountPrompt([new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, "")]);
         var refereeFrame = new TokenEstimator(config.Referee.Model).CountPrompt(prompts.Referee("", "", ""));
         var generatorFrame = new TokenEstimator(config.Generator.Model).CountPrompt(prompts.Generator("", GenerationKind.Hard));
         var lines = new List<PlanLine>();
@@ -73,7 +75,7 @@ public static class RunPlanner
             long answered = iteration == 1 ? seedCount : fresh;
             long reviews = (long)Math.Round(2 * cache * refereeAsks);
             long generated = (long)Math.Round(fresh * perKept);
-            lines.Add(Line(config, iteration, "teacher", config.Teacher, answered, question + 7, teacherOut));
+            lines.Add(Line(config, iteration, "teacher", config.Teacher, answered, teacherFrame + question, teacherOut));
             lines.Add(Line(config, iteration, "referee", config.Referee, reviews, refereeFrame + question + 2 * teacherOut, refereeOut));
             lines.Add(Line(config, iteration, "generator", config.Generator, generated, generatorFrame + question, generatorOut));
         }

@@ -151,6 +151,16 @@ public sealed class SeedFileReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_task_with_instances_but_no_instruction_is_refused_by_line_and_field()
+    {
+        string path = _folder.Write("tasks.jsonl", "{\"instruction\": \"ok\"}\n{\"instances\": [{\"input\": \"x\", \"output\": \"y\"}]}\n");
+
+        var error = Assert.Throws<BadInputException>(() => SeedFileReader.Read(path));
+
+        Assert.StartsWith($"{path}:2: field \"instruction\" is missing", error.Message);
+    }
+
+    [Fact]
     public void A_sharegpt_conversation_gives_its_first_user_turn_and_the_reply_to_it()
     {
         string path = _folder.Write("sharegpt.json", """
