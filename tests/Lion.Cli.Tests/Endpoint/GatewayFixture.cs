@@ -50,10 +50,14 @@ public sealed class GatewayFixture : IAsyncDisposable
         return new GatewayFixture(folder, server, variable);
     }
 
-    public TeacherGateway Gateway(Func<GatewaySettings, GatewaySettings>? adjust = null)
+    /// <summary>
+    /// A gateway to the endpoint. Requests may take <paramref name="timeout"/> (default 5 s: a
+    /// loaded test machine must not turn a slow echo into a retry); tests of hanging servers pass less.
+    /// </summary>
+    public TeacherGateway Gateway(Func<GatewaySettings, GatewaySettings>? adjust = null, TimeSpan? timeout = null)
     {
         var settings = new GatewaySettings(
-            new EndpointSettings(Server.BaseUrl, KeyVariable) { Timeout = TimeSpan.FromMilliseconds(800) },
+            new EndpointSettings(Server.BaseUrl, KeyVariable) { Timeout = timeout ?? TimeSpan.FromSeconds(5) },
             new Dictionary<string, string> { ["teacher"] = "echo", ["referee"] = "echo" })
         {
             Retry = FastRetries,
