@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Lion.Cli;
 using Lion.Cli.Commands;
+using Lion.Core;
 using Lion.Core.Config;
 using Lion.Core.Data;
 using Lion.Core.Store;
@@ -39,9 +40,9 @@ internal static class ChattyBenchmark
             {
                 var config = preset with
                 {
-                    Oracle = new OracleSettings { Style = style },
+                    Oracle = new OracleSettings { Style = Vocabulary<OracleStyle>.Parse(style) },
                     Evaluation = new EvaluationSettings(),
-                    Student = student == "torch" ? preset.Student : new StudentSettings { Kind = "simulated" },
+                    Student = student == "torch" ? preset.Student : new StudentSettings { Kind = StudentKind.Simulated },
                 };
                 string configFile = Path.Combine(work, $"{style}.json");
                 File.WriteAllText(configFile, RunConfigReader.ToJson(config));
@@ -115,7 +116,7 @@ internal static class ChattyBenchmark
             kept += attempts.Count(a => a.Kept);
             unwrapped += attempts.Count(a => a.Unwrapped);
             foreach (var verdict in store.Verdicts(iteration))
-                verdicts[(iteration, pool[verdict.InstructionId])] = verdict.Label;
+                verdicts[(iteration, pool[verdict.InstructionId])] = Vocabulary<VerdictLabel>.Word(verdict.Label);
         }
         return new StyleResult(exitCode, seconds, firstAsked == 0 ? 0 : firstParsed / (double)firstAsked, requests, kept, unwrapped, verdicts);
     }

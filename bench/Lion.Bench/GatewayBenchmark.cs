@@ -52,7 +52,7 @@ internal static class GatewayBenchmark
                 Limits = new RateLimits(RequestsPerMinute: limitRpm, TokensPerMinute: 10_000_000, MaxConcurrency: 256),
                 DefaultMaxOutputTokens = 256,
             };
-            var teacher = new TeacherGateway(settings, store, store, store).For("teacher");
+            var teacher = new TeacherGateway(settings, store.Gateway).For("teacher");
 
             var latencies = new ConcurrentBag<double>();
             int lost = 0, next = -1;

@@ -7,6 +7,7 @@ using Lion.Torch.Export;
 using Lion.Torch.Generation;
 using Lion.Torch.Model;
 using Lion.Torch.Tokenization;
+using Microsoft.Extensions.AI;
 using static TorchSharp.torch;
 
 namespace Lion.Bench;
@@ -66,7 +67,7 @@ internal static class GenerateBenchmark
         var clock = Stopwatch.StartNew();
         var answers = new TextGenerator(model, tokenizer).CompleteAll(prompts, new SamplingOptions { MaxNewTokens = NewTokens });
         double seconds = clock.Elapsed.TotalSeconds;
-        long tokens = answers.Sum(a => tokenizer.Encode(a.Text).Length + (a.FinishReason == "stop" ? 1 : 0));
+        long tokens = answers.Sum(a => tokenizer.Encode(a.Text).Length + (a.FinishReason == ChatFinishReason.Stop ? 1 : 0));
         return tokens / seconds;
     }
 

@@ -65,6 +65,6 @@ internal static class OracleRunProcess
     public static bool IsDone(string run)
     {
         using var store = RunStore.Open(run);
-        return store.Stage(3, "generation").Status == "done";
+        return store.Stage(3, LoopStage.Generation).Status == StageStatus.Done;
     }
 }

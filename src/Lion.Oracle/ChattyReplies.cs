@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lion.Core.Config;
 using Lion.Core.Prompts;
 
 namespace Lion.Oracle;

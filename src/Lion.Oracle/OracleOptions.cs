@@ -1,3 +1,5 @@
+using Lion.Core.Config;
+
 namespace Lion.Oracle;
 
 /// <summary>How the oracle behaves in its roles.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lion.Core.Prompts;
 using Lion.Core.Students;
+using Microsoft.Extensions.AI;
 
 namespace Lion.Oracle;
 
@@ -37,6 +38,6 @@ public sealed class SimulatedStudentAdapter(StudentProfile profile, int seed) : 
 
     public Task<IReadOnlyList<StudentReply>> AnswerAsync(IReadOnlyList<StudentQuestion> questions, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<StudentReply>>(questions
-            .Select(q => new StudentReply(_student.Answer(StudentPrompt.Question(q.Instruction, q.Input)), "stop"))
+            .Select(q => new StudentReply(_student.Answer(StudentPrompt.Question(q.Instruction, q.Input)), ChatFinishReason.Stop))
             .ToList());
 }

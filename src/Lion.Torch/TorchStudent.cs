@@ -33,7 +33,17 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
         return Task.CompletedTask;
     }
 
-    public Task<string> TrainAsync(IReadOnlyList<TrainingExample> examples, string outputFolder, CancellationToken cancellationToken)
+    public Task<string> TrainAsync(IReadOnlyList<TrainingExample> examples, string outputFolder, CancellationToken cancellationToken) =>
+        OnOwnThread(() => Train(examples, outputFolder, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<StudentReply>> AnswerAsync(IReadOnlyList<StudentQuestion> questions, CancellationToken cancellationToken) =>
+        OnOwnThread(() => Answer(questions, cancellationToken), cancellationToken);
+
+    /// <summary>Minutes of tensor work run on a thread of their own, so the caller's progress display and Ctrl-C stay live.</summary>
+    private static Task<T> OnOwnThread<T>(Func<T> work, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private string Train(IReadOnlyList<TrainingExample> examples, string outputFolder, CancellationToken cancellationToken)
     {
         var model = _model ?? throw new InvalidOperationException("load a checkpoint before training");
         var trainer = new SftTrainer(new TrainingOptions
@@ -43,7 +53,7 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
             BatchSize = settings.BatchSize,
             MaxLength = settings.MaxLength,
             Seed = seed,
-            Precision = TrainingPrecisions.Parse(settings.Precision),
+            Precision = settings.Precision,
             // A run killed mid-training picks up here, mid-epoch, when the stage runs again.
             StateFolder = Path.GetFullPath(outputFolder).TrimEnd('/') + ".training",
         }, report);
@@ -51,10 +61,10 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
         trainer.Train(model, data, cancellationToken);
         _trainedBefore = true;
         HuggingFaceFolder.Save(model, outputFolder, _tokenizer);
-        return Task.FromResult(Path.GetFullPath(outputFolder));
+        return Path.GetFullPath(outputFolder);
     }
 
-    public Task<IReadOnlyList<StudentReply>> AnswerAsync(IReadOnlyList<StudentQuestion> questions, CancellationToken cancellationToken)
+    private IReadOnlyList<StudentReply> Answer(IReadOnlyList<StudentQuestion> questions, CancellationToken cancellationToken)
     {
         var generator = new TextGenerator(_model ?? throw new InvalidOperationException("load a checkpoint before answering"), _tokenizer);
         var options = new SamplingOptions { Temperature = settings.Temperature, MaxNewTokens = settings.MaxTokens, Seed = seed };
@@ -65,7 +75,7 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
             var prompts = batch.Select(q => StudentPrompt.Format(settings.PromptFormat, q.Instruction, q.Input)).ToList();
             replies.AddRange(generator.CompleteAll(prompts, options).Select(r => new StudentReply(r.Text, r.FinishReason)));
         }
-        return Task.FromResult<IReadOnlyList<StudentReply>>(replies);
+        return replies;
     }
 
     public void Dispose()
@@ -77,6 +87,6 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
     private LlamaForCausalLM Fresh()
     {
         manual_seed(seed);
-        return new LlamaForCausalLM(settings.FreshSize == "small" ? LlamaConfig.SmallByteLevel : LlamaConfig.TinyByteLevel);
+        return new LlamaForCausalLM(settings.FreshSize == FreshSize.Small ? LlamaConfig.SmallByteLevel : LlamaConfig.TinyByteLevel);
     }
 }

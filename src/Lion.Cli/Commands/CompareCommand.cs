@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Lion.Core;
 using Lion.Core.Config;
 using Lion.Core.Evaluation;
 using Lion.Core.Store;
@@ -18,7 +19,7 @@ internal static class CompareCommand
         {
             var runs = new[] { parse.GetValue(first)!, parse.GetValue(second)! }.Select(Summary).ToList();
             output.WriteLine($"{"",-24}{Short(runs[0].Folder),24}{Short(runs[1].Folder),24}");
-            output.WriteLine($"{"selection",-24}{runs[0].Selection,24}{runs[1].Selection,24}");
+            output.WriteLine($"{"selection",-24}{Vocabulary<SeedSelection>.Word(runs[0].Selection),24}{Vocabulary<SeedSelection>.Word(runs[1].Selection),24}");
             int iterations = runs.Max(r => r.Overview.Results.Count == 0 ? 0 : r.Overview.Results.Max(x => x.Iteration));
             for (int i = 1; i <= iterations; i++)
             {
@@ -40,7 +41,7 @@ internal static class CompareCommand
                 runs = runs.Select(r => new
                 {
                     folder = r.Folder,
-                    selection = r.Selection,
+                    selection = Vocabulary<SeedSelection>.Word(r.Selection),
                     held_out = r.Overview.Results.Where(x => x.HeldOutAccuracy is not null).Select(x => new
                     {
                         iteration = x.Iteration,
@@ -55,7 +56,7 @@ internal static class CompareCommand
         return command;
     }
 
-    private static (string Folder, string Selection, RunOverview Overview, List<(int Iteration, TaskScore Score)> Tasks) Summary(string folder)
+    private static (string Folder, SeedSelection Selection, RunOverview Overview, List<(int Iteration, TaskScore Score)> Tasks) Summary(string folder)
     {
         using var store = RunStore.Open(folder);
         var config = RunConfigReader.Parse(store.Config().Json, $"{folder} (stored config)");

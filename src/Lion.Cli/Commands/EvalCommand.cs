@@ -39,8 +39,7 @@ internal static class EvalCommand
         var data = new Option<string>("--data") { Description = "A folder of task files (.json or .jsonl).", HelpName = "DIR", Required = true };
         var tasks = new Option<string?>("--tasks") { Description = "Comma-separated task names (file names without extension); default all." };
         var maxNewTokens = new Option<int>("--max-new-tokens") { DefaultValueFactory = _ => 32 };
-        var format = new Option<string>("--prompt-format") { Description = "The student's prompt format.", DefaultValueFactory = _ => "alpaca" };
-        format.AcceptOnlyFromAmong("alpaca", "chatml", "plain");
+        var format = WordOption.Create("--prompt-format", "The student's prompt format.", PromptFormat.Alpaca);
         var replies = new Option<string?>("--replies") { Description = "Keep every reply, as JSON Lines, for inspection.", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print only the JSON result." };
         var run = new Option<string>("--run")
@@ -54,7 +53,7 @@ internal static class EvalCommand
         {
             model, endpoint, endpointModel, keyVariable, data, tasks, maxNewTokens, format, replies, json, run,
         };
-        command.SetAction(parse => CommandBody.Run(parse, output =>
+        command.SetAction((parse, cancellation) => CommandBody.RunAsync(parse, async output =>
         {
             if ((parse.GetValue(model) is null) == (parse.GetValue(endpoint) is null))
                 throw new Core.BadInputException("give either --model DIR or --endpoint URL");
@@ -75,9 +74,11 @@ internal static class EvalCommand
             try
             {
                 (result, subject) = parse.GetValue(endpoint) is { } url
-                    ? (ByEndpoint(loaded, url, parse.GetValue(endpointModel)!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens), store!, config!),
+                    ? (await ByEndpoint(loaded, url, parse.GetValue(endpointModel)!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens), store!, config!,
+                            cancellation),
                         $"{parse.GetValue(endpointModel)} at {url}")
-                    : (ByModel(loaded, parse.GetValue(model)!, parse.GetValue(format)!, parse.GetValue(maxNewTokens)), Path.GetFullPath(parse.GetValue(model)!));
+                    : (await ByModel(loaded, parse.GetValue(model)!, parse.GetValue(format), parse.GetValue(maxNewTokens), cancellation),
+                        Path.GetFullPath(parse.GetValue(model)!));
             }
             catch (Core.Gateway.RemoteRequestException stop) when (stop.StopsTheRun)
             {
@@ -118,16 +119,22 @@ internal static class EvalCommand
         return command;
     }
 
-    private static BbhEvaluation.Result ByModel(List<(string, IReadOnlyList<BbhExample>)> tasks, string folder, string promptFormat, int maxNewTokens)
+    private static async Task<BbhEvaluation.Result> ByModel(List<(string, IReadOnlyList<BbhExample>)> tasks, string folder, PromptFormat promptFormat,
+        int maxNewTokens, CancellationToken cancellationToken)
     {
         var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(folder);
         using var disposeModel = student;
         using var disposeTokenizer = tokenizer as IDisposable;
         var generator = new TextGenerator(student, tokenizer);
         var options = new SamplingOptions { MaxNewTokens = maxNewTokens };
-        return BbhEvaluation.Run(tasks, questions => questions.Chunk(Batch)
-            .SelectMany(batch => generator.CompleteAll(batch.Select(q => StudentPrompt.Format(promptFormat, q, "")).ToList(), options))
-            .Select(reply => reply.Text).ToList());
+        // Tensor work for minutes: on a thread of its own.
+        return await BbhEvaluation.RunAsync(tasks, (questions, token) => Task.Factory.StartNew<IReadOnlyList<string>>(() => questions.Chunk(Batch)
+            .SelectMany(batch =>
+            {
+                token.ThrowIfCancellationRequested();
+                return generator.CompleteAll(batch.Select(q => StudentPrompt.Format(promptFormat, q, "")).ToList(), options);
+            })
+            .Select(reply => reply.Text).ToList(), token, TaskCreationOptions.LongRunning, TaskScheduler.Default), cancellationToken);
     }
 
     /// <summary>
@@ -135,16 +142,17 @@ internal static class EvalCommand
     /// greedily, through the run's gateway: a repeat is answered from the cache, and a request
     /// that fails for good counts as unanswered, never as a score.
     /// </summary>
-    private static BbhEvaluation.Result ByEndpoint(List<(string, IReadOnlyList<BbhExample>)> tasks, string url, string modelName, string keyVariable,
-        int maxNewTokens, Core.Store.RunStore store, Core.Config.RunConfig config)
+    private static Task<BbhEvaluation.Result> ByEndpoint(List<(string, IReadOnlyList<BbhExample>)> tasks, string url, string modelName, string keyVariable,
+        int maxNewTokens, Core.Store.RunStore store, Core.Config.RunConfig config, CancellationToken cancellationToken)
     {
         var role = new Core.Config.RoleSettings { Endpoint = url, Model = modelName, ApiKeyEnv = keyVariable, Temperature = 0, MaxTokens = maxNewTokens };
         var client = LoopSetup.Gateway(store, config, new Dictionary<string, Core.Config.RoleSettings> { ["evaluated"] = role }).For("evaluated");
         var options = new Microsoft.Extensions.AI.ChatOptions { ModelId = modelName, Temperature = 0, MaxOutputTokens = maxNewTokens };
-        return BbhEvaluation.Run(tasks, questions =>
+        return BbhEvaluation.RunAsync(tasks, async (questions, cancellation) =>
         {
             var replies = new string[questions.Count];
-            Parallel.ForAsync(0, questions.Count, new ParallelOptions { MaxDegreeOfParallelism = config.Concurrency }, async (i, token) =>
+            await Parallel.ForAsync(0, questions.Count, new ParallelOptions { MaxDegreeOfParallelism = config.Concurrency, CancellationToken = cancellation },
+                async (i, token) =>
             {
                 try
                 {
@@ -156,8 +164,8 @@ internal static class EvalCommand
                     // Counted as unanswered, never as a score.
                     replies[i] = "";
                 }
-            }).GetAwaiter().GetResult();
+            });
             return replies;
-        });
+        }, cancellationToken);
     }
 }

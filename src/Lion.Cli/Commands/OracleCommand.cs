@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Lion.Cli.Endpoint;
+using Lion.Core.Config;
 using Lion.Core.Evaluation;
 using Lion.Oracle;
 
@@ -65,12 +66,9 @@ internal static class OracleCommand
     {
         var server = new ServerOptions();
         var explain = new Option<bool>("--explain") { Description = "Teacher answers show their worked steps." };
-        var style = new Option<string>("--style")
-        {
-            Description = "Referee and generator replies: plain, chatty-wrapping (as chat models wrap them) or chatty (also refusals, cut-offs, junk).",
-            DefaultValueFactory = _ => "plain",
-        };
-        style.AcceptOnlyFromAmong("plain", "chatty-wrapping", "chatty");
+        var style = WordOption.Create("--style",
+            "Referee and generator replies: plain, chatty-wrapping (as chat models wrap them) or chatty (also refusals, cut-offs, junk).",
+            OracleStyle.Plain);
 
         var command = new Command("serve", $"Serve the oracle as an OpenAI-compatible endpoint (model \"{ModelName}\") until stopped.")
         {
@@ -80,7 +78,7 @@ internal static class OracleCommand
         command.SetAction(async (parse, cancellation) => await CommandBody.RunAsync(parse, async output =>
         {
             string? key = server.Key(parse);
-            var oracle = new OracleChatClient(new OracleOptions { Explain = parse.GetValue(explain), Style = LoopSetup.OracleStyleOf(parse.GetValue(style)!), Log = output.WriteLine });
+            var oracle = new OracleChatClient(new OracleOptions { Explain = parse.GetValue(explain), Style = parse.GetValue(style), Log = output.WriteLine });
             var options = new ChatServerOptions { Host = parse.GetValue(server.Host)!, Port = parse.GetValue(server.Port), ApiKey = key, Models = [ModelName] };
             await using var endpoint = await ChatServer.StartAsync(oracle, options, cancellation);
             output.WriteLine($"Serving the oracle at {endpoint.BaseUrl} as model \"{ModelName}\"; Ctrl-C stops.");

@@ -26,11 +26,8 @@ internal static class RunCommand
             Description = "A ready-made offline run: smoke (oracle teacher, simulated student, seconds), demo (the TorchSharp student trained from scratch, scored on held-out tasks), tiny (the demo at test size). Without --config and --seeds, demo.",
         };
         preset.AcceptOnlyFromAmong([.. RunPresets.Names]);
-        var selection = new Option<string?>("--selection")
-        {
-            Description = "For a new run: adversarial (seeds chosen by the referee's verdict, the paper) or random (the ablation, same counts).",
-        };
-        selection.AcceptOnlyFromAmong("adversarial", "random");
+        var selection = WordOption.Optional<SeedSelection>("--selection",
+            "For a new run: adversarial (seeds chosen by the referee's verdict, the paper) or random (the ablation, same counts).");
 
         var command = new Command("run", "Run the adversarial distillation loop, or continue a run that stopped.") { config, seeds, folder, preset, selection };
         command.SetAction(async (parse, cancellation) => await CommandBody.RunAsync(parse, async output =>
@@ -51,10 +48,10 @@ internal static class RunCommand
     }
 
     /// <summary>A new run, from what <see cref="NewRunSource"/> resolves.</summary>
-    private static void Create(string runFolder, string? configPath, string? seedsPath, string? preset, string? selection, TextWriter output, TextWriter error)
+    private static void Create(string runFolder, string? configPath, string? seedsPath, string? preset, SeedSelection? selection, TextWriter output, TextWriter error)
     {
         var from = NewRunSource.Resolve(runFolder, configPath, seedsPath, preset);
-        var config = selection is null ? from.Config : from.Config with { Selection = selection };
+        var config = selection is null ? from.Config : from.Config with { Selection = selection.Value };
         from.Seeds.WarnAboutDropped(error);
         // A preset writes its own held-out tasks into the new folder; a user's config names existing ones.
         if (from.Preset is null)

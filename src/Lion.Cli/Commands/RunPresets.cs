@@ -1,5 +1,6 @@
 using Lion.Core.Config;
 using Lion.Core.Data;
+using Lion.Core.Prompts;
 using Lion.Oracle;
 
 namespace Lion.Cli.Commands;
@@ -41,7 +42,7 @@ internal static class RunPresets
         "smoke" => (new RunConfig { Iterations = 3, NewInstructionsPerIteration = 24, Concurrency = 8 }, OracleSeeds("preset:smoke", 5, 2305)),
         "demo" => (Student(new RunConfig
             {
-                Iterations = 3, NewInstructionsPerIteration = 600, Concurrency = 8, TrainOn = "all", GenerationAttemptsPerInstruction = 3,
+                Iterations = 3, NewInstructionsPerIteration = 600, Concurrency = 8, TrainOn = TrainingData.All, GenerationAttemptsPerInstruction = 3,
                 // Items of one family share their template: ROUGE-L sees near-copies everywhere (every
                 // Dyck item is the same sentence once brackets are dropped). Exact copies are still refused.
                 NoveltyThreshold = 1.0,
@@ -87,7 +88,7 @@ internal static class RunPresets
         // A student from scratch learns far more per second with a short prompt than inside the Alpaca frame.
         Student = new StudentSettings
         {
-            Kind = "torch", Epochs = epochs, LaterEpochs = laterEpochs, MaxTokens = maxTokens, Temperature = 0, PromptFormat = "plain",
+            Kind = StudentKind.Torch, Epochs = epochs, LaterEpochs = laterEpochs, MaxTokens = maxTokens, Temperature = 0, PromptFormat = PromptFormat.Plain,
         },
         Evaluation = new EvaluationSettings { BbhData = HeldOutFolder, MaxNewTokens = maxTokens },
     };

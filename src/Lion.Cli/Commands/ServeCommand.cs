@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Lion.Cli.Endpoint;
 using Lion.Cli.Serving;
+using Lion.Core;
+using Lion.Core.Prompts;
 using Lion.Torch.Checkpoints;
 using Lion.Torch.Generation;
 
@@ -17,8 +19,7 @@ internal static class ServeCommand
             Description = "The model name clients ask for (default: the folder's name).",
             HelpName = "NAME",
         };
-        var format = new Option<string>("--prompt-format") { Description = "The student's prompt format.", DefaultValueFactory = _ => "alpaca" };
-        format.AcceptOnlyFromAmong("alpaca", "chatml", "plain");
+        var format = WordOption.Create("--prompt-format", "The student's prompt format.", PromptFormat.Alpaca);
         var maxBatch = new Option<int>("--max-batch")
         {
             Description = "Requests decoded together at most; more wait for a free row.",
@@ -56,8 +57,8 @@ internal static class ServeCommand
                 Models = [served],
                 MaxConcurrentRequests = parse.GetValue(maxConcurrent) ?? 4 * batch,
             };
-            await using var endpoint = await ChatServer.StartAsync(new StudentChatClient(batcher, parse.GetValue(format)!), options, cancellation);
-            output.WriteLine($"Serving {folder} at {endpoint.BaseUrl} as model \"{served}\" ({parse.GetValue(format)} prompts, "
+            await using var endpoint = await ChatServer.StartAsync(new StudentChatClient(batcher, parse.GetValue(format)), options, cancellation);
+            output.WriteLine($"Serving {folder} at {endpoint.BaseUrl} as model \"{served}\" ({Vocabulary<PromptFormat>.Word(parse.GetValue(format))} prompts, "
                              + $"{student.Config.MaxPositionEmbeddings}-token context, batches of up to {batch}); Ctrl-C stops.");
             await ServerOptions.UntilStopped(cancellation);
             output.WriteLine($"Stopped after {endpoint.Log.Received} requests.");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Lion.Core;
 using Lion.Core.Store;
 
 namespace Lion.Cli.Commands;
@@ -11,6 +12,7 @@ internal static class StatusCommand
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new VocabularyJsonConverter() },
     };
 
     public static Command Create()
@@ -33,6 +35,9 @@ internal static class StatusCommand
         return command;
     }
 
+    private static string Describe(RunOverview.StageState stage) =>
+        $"{Vocabulary<LoopStage>.Word(stage.Stage)} {Vocabulary<StageStatus>.Word(stage.Status)}" + (stage.Owed is { } owed ? $" ({owed})" : "");
+
     private static void WriteText(TextWriter output, RunOverview run)
     {
         output.WriteLine($"Run       {Path.GetFullPath(run.Folder)}");
@@ -41,12 +46,12 @@ internal static class StatusCommand
         foreach (var import in run.Imports)
             output.WriteLine($"Seeds     {import.Source} ({import.Format}): {import.Records} records, " +
                              $"{import.Added} added, {import.Duplicates} duplicates merged");
-        output.WriteLine("Instructions " + string.Join(", ", run.InstructionsByOrigin.Select(o => $"{o.Key} {o.Value}")));
+        output.WriteLine("Instructions " + string.Join(", ", run.InstructionsByOrigin.Select(o => $"{Vocabulary<InstructionOrigin>.Word(o.Key)} {o.Value}")));
 
         foreach (var iteration in run.Pools.GroupBy(p => p.Iteration))
         {
-            var sizes = string.Join(", ", iteration.Select(p => $"{p.Pool} {p.Instructions}"));
-            var stages = run.Stages.Where(s => s.Iteration == iteration.Key).Select(s => s.Stopped is { } owed ? $"{s.Stage} stopped ({owed})" : $"{s.Stage} {s.Status}").ToList();
+            var sizes = string.Join(", ", iteration.Select(p => $"{Vocabulary<Pool>.Word(p.Pool)} {p.Instructions}"));
+            var stages = run.Stages.Where(s => s.Iteration == iteration.Key).Select(Describe).ToList();
             output.WriteLine($"Iteration {iteration.Key}: pools {sizes}; stages {(stages.Count == 0 ? "not started" : string.Join(", ", stages))}");
         }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lion.Core;
+using Lion.Core.Config;
 using Lion.Core.Data;
 using Lion.Core.Prompts;
 using Lion.Torch.Checkpoints;
@@ -16,8 +17,8 @@ internal static class TrainCommand
     public static Command Create()
     {
         var baseModel = new Option<string?>("--base") { Description = "A Hugging Face model folder to start from.", HelpName = "DIR" };
-        var init = new Option<string?>("--init") { Description = "Start from a fresh byte-level model instead: tiny (2 layers of 128) or small (4 layers of 256, about 3 M parameters)." };
-        init.AcceptOnlyFromAmong("tiny", "small");
+        var init = WordOption.Optional<FreshSize>("--init",
+            "Start from a fresh byte-level model instead: tiny (2 layers of 128) or small (4 layers of 256, about 3 M parameters).");
         var data = new Option<string>("--data")
         {
             Description = "Training data with answers: Alpaca JSON or JSON Lines of {instruction, input?, output}.",
@@ -35,18 +36,12 @@ internal static class TrainCommand
             Description = "Shares each batch is cut into, each run single-threaded on its own core (default: one per libtorch thread; 1: one multi-threaded pass).",
             HelpName = "N",
         };
-        var precision = new Option<string>("--precision")
-        {
-            Description = "What the matrix products compute in, weights staying float32: auto (bfloat16 where it measures faster on this CPU), float32 or bfloat16.",
-            DefaultValueFactory = _ => "auto",
-        };
-        precision.AcceptOnlyFromAmong([.. TrainingPrecisions.Names]);
-        var format = new Option<string>("--prompt-format")
-        {
-            Description = "How each example is framed: alpaca, chatml or plain (train with the format you will generate, evaluate and serve with).",
-            DefaultValueFactory = _ => "alpaca",
-        };
-        format.AcceptOnlyFromAmong("alpaca", "chatml", "plain");
+        var precision = WordOption.Create("--precision",
+            "What the matrix products compute in, weights staying float32: auto (bfloat16 where it measures faster on this CPU), float32 or bfloat16.",
+            TrainingPrecision.Auto);
+        var format = WordOption.Create("--prompt-format",
+            "How each example is framed: alpaca, chatml or plain (train with the format you will generate, evaluate and serve with).",
+            PromptFormat.Alpaca);
         var loraRank = new Option<int?>("--lora-rank") { Description = "Train rank-r LoRA adapters instead of every weight; merged on save." };
         var loraAlpha = new Option<double>("--lora-alpha") { DefaultValueFactory = _ => 16 };
         var loraTargets = new Option<string>("--lora-targets")
@@ -81,7 +76,7 @@ internal static class TrainCommand
             manual_seed(parse.GetValue(seed));
             var (model, tokenizer) = parse.GetValue(baseModel) is { } folder
                 ? HuggingFaceFolder.LoadWithTokenizer(folder)
-                : (new LlamaForCausalLM(parse.GetValue(init) == "small" ? LlamaConfig.SmallByteLevel : LlamaConfig.TinyByteLevel),
+                : (new LlamaForCausalLM(parse.GetValue(init) == FreshSize.Small ? LlamaConfig.SmallByteLevel : LlamaConfig.TinyByteLevel),
                    (ITextTokenizer)new ByteTokenizer());
             using var disposeModel = model;
             using var disposeTokenizer = tokenizer as IDisposable;
@@ -90,7 +85,7 @@ internal static class TrainCommand
             {
                 Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(learningRate), BatchSize = parse.GetValue(batchSize),
                 MaxLength = parse.GetValue(maxLength), Seed = parse.GetValue(seed), Workers = parse.GetValue(workers),
-                Precision = TrainingPrecisions.Parse(parse.GetValue(precision)!),
+                Precision = parse.GetValue(precision),
                 // Running the same command again after an interruption continues mid-epoch.
                 StateFolder = Path.GetFullPath(parse.GetValue(output)!).TrimEnd('/') + ".training",
                 Lora = parse.GetValue(loraRank) is { } rank
@@ -102,7 +97,7 @@ internal static class TrainCommand
             try
             {
                 report = new SftTrainer(options, writer.WriteLine).Train(model,
-                    examples.Select(e => (tokenizer.Encode(StudentPrompt.Format(parse.GetValue(format)!, e.Instruction, e.Input)), tokenizer.Encode(e.Output!))).ToList(),
+                    examples.Select(e => (tokenizer.Encode(StudentPrompt.Format(parse.GetValue(format), e.Instruction, e.Input)), tokenizer.Encode(e.Output!))).ToList(),
                     cancellation);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -117,7 +112,7 @@ internal static class TrainCommand
                 writer.WriteLine($"Wrote {ggufPath} ({parse.GetValue(ggufType)})");
             }
             writer.WriteLine($"Saved {parse.GetValue(output)}: loss {report.FirstEpochLoss:F4} → {report.LastEpochLoss:F4}, " +
-                             $"{report.TokensPerSecond:N0} answer tokens/s, products in {TrainingPrecisions.Name(report.Precision)}");
+                             $"{report.TokensPerSecond:N0} answer tokens/s, products in {Vocabulary<TrainingPrecision>.Word(report.Precision)}");
             return Task.FromResult(ExitCode.Success);
         }));
         return command;

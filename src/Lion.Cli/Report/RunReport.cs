@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Lion.Core;
 using Lion.Core.Store;
 using ScottPlot;
 
@@ -63,8 +64,8 @@ internal static class RunReport
     private static string WhatCameBack(RunOverview overview)
     {
         var html = new StringBuilder("<h2>What came back</h2>\n");
-        foreach (var stopped in overview.Stages.Where(s => s.Stopped is not null))
-            html.Append($"<p><strong>Iteration {stopped.Iteration}, {Encode(stopped.Stage)} stopped unfinished: {Encode(stopped.Stopped!)}.</strong></p>\n");
+        foreach (var stopped in overview.Stages.Where(s => s.Status == StageStatus.Stopped))
+            html.Append($"<p><strong>Iteration {stopped.Iteration}, {Vocabulary<LoopStage>.Word(stopped.Stage)} stopped unfinished: {Encode(stopped.Owed ?? "")}.</strong></p>\n");
         html.Append("<table><tr><th>iteration</th><th>trained on</th><th>truncated or empty</th><th>refused</th><th>unparsed reviews</th>")
             .Append("<th>generator replies unwrapped</th><th>failed requests</th></tr>\n");
         foreach (var r in overview.Results)
@@ -110,7 +111,7 @@ internal static class RunReport
 
     /// <summary>What the plot of pools cannot show: a student that trains on the whole cache pool rather than X_A.</summary>
     private static string TrainsOn(RunStore store) =>
-        Core.Config.RunConfigReader.Parse(store.Config().Json, $"{store.Folder} (stored config)").TrainOn == "all"
+        Core.Config.RunConfigReader.Parse(store.Config().Json, $"{store.Folder} (stored config)").TrainOn == Core.Config.TrainingData.All
             ? " This run's student trains on the whole cache pool every iteration (train_on: all)."
             : "";
 
@@ -229,7 +230,7 @@ internal static class RunReport
         foreach (var pool in overview.Pools.GroupBy(p => p.Pool))
         {
             var line = plot.Add.Scatter(pool.Select(p => (double)p.Iteration).ToArray(), pool.Select(p => (double)p.Instructions).ToArray());
-            line.LegendText = pool.Key;
+            line.LegendText = Vocabulary<Pool>.Word(pool.Key);
         }
         plot.XLabel("iteration");
         plot.YLabel("instructions");

@@ -1,5 +1,6 @@
 using System.Text;
 using Lion.Cli.Endpoint;
+using Lion.Core;
 using Lion.Core.Prompts;
 using Microsoft.Extensions.AI;
 
@@ -12,17 +13,17 @@ namespace Lion.Cli.Serving;
 /// </summary>
 public static class ConversationPrompt
 {
-    public static string Render(string format, IReadOnlyList<ChatMessage> messages)
+    public static string Render(PromptFormat format, IReadOnlyList<ChatMessage> messages)
     {
         if (messages.Count == 0 || messages[^1].Role != ChatRole.User)
             throw new InvalidRequestException("the last message must be the user's", "messages");
-        if (format == "chatml")
+        if (format == PromptFormat.ChatMl)
             return ChatMl(messages);
 
         var turns = messages.Where(m => m.Role != ChatRole.System).ToList();
         if (turns.Count != 1)
             throw new InvalidRequestException(
-                $"this student's {format} prompt holds one user turn; the request has {turns.Count} turns (serve a ChatML student for conversations)",
+                $"this student's {Vocabulary<PromptFormat>.Word(format)} prompt holds one user turn; the request has {turns.Count} turns (serve a ChatML student for conversations)",
                 "messages");
         var system = messages.Where(m => m.Role == ChatRole.System).Select(m => m.Text).ToList();
         string question = string.Join("\n\n", [.. system, turns[0].Text]);

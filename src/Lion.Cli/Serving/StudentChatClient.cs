@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Lion.Cli.Endpoint;
+using Lion.Core.Prompts;
 using Lion.Torch.Generation;
 using Microsoft.Extensions.AI;
 
@@ -11,7 +12,7 @@ namespace Lion.Cli.Serving;
 /// options, and the usage counted by the model's tokenizer. Defaults follow OpenAI's API:
 /// temperature 1, top_p 1, and as many tokens as the context leaves.
 /// </summary>
-public sealed class StudentChatClient(ContinuousBatcher batcher, string promptFormat) : IChatClient
+public sealed class StudentChatClient(ContinuousBatcher batcher, PromptFormat promptFormat) : IChatClient
 {
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -41,7 +42,7 @@ public sealed class StudentChatClient(ContinuousBatcher batcher, string promptFo
             yield return new ChatResponseUpdate(ChatRole.Assistant,
                 [new UsageContent(new UsageDetails { InputTokenCount = update.PromptTokens, OutputTokenCount = update.CompletionTokens, TotalTokenCount = update.PromptTokens + update.CompletionTokens })])
             {
-                FinishReason = update.FinishReason == "length" ? ChatFinishReason.Length : ChatFinishReason.Stop,
+                FinishReason = update.FinishReason,
                 ModelId = options?.ModelId,
             };
         }

@@ -6,7 +6,12 @@ namespace Lion.Core.Config;
 /// </summary>
 public sealed record RoleSettings
 {
-    public string Endpoint { get; init; } = "oracle";
+    public const string OracleEndpoint = "oracle";
+
+    public string Endpoint { get; init; } = OracleEndpoint;
+
+    /// <summary>Whether the built-in oracle answers this role (in-process: no provider, no price, no limits).</summary>
+    public bool IsOracle => Endpoint == OracleEndpoint;
     public string Model { get; init; } = "lion-oracle";
     public string ApiKeyEnv { get; init; } = "OPENAI_API_KEY";
     public double Temperature { get; init; }
@@ -17,4 +22,10 @@ public sealed record RoleSettings
     public int MaxTokensPerSeedWord { get; init; }
 
     public double TimeoutSeconds { get; init; } = 120;
+
+    /// <summary>This role's provider limits; null: the run's <c>limits</c> block (providers limit per model, so roles on one model share them).</summary>
+    public LimitSettings? Limits { get; init; }
+
+    /// <summary>Whether the endpoint is a server on this machine (127.0.0.1, localhost, ::1), which no provider limits.</summary>
+    public bool IsLoopback => Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) && uri.IsLoopback;
 }

@@ -11,7 +11,7 @@ public sealed record RunConfig
 {
     public int Iterations { get; init; } = 3;
     public int NewInstructionsPerIteration { get; init; } = 600;
-    public string HardEasyRatio { get; init; } = "1:1";
+    public HardEasyRatio HardEasyRatio { get; init; } = new(1, 1);
     public double Threshold { get; init; } = 1.0;
     public double NoveltyThreshold { get; init; } = 0.7;
     public int SeedsPerGeneratorCall { get; init; } = 1;
@@ -22,18 +22,9 @@ public sealed record RunConfig
     /// <summary>Extra referee calls for a review whose reply does not parse.</summary>
     public int RefereeRetries { get; init; } = 2;
 
-    /// <summary>
-    /// "adversarial" (the paper: seeds for new instructions chosen by the referee's verdict) or
-    /// "random" (the ablation: seeds drawn from the whole cache pool, verdicts ignored, same counts).
-    /// </summary>
-    public string Selection { get; init; } = "adversarial";
+    public SeedSelection Selection { get; init; } = SeedSelection.Adversarial;
 
-    /// <summary>
-    /// What imitation trains on: "new" (the train pool X_A: the seeds, then each iteration's new
-    /// instructions, as LION.md reads the paper) or "all" (the cache pool X_B: everything so far;
-    /// the paper's data totals allow this reading too, and a small student forgets less).
-    /// </summary>
-    public string TrainOn { get; init; } = "new";
+    public TrainingData TrainOn { get; init; } = TrainingData.New;
 
     public int Concurrency { get; init; } = 16;
     public int RandomSeed { get; init; } = 2305;
@@ -46,7 +37,11 @@ public sealed record RunConfig
     public PromptFiles Prompts { get; init; } = new();
     public OracleSettings Oracle { get; init; } = new();
     public EvaluationSettings Evaluation { get; init; } = new();
-    public LimitSettings Limits { get; init; } = new();
+    /// <summary>
+    /// The provider's limits for every paid role without its own. Left out, a loopback endpoint
+    /// (a server on this machine) is not paced at all and any other is paced to the defaults.
+    /// </summary>
+    public LimitSettings? Limits { get; init; }
     public RetryConfig Retry { get; init; } = new();
     public BudgetSettings Budget { get; init; } = new();
     public Dictionary<string, PriceSettings> Prices { get; init; } = [];
@@ -54,17 +49,15 @@ public sealed record RunConfig
     /// <summary>The models of roles served by a paid endpoint (anything but the oracle) that have no entry in <see cref="Prices"/>: their cost counts as 0.</summary>
     public IReadOnlyList<(string Role, string Model)> UnpricedModels() =>
         new[] { ("teacher", Teacher), ("referee", Referee), ("generator", Generator) }
-            .Where(r => r.Item2.Endpoint != "oracle" && !Prices.ContainsKey(r.Item2.Model))
+            .Where(r => !r.Item2.IsOracle && !Prices.ContainsKey(r.Item2.Model))
             .Select(r => (r.Item1, r.Item2.Model)).ToList();
 
-    public (int Hard, int Easy) Ratio
-    {
-        get
-        {
-            var parts = HardEasyRatio.Split(':');
-            return (int.Parse(parts[0]), int.Parse(parts[1]));
-        }
-    }
+    /// <summary>
+    /// The limits a role's requests are paced to: none for the oracle (in-process), the role's own,
+    /// else the run's, else none for a loopback endpoint and the defaults for any other.
+    /// </summary>
+    public LimitSettings? LimitsFor(RoleSettings role) =>
+        role.IsOracle ? null : role.Limits ?? Limits ?? (role.IsLoopback ? null : new LimitSettings());
 }
 
 /// <summary>
@@ -78,14 +71,12 @@ public sealed record EvaluationSettings
 }
 
 /// <summary>
-/// The built-in oracle where a role's endpoint is "oracle": its style is "plain" (replies exactly
-/// in the requested formats), "chatty-wrapping" (the same content wrapped as chat models wrap it)
-/// or "chatty" (the wrappings plus refusals, cut-off replies and junk), for trying the loop
-/// against a model that behaves like a real one.
+/// The built-in oracle where a role's endpoint is "oracle": its <see cref="OracleStyle"/>, for
+/// trying the loop against a model that behaves like a real one.
 /// </summary>
 public sealed record OracleSettings
 {
-    public string Style { get; init; } = "plain";
+    public OracleStyle Style { get; init; } = OracleStyle.Plain;
 }
 
 /// <summary>Template files that replace the built-in prompts; null keeps ours.</summary>
@@ -96,6 +87,7 @@ public sealed record PromptFiles
     public string? GeneratorEasy { get; init; }
 }
 
+/// <summary>A provider's limits: requests and tokens a minute, and requests in flight at once.</summary>
 public sealed record LimitSettings
 {
     public int RequestsPerMinute { get; init; } = 500;

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Reflection;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Lion.Core.Data;
 
 namespace Lion.Core.Config;
@@ -12,7 +11,7 @@ namespace Lion.Core.Config;
 /// path ("teacher.temperature"), raised before anything is written. Keys left out keep their
 /// defaults.
 /// </summary>
-public static partial class RunConfigReader
+public static class RunConfigReader
 {
     public static RunConfig Read(string path)
     {
@@ -51,6 +50,7 @@ public static partial class RunConfigReader
         WriteIndented = true,
         IgnoreReadOnlyProperties = true,
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new VocabularyJsonConverter() },
     };
 
     private static object ReadObject(JsonElement element, Type type, object current, string path, string source)
@@ -90,6 +90,14 @@ public static partial class RunConfigReader
             return value.ValueKind == JsonValueKind.Number ? value.GetDouble() : throw Error(source, path, "must be a number");
         if (type == typeof(bool))
             return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw Error(source, path, "must be true or false");
+        if (type.IsEnum)
+            return value.ValueKind == JsonValueKind.String && Word(type, value.GetString()!) is { } word
+                ? word
+                : throw Error(source, path, $"must be {Words(type)}");
+        if (type == typeof(HardEasyRatio))
+            return value.ValueKind == JsonValueKind.String && HardEasyRatio.TryParse(value.GetString()!, out var ratio)
+                ? ratio
+                : throw Error(source, path, $"must be two whole numbers from 0 to {HardEasyRatio.MaxPart} like \"1:1\" or \"3:1\", not both zero (got {value.GetRawText()})");
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
         {
             if (value.ValueKind != JsonValueKind.Object)
@@ -115,18 +123,12 @@ public static partial class RunConfigReader
         // Upper bounds keep every product of these counts inside an int, far above any real run.
         Check(config.Iterations is >= 1 and <= 1000, "iterations", "must be between 1 and 1000");
         Check(config.NewInstructionsPerIteration is >= 1 and <= 10_000_000, "new_instructions_per_iteration", "must be between 1 and 10000000");
-        var ratio = Ratio().Match(config.HardEasyRatio);
-        Check(ratio.Success && int.TryParse(ratio.Groups[1].Value, out int hard) && int.TryParse(ratio.Groups[2].Value, out int easy)
-              && hard <= MaxRatioPart && easy <= MaxRatioPart && hard + easy > 0,
-            "hard_easy_ratio", $"must be two whole numbers from 0 to {MaxRatioPart} like \"1:1\" or \"3:1\", not both zero (got \"{config.HardEasyRatio}\")");
         Check(config.Threshold is >= -9 and <= 9, "threshold", "must be between -9 and 9: scores run from 1 to 10");
         Check(config.NoveltyThreshold is > 0 and <= 1, "novelty_threshold", "must be above 0 and at most 1");
         Check(config.SeedsPerGeneratorCall == 1, "seeds_per_generator_call", "only 1 is supported (as in the paper)");
         Check(config.GenerationAttemptsPerInstruction is >= 1 and <= 100, "generation_attempts_per_instruction", "must be between 1 and 100");
         Check(config.RefereeRetries is >= 0 and <= 10, "referee_retries", "must be between 0 and 10");
         Check(config.Concurrency is >= 1 and <= 1024, "concurrency", "must be between 1 and 1024");
-        Check(config.Selection is "adversarial" or "random", "selection", "must be \"adversarial\" or \"random\"");
-        Check(config.TrainOn is "new" or "all", "train_on", "must be \"new\" or \"all\"");
         foreach (var (name, role) in new[] { ("teacher", config.Teacher), ("referee", config.Referee), ("generator", config.Generator) })
         {
             Check(role.Temperature is >= 0 and <= 2, $"{name}.temperature", "must be between 0 and 2");
@@ -134,22 +136,23 @@ public static partial class RunConfigReader
             Check(role.MaxTokens is >= 1 and <= 10_000_000, $"{name}.max_tokens", "must be between 1 and 10000000");
             Check(role.MaxTokensPerSeedWord is >= 0 and <= 10_000, $"{name}.max_tokens_per_seed_word", "must be between 0 and 10000");
             Check(role.TimeoutSeconds is > 0 and <= 86400, $"{name}.timeout_seconds", "must be above 0 and at most 86400");
-            Check(role.Endpoint == "oracle" || Uri.TryCreate(role.Endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
+            Check(role.IsOracle || Uri.TryCreate(role.Endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
                 $"{name}.endpoint", "must be \"oracle\" or an http(s) URL ending in /v1");
         }
-        Check(config.Oracle.Style is "plain" or "chatty" or "chatty-wrapping", "oracle.style", "must be \"plain\", \"chatty\" or \"chatty-wrapping\"");
-        Check(config.Student.Kind is "simulated" or "external" or "torch", "student.kind", "must be \"simulated\", \"external\" or \"torch\"");
-        Check(config.Student.PromptFormat is "alpaca" or "chatml" or "plain", "student.prompt_format", "must be \"alpaca\", \"chatml\" or \"plain\"");
-        Check(config.Student.FreshSize is "tiny" or "small", "student.fresh_size", "must be \"tiny\" or \"small\"");
-        Check(config.Student.Precision is "auto" or "float32" or "bfloat16", "student.precision", "must be \"auto\", \"float32\" or \"bfloat16\"");
-        if (config.Student.Kind == "external")
+        if (config.Student.Kind == StudentKind.External)
         {
             Check(config.Student.Endpoint is not null, "student.endpoint", "is required for an external student");
             Check(config.Student.TrainCommand is not null, "student.train_command", "is required for an external student");
         }
-        Check(config.Limits.RequestsPerMinute >= 1, "limits.requests_per_minute", "must be at least 1");
-        Check(config.Limits.TokensPerMinute >= 1, "limits.tokens_per_minute", "must be at least 1");
-        Check(config.Limits.MaxConcurrency >= 1, "limits.max_concurrency", "must be at least 1");
+        foreach (var (path, limits) in new[] { ("limits", config.Limits), ("teacher.limits", config.Teacher.Limits),
+                     ("referee.limits", config.Referee.Limits), ("generator.limits", config.Generator.Limits) })
+        {
+            if (limits is null)
+                continue;
+            Check(limits.RequestsPerMinute >= 1, $"{path}.requests_per_minute", "must be at least 1");
+            Check(limits.TokensPerMinute >= 1, $"{path}.tokens_per_minute", "must be at least 1");
+            Check(limits.MaxConcurrency >= 1, $"{path}.max_concurrency", "must be at least 1");
+        }
         Check(config.Retry.MaxAttempts is >= 1 and <= 100, "retry.max_attempts", "must be between 1 and 100");
         Check(config.Retry.BaseDelaySeconds is >= 0 and <= 3600, "retry.base_delay_seconds", "must be between 0 and 3600");
         Check(config.Retry.MaxDelaySeconds >= config.Retry.BaseDelaySeconds && config.Retry.MaxDelaySeconds <= 3600,
@@ -167,8 +170,13 @@ public static partial class RunConfigReader
 
     private static BadInputException Error(string source, string path, string problem) => BadInputException.InFile(source, $"{path}: {problem}");
 
-    private const int MaxRatioPart = 1000;
+    /// <summary>The enum value <paramref name="word"/> names in <see cref="Vocabulary{T}"/>, or null.</summary>
+    private static object? Word(Type type, string word) =>
+        typeof(RunConfigReader).GetMethod(nameof(WordOf), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(type).Invoke(null, [word]);
 
-    [GeneratedRegex(@"^(\d+):(\d+)$")]
-    private static partial Regex Ratio();
+    private static object? WordOf<T>(string word) where T : struct, Enum => Vocabulary<T>.TryParse(word, out var value) ? value : null;
+
+    private static string Words(Type type) =>
+        (string)typeof(Vocabulary<>).MakeGenericType(type).GetProperty(nameof(Vocabulary<StudentKind>.Listing))!.GetValue(null)!;
 }

@@ -20,18 +20,22 @@ public static class BbhEvaluation
         public double Overall => Tasks.Sum(t => t.Items) is var items and > 0 ? Tasks.Sum(t => t.Correct) / (double)items : 0;
     }
 
+    /// <summary>Asks a model a task's questions and returns its replies in order.</summary>
+    public delegate Task<IReadOnlyList<string>> Answerer(IReadOnlyList<string> questions, CancellationToken cancellationToken);
+
     /// <summary>Scores every file; <paramref name="answer"/> gets a task's questions and returns the replies in order.</summary>
-    public static Result Run(IEnumerable<string> files, Func<IReadOnlyList<string>, IReadOnlyList<string>> answer) =>
-        Run(files.Select(file => (Path.GetFileNameWithoutExtension(file), BbhFile.Read(file))), answer);
+    public static Task<Result> RunAsync(IEnumerable<string> files, Answerer answer, CancellationToken cancellationToken = default) =>
+        RunAsync(files.Select(file => (Path.GetFileNameWithoutExtension(file), BbhFile.Read(file))), answer, cancellationToken);
 
     /// <summary>Scores tasks already read (from BBH files, AGIEval files…).</summary>
-    public static Result Run(IEnumerable<(string Task, IReadOnlyList<BbhExample> Examples)> tasks, Func<IReadOnlyList<string>, IReadOnlyList<string>> answer)
+    public static async Task<Result> RunAsync(IEnumerable<(string Task, IReadOnlyList<BbhExample> Examples)> tasks, Answerer answer,
+        CancellationToken cancellationToken = default)
     {
         var scores = new List<TaskScore>();
         var replies = new List<Reply>();
         foreach (var (task, examples) in tasks)
         {
-            var answers = answer(examples.Select(e => e.Input).ToList());
+            var answers = await answer(examples.Select(e => e.Input).ToList(), cancellationToken);
             int correct = 0, unanswered = 0;
             for (int i = 0; i < examples.Count; i++)
             {

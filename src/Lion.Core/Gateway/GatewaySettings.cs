@@ -1,11 +1,11 @@
 namespace Lion.Core.Gateway;
 
 /// <summary>Everything the teacher gateway needs: endpoint, model per role, limits, retries, prices, budget.</summary>
-public sealed record GatewaySettings(EndpointSettings Endpoint, IReadOnlyDictionary<string, string> ModelsByRole)
+public sealed record GatewaySettings(EndpointSettings? Endpoint, IReadOnlyDictionary<string, string> ModelsByRole)
 {
     /// <summary>
     /// Each role's endpoint identity, which keys upstream clients and pacers; a role missing here
-    /// is identified by <see cref="Endpoint"/> and its model.
+    /// is identified by <see cref="Endpoint"/> (the endpoint every such role shares) and its model.
     /// </summary>
     public IReadOnlyDictionary<string, RoleEndpoint> EndpointsByRole { get; init; } = new Dictionary<string, RoleEndpoint>();
 

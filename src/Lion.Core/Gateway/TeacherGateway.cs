@@ -11,13 +11,13 @@ namespace Lion.Core.Gateway;
 /// cache comes next so a repeat costs nothing and waits for nothing; the ledger sits where
 /// every call is paid; retries pass through the rate limiter like any request. Roles on the
 /// same endpoint (<see cref="RoleEndpoint"/>: address, model, key and timeout) share its upstream client
-/// and pacer, and all share one concurrency cap and one ledger.
+/// and pacer (paced to the first such role's limits, else the settings' limits: providers limit per
+/// model), and all share one concurrency cap and one ledger.
 /// </summary>
 public sealed class TeacherGateway
 {
     private readonly GatewaySettings _settings;
-    private readonly IRequestCache _cache;
-    private readonly IFailureLog _failures;
+    private readonly IGatewayLog _log;
     private readonly Func<string, IChatClient> _upstream;
     private readonly SemaphoreSlim _concurrency;
     private readonly ConcurrentDictionary<string, RequestPacer> _pacers = new();
@@ -26,16 +26,17 @@ public sealed class TeacherGateway
 
     /// <param name="upstream">The client a role's requests go to, made once per endpoint identity; by default the settings' endpoint with the role's model.</param>
     public TeacherGateway(
-        GatewaySettings settings, IRequestCache cache, IUsageLog usage, IFailureLog failures,
+        GatewaySettings settings, IGatewayLog log,
         Func<string, IChatClient>? upstream = null, TimeProvider? time = null)
     {
         _settings = settings;
-        _cache = cache;
-        _failures = failures;
-        _upstream = upstream ?? (role => OpenAiEndpoint.Create(settings.Endpoint, settings.ModelsByRole[role]));
+        _log = log;
+        _upstream = upstream ?? (role => OpenAiEndpoint.Create(
+            settings.Endpoint ?? throw new ArgumentException($"no endpoint is configured for the role \"{role}\"", nameof(role)),
+            settings.ModelsByRole[role]));
         _time = time ?? TimeProvider.System;
         _concurrency = new SemaphoreSlim(settings.Limits.MaxConcurrency);
-        Ledger = new UsageLedger(usage, settings.Prices, settings.Budget);
+        Ledger = new UsageLedger(log, settings.Prices, settings.Budget);
     }
 
     public UsageLedger Ledger { get; }
@@ -46,18 +47,18 @@ public sealed class TeacherGateway
             throw new ArgumentException($"no model is configured for the role \"{role}\"", nameof(role));
 
         var estimator = new TokenEstimator(model);
-        var endpoint = _settings.EndpointsByRole.TryGetValue(role, out var configured)
-            ? configured
-            : new RoleEndpoint(_settings.Endpoint.BaseUrl.ToString(), model, _settings.Endpoint.ApiKeyVariable, _settings.Endpoint.Timeout);
+        var endpoint = _settings.EndpointsByRole.TryGetValue(role, out var configured) ? configured
+            : _settings.Endpoint is { } shared ? new RoleEndpoint(shared.BaseUrl.ToString(), model, shared.ApiKeyVariable, shared.Timeout)
+            : throw new ArgumentException($"no endpoint is configured for the role \"{role}\"", nameof(role));
         string identity = endpoint.Identity;
-        var pacer = _pacers.GetOrAdd(identity, _ => new RequestPacer(_settings.Limits, _time));
+        var pacer = _pacers.GetOrAdd(identity, _ => new RequestPacer(endpoint.Limits ?? _settings.Limits, _time));
         int maxOutput = _settings.DefaultMaxOutputTokens;
 
         IChatClient chain = _upstreams.GetOrAdd(identity, _ => _upstream(role));
         chain = new RateLimitingChatClient(chain, pacer, _concurrency, estimator, maxOutput);
-        chain = new RetryingChatClient(chain, _settings.Retry, (failure, attempt) => _failures.Record(role, model, failure, attempt), _time);
+        chain = new RetryingChatClient(chain, _settings.Retry, (failure, attempt) => _log.Record(role, model, failure, attempt), _time);
         chain = new UsageLedgerChatClient(chain, Ledger, role, model, estimator, maxOutput);
-        chain = new DurableCachingChatClient(chain, _cache, model, reply => Ledger.RecordCacheHit(role, model, reply), endpoint.CacheIdentity);
+        chain = new DurableCachingChatClient(chain, _log, model, reply => Ledger.RecordCacheHit(role, model, reply), endpoint.CacheIdentity);
         return new SanitizingChatClient(chain);
     }
 }

@@ -1,4 +1,5 @@
 using Lion.Core.Prompts;
+using Lion.Core.Store;
 
 namespace Lion.Core.Loop;
 
@@ -32,15 +33,15 @@ public sealed class AdversarialLoop(LoopContext context)
         bool studentReady = false;
         for (int iteration = 1; iteration <= context.Config.Iterations; iteration++)
         {
-            if (store.Stage(iteration, GenerationStage.Name).Status == "done")
+            if (store.Stage(iteration, LoopStage.Generation).Status == StageStatus.Done)
             {
-                loaded = store.Stage(iteration, ImitationStage.Name).Detail;
+                loaded = store.Checkpoint(iteration);
                 continue;
             }
             context.Report($"Iteration {iteration}");
 
-            var (imitated, checkpoint) = store.Stage(iteration, ImitationStage.Name);
-            if (imitated != "done")
+            string? checkpoint = store.Checkpoint(iteration);
+            if (checkpoint is null)
             {
                 // The student continues from the last iteration's checkpoint.
                 if (!studentReady)
@@ -54,10 +55,10 @@ public sealed class AdversarialLoop(LoopContext context)
             loaded = checkpoint;
             studentReady = true;
 
-            if (store.Stage(iteration, EvaluationStage.Name).Status != "done")
+            if (store.Stage(iteration, LoopStage.Evaluation).Status != StageStatus.Done)
                 await EvaluationStage.RunAsync(context, iteration, cancellationToken);
 
-            if (store.Stage(iteration, DiscriminationStage.Name).Status != "done")
+            if (store.Stage(iteration, LoopStage.Discrimination).Status != StageStatus.Done)
                 await DiscriminationStage.RunAsync(context, iteration, checkpoint!, _prompts, cancellationToken);
             await GenerationStage.RunAsync(context, iteration, _prompts, cancellationToken);
         }

@@ -15,15 +15,14 @@ namespace Lion.Core.Loop;
 /// </summary>
 internal static class DiscriminationStage
 {
-    public const string Name = "discrimination";
     private const int StudentBatch = 32;
 
     public static async Task RunAsync(LoopContext context, int iteration, string checkpoint, PromptSet prompts, CancellationToken cancellationToken)
     {
         var store = context.Store;
-        store.StageStarted(iteration, Name);
-        var cache = store.PoolMembers("cache", iteration);
-        await TeacherAnswers.EnsureAsync(context, iteration, Name, cache, "cache-pool", cancellationToken);
+        store.StageStarted(iteration, LoopStage.Discrimination);
+        var cache = store.PoolMembers(Pool.Cache, iteration);
+        await TeacherAnswers.EnsureAsync(context, iteration, LoopStage.Discrimination, cache, "cache-pool", cancellationToken);
         await StudentAnswersAsync(context, iteration, checkpoint, cache, cancellationToken);
 
         var teacher = store.TeacherAnswers();
@@ -31,10 +30,10 @@ internal static class DiscriminationStage
         var reviews = store.Reviews(iteration).ToLookup(r => r.InstructionId);
         var judged = store.Verdicts(iteration).Select(v => v.InstructionId).ToHashSet();
         var toJudge = cache.Where(item => !judged.Contains(item.Id) && student.ContainsKey(item.Id)
-                                          && teacher.TryGetValue(item.Id, out var answer) && TeacherAnswers.IsComplete(answer)).ToList();
+                                          && teacher.TryGetValue(item.Id, out var answer) && answer.IsComplete).ToList();
         context.Report($"  referee: {toJudge.Count} pairs to judge in both orders");
         int done = 0;
-        var owed = new OwedItems(Name, iteration, context.Config.Concurrency);
+        var owed = new OwedItems(LoopStage.Discrimination, iteration, context.Config.Concurrency);
         await owed.ForEach(context, toJudge, async (item, token) =>
         {
             var earlier = reviews[item.Id].ToList();
@@ -55,8 +54,8 @@ internal static class DiscriminationStage
         }, cancellationToken);
         owed.ThrowIfAny();
         if (cache.Count > 0 && store.Verdicts(iteration).Count == 0)
-            throw new NothingUsableException(iteration, Name, NoVerdict(store, iteration, cache.Count, toJudge.Count));
-        store.StageDone(iteration, Name);
+            throw new NothingUsableException(iteration, LoopStage.Discrimination, NoVerdict(store, iteration, cache.Count, toJudge.Count));
+        store.StageDone(iteration, LoopStage.Discrimination);
     }
 
     /// <summary>Why a whole discrimination ended without one verdict, in the words a user can act on.</summary>
@@ -92,7 +91,7 @@ internal static class DiscriminationStage
         var mine = earlier.Where(r => r.TeacherFirst == teacherFirst).ToList();
         if (mine.FirstOrDefault(r => r.ParseError is null) is { } parsed)
             return parsed;
-        if (mine.Any(r => r.ParseError?.StartsWith(ItemOutcome.Unanswerable, StringComparison.Ordinal) == true))
+        if (mine.Any(r => r.ParseError?.StartsWith(ItemOutcome.Word, StringComparison.Ordinal) == true))
             return null;
         var (first, second) = teacherFirst ? (teacherAnswer, studentAnswer) : (studentAnswer, teacherAnswer);
         var messages = prompts.Referee(LoopContext.Question(item), first, second);
@@ -108,7 +107,7 @@ internal static class DiscriminationStage
             catch (Gateway.RemoteRequestException refused) when (ItemOutcome.IsUnanswerable(refused))
             {
                 context.Store.SaveReview(iteration, new(item.Id, teacherFirst, attempt, "", null, null,
-                    $"{ItemOutcome.Unanswerable}: {refused.Failure.Message}"));
+                    $"{ItemOutcome.Word}: {refused.Failure.Message}"));
                 return null;
             }
             Review review = RefereeReply.TryParse(reply.Text, out double one, out double two, out string error)
@@ -127,6 +126,6 @@ internal static class DiscriminationStage
         double student = (teacherFirst.StudentScore!.Value + studentFirst.StudentScore!.Value) / 2;
         double gap = teacher - student;
         int Winner(Review r) => Math.Sign(r.TeacherScore!.Value - r.StudentScore!.Value);
-        return new Verdict(id, teacher, student, gap, gap >= threshold ? "hard" : "easy", Winner(teacherFirst) != Winner(studentFirst));
+        return new Verdict(id, teacher, student, gap, gap >= threshold ? VerdictLabel.Hard : VerdictLabel.Easy, Winner(teacherFirst) != Winner(studentFirst));
     }
 }

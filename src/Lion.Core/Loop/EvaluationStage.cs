@@ -1,4 +1,5 @@
 using Lion.Core.Evaluation;
+using Lion.Core.Store;
 using Lion.Core.Students;
 
 namespace Lion.Core.Loop;
@@ -9,21 +10,19 @@ namespace Lion.Core.Loop;
 /// </summary>
 internal static class EvaluationStage
 {
-    public const string Name = "evaluation";
-
     public static async Task RunAsync(LoopContext context, int iteration, CancellationToken cancellationToken)
     {
         if (Config.ConfigReferences.HeldOutFolder(context.Config, context.Store.Folder) is not { } folder)
             return;
         var store = context.Store;
-        store.StageStarted(iteration, Name);
+        store.StageStarted(iteration, LoopStage.Evaluation);
         var files = BbhEvaluation.Files(folder);
-        var result = BbhEvaluation.Run(files, questions =>
-            context.Student.AnswerAsync(questions.Select(q => new StudentQuestion(q, "")).ToList(), cancellationToken)
-                .GetAwaiter().GetResult().Select(r => r.Text).ToList());
+        var result = await BbhEvaluation.RunAsync(files, async (questions, token) =>
+            (await context.Student.AnswerAsync(questions.Select(q => new StudentQuestion(q, "")).ToList(), token)).Select(r => r.Text).ToList(),
+            cancellationToken);
         store.SaveEvaluation(iteration, result.Tasks);
         context.Report($"  held-out: {result.Average:P1} averaged over {result.Tasks.Count} tasks " +
                        $"({string.Join(", ", result.Tasks.Select(t => $"{t.Task} {t.Accuracy:P0}"))})");
-        store.StageDone(iteration, Name);
+        store.StageDone(iteration, LoopStage.Evaluation);
     }
 }

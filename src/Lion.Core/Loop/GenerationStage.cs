@@ -2,6 +2,7 @@ using Lion.Core.Evaluation;
 using Lion.Core.Novelty;
 using Lion.Core.Prompts;
 using Lion.Core.Store;
+using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Loop;
 
@@ -19,26 +20,24 @@ namespace Lion.Core.Loop;
 /// </summary>
 internal static class GenerationStage
 {
-    public const string Name = "generation";
-
     public static async Task RunAsync(LoopContext context, int iteration, PromptSet prompts, CancellationToken cancellationToken)
     {
         var store = context.Store;
         var config = context.Config;
-        store.StageStarted(iteration, Name);
+        store.StageStarted(iteration, LoopStage.Generation);
 
-        var cache = store.PoolMembers("cache", iteration);
+        var cache = store.PoolMembers(Pool.Cache, iteration);
         var byId = cache.ToDictionary(item => item.Id);
         var verdicts = store.Verdicts(iteration);
-        var hard = verdicts.Where(v => v.Label == "hard").Select(v => v.InstructionId).Order().ToList();
-        var easy = verdicts.Where(v => v.Label == "easy").Select(v => v.InstructionId).Order().ToList();
-        if (config.Selection == "random")
+        var hard = verdicts.Where(v => v.Label == VerdictLabel.Hard).Select(v => v.InstructionId).Order().ToList();
+        var easy = verdicts.Where(v => v.Label == VerdictLabel.Easy).Select(v => v.InstructionId).Order().ToList();
+        if (config.Selection == Config.SeedSelection.Random)
         {
             // The ablation: the same number of seeds of each prompt kind, drawn without the verdicts.
             var everyone = cache.Select(item => item.Id).Order().ToList();
             (hard, easy) = (hard.Count > 0 ? everyone : [], easy.Count > 0 ? everyone : []);
         }
-        var (wantHard, wantEasy) = Split(config.NewInstructionsPerIteration, config.Ratio, hard.Count > 0, easy.Count > 0);
+        var (wantHard, wantEasy) = Split(config.NewInstructionsPerIteration, config.HardEasyRatio, hard.Count > 0, easy.Count > 0);
         context.Report($"  generator: {wantHard} hard from {hard.Count} seeds, {wantEasy} easy from {easy.Count} seeds");
 
         var filter = new NoveltyFilter(cache.Select(LoopContext.Question), config.NoveltyThreshold);
@@ -49,35 +48,34 @@ internal static class GenerationStage
             filter.Consider(kept.Candidate!);
             taken.Add(kept.Candidate!);
         }
-        int keptHard = attempts.Count(a => a.Kept && a.Kind == "hard");
-        int keptEasy = attempts.Count(a => a.Kept && a.Kind == "easy");
+        int keptHard = attempts.Count(a => a.Kept && a.Kind == GenerationKind.Hard);
+        int keptEasy = attempts.Count(a => a.Kept && a.Kind == GenerationKind.Easy);
         int maxSlots = config.NewInstructionsPerIteration * config.GenerationAttemptsPerInstruction;
         var recorded = attempts.ToDictionary(a => a.Slot);
 
         // Batches start where the recorded attempts of whole batches end.
         int slot = 0, reportedKept = keptHard + keptEasy;
-        var owed = new OwedItems(Name, iteration, config.Concurrency);
+        var owed = new OwedItems(LoopStage.Generation, iteration, config.Concurrency);
         while (slot < maxSlots && (keptHard < wantHard || keptEasy < wantEasy))
         {
-            var kinds = BatchKinds(wantHard - CountUpTo(recorded, slot, "hard"), wantEasy - CountUpTo(recorded, slot, "easy"),
+            var kinds = BatchKinds(wantHard - CountUpTo(recorded, slot, GenerationKind.Hard), wantEasy - CountUpTo(recorded, slot, GenerationKind.Easy),
                 Math.Min(config.Concurrency, maxSlots - slot));
             var slots = kinds.Select((kind, i) => (Slot: slot + i, Kind: kind)).ToList();
-            var replies = new Dictionary<int, (string Raw, string? Finish, long Seed)>();
+            var replies = new Dictionary<int, (string Raw, ChatFinishReason? Finish, long Seed)>();
             var requests = slots.Where(s => !recorded.ContainsKey(s.Slot)).ToList();
             await owed.ForEach(context, requests, async (s, token) =>
             {
-                var seeds = s.Kind == "hard" ? hard : easy;
+                var seeds = s.Kind == GenerationKind.Hard ? hard : easy;
                 long seedId = seeds[new Random((int)(StableSeed(config.RandomSeed, iteration, s.Slot) % int.MaxValue)).Next(seeds.Count)];
                 string seedText = LoopContext.Question(byId[seedId]);
                 int words = seedText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
                 int? maxTokens = config.Generator.MaxTokensPerSeedWord > 0 ? Math.Max(16, config.Generator.MaxTokensPerSeedWord * words) : null;
                 var options = LoopContext.Options(config.Generator, maxTokens, seed: StableSeed(config.RandomSeed, iteration, s.Slot));
-                var kind = s.Kind == "hard" ? GenerationKind.Hard : GenerationKind.Easy;
-                (string, string?, long) reply;
+                (string, ChatFinishReason?, long) reply;
                 try
                 {
-                    var response = await context.Generator.GetResponseAsync(prompts.Generator(seedText, kind), options, token);
-                    reply = (response.Text, response.FinishReason?.Value, seedId);
+                    var response = await context.Generator.GetResponseAsync(prompts.Generator(seedText, s.Kind), options, token);
+                    reply = (response.Text, response.FinishReason, seedId);
                 }
                 catch (Gateway.RemoteRequestException error) when (ItemOutcome.IsUnanswerable(error))
                 {
@@ -103,13 +101,13 @@ internal static class GenerationStage
                     break;
                 var (raw, finish, seedId) = reply;
                 var attempt = Decide(filter, taken, s, seedId, kind, raw, finish);
-                if (attempt.Kept && (kind == "hard" ? keptHard >= wantHard : keptEasy >= wantEasy))
+                if (attempt.Kept && (kind == GenerationKind.Hard ? keptHard >= wantHard : keptEasy >= wantEasy))
                     attempt = attempt with { Kept = false, RejectReason = "quota_filled" };
                 attempt = store.SaveAttempt(iteration, attempt);
                 recorded[s] = attempt;
                 if (attempt.Kept)
                 {
-                    if (kind == "hard") keptHard++; else keptEasy++;
+                    if (kind == GenerationKind.Hard) keptHard++; else keptEasy++;
                 }
             }
             int before = slot;
@@ -127,21 +125,21 @@ internal static class GenerationStage
         if (keptHard + keptEasy == 0 && wantHard + wantEasy > 0)
         {
             var reasons = store.Attempts(iteration).GroupBy(a => a.RejectReason ?? "").OrderByDescending(g => g.Count()).ToList();
-            throw new NothingUsableException(iteration, Name,
+            throw new NothingUsableException(iteration, LoopStage.Generation,
                 $"no new instruction kept from {reasons.Sum(g => g.Count())} generator replies " +
                 $"(rejected: {string.Join(", ", reasons.Select(g => $"{g.Key} {g.Count()}"))})");
         }
         store.AdvancePools(iteration);
-        store.StageDone(iteration, Name);
+        store.StageDone(iteration, LoopStage.Generation);
     }
 
     /// <summary>Whether going from <paramref name="from"/> to <paramref name="to"/> crosses a tenth of <paramref name="total"/>.</summary>
     private static bool Tenth(int from, int to, int total) => total > 0 && to * 10L / total > from * 10L / total;
 
-    private static GenerationAttempt Decide(NoveltyFilter filter, TakenInstructions taken, int slot, long seedId, string kind, string raw, string? finish)
+    private static GenerationAttempt Decide(NoveltyFilter filter, TakenInstructions taken, int slot, long seedId, GenerationKind kind, string raw, ChatFinishReason? finish)
     {
         var (candidate, reason, unwrapped) = finish == ItemOutcome.Unanswerable
-            ? (null, ItemOutcome.Unanswerable, false)
+            ? (null, ItemOutcome.Word, false)
             : GeneratorReplyFilter.CheckUnwrapped(raw, finish);
         if (candidate is not null)
             reason = taken.Reason(candidate);
@@ -168,7 +166,7 @@ internal static class GenerationStage
     }
 
     /// <summary>N split at the ratio; all of it to the other kind when one kind has no seeds.</summary>
-    internal static (int Hard, int Easy) Split(int total, (int Hard, int Easy) ratio, bool haveHard, bool haveEasy)
+    internal static (int Hard, int Easy) Split(int total, Config.HardEasyRatio ratio, bool haveHard, bool haveEasy)
     {
         if (!haveHard && !haveEasy) return (0, 0);
         if (!haveHard) return (0, total);
@@ -178,22 +176,22 @@ internal static class GenerationStage
     }
 
     /// <summary>A batch's kinds: what is still needed, interleaved in proportion, at most <paramref name="size"/>.</summary>
-    private static List<string> BatchKinds(int needHard, int needEasy, int size)
+    private static List<GenerationKind> BatchKinds(int needHard, int needEasy, int size)
     {
         needHard = Math.Max(0, needHard);
         needEasy = Math.Max(0, needEasy);
-        var kinds = new List<string>();
+        var kinds = new List<GenerationKind>();
         int hard = 0, easy = 0;
         while (kinds.Count < size && (hard < needHard || easy < needEasy))
         {
             bool takeHard = easy >= needEasy || hard < needHard && hard * (long)needEasy <= easy * (long)needHard;
-            kinds.Add(takeHard ? "hard" : "easy");
+            kinds.Add(takeHard ? GenerationKind.Hard : GenerationKind.Easy);
             if (takeHard) hard++; else easy++;
         }
         return kinds;
     }
 
-    private static int CountUpTo(Dictionary<int, GenerationAttempt> recorded, int slot, string kind) =>
+    private static int CountUpTo(Dictionary<int, GenerationAttempt> recorded, int slot, GenerationKind kind) =>
         recorded.Values.Count(a => a.Slot < slot && a.Kept && a.Kind == kind);
 
     /// <summary>A seed fixed by the run's random seed, the iteration and the slot, the same in every process.</summary>

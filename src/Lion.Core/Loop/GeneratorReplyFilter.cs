@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace Lion.Core.Loop;
 
 /// <summary>
@@ -16,16 +18,16 @@ public static partial class GeneratorReplyFilter
     ];
 
     /// <summary>The candidate instruction, or null with the reason it was discarded.</summary>
-    public static (string? Candidate, string? Reason) Check(string reply, string? finishReason)
+    public static (string? Candidate, string? Reason) Check(string reply, ChatFinishReason? finishReason)
     {
         var (candidate, reason, _) = CheckUnwrapped(reply, finishReason);
         return (candidate, reason);
     }
 
     /// <summary>As <see cref="Check"/>, and whether the reply came wrapped.</summary>
-    public static (string? Candidate, string? Reason, bool Unwrapped) CheckUnwrapped(string reply, string? finishReason)
+    public static (string? Candidate, string? Reason, bool Unwrapped) CheckUnwrapped(string reply, ChatFinishReason? finishReason)
     {
-        if (finishReason == "length")
+        if (finishReason == ChatFinishReason.Length)
             return (null, "truncated", false);
         var (text, unwrapped) = GeneratorReplyUnwrapper.Unwrap(reply);
         var (candidate, reason) = Filter(text);

@@ -11,32 +11,30 @@ namespace Lion.Core.Loop;
 /// </summary>
 internal static class ImitationStage
 {
-    public const string Name = "imitation";
-
     public static async Task<string> RunAsync(LoopContext context, int iteration, CancellationToken cancellationToken)
     {
         var store = context.Store;
-        store.StageStarted(iteration, Name);
-        var train = store.PoolMembers(context.Config.TrainOn == "all" ? "cache" : "train", iteration);
-        await TeacherAnswers.EnsureAsync(context, iteration, Name, train, "train-pool", cancellationToken);
+        store.StageStarted(iteration, LoopStage.Imitation);
+        var train = store.PoolMembers(context.Config.TrainOn == Config.TrainingData.All ? Pool.Cache : Pool.Train, iteration);
+        await TeacherAnswers.EnsureAsync(context, iteration, LoopStage.Imitation, train, "train-pool", cancellationToken);
 
         var answers = store.TeacherAnswers();
         var examples = train
-            .Where(item => answers.TryGetValue(item.Id, out var answer) && TeacherAnswers.IsComplete(answer))
+            .Where(item => answers.TryGetValue(item.Id, out var answer) && answer.IsComplete)
             .Select(item => new TrainingExample(item.Instruction, item.Input, answers[item.Id].Text))
             .ToList();
         int refused = train.Count(item => answers.TryGetValue(item.Id, out var answer) && answer.FinishReason == ItemOutcome.Unanswerable);
         int truncated = train.Count - examples.Count - refused;
         store.SaveImitationSet(iteration, new ImitationSet(train.Count, examples.Count, truncated, refused));
         if (examples.Count == 0 && train.Count > 0)
-            throw new NothingUsableException(iteration, Name,
+            throw new NothingUsableException(iteration, LoopStage.Imitation,
                 $"nothing to train on: none of the {train.Count} instructions has a complete teacher answer " +
                 $"({truncated} truncated at teacher.max_tokens or empty, {refused} refused by the endpoint)");
         string left = examples.Count == train.Count ? "" : $" of {train.Count} ({truncated} truncated or empty, {refused} refused: left out)";
         context.Report($"  student: training on {examples.Count} examples{left}");
         string checkpoint = await context.Student.TrainAsync(examples, context.StudentFolder(iteration), cancellationToken);
         LatestStudent.Publish(store.Folder, checkpoint);
-        store.StageDone(iteration, Name, checkpoint);
+        store.StageDone(iteration, LoopStage.Imitation, checkpoint);
         return checkpoint;
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace Lion.Core.Loop;
 
 /// <summary>
@@ -7,8 +9,11 @@ namespace Lion.Core.Loop;
 /// </summary>
 public static class ItemOutcome
 {
-    /// <summary>The teacher answer's finish reason, the generation attempt's reject reason, and the prefix of a review's parse error.</summary>
-    public const string Unanswerable = "unanswerable";
+    /// <summary>The generation attempt's reject reason, and the prefix of a review's parse error.</summary>
+    public const string Word = "unanswerable";
+
+    /// <summary>The finish reason of a teacher's or student's answer that was refused.</summary>
+    public static readonly ChatFinishReason Unanswerable = new(Word);
 
     /// <summary>A request whose failure is this item's alone, however often it is sent.</summary>
     public static bool IsUnanswerable(Gateway.RemoteRequestException error) =>

@@ -5,5 +5,5 @@ namespace Lion.Core.Loop;
 /// discrimination, no complete teacher answer to train on, no generated instruction kept.
 /// Carrying on would train on nothing or judge nothing, so the run stops and says why.
 /// </summary>
-public sealed class NothingUsableException(int iteration, string stage, string why)
-    : StageStoppedException(iteration, stage, "nothing usable", $"iteration {iteration}, {stage}: {why}");
+public sealed class NothingUsableException(int iteration, Store.LoopStage stage, string why)
+    : StageStoppedException(iteration, stage, "nothing usable", $"iteration {iteration}, {Vocabulary<Store.LoopStage>.Word(stage)}: {why}");

@@ -8,7 +8,7 @@ namespace Lion.Core.Loop;
 /// with no success between them (an outage, not a bad item), the stage stops taking new items
 /// rather than spending every item's retries on a server that is down.
 /// </summary>
-internal sealed class OwedItems(string stage, int iteration, int concurrency)
+internal sealed class OwedItems(Store.LoopStage stage, int iteration, int concurrency)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _messages = [];

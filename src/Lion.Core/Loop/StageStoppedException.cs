@@ -5,9 +5,9 @@ namespace Lion.Core.Loop;
 /// nothing usable came back): nothing of it is marked done, <see cref="Detail"/> is what `lion
 /// status` shows beside it, and the command line exits with code 2.
 /// </summary>
-public abstract class StageStoppedException(int iteration, string stage, string detail, string message) : Exception(message)
+public abstract class StageStoppedException(int iteration, Store.LoopStage stage, string detail, string message) : Exception(message)
 {
     public int Iteration { get; } = iteration;
-    public string Stage { get; } = stage;
+    public Store.LoopStage Stage { get; } = stage;
     public string Detail { get; } = detail;
 }

@@ -12,7 +12,7 @@ namespace Lion.Core.Loop;
 /// </summary>
 internal static class TeacherAnswers
 {
-    public static async Task EnsureAsync(LoopContext context, int iteration, string stage, IReadOnlyList<PoolItem> items, string why,
+    public static async Task EnsureAsync(LoopContext context, int iteration, LoopStage stage, IReadOnlyList<PoolItem> items, string why,
         CancellationToken cancellationToken)
     {
         var answered = context.Store.TeacherAnswers();
@@ -28,7 +28,7 @@ internal static class TeacherAnswers
             try
             {
                 var response = await context.Teacher.GetResponseAsync([new ChatMessage(ChatRole.User, LoopContext.Question(item))], options, token);
-                context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, response.Text, response.FinishReason?.Value);
+                context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, response.Text, response.FinishReason);
                 owed.Succeeded();
                 Progress(context, Interlocked.Increment(ref done), missing.Count, "teacher answers");
             }
@@ -47,10 +47,6 @@ internal static class TeacherAnswers
             context.Report($"  teacher: {refused} instructions refused by the endpoint, kept as unanswerable (see lion status)");
         owed.ThrowIfAny();
     }
-
-    /// <summary>Only complete answers count: a truncated or empty one is stored but never trained on or judged.</summary>
-    public static bool IsComplete((string Text, string? FinishReason) answer) =>
-        answer.FinishReason is null or "stop" && !string.IsNullOrWhiteSpace(answer.Text);
 
     internal static void Progress(LoopContext context, int done, int total, string what)
     {

@@ -4,6 +4,7 @@ using Lion.Core.Gateway;
 using Lion.Core.Loop;
 using Lion.Core.Novelty;
 using Lion.Core.Prompts;
+using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Planning;
 
@@ -80,19 +81,24 @@ public static class RunPlanner
             lines.Add(Line(config, iteration, "generator", config.Generator, generated, generatorFrame + question, generatorOut));
         }
 
-        var paid = lines.Where(l => Settings(config, l.Role).Endpoint != "oracle").ToList();
-        double wall = paid.Count == 0 ? 0 : Math.Max(paid.Sum(l => l.Requests) / (double)config.Limits.RequestsPerMinute,
-            paid.Sum(l => l.InputTokens + l.OutputTokens) / (double)config.Limits.TokensPerMinute);
+        var paid = lines.Where(l => !Settings(config, l.Role).IsOracle).ToList();
+        // The stages run one after another, so each role's time at its own limits adds up.
+        double wall = paid.GroupBy(l => l.Role).Sum(role => config.LimitsFor(Settings(config, role.Key)) is { } limits
+            ? Math.Max(role.Sum(l => l.Requests) / (double)limits.RequestsPerMinute,
+                role.Sum(l => l.InputTokens + l.OutputTokens) / (double)limits.TokensPerMinute)
+            : 0);
         if (paid.Count > 0)
-            assumptions.Add($"wall time: the rate limits alone ({config.Limits.RequestsPerMinute} requests and {config.Limits.TokensPerMinute} tokens a minute), " +
-                            "not the endpoint's latency or the student's training");
+            assumptions.Add("wall time: the rate limits alone (" + string.Join("; ", paid.Select(l => l.Role).Distinct().Select(role =>
+                config.LimitsFor(Settings(config, role)) is { } limits
+                    ? $"{role} {limits.RequestsPerMinute} requests and {limits.TokensPerMinute} tokens a minute"
+                    : $"{role} unpaced on this machine")) + "), not the endpoint's latency or the student's training");
         return new RunPlan(lines, wall, config.UnpricedModels().Select(u => u.Model).Distinct().ToList(), assumptions);
     }
 
     private static PlanLine Line(RunConfig config, int iteration, string role, RoleSettings settings, long requests, double input, double output)
     {
         long inputTokens = (long)Math.Round(requests * input), outputTokens = (long)Math.Round(requests * output);
-        double? cost = settings.Endpoint == "oracle" ? 0
+        double? cost = settings.IsOracle ? 0
             : config.Prices.TryGetValue(settings.Model, out var price)
                 ? (inputTokens * price.InputPerMillion + outputTokens * price.OutputPerMillion) / 1_000_000
                 : null;
@@ -127,7 +133,7 @@ public static class RunPlanner
         foreach (int i in sample)
         {
             var filter = shared ?? new NoveltyFilter(distinct.Where((_, j) => j != i), config.NoveltyThreshold);
-            if (GeneratorReplyFilter.Check(distinct[i], "stop").Candidate is not null && filter.Consider(distinct[i]).Kept)
+            if (GeneratorReplyFilter.Check(distinct[i], ChatFinishReason.Stop).Candidate is not null && filter.Consider(distinct[i]).Kept)
                 kept++;
         }
         double share = unique * kept / sample.Count;

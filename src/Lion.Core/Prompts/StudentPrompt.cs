@@ -12,16 +12,13 @@ public static class StudentPrompt
     private const string ChatMlUser = "<|im_start|>user\n";
     private const string ChatMlEnd = "<|im_end|>\n<|im_start|>assistant\n";
 
-    /// <summary>
-    /// The prompt in the named format: "alpaca", "chatml", or "plain" (the question and a short
-    /// "Answer:" cue — for students trained from scratch, where every prompt byte costs steps).
-    /// </summary>
-    public static string Format(string format, string instruction, string input) => format switch
+    /// <summary>The prompt in the given format.</summary>
+    public static string Format(PromptFormat format, string instruction, string input) => format switch
     {
-        "alpaca" => Format(instruction, input),
-        "chatml" => $"{ChatMlUser}{Question(instruction, input)}{ChatMlEnd}",
-        "plain" => $"{Question(instruction, input)}{PlainAnswer}",
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "the student prompt format is alpaca, chatml or plain"),
+        PromptFormat.Alpaca => Format(instruction, input),
+        PromptFormat.ChatMl => $"{ChatMlUser}{Question(instruction, input)}{ChatMlEnd}",
+        PromptFormat.Plain => $"{Question(instruction, input)}{PlainAnswer}",
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, $"the student prompt format is {Vocabulary<PromptFormat>.Listing}"),
     };
 
     private const string Preamble = "Below is an instruction that describes a task. Write a response that appropriately completes the request.";

@@ -7,7 +7,7 @@ public sealed record RunOverview(
     string LionVersion,
     string? ConfigSource,
     IReadOnlyList<ImportSummary> Imports,
-    IReadOnlyDictionary<string, int> InstructionsByOrigin,
+    IReadOnlyDictionary<InstructionOrigin, int> InstructionsByOrigin,
     IReadOnlyList<RunOverview.PoolSize> Pools,
     IReadOnlyList<RunOverview.StageState> Stages,
     RunOverview.UsageTotals Usage,
@@ -30,10 +30,10 @@ public sealed record RunOverview(
     /// <summary>A role's failed requests in an iteration (retried ones included) and the message seen most often.</summary>
     public sealed record RoleFailures(string Role, int Count, string CommonMessage);
 
-    public sealed record PoolSize(string Pool, int Iteration, int Instructions);
+    public sealed record PoolSize(Pool Pool, int Iteration, int Instructions);
 
-    /// <summary>A stage's status; <paramref name="Stopped"/> says what a stage that stopped unfinished still owes.</summary>
-    public sealed record StageState(int Iteration, string Stage, string Status, string? Stopped = null);
+    /// <summary>A stage's status; <paramref name="Owed"/> says what a stage that stopped unfinished still owes.</summary>
+    public sealed record StageState(int Iteration, LoopStage Stage, StageStatus Status, string? Owed = null);
 
     /// <summary>
     /// Requests counts paid upstream answers; answers served from the cache are counted apart and

@@ -1,6 +1,9 @@
 using Lion.Core.Data;
+using Lion.Core.Loop;
+using Lion.Core.Prompts;
 using Lion.Core.Students;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Store;
 
@@ -24,10 +27,11 @@ public sealed partial class RunStore
         update.ExecuteNonQuery();
     });
 
-    public IReadOnlyList<PoolItem> PoolMembers(string pool, int iteration) => Read(transaction => Rows(transaction, $"""
+    public IReadOnlyList<PoolItem> PoolMembers(Pool pool, int iteration) => Read(transaction => Rows(transaction, """
         SELECT i.id, i.instruction, i.input, i.origin FROM pool_members p JOIN instructions i ON i.id = p.instruction_id
-        WHERE p.pool = '{pool}' AND p.iteration = {iteration} ORDER BY i.id
-        """, r => new PoolItem(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3))));
+        WHERE p.pool = $pool AND p.iteration = $iteration ORDER BY i.id
+        """, r => new PoolItem(r.GetInt64(0), r.GetString(1), r.GetString(2), Vocabulary<InstructionOrigin>.Parse(r.GetString(3))),
+        ("$pool", Vocabulary<Pool>.Word(pool)), ("$iteration", iteration)));
 
     public int LatestIteration() => Read(transaction =>
         Single(transaction, "SELECT COALESCE(MAX(iteration), 0) FROM pool_members", r => r.GetInt32(0)));
@@ -38,44 +42,50 @@ public sealed partial class RunStore
     /// </summary>
     public void AdvancePools(int iteration) => InTransaction(transaction =>
     {
-        Execute(transaction, $"""
+        Execute(transaction, """
             INSERT OR IGNORE INTO pool_members (pool, iteration, instruction_id)
-            SELECT 'train', {iteration + 1}, instruction_id FROM generation_attempts WHERE iteration = {iteration} AND kept = 1;
+            SELECT $train, $next, instruction_id FROM generation_attempts WHERE iteration = $iteration AND kept = 1;
             INSERT OR IGNORE INTO pool_members (pool, iteration, instruction_id)
-            SELECT 'cache', {iteration + 1}, instruction_id FROM pool_members WHERE pool = 'cache' AND iteration = {iteration};
+            SELECT $cache, $next, instruction_id FROM pool_members WHERE pool = $cache AND iteration = $iteration;
             INSERT OR IGNORE INTO pool_members (pool, iteration, instruction_id)
-            SELECT 'cache', {iteration + 1}, instruction_id FROM generation_attempts WHERE iteration = {iteration} AND kept = 1;
-            """);
+            SELECT $cache, $next, instruction_id FROM generation_attempts WHERE iteration = $iteration AND kept = 1;
+            """, ("$train", Vocabulary<Pool>.Word(Pool.Train)), ("$cache", Vocabulary<Pool>.Word(Pool.Cache)),
+            ("$iteration", iteration), ("$next", iteration + 1));
     });
 
-    public (string? Status, string? Detail) Stage(int iteration, string stage) => Read(transaction =>
-        Rows(transaction, $"SELECT status, detail FROM stage_progress WHERE iteration = {iteration} AND stage = '{stage}'",
-            r => ((string?)r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1))).SingleOrDefault());
+    /// <summary>Where a stage of an iteration stands, and for a stopped one what it owes.</summary>
+    public StageProgress Stage(int iteration, LoopStage stage) => Read(transaction =>
+        Rows(transaction, "SELECT status, detail FROM stage_progress WHERE iteration = $iteration AND stage = $stage",
+            r => Progress(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)),
+            ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage)))
+        .Select(p => new StageProgress(p.Status, p.Owed)).SingleOrDefault(new StageProgress(StageStatus.NotStarted, null)));
 
-    public void StageStarted(int iteration, string stage) => InTransaction(transaction => Execute(transaction,
-        $"INSERT OR IGNORE INTO stage_progress (iteration, stage, status, started_at) VALUES ({iteration}, '{stage}', 'running', '{Now()}')"));
+    public void StageStarted(int iteration, LoopStage stage) => InTransaction(transaction => Execute(transaction, """
+        INSERT OR IGNORE INTO stage_progress (iteration, stage, status, started_at) VALUES ($iteration, $stage, 'running', $now)
+        """, ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage)), ("$now", Now())));
 
     /// <summary>A stage that stopped with items still owed: it stays unfinished, and says how much it owes.</summary>
-    public void StageStopped(int iteration, string stage, string owed) => InTransaction(transaction =>
-    {
-        using var update = Command(transaction,
-            "UPDATE stage_progress SET detail = $detail WHERE iteration = $iteration AND stage = $stage AND status = 'running'");
-        update.Parameters.AddWithValue("$detail", $"stopped: {owed}");
-        update.Parameters.AddWithValue("$iteration", iteration);
-        update.Parameters.AddWithValue("$stage", stage);
-        update.ExecuteNonQuery();
-    });
+    public void StageStopped(int iteration, LoopStage stage, string owed) => InTransaction(transaction => Execute(transaction,
+        "UPDATE stage_progress SET detail = $detail WHERE iteration = $iteration AND stage = $stage AND status = 'running'",
+        ("$detail", StoppedPrefix + owed), ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage))));
 
-    public void StageDone(int iteration, string stage, string? detail = null) => InTransaction(transaction =>
-    {
-        using var update = Command(transaction,
-            "UPDATE stage_progress SET status = 'done', finished_at = $now, detail = $detail WHERE iteration = $iteration AND stage = $stage");
-        update.Parameters.AddWithValue("$now", Now());
-        update.Parameters.AddWithValue("$detail", (object?)detail ?? DBNull.Value);
-        update.Parameters.AddWithValue("$iteration", iteration);
-        update.Parameters.AddWithValue("$stage", stage);
-        update.ExecuteNonQuery();
-    });
+    public void StageDone(int iteration, LoopStage stage, string? detail = null) => InTransaction(transaction => Execute(transaction,
+        "UPDATE stage_progress SET status = 'done', finished_at = $now, detail = $detail WHERE iteration = $iteration AND stage = $stage",
+        ("$now", Now()), ("$detail", detail), ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage))));
+
+    /// <summary>The checkpoint an iteration's finished imitation made; null while it is not done.</summary>
+    public string? Checkpoint(int iteration) => Read(transaction =>
+        Rows(transaction, "SELECT detail FROM stage_progress WHERE iteration = $iteration AND stage = $stage AND status = 'done'",
+            r => r.IsDBNull(0) ? null : r.GetString(0), ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(LoopStage.Imitation)))
+        .SingleOrDefault());
+
+    // A stopped stage is stored as still running, its detail saying what it owes: a rerun picks it up as it would a crashed one.
+    private const string StoppedPrefix = "stopped: ";
+
+    private static (StageStatus Status, string? Owed) Progress(string status, string? detail) =>
+        status == "done" ? (StageStatus.Done, null)
+        : detail is not null && detail.StartsWith(StoppedPrefix, StringComparison.Ordinal) ? (StageStatus.Stopped, detail[StoppedPrefix.Length..])
+        : (StageStatus.Running, null);
 
     public void SaveImitationSet(int iteration, ImitationSet set) => InTransaction(transaction =>
     {
@@ -93,12 +103,12 @@ public sealed partial class RunStore
     });
 
     /// <summary>Teacher answers by instruction: text and finish reason.</summary>
-    public Dictionary<long, (string Text, string? FinishReason)> TeacherAnswers() => Read(transaction =>
+    public Dictionary<long, TeacherAnswer> TeacherAnswers() => Read(transaction =>
         Rows(transaction, "SELECT instruction_id, text, finish_reason FROM teacher_answers",
-            r => (Id: r.GetInt64(0), Text: r.GetString(1), Finish: r.IsDBNull(2) ? null : r.GetString(2)))
-            .ToDictionary(a => a.Id, a => (a.Text, a.Finish)));
+            r => (Id: r.GetInt64(0), Answer: new TeacherAnswer(r.GetString(1), FinishReasonOf(r, 2))))
+            .ToDictionary(a => a.Id, a => a.Answer));
 
-    public void SaveTeacherAnswer(long instructionId, string model, string text, string? finishReason) => InTransaction(transaction =>
+    public void SaveTeacherAnswer(long instructionId, string model, string text, ChatFinishReason? finishReason) => InTransaction(transaction =>
     {
         using var insert = Command(transaction, """
             INSERT OR REPLACE INTO teacher_answers (instruction_id, model, text, finish_reason, created_at)
@@ -107,19 +117,21 @@ public sealed partial class RunStore
         insert.Parameters.AddWithValue("$id", instructionId);
         insert.Parameters.AddWithValue("$model", model);
         insert.Parameters.AddWithValue("$text", text);
-        insert.Parameters.AddWithValue("$finish", (object?)finishReason ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$finish", (object?)finishReason?.Value ?? DBNull.Value);
         insert.Parameters.AddWithValue("$now", Now());
         insert.ExecuteNonQuery();
     });
 
     /// <summary>The student's answers of an iteration that can be judged: every one but those its endpoint refused.</summary>
     public Dictionary<long, string> StudentAnswers(int iteration) => Read(transaction =>
-        Rows(transaction, $"SELECT instruction_id, text FROM student_answers WHERE iteration = {iteration} AND COALESCE(finish_reason, '') <> 'unanswerable'",
-            r => (Id: r.GetInt64(0), Text: r.GetString(1))).ToDictionary(a => a.Id, a => a.Text));
+        Rows(transaction, "SELECT instruction_id, text FROM student_answers WHERE iteration = $iteration AND COALESCE(finish_reason, '') <> $refused",
+            r => (Id: r.GetInt64(0), Text: r.GetString(1)), ("$iteration", iteration), ("$refused", ItemOutcome.Unanswerable.Value))
+            .ToDictionary(a => a.Id, a => a.Text));
 
     /// <summary>The instructions the student has a result for in an iteration, refused ones included: never asked again.</summary>
     public HashSet<long> StudentAnswered(int iteration) => Read(transaction =>
-        Rows(transaction, $"SELECT instruction_id FROM student_answers WHERE iteration = {iteration}", r => r.GetInt64(0)).ToHashSet());
+        Rows(transaction, "SELECT instruction_id FROM student_answers WHERE iteration = $iteration", r => r.GetInt64(0), ("$iteration", iteration))
+            .ToHashSet());
 
     /// <summary>A batch of student answers, in one transaction.</summary>
     public void SaveStudentAnswers(int iteration, string checkpoint, IEnumerable<(long InstructionId, StudentReply Reply)> answers) =>
@@ -139,16 +151,17 @@ public sealed partial class RunStore
             {
                 id.Value = instructionId;
                 text.Value = reply.Text;
-                finish.Value = reply.FinishReason;
+                finish.Value = reply.FinishReason.Value;
                 insert.ExecuteNonQuery();
             }
         });
 
-    public List<Review> Reviews(int iteration) => Read(transaction => Rows(transaction, $"""
+    public List<Review> Reviews(int iteration) => Read(transaction => Rows(transaction, """
         SELECT instruction_id, teacher_first, attempt, raw, teacher_score, student_score, parse_error
-        FROM referee_reviews WHERE iteration = {iteration} ORDER BY id
+        FROM referee_reviews WHERE iteration = $iteration ORDER BY id
         """, r => new Review(r.GetInt64(0), r.GetInt32(1) == 1, r.GetInt32(2), r.GetString(3),
-            r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetDouble(5), r.IsDBNull(6) ? null : r.GetString(6))));
+            r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetDouble(5), r.IsDBNull(6) ? null : r.GetString(6)),
+        ("$iteration", iteration)));
 
     public void SaveReview(int iteration, Review review) => InTransaction(transaction =>
     {
@@ -168,10 +181,12 @@ public sealed partial class RunStore
         insert.ExecuteNonQuery();
     });
 
-    public List<Verdict> Verdicts(int iteration) => Read(transaction => Rows(transaction, $"""
+    public List<Verdict> Verdicts(int iteration) => Read(transaction => Rows(transaction, """
         SELECT instruction_id, teacher_score, student_score, gap, label, order_flipped FROM verdicts
-        WHERE iteration = {iteration} ORDER BY instruction_id
-        """, r => new Verdict(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3), r.GetString(4), r.GetInt32(5) == 1)));
+        WHERE iteration = $iteration ORDER BY instruction_id
+        """, r => new Verdict(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3), Vocabulary<VerdictLabel>.Parse(r.GetString(4)),
+            r.GetInt32(5) == 1),
+        ("$iteration", iteration)));
 
     public void SaveVerdict(int iteration, Verdict verdict) => InTransaction(transaction =>
     {
@@ -184,19 +199,23 @@ public sealed partial class RunStore
         insert.Parameters.AddWithValue("$teacher", verdict.TeacherScore);
         insert.Parameters.AddWithValue("$student", verdict.StudentScore);
         insert.Parameters.AddWithValue("$gap", verdict.Gap);
-        insert.Parameters.AddWithValue("$label", verdict.Label);
+        insert.Parameters.AddWithValue("$label", Vocabulary<VerdictLabel>.Word(verdict.Label));
         insert.Parameters.AddWithValue("$flipped", verdict.OrderFlipped ? 1 : 0);
         insert.Parameters.AddWithValue("$now", Now());
         insert.ExecuteNonQuery();
     });
 
-    public List<GenerationAttempt> Attempts(int iteration) => Read(transaction => Rows(transaction, $"""
+    public List<GenerationAttempt> Attempts(int iteration) => Read(transaction => Rows(transaction, """
         SELECT slot, seed_instruction_id, kind, raw, candidate, finish_reason, kept, reject_reason, instruction_id, max_similarity, unwrapped
-        FROM generation_attempts WHERE iteration = {iteration} ORDER BY slot
-        """, r => new GenerationAttempt(r.GetInt32(0), r.GetInt64(1), r.GetString(2), r.GetString(3),
-            r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetInt32(6) == 1,
+        FROM generation_attempts WHERE iteration = $iteration ORDER BY slot
+        """, r => new GenerationAttempt(r.GetInt32(0), r.GetInt64(1), Vocabulary<GenerationKind>.Parse(r.GetString(2)), r.GetString(3),
+            r.IsDBNull(4) ? null : r.GetString(4), FinishReasonOf(r, 5), r.GetInt32(6) == 1,
             r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetInt64(8), r.IsDBNull(9) ? null : r.GetDouble(9),
-            r.GetInt32(10) == 1)));
+            r.GetInt32(10) == 1),
+        ("$iteration", iteration)));
+
+    private static ChatFinishReason? FinishReasonOf(SqliteDataReader row, int column) =>
+        row.IsDBNull(column) ? null : new ChatFinishReason(row.GetString(column));
 
     /// <summary>
     /// Records one generation attempt; a kept candidate becomes an instruction (origin hard or
@@ -217,7 +236,7 @@ public sealed partial class RunStore
                 """);
             insert.Parameters.AddWithValue("$instruction", record.Instruction);
             insert.Parameters.AddWithValue("$key", ContentKey.Of(record));
-            insert.Parameters.AddWithValue("$origin", attempt.Kind);
+            insert.Parameters.AddWithValue("$origin", Vocabulary<InstructionOrigin>.Word(attempt.Kind == GenerationKind.Hard ? InstructionOrigin.Hard : InstructionOrigin.Easy));
             insert.Parameters.AddWithValue("$parent", attempt.SeedInstructionId);
             insert.Parameters.AddWithValue("$iteration", iteration + 1);
             insert.Parameters.AddWithValue("$now", Now());
@@ -231,10 +250,10 @@ public sealed partial class RunStore
         log.Parameters.AddWithValue("$iteration", iteration);
         log.Parameters.AddWithValue("$slot", attempt.Slot);
         log.Parameters.AddWithValue("$seed", attempt.SeedInstructionId);
-        log.Parameters.AddWithValue("$kind", attempt.Kind);
+        log.Parameters.AddWithValue("$kind", Vocabulary<GenerationKind>.Word(attempt.Kind));
         log.Parameters.AddWithValue("$raw", attempt.Raw);
         log.Parameters.AddWithValue("$candidate", (object?)attempt.Candidate ?? DBNull.Value);
-        log.Parameters.AddWithValue("$finish", (object?)attempt.FinishReason ?? DBNull.Value);
+        log.Parameters.AddWithValue("$finish", (object?)attempt.FinishReason?.Value ?? DBNull.Value);
         log.Parameters.AddWithValue("$kept", attempt.Kept ? 1 : 0);
         log.Parameters.AddWithValue("$reason", (object?)attempt.RejectReason ?? DBNull.Value);
         log.Parameters.AddWithValue("$instruction", (object?)instructionId ?? DBNull.Value);
@@ -244,10 +263,4 @@ public sealed partial class RunStore
         log.ExecuteNonQuery();
         return attempt with { InstructionId = instructionId };
     });
-
-    private void Execute(SqliteTransaction transaction, string sql)
-    {
-        using var command = Command(transaction, sql);
-        command.ExecuteNonQuery();
-    }
 }

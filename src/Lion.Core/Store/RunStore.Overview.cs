@@ -14,16 +14,18 @@ public sealed partial class RunStore
             r => new ImportSummary(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4)));
 
         var origins = Rows(transaction, "SELECT origin, COUNT(*) FROM instructions GROUP BY origin ORDER BY origin",
-            r => (Origin: r.GetString(0), Count: r.GetInt32(1)));
+            r => (Origin: Vocabulary<InstructionOrigin>.Parse(r.GetString(0)), Count: r.GetInt32(1)));
 
         var pools = Rows(transaction,
             "SELECT pool, iteration, COUNT(*) FROM pool_members GROUP BY pool, iteration ORDER BY iteration, pool",
-            r => new RunOverview.PoolSize(r.GetString(0), r.GetInt32(1), r.GetInt32(2)));
+            r => new RunOverview.PoolSize(Vocabulary<Pool>.Parse(r.GetString(0)), r.GetInt32(1), r.GetInt32(2)));
 
         var stages = Rows(transaction, "SELECT iteration, stage, status, detail FROM stage_progress ORDER BY iteration, started_at",
-            r => new RunOverview.StageState(r.GetInt32(0), r.GetString(1), r.GetString(2),
-                r.GetString(2) == "running" && !r.IsDBNull(3) && r.GetString(3).StartsWith("stopped: ", StringComparison.Ordinal)
-                    ? r.GetString(3)["stopped: ".Length..] : null));
+            r =>
+            {
+                var (status, owed) = Progress(r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3));
+                return new RunOverview.StageState(r.GetInt32(0), Vocabulary<LoopStage>.Parse(r.GetString(1)), status, owed);
+            });
 
         var usage = Single(transaction, """
             SELECT COALESCE(SUM(cached = 0), 0), COALESCE(SUM(cached = 1), 0),
@@ -91,17 +93,4 @@ public sealed partial class RunStore
                 imitation.GetValueOrDefault(iteration), unwrapped.GetValueOrDefault(iteration), failures[iteration].ToList());
         }).ToList();
     }
-
-    private List<T> Rows<T>(SqliteTransaction transaction, string sql, Func<SqliteDataReader, T> map)
-    {
-        using var command = Command(transaction, sql);
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-            rows.Add(map(reader));
-        return rows;
-    }
-
-    private T Single<T>(SqliteTransaction transaction, string sql, Func<SqliteDataReader, T> map) =>
-        Rows(transaction, sql, map).Single();
 }

@@ -19,9 +19,13 @@ public sealed partial class RunStore : IDisposable
     {
         Folder = folder;
         _connection = connection;
+        Gateway = new GatewayLog(this);
     }
 
     public string Folder { get; }
+
+    /// <summary>The gateway's records in this store: request cache, usage, failed requests.</summary>
+    public GatewayLog Gateway { get; }
 
     public static string DatabasePath(string folder) => Path.Combine(folder, FileName);
 
@@ -118,6 +122,34 @@ public sealed partial class RunStore : IDisposable
     }
 
     internal T Read<T>(Func<SqliteTransaction, T> query) => InTransaction(query);
+
+    /// <summary>A statement with its values bound as parameters ($name), never spliced into the text.</summary>
+    internal SqliteCommand Command(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = Command(transaction, sql);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    internal List<T> Rows<T>(SqliteTransaction transaction, string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(transaction, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+            rows.Add(map(reader));
+        return rows;
+    }
+
+    internal T Single<T>(SqliteTransaction transaction, string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters) =>
+        Rows(transaction, sql, map, parameters).Single();
+
+    internal void Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(transaction, sql, parameters);
+        command.ExecuteNonQuery();
+    }
 
     private static RunStore OpenFile(string folder, string databasePath, SqliteOpenMode mode)
     {

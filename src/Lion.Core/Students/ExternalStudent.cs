@@ -75,7 +75,7 @@ public sealed class ExternalStudent(StudentSettings settings, IChatClient endpoi
                 try
                 {
                     var response = await endpoint.GetResponseAsync([new ChatMessage(ChatRole.User, question)], options, token);
-                    replies[i] = new StudentReply(response.Text, response.FinishReason?.Value ?? "stop");
+                    replies[i] = new StudentReply(response.Text, response.FinishReason ?? ChatFinishReason.Stop);
                 }
                 catch (RemoteRequestException refused) when (Loop.ItemOutcome.IsUnanswerable(refused))
                 {

@@ -1,5 +1,6 @@
 using Lion.Torch.Model;
 using Lion.Torch.Tokenization;
+using Microsoft.Extensions.AI;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,7 +31,7 @@ public sealed class DecodingBatch(LlamaForCausalLM model, ITextTokenizer tokeniz
     {
         var config = model.Config;
         foreach (var over in rows.Where(r => r.Prompt.Count > config.MaxPositionEmbeddings || r.Options.MaxNewTokens <= 0))
-            over.FinishReason = "length";
+            over.FinishReason = ChatFinishReason.Length;
         var admitted = rows.Where(r => r.FinishReason is null).ToList();
         if (admitted.Count == 0)
             return;
@@ -156,7 +157,7 @@ public sealed class DecodingBatch(LlamaForCausalLM model, ITextTokenizer tokeniz
             row.Pending = token;
             if (token == config.EosTokenId)
             {
-                row.FinishReason = "stop";
+                row.FinishReason = ChatFinishReason.Stop;
                 continue;
             }
             row.Generated.Add(token);
@@ -164,9 +165,9 @@ public sealed class DecodingBatch(LlamaForCausalLM model, ITextTokenizer tokeniz
             int stopAt = row.Options.Stop.Select(s => text.IndexOf(s, StringComparison.Ordinal)).Where(at => at >= 0).DefaultIfEmpty(-1).Min();
             row.Text = stopAt >= 0 ? text[..stopAt] : text;
             if (stopAt >= 0)
-                row.FinishReason = "stop";
+                row.FinishReason = ChatFinishReason.Stop;
             else if (row.Generated.Count >= row.Options.MaxNewTokens || row.PendingPosition >= config.MaxPositionEmbeddings)
-                row.FinishReason = "length";
+                row.FinishReason = ChatFinishReason.Length;
         }
     }
 

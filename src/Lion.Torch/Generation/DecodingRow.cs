@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace Lion.Torch.Generation;
 
 /// <summary>
@@ -23,8 +25,8 @@ public sealed class DecodingRow
     /// <summary>The decoded answer so far, cut before the first stop string.</summary>
     public string Text { get; internal set; } = "";
 
-    /// <summary>"stop" (EOS or a stop string) or "length"; null while the row is decoding.</summary>
-    public string? FinishReason { get; internal set; }
+    /// <summary>Stop (EOS or a stop string) or length; null while the row is decoding.</summary>
+    public ChatFinishReason? FinishReason { get; internal set; }
 
     internal Random Random { get; }
 

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.AI;
+
 namespace Lion.Torch.Generation;
 
 /// <summary>
 /// New text of one request; the last update also says why it finished and how many tokens the
 /// prompt and the answer took.
 /// </summary>
-public sealed record GenerationUpdate(string Delta, string? FinishReason = null, int PromptTokens = 0, int CompletionTokens = 0);
+public sealed record GenerationUpdate(string Delta, ChatFinishReason? FinishReason = null, int PromptTokens = 0, int CompletionTokens = 0);

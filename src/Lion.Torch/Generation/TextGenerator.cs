@@ -1,5 +1,6 @@
 using Lion.Torch.Model;
 using Lion.Torch.Tokenization;
+using Microsoft.Extensions.AI;
 
 namespace Lion.Torch.Generation;
 
@@ -10,17 +11,17 @@ namespace Lion.Torch.Generation;
 /// </summary>
 public sealed class TextGenerator(LlamaForCausalLM model, ITextTokenizer tokenizer)
 {
-    public (string Text, string FinishReason) Complete(string prompt, SamplingOptions options) =>
+    public (string Text, ChatFinishReason FinishReason) Complete(string prompt, SamplingOptions options) =>
         CompleteAll([prompt], options)[0];
 
-    public IReadOnlyList<(string Text, string FinishReason)> CompleteAll(IReadOnlyList<string> prompts, SamplingOptions options)
+    public IReadOnlyList<(string Text, ChatFinishReason FinishReason)> CompleteAll(IReadOnlyList<string> prompts, SamplingOptions options)
     {
         using var batch = new DecodingBatch(model, tokenizer);
         var rows = prompts.Select(p => batch.Row(p, options)).ToList();
         batch.Admit(rows);
         for (batch.Remove(Finished); batch.Rows.Count > 0; batch.Remove(Finished))
             batch.Step();
-        return rows.Select(r => (r.Text, r.FinishReason ?? "length")).ToList();
+        return rows.Select(r => (r.Text, r.FinishReason ?? ChatFinishReason.Length)).ToList();
     }
 
     private static bool Finished(DecodingRow row) => row.FinishReason is not null;

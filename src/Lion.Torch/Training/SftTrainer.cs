@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lion.Core.Config;
 using Lion.Torch.Model;
 using TorchSharp;
 using static TorchSharp.torch;

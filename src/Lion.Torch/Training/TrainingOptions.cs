@@ -1,3 +1,5 @@
+using Lion.Core.Config;
+
 namespace Lion.Torch.Training;
 
 /// <summary>

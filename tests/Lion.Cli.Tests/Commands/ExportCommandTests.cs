@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lion.Core.Data;
+using Lion.Core.Store;
 using Lion.Tests;
 
 namespace Lion.Cli.Tests.Commands;
@@ -105,7 +106,7 @@ public sealed class ExportCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         var pairs = JsonDocument.Parse(File.ReadAllText(exported)).RootElement.EnumerateArray().ToList();
         using var store = Lion.Core.Store.RunStore.Open(Run);
-        int hard = Enumerable.Range(1, 3).Sum(i => store.Verdicts(i).Count(v => v.Label == "hard"));
+        int hard = Enumerable.Range(1, 3).Sum(i => store.Verdicts(i).Count(v => v.Label == VerdictLabel.Hard));
         Assert.Equal(hard, pairs.Count);
         var teacher = store.TeacherAnswers();
         foreach (var pair in pairs)
@@ -113,7 +114,7 @@ public sealed class ExportCommandTests : IDisposable
             long id = long.Parse(pair.GetProperty("id").GetString()!["lion-".Length..]);
             int iteration = pair.GetProperty("iteration").GetInt32();
             var verdict = store.Verdicts(iteration).Single(v => v.InstructionId == id);
-            Assert.Equal("hard", verdict.Label);
+            Assert.Equal(VerdictLabel.Hard, verdict.Label);
             Assert.Equal(teacher[id].Text, pair.GetProperty("chosen").GetString());
             Assert.Equal(store.StudentAnswers(iteration)[id], pair.GetProperty("rejected").GetString());
             Assert.Equal((verdict.TeacherScore, verdict.StudentScore, verdict.Gap),

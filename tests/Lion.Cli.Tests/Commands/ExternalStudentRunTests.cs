@@ -46,7 +46,7 @@ public sealed class ExternalStudentRunTests : IAsyncLifetime, IDisposable
         Assert.Equal("Yes", dataset.RootElement[0].GetProperty("output").GetString());
         Assert.Equal("previous=[]", File.ReadAllText(Path.Combine(checkpoint, "args.txt")).Trim());
         using var store = RunStore.Open(run);
-        Assert.Equal(Path.GetFullPath(checkpoint), store.Stage(1, "imitation").Detail);
+        Assert.Equal(Path.GetFullPath(checkpoint), store.Checkpoint(1));
         Assert.All(store.StudentAnswers(1).Values, answer => Assert.StartsWith("echo: ", answer));
     }
 

@@ -86,7 +86,7 @@ public sealed class MessyModelRunTests : IDisposable
         Assert.Contains("discrimination stopped (nothing usable)", status.Output);
         Assert.Matches(@"iteration 1: trained on 45 of 45; not judged yet; unparsed reviews \d+;", status.Output);
         using var store = RunStore.Open(run);
-        Assert.Empty(store.PoolMembers("train", 2));
+        Assert.Empty(store.PoolMembers(Pool.Train, 2));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class PlanCommandTests : IDisposable
         var (demo, seeds) = RunPresets.Get("demo");
         string config = _folder.Write("demo.json", RunConfigReader.ToJson(demo with
         {
-            Student = new StudentSettings { Kind = "simulated" }, Evaluation = new EvaluationSettings(),
+            Student = new StudentSettings { Kind = StudentKind.Simulated }, Evaluation = new EvaluationSettings(),
         }));
         string seedFile = _folder.File("seeds.jsonl");
         using (var stream = File.Create(seedFile))

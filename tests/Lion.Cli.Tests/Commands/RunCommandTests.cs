@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lion.Cli.Endpoint;
+using Lion.Core.Prompts;
 using Lion.Core.Store;
 using Lion.Tests;
 
@@ -33,13 +34,13 @@ public sealed class RunCommandTests : IDisposable
         for (int i = 1; i <= 3; i++)
         {
             var kept = store.Attempts(i).Where(a => a.Kept).Select(a => a.InstructionId!.Value).ToHashSet();
-            var train = store.PoolMembers("train", i + 1).Select(p => p.Id).ToHashSet();
-            var cache = store.PoolMembers("cache", i).Select(p => p.Id).ToHashSet();
-            var nextCache = store.PoolMembers("cache", i + 1).Select(p => p.Id).ToHashSet();
+            var train = store.PoolMembers(Pool.Train, i + 1).Select(p => p.Id).ToHashSet();
+            var cache = store.PoolMembers(Pool.Cache, i).Select(p => p.Id).ToHashSet();
+            var nextCache = store.PoolMembers(Pool.Cache, i + 1).Select(p => p.Id).ToHashSet();
             Assert.Equal(24, kept.Count);
             Assert.Equal(kept, train);
             Assert.Equal(cache.Union(kept).ToHashSet(), nextCache);
-            Assert.All(new[] { "imitation", "discrimination", "generation" }, stage => Assert.Equal("done", store.Stage(i, stage).Status));
+            Assert.All(new[] { LoopStage.Imitation, LoopStage.Discrimination, LoopStage.Generation }, stage => Assert.Equal(StageStatus.Done, store.Stage(i, stage).Status));
         }
     }
 
@@ -49,16 +50,16 @@ public sealed class RunCommandTests : IDisposable
         string run = _folder.File("run");
         LionInvocation.Run("run", "--preset", "smoke", "--out", run);
         using var store = RunStore.Open(run);
-        var cache = store.PoolMembers("cache", 1).ToDictionary(p => p.Id, p => Family(p.Instruction));
+        var cache = store.PoolMembers(Pool.Cache, 1).ToDictionary(p => p.Id, p => Family(p.Instruction));
 
         var verdicts = store.Verdicts(1);
-        var hard = verdicts.Where(v => v.Label == "hard").Select(v => cache[v.InstructionId]).ToList();
+        var hard = verdicts.Where(v => v.Label == VerdictLabel.Hard).Select(v => cache[v.InstructionId]).ToList();
         double HardRate(bool weak) => verdicts.Where(v => WeakFamilies.Contains(cache[v.InstructionId]) == weak)
-            .Average(v => v.Label == "hard" ? 1.0 : 0.0);
+            .Average(v => v.Label == VerdictLabel.Hard ? 1.0 : 0.0);
 
         Assert.True(hard.Count(WeakFamilies.Contains) >= 0.7 * hard.Count, $"hard by family: {string.Join(", ", hard.GroupBy(f => f).Select(g => $"{g.Key} {g.Count()}"))}");
         Assert.True(HardRate(weak: true) > HardRate(weak: false) + 0.3);
-        foreach (var attempt in store.Attempts(1).Where(a => a.Kept && a.Kind == "hard"))
+        foreach (var attempt in store.Attempts(1).Where(a => a.Kept && a.Kind == GenerationKind.Hard))
             Assert.Equal(cache[attempt.SeedInstructionId], Family(attempt.Candidate!));
     }
 
@@ -108,10 +109,10 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Error);
         using var store = RunStore.Open(run);
-        string checkpoint = store.Stage(2, "imitation").Detail!;
+        string checkpoint = store.Checkpoint(2)!;
         var trained = JsonSerializer.Deserialize<List<string>>(File.ReadAllText(checkpoint))!;
         // The simulated student's checkpoint lists every question it was trained on, iteration 1 and 2 together.
-        Assert.Equal(store.PoolMembers("cache", 1).Count + store.PoolMembers("cache", 2).Count, trained.Count);
+        Assert.Equal(store.PoolMembers(Pool.Cache, 1).Count + store.PoolMembers(Pool.Cache, 2).Count, trained.Count);
     }
 
     [Fact]

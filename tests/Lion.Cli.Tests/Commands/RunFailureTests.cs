@@ -57,7 +57,7 @@ public sealed class RunFailureTests : IDisposable
         var stopped = await OracleHttpRun.Invoke(["run", "--config", down, "--seeds", _http.WriteSeeds(), "--out", run]);
         clock.Stop();
         using (var store = RunStore.Open(run))
-            Assert.DoesNotContain(store.Overview().Stages, stage => stage.Status == "done");
+            Assert.DoesNotContain(store.Overview().Stages, stage => stage.Status == StageStatus.Done);
         await using var server = await OracleHttpRun.OracleServer();
         var resumed = await OracleHttpRun.Invoke(["run", "--config", _http.Config(server, iterations: 1), "--out", run]);
 
@@ -67,7 +67,7 @@ public sealed class RunFailureTests : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
         Assert.Equal(0, resumed.ExitCode);
         using var finished = RunStore.Open(run);
-        Assert.Equal("done", finished.Stage(1, "generation").Status);
+        Assert.Equal(StageStatus.Done, finished.Stage(1, LoopStage.Generation).Status);
         Assert.NotEmpty(finished.Verdicts(1));
     }
 

@@ -64,7 +64,7 @@ public sealed class GatewayFixture : IAsyncDisposable
             Limits = new RateLimits(RequestsPerMinute: 60_000, TokensPerMinute: 100_000_000, MaxConcurrency: 32),
         };
         settings = adjust?.Invoke(settings) ?? settings;
-        return new TeacherGateway(settings, Store, Store, Store);
+        return new TeacherGateway(settings, Store.Gateway);
     }
 
     public static ChatMessage[] Ask(string text) => [new(ChatRole.User, text)];

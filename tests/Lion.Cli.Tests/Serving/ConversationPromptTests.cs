@@ -10,25 +10,25 @@ public sealed class ConversationPromptTests
     [Fact]
     public void One_user_turn_is_the_students_own_prompt()
     {
-        Assert.Equal(StudentPrompt.Format("alpaca", "Sort: b a", ""),
-            ConversationPrompt.Render("alpaca", [new ChatMessage(ChatRole.User, "Sort: b a")]));
-        Assert.Equal(StudentPrompt.Format("chatml", "Sort: b a", ""),
-            ConversationPrompt.Render("chatml", [new ChatMessage(ChatRole.User, "Sort: b a")]));
+        Assert.Equal(StudentPrompt.Format(PromptFormat.Alpaca, "Sort: b a", ""),
+            ConversationPrompt.Render(PromptFormat.Alpaca, [new ChatMessage(ChatRole.User, "Sort: b a")]));
+        Assert.Equal(StudentPrompt.Format(PromptFormat.ChatMl, "Sort: b a", ""),
+            ConversationPrompt.Render(PromptFormat.ChatMl, [new ChatMessage(ChatRole.User, "Sort: b a")]));
     }
 
     [Fact]
     public void A_system_message_goes_before_the_question_rather_than_being_dropped()
     {
-        string prompt = ConversationPrompt.Render("plain",
+        string prompt = ConversationPrompt.Render(PromptFormat.Plain,
             [new ChatMessage(ChatRole.System, "Be brief."), new ChatMessage(ChatRole.User, "2 + 2 =")]);
 
-        Assert.Equal(StudentPrompt.Format("plain", "Be brief.\n\n2 + 2 =", ""), prompt);
+        Assert.Equal(StudentPrompt.Format(PromptFormat.Plain, "Be brief.\n\n2 + 2 =", ""), prompt);
     }
 
     [Fact]
     public void ChatML_holds_a_whole_conversation()
     {
-        string prompt = ConversationPrompt.Render("chatml",
+        string prompt = ConversationPrompt.Render(PromptFormat.ChatMl,
         [
             new ChatMessage(ChatRole.System, "S"), new ChatMessage(ChatRole.User, "U1"),
             new ChatMessage(ChatRole.Assistant, "A1"), new ChatMessage(ChatRole.User, "U2"),
@@ -41,7 +41,7 @@ public sealed class ConversationPromptTests
     [Fact]
     public void A_conversation_in_a_one_question_format_is_refused_naming_messages()
     {
-        var error = Assert.Throws<InvalidRequestException>(() => ConversationPrompt.Render("alpaca",
+        var error = Assert.Throws<InvalidRequestException>(() => ConversationPrompt.Render(PromptFormat.Alpaca,
             [new ChatMessage(ChatRole.User, "U1"), new ChatMessage(ChatRole.Assistant, "A1"), new ChatMessage(ChatRole.User, "U2")]));
 
         Assert.Equal("messages", error.Param);
@@ -51,7 +51,7 @@ public sealed class ConversationPromptTests
     [Fact]
     public void A_request_that_does_not_end_with_the_user_is_refused()
     {
-        var error = Assert.Throws<InvalidRequestException>(() => ConversationPrompt.Render("chatml",
+        var error = Assert.Throws<InvalidRequestException>(() => ConversationPrompt.Render(PromptFormat.ChatMl,
             [new ChatMessage(ChatRole.User, "U1"), new ChatMessage(ChatRole.Assistant, "A1")]));
 
         Assert.Equal("messages", error.Param);

@@ -8,6 +8,7 @@ using Lion.Core.Prompts;
 using Lion.Torch.Generation;
 using Lion.Torch.Model;
 using Lion.Torch.Tokenization;
+using Microsoft.Extensions.AI;
 using OpenAI;
 using OpenAI.Chat;
 using static TorchSharp.torch;
@@ -36,7 +37,7 @@ public sealed class StudentServerTests : IAsyncLifetime
             foreach (var parameter in _model.parameters().Where(p => p.dim() == 2))
                 parameter.copy_(randn(parameter.shape, generator: generator) * 0.02);
         _batcher = new ContinuousBatcher(_model, Tokenizer, maxBatch: 8);
-        _server = await ChatServer.StartAsync(new StudentChatClient(_batcher, "plain"),
+        _server = await ChatServer.StartAsync(new StudentChatClient(_batcher, PromptFormat.Plain),
             new ChatServerOptions { Models = [Model], MaxConcurrentRequests = 2 });
     }
 
@@ -52,7 +53,7 @@ public sealed class StudentServerTests : IAsyncLifetime
         new(Model, new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = _server.BaseUrl, RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(0) });
 
     private string Local(string question, SamplingOptions options) =>
-        new TextGenerator(_model, Tokenizer).Complete(StudentPrompt.Format("plain", question, ""), options).Text;
+        new TextGenerator(_model, Tokenizer).Complete(StudentPrompt.Format(PromptFormat.Plain, question, ""), options).Text;
 
     private Task<HttpResponseMessage> Post(object body) =>
         _http.PostAsync(new Uri(_server.BaseUrl, "chat/completions"),
@@ -65,7 +66,7 @@ public sealed class StudentServerTests : IAsyncLifetime
             new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 20 })).Value;
 
         Assert.Equal(Local("12 + 30 =", new SamplingOptions { MaxNewTokens = 20 }), completion.Content[0].Text);
-        Assert.Equal(_batcher.PromptTokens(StudentPrompt.Format("plain", "12 + 30 =", "")), completion.Usage.InputTokenCount);
+        Assert.Equal(_batcher.PromptTokens(StudentPrompt.Format(PromptFormat.Plain, "12 + 30 =", "")), completion.Usage.InputTokenCount);
         Assert.InRange(completion.Usage.OutputTokenCount, 1, 20);
     }
 
@@ -154,7 +155,7 @@ public sealed class StudentServerTests : IAsyncLifetime
     public async Task Requests_beyond_the_concurrency_limit_get_a_429_with_retry_after()
     {
         // The two requests that hold the places must not end before the third comes.
-        Assert.Equal("length", new TextGenerator(_model, Tokenizer).Complete(StudentPrompt.Format("plain", "go", ""),
+        Assert.Equal(Microsoft.Extensions.AI.ChatFinishReason.Length, new TextGenerator(_model, Tokenizer).Complete(StudentPrompt.Format(PromptFormat.Plain, "go", ""),
             new SamplingOptions { Temperature = 0, MaxNewTokens = 1000 }).FinishReason);
         using var hold = new CancellationTokenSource();
         async Task<HttpResponseMessage> Long()

@@ -13,7 +13,7 @@ public sealed class RunConfigReaderTests
     {
         var config = RunConfigReader.Parse("{}", "lion.json");
 
-        Assert.Equal((3, 1.0, 0.7, "1:1"), (config.Iterations, config.Threshold, config.NoveltyThreshold, config.HardEasyRatio));
+        Assert.Equal((3, 1.0, 0.7, new HardEasyRatio(1, 1)), (config.Iterations, config.Threshold, config.NoveltyThreshold, config.HardEasyRatio));
         Assert.Equal((0.7, 1024), (config.Teacher.Temperature, config.Teacher.MaxTokens));
         Assert.Equal((0.2, 512), (config.Referee.Temperature, config.Referee.MaxTokens));
         Assert.Equal((1.0, 4), (config.Generator.Temperature, config.Generator.MaxTokensPerSeedWord));
@@ -101,6 +101,51 @@ public sealed class RunConfigReaderTests
     }
 
     [Fact]
+    public void Words_are_read_into_their_types_and_stored_as_the_same_words()
+    {
+        var config = RunConfigReader.Parse("""
+            {"selection": "random", "train_on": "all", "hard_easy_ratio": "3:1", "oracle": {"style": "chatty-wrapping"},
+             "student": {"kind": "torch", "prompt_format": "chatml", "precision": "bfloat16", "fresh_size": "small"}}
+            """, "lion.json");
+
+        Assert.Equal((SeedSelection.Random, TrainingData.All, new HardEasyRatio(3, 1), OracleStyle.ChattyWrapping),
+            (config.Selection, config.TrainOn, config.HardEasyRatio, config.Oracle.Style));
+        Assert.Equal((StudentKind.Torch, Lion.Core.Prompts.PromptFormat.ChatMl, TrainingPrecision.BFloat16, FreshSize.Small),
+            (config.Student.Kind, config.Student.PromptFormat, config.Student.Precision, config.Student.FreshSize));
+        string stored = RunConfigReader.ToJson(config);
+        Assert.Contains("\"prompt_format\": \"chatml\"", stored);
+        Assert.Contains("\"style\": \"chatty-wrapping\"", stored);
+        Assert.Equal(config, RunConfigReader.Parse(stored, "stored") with { Prices = config.Prices });
+    }
+
+    [Theory]
+    [InlineData("""{"student": {"prompt_format": "ChatML"}}""", "student.prompt_format: must be \"alpaca\", \"chatml\" or \"plain\"")]
+    [InlineData("""{"selection": 1}""", "selection: must be \"adversarial\" or \"random\"")]
+    [InlineData("""{"hard_easy_ratio": "0:0"}""", "hard_easy_ratio: must be two whole numbers")]
+    public void A_word_of_no_type_is_refused_naming_the_key_and_the_words(string json, string message)
+    {
+        Assert.Contains(message, Refused(json).Message);
+    }
+
+    [Fact]
+    public void A_role_is_paced_to_its_own_limits_else_the_runs_else_the_defaults_unless_its_server_is_on_this_machine()
+    {
+        var config = RunConfigReader.Parse("""
+            {"teacher": {"endpoint": "https://api.example.com/v1", "model": "a", "limits": {"requests_per_minute": 60}},
+             "referee": {"endpoint": "https://api.example.com/v1", "model": "b"},
+             "generator": {"endpoint": "http://127.0.0.1:8000/v1", "model": "c"}}
+            """, "lion.json");
+
+        Assert.Equal(60, config.LimitsFor(config.Teacher)!.RequestsPerMinute);
+        Assert.Equal(new LimitSettings(), config.LimitsFor(config.Referee));
+        Assert.Null(config.LimitsFor(config.Generator));
+        Assert.Null(config.LimitsFor(new RoleSettings()));
+        var limited = config with { Limits = new LimitSettings { RequestsPerMinute = 30 } };
+        Assert.Equal(30, limited.LimitsFor(limited.Generator)!.RequestsPerMinute);
+        Assert.Equal(60, limited.LimitsFor(limited.Teacher)!.RequestsPerMinute);
+    }
+
+    [Fact]
     public void A_cost_budget_over_a_paid_model_without_a_price_is_refused_naming_the_model_and_the_prices_key()
     {
         var refused = Refused("""{"referee": {"endpoint": "https://api.example.com/v1", "model": "judge-x"}, "budget": {"max_cost": 5}}""");
@@ -145,7 +190,7 @@ public sealed class YamlRunConfigTests : IDisposable
 
         var config = RunConfigReader.Read(path);
 
-        Assert.Equal((2, "3:1", 1.5), (config.Iterations, config.HardEasyRatio, config.Threshold));
+        Assert.Equal((2, new HardEasyRatio(3, 1), 1.5), (config.Iterations, config.HardEasyRatio, config.Threshold));
         Assert.Equal(("https://api.example.com/v1", "gpt-x", 0.5), (config.Teacher.Endpoint, config.Teacher.Model, config.Teacher.Temperature));
         Assert.Equal(12, config.Budget.MaxCost);
     }

@@ -25,13 +25,13 @@ public sealed class AgievalFileTests : IDisposable
     }
 
     [Fact]
-    public void Replies_are_scored_by_the_letter_they_give()
+    public async Task Replies_are_scored_by_the_letter_they_give()
     {
         string path = _folder.Write("logiqa-en.jsonl",
             """{"question": "Q1", "options": ["(A)x", "(B)y"], "label": "A"}""" + "\n" +
             """{"question": "Q2", "options": ["(A)x", "(B)y"], "label": "B"}""" + "\n");
 
-        var result = BbhEvaluation.Run([("logiqa-en", AgievalFile.Read(path))], _ => ["The answer is (A).", "A"]);
+        var result = await BbhEvaluation.RunAsync([("logiqa-en", AgievalFile.Read(path))], (_, _) => Task.FromResult<IReadOnlyList<string>>(["The answer is (A).", "A"]));
 
         Assert.Equal(new TaskScore("logiqa-en", 2, 1, 0), result.Tasks.Single());
     }

@@ -13,7 +13,7 @@ public sealed class BbhEvaluationTests : IDisposable
         _folder.Write(name, System.Text.Json.JsonSerializer.Serialize(new { examples = examples.Select(e => new { input = e.Input, target = e.Target }) }));
 
     [Fact]
-    public void Replies_are_scored_by_their_extracted_final_answer()
+    public async System.Threading.Tasks.Task Replies_are_scored_by_their_extracted_final_answer()
     {
         Task("web_of_lies.json", ("Q1", "Yes"), ("Q2", "No"));
         Task("logical_deduction_three_objects.json", ("Q3", "(B)"), ("Q4", "(A)"));
@@ -23,7 +23,7 @@ public sealed class BbhEvaluationTests : IDisposable
             ["Q3"] = "So the answer is (B).", ["Q4"] = "",
         };
 
-        var result = BbhEvaluation.Run(BbhEvaluation.Files(_folder.Path), questions => questions.Select(q => replies[q]).ToList());
+        var result = await BbhEvaluation.RunAsync(BbhEvaluation.Files(_folder.Path), (questions, _) => System.Threading.Tasks.Task.FromResult<IReadOnlyList<string>>(questions.Select(q => replies[q]).ToList()));
 
         Assert.Equal([new TaskScore("logical_deduction_three_objects", 2, 1, 1), new TaskScore("web_of_lies", 2, 1, 0)], result.Tasks);
         Assert.Equal(0.5, result.Average);
@@ -32,12 +32,12 @@ public sealed class BbhEvaluationTests : IDisposable
     }
 
     [Fact]
-    public void A_reply_without_an_answer_of_the_targets_form_is_listed_as_such_and_counts_wrong()
+    public async System.Threading.Tasks.Task A_reply_without_an_answer_of_the_targets_form_is_listed_as_such_and_counts_wrong()
     {
         Task("navigate.json", ("Q1", "Yes"), ("Q2", "No"));
         var replies = new Dictionary<string, string> { ["Q1"] = "I am not sure.", ["Q2"] = "No" };
 
-        var result = BbhEvaluation.Run(BbhEvaluation.Files(_folder.Path), questions => questions.Select(q => replies[q]).ToList());
+        var result = await BbhEvaluation.RunAsync(BbhEvaluation.Files(_folder.Path), (questions, _) => System.Threading.Tasks.Task.FromResult<IReadOnlyList<string>>(questions.Select(q => replies[q]).ToList()));
 
         var unclear = result.Replies.Single(r => r.Input == "Q1");
         Assert.Null(unclear.Extracted);

@@ -20,15 +20,15 @@ public sealed class DurableCachingChatClientTests : IDisposable
         _fixture.Dispose();
     }
 
-    private DurableCachingChatClient Client(RunStore? store = null) => new(_model, store ?? _store, "teacher-model");
+    private DurableCachingChatClient Client(RunStore? store = null) => new(_model, (store ?? _store).Gateway, "teacher-model");
 
     private static ChatMessage[] Ask(string text) => [new(ChatRole.User, text)];
 
     [Fact]
     public async Task Answers_of_two_endpoints_with_one_model_name_are_kept_apart()
     {
-        var first = new DurableCachingChatClient(_model, _store, "same-name", endpoint: "http://a.example/v1/ same-name");
-        var second = new DurableCachingChatClient(_model, _store, "same-name", endpoint: "http://b.example/v1/ same-name");
+        var first = new DurableCachingChatClient(_model, _store.Gateway, "same-name", endpoint: "http://a.example/v1/ same-name");
+        var second = new DurableCachingChatClient(_model, _store.Gateway, "same-name", endpoint: "http://b.example/v1/ same-name");
 
         await first.GetResponseAsync(Ask("Why?"));
         var other = await second.GetResponseAsync(Ask("Why?"));
@@ -57,7 +57,7 @@ public sealed class DurableCachingChatClientTests : IDisposable
             insert.ExecuteNonQuery();
         });
 
-        var reply = await new DurableCachingChatClient(_model, _store, "teacher-model", endpoint: "http://a.example/v1/ teacher-model")
+        var reply = await new DurableCachingChatClient(_model, _store.Gateway, "teacher-model", endpoint: "http://a.example/v1/ teacher-model")
             .GetResponseAsync(Ask("Why?"));
 
         Assert.Equal("paid for before the upgrade", reply.Text);

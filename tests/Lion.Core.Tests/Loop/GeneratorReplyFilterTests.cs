@@ -1,4 +1,5 @@
 using Lion.Core.Loop;
+using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Tests.Loop;
 
@@ -15,7 +16,7 @@ public sealed class GeneratorReplyFilterTests
     [InlineData("#Created Prompt#: Write a poem about rivers and lakes.", "stop", "echoes_prompt_labels")]
     public void Each_rule_of_the_paper_discards_with_its_reason(string reply, string finish, string? reason)
     {
-        var (candidate, why) = GeneratorReplyFilter.Check(reply, finish);
+        var (candidate, why) = GeneratorReplyFilter.Check(reply, new ChatFinishReason(finish));
 
         Assert.Equal(reason, why);
         Assert.Equal(reason is null, candidate is not null);
@@ -24,6 +25,6 @@ public sealed class GeneratorReplyFilterTests
     [Fact]
     public void Surrounding_quotes_and_spaces_are_trimmed()
     {
-        Assert.Equal("Describe the water cycle in four steps.", GeneratorReplyFilter.Check("  \"Describe the water cycle in four steps.\"\n", "stop").Candidate);
+        Assert.Equal("Describe the water cycle in four steps.", GeneratorReplyFilter.Check("  \"Describe the water cycle in four steps.\"\n", ChatFinishReason.Stop).Candidate);
     }
 }

@@ -1,4 +1,5 @@
 using Lion.Core.Loop;
+using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Tests.Loop;
 
@@ -60,7 +61,7 @@ public sealed class GeneratorReplyUnwrapperTests
     [Fact]
     public void A_refusal_is_discarded_with_its_reason_after_unwrapping()
     {
-        var (candidate, reason, _) = GeneratorReplyFilter.CheckUnwrapped("I'm sorry, but I can't help with that request.", "stop");
+        var (candidate, reason, _) = GeneratorReplyFilter.CheckUnwrapped("I'm sorry, but I can't help with that request.", ChatFinishReason.Stop);
 
         Assert.Null(candidate);
         Assert.Equal("refusal", reason);
@@ -69,7 +70,7 @@ public sealed class GeneratorReplyUnwrapperTests
     [Fact]
     public void The_papers_filters_judge_the_unwrapped_instruction()
     {
-        var (candidate, reason, unwrapped) = GeneratorReplyFilter.CheckUnwrapped("New Instruction: Describe the water cycle in four steps.", "stop");
+        var (candidate, reason, unwrapped) = GeneratorReplyFilter.CheckUnwrapped("New Instruction: Describe the water cycle in four steps.", ChatFinishReason.Stop);
 
         Assert.Equal((Instruction, null, true), (candidate, reason, unwrapped));
     }

@@ -1,3 +1,4 @@
+using Lion.Core.Config;
 using Lion.Core.Loop;
 using Lion.Core.Store;
 
@@ -12,14 +13,14 @@ public sealed class VerdictTests
     {
         var verdict = DiscriminationStage.Judge(1, Review(true, 9, 6), Review(false, 8, 7), threshold: 1.0);
 
-        Assert.Equal((8.5, 6.5, 2.0, "hard"), (verdict.TeacherScore, verdict.StudentScore, verdict.Gap, verdict.Label));
+        Assert.Equal((8.5, 6.5, 2.0, VerdictLabel.Hard), (verdict.TeacherScore, verdict.StudentScore, verdict.Gap, verdict.Label));
     }
 
     [Fact]
     public void A_gap_of_exactly_tau_is_hard()
     {
-        Assert.Equal("hard", DiscriminationStage.Judge(1, Review(true, 8, 7), Review(false, 8, 7), 1.0).Label);
-        Assert.Equal("easy", DiscriminationStage.Judge(1, Review(true, 8, 7.5), Review(false, 8, 7.5), 1.0).Label);
+        Assert.Equal(VerdictLabel.Hard, DiscriminationStage.Judge(1, Review(true, 8, 7), Review(false, 8, 7), 1.0).Label);
+        Assert.Equal(VerdictLabel.Easy, DiscriminationStage.Judge(1, Review(true, 8, 7.5), Review(false, 8, 7.5), 1.0).Label);
     }
 
     [Fact]
@@ -35,12 +36,12 @@ public sealed class VerdictTests
     [InlineData(24, 1, 0, 24, 0)]
     public void New_instructions_are_split_at_the_ratio(int total, int hard, int easy, int wantHard, int wantEasy)
     {
-        Assert.Equal((wantHard, wantEasy), GenerationStage.Split(total, (hard, easy), true, true));
+        Assert.Equal((wantHard, wantEasy), GenerationStage.Split(total, new HardEasyRatio(hard, easy), true, true));
     }
 
     [Fact]
     public void With_no_hard_seeds_all_new_instructions_come_from_easy_ones()
     {
-        Assert.Equal((0, 24), GenerationStage.Split(24, (1, 1), haveHard: false, haveEasy: true));
+        Assert.Equal((0, 24), GenerationStage.Split(24, new HardEasyRatio(1, 1), haveHard: false, haveEasy: true));
     }
 }

@@ -2,6 +2,7 @@ using Lion.Core;
 using Lion.Core.Data;
 using Lion.Core.Store;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Tests.Store;
 
@@ -124,8 +125,8 @@ public sealed class RunStoreTests : IDisposable
 
         Assert.Equal(2, store.ReadDataset(PoolSelection.Train).Count);
         Assert.Equal(2, store.ReadDataset(PoolSelection.Cache).Count);
-        Assert.Equal([new("train", 1, 2), new RunOverview.PoolSize("cache", 1, 2)],
-            store.Overview().Pools.OrderByDescending(p => p.Pool));
+        Assert.Equal([new(Pool.Train, 1, 2), new RunOverview.PoolSize(Pool.Cache, 1, 2)],
+            store.Overview().Pools.OrderBy(p => p.Pool));
     }
 
     [Fact]
@@ -189,7 +190,7 @@ public sealed class RunStoreTests : IDisposable
             limit.ExecuteNonQuery();
         });
 
-        var full = Assert.Throws<StorageException>(() => store.SaveTeacherAnswer(1, "teacher", new string('x', 1_000_000), "stop"));
+        var full = Assert.Throws<StorageException>(() => store.SaveTeacherAnswer(1, "teacher", new string('x', 1_000_000), ChatFinishReason.Stop));
 
         Assert.True(full.IsOutside);
         Assert.StartsWith($"{RunStore.DatabasePath(_fixture.RunFolder)}: the disk is full.", full.Message);

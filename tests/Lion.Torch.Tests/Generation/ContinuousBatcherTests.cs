@@ -2,6 +2,7 @@ using System.Text;
 using Lion.Torch.Generation;
 using Lion.Torch.Model;
 using Lion.Torch.Tokenization;
+using Microsoft.Extensions.AI;
 using static TorchSharp.torch;
 
 namespace Lion.Torch.Tests.Generation;
@@ -75,7 +76,7 @@ public sealed class ContinuousBatcherTests : IDisposable
         var (text, last) = await Collect(batcher.Generate("abc", options));
 
         Assert.Equal(free[..free.IndexOf(free.Substring(3, 3), StringComparison.Ordinal)], text);
-        Assert.Equal("stop", last.FinishReason);
+        Assert.Equal(ChatFinishReason.Stop, last.FinishReason);
     }
 
     [Fact]
@@ -85,7 +86,7 @@ public sealed class ContinuousBatcherTests : IDisposable
         using var model = new LlamaForCausalLM(LlamaConfig.TinyByteLevel
             with { HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2, MaxPositionEmbeddings = 1024 });
         var endless = new SamplingOptions { MaxNewTokens = 1000 };
-        Assert.Equal("length", new TextGenerator(model, Tokenizer).Complete("go on", endless).FinishReason);
+        Assert.Equal(ChatFinishReason.Length, new TextGenerator(model, Tokenizer).Complete("go on", endless).FinishReason);
         using var batcher = new ContinuousBatcher(model, Tokenizer, maxBatch: 4);
         using var cancel = new CancellationTokenSource();
         var updates = batcher.Generate("go on", endless, cancellationToken: cancel.Token).GetAsyncEnumerator(CancellationToken.None);

@@ -1,6 +1,7 @@
 using Lion.Torch.Generation;
 using Lion.Torch.Model;
 using Lion.Torch.Tokenization;
+using Microsoft.Extensions.AI;
 using static TorchSharp.torch;
 
 namespace Lion.Torch.Tests.Generation;
@@ -92,7 +93,7 @@ public sealed class DecodingBatchTests
 
         batch.Admit([row]);
 
-        Assert.Equal("length", row.FinishReason);
+        Assert.Equal(ChatFinishReason.Length, row.FinishReason);
         Assert.Empty(row.Generated);
     }
 }

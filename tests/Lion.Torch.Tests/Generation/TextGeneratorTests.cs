@@ -1,6 +1,7 @@
 using Lion.Torch.Generation;
 using Lion.Torch.Model;
 using Lion.Torch.Tokenization;
+using Microsoft.Extensions.AI;
 using static TorchSharp.torch;
 
 namespace Lion.Torch.Tests.Generation;
@@ -71,6 +72,6 @@ public sealed class TextGeneratorTests
 
         var stopped = generator.Complete("abc", new SamplingOptions { MaxNewTokens = 12, Stop = [stop] });
 
-        Assert.Equal((free.Text[..free.Text.IndexOf(stop, StringComparison.Ordinal)], "stop"), stopped);
+        Assert.Equal((free.Text[..free.Text.IndexOf(stop, StringComparison.Ordinal)], ChatFinishReason.Stop), stopped);
     }
 }

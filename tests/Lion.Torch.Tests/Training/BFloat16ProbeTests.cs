@@ -1,3 +1,4 @@
+using Lion.Core.Config;
 using Lion.Torch.Model;
 using Lion.Torch.Training;
 using static TorchSharp.torch;
@@ -27,13 +28,5 @@ public sealed class BFloat16ProbeTests
         BFloat16Probe.Speedup(LlamaConfig.TinyByteLevel with { HiddenSize = 40, IntermediateSize = 72 });
 
         Assert.True(randn(4).allclose(expected, rtol: 0, atol: 0));
-    }
-
-    [Fact]
-    public void Precisions_have_the_names_of_the_command_line()
-    {
-        foreach (var name in TrainingPrecisions.Names)
-            Assert.Equal(name, TrainingPrecisions.Name(TrainingPrecisions.Parse(name)));
-        Assert.Throws<ArgumentException>(() => TrainingPrecisions.Parse("fp16"));
     }
 }

@@ -1,3 +1,5 @@
+using Lion.Core;
+using Lion.Core.Config;
 using Lion.Oracle;
 using Lion.Torch.Generation;
 using Lion.Torch.Model;
@@ -80,7 +82,7 @@ public sealed class SftTrainerTests
 
         var expected = BFloat16Probe.Pays(model.Config) ? TrainingPrecision.BFloat16 : TrainingPrecision.Float32;
         Assert.Equal(expected, report.Precision);
-        Assert.Contains(lines, line => line.Contains($"products in {TrainingPrecisions.Name(expected)}"));
+        Assert.Contains(lines, line => line.Contains($"products in {Vocabulary<TrainingPrecision>.Word(expected)}"));
     }
 
     [Fact]

@@ -2,26 +2,29 @@ using Lion.Core.Gateway;
 
 namespace Lion.Core.Store;
 
-/// <summary>The store's side of the teacher gateway: request cache, usage ledger, failure log.</summary>
-public sealed partial class RunStore : IRequestCache, IUsageLog, IFailureLog
+/// <summary>
+/// The gateway's part of the run store: the request cache (paid answers by request key), the
+/// usage ledger and the log of failed requests, in the run's SQLite file beside the loop's records.
+/// </summary>
+public sealed class GatewayLog(RunStore store) : IGatewayLog
 {
     public CachedReply? Find(string key) => Lookup("SELECT response_json FROM request_cache WHERE key = $key", key);
 
     /// <summary>Only entries an older lion stored (version 1) answer a key without the endpoint.</summary>
     public CachedReply? FindLegacy(string key) => Lookup("SELECT response_json FROM request_cache WHERE key = $key AND version = 1", key);
 
-    private CachedReply? Lookup(string sql, string key) => Read(transaction =>
+    private CachedReply? Lookup(string sql, string key) => store.Read(transaction =>
     {
-        using var query = Command(transaction, sql);
+        using var query = store.Command(transaction, sql);
         query.Parameters.AddWithValue("$key", key);
         return query.ExecuteScalar() is string json
             ? System.Text.Json.JsonSerializer.Deserialize<CachedReply>(json)
             : null;
     });
 
-    public void Store(string key, string model, string requestJson, CachedReply reply) => InTransaction(transaction =>
+    public void Store(string key, string model, string requestJson, CachedReply reply) => store.InTransaction(transaction =>
     {
-        using var insert = Command(transaction, """
+        using var insert = store.Command(transaction, """
             INSERT OR IGNORE INTO request_cache (key, model, request_json, response_json, finish_reason, version, created_at)
             VALUES ($key, $model, $request, $response, $finish, 2, $now)
             """);
@@ -30,13 +33,13 @@ public sealed partial class RunStore : IRequestCache, IUsageLog, IFailureLog
         insert.Parameters.AddWithValue("$request", requestJson);
         insert.Parameters.AddWithValue("$response", System.Text.Json.JsonSerializer.Serialize(reply));
         insert.Parameters.AddWithValue("$finish", (object?)reply.FinishReason ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$now", Now());
+        insert.Parameters.AddWithValue("$now", RunStore.Now());
         insert.ExecuteNonQuery();
     });
 
-    public void Record(UsageEntry entry) => InTransaction(transaction =>
+    public void Record(UsageEntry entry) => store.InTransaction(transaction =>
     {
-        using var insert = Command(transaction, """
+        using var insert = store.Command(transaction, """
             INSERT INTO usage (role, model, cached, input_tokens, output_tokens, cost, iteration, created_at)
             VALUES ($role, $model, $cached, $input, $output, $cost,
                     (SELECT MAX(iteration) FROM stage_progress WHERE status = 'running'), $now)
@@ -47,22 +50,22 @@ public sealed partial class RunStore : IRequestCache, IUsageLog, IFailureLog
         insert.Parameters.AddWithValue("$input", entry.InputTokens);
         insert.Parameters.AddWithValue("$output", entry.OutputTokens);
         insert.Parameters.AddWithValue("$cost", entry.Cost);
-        insert.Parameters.AddWithValue("$now", Now());
+        insert.Parameters.AddWithValue("$now", RunStore.Now());
         insert.ExecuteNonQuery();
     });
 
-    public (double Cost, long Tokens) PaidTotals() => Read(transaction =>
+    public (double Cost, long Tokens) PaidTotals() => store.Read(transaction =>
     {
-        using var query = Command(transaction,
+        using var query = store.Command(transaction,
             "SELECT COALESCE(SUM(cost), 0.0), COALESCE(SUM(input_tokens + output_tokens), 0) FROM usage WHERE cached = 0");
         using var reader = query.ExecuteReader();
         reader.Read();
         return (reader.GetDouble(0), reader.GetInt64(1));
     });
 
-    public void Record(string role, string model, RemoteFailure failure, int attempt) => InTransaction(transaction =>
+    public void Record(string role, string model, RemoteFailure failure, int attempt) => store.InTransaction(transaction =>
     {
-        using var insert = Command(transaction, """
+        using var insert = store.Command(transaction, """
             INSERT INTO remote_failures (role, model, kind, status, message, attempt, iteration, created_at)
             VALUES ($role, $model, $kind, $status, $message, $attempt,
                     (SELECT MAX(iteration) FROM stage_progress WHERE status = 'running'), $now)
@@ -73,7 +76,7 @@ public sealed partial class RunStore : IRequestCache, IUsageLog, IFailureLog
         insert.Parameters.AddWithValue("$status", (object?)failure.Status ?? DBNull.Value);
         insert.Parameters.AddWithValue("$message", failure.Message);
         insert.Parameters.AddWithValue("$attempt", attempt);
-        insert.Parameters.AddWithValue("$now", Now());
+        insert.Parameters.AddWithValue("$now", RunStore.Now());
         insert.ExecuteNonQuery();
     });
 }

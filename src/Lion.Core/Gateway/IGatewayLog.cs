@@ -1,0 +1,4 @@
+namespace Lion.Core.Gateway;
+
+/// <summary>Where a gateway keeps what it must not lose: paid answers, usage, failed requests.</summary>
+public interface IGatewayLog : IRequestCache, IUsageLog, IFailureLog;

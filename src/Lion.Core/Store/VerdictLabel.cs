@@ -1,0 +1,8 @@
+namespace Lion.Core.Store;
+
+/// <summary>The referee's verdict on an instruction: hard when the teacher's score beats the student's by at least the threshold.</summary>
+public enum VerdictLabel
+{
+    Hard,
+    Easy,
+}
