@@ -24,12 +24,15 @@ public sealed class OracleChatClient(OracleOptions? options = null) : WholeReply
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null,
         CancellationToken cancellationToken = default)
     {
-        var users = messages.Where(m => m.Role == ChatRole.User).Select(m => m.Text).ToList();
+        var conversation = messages.ToList();
+        var users = conversation.Where(m => m.Role == ChatRole.User).Select(m => m.Text).ToList();
         string text = users.LastOrDefault() ?? throw new UnsolvableItemException("the request has no user message");
-        // A judge that re-asks keeps the referee request first and adds a reminder after it.
+        // A referee asked again keeps the referee request first and adds a reminder after it.
         string refereeRequest = users.FirstOrDefault(u => RefereePrompt.TryParse(u, out _, out _, out _)) ?? text;
-        // The wrapping is drawn apart from the content, so every style says the same thing.
-        var style = new Random(StableHash.Of($"{text}\u0003{chatOptions?.Seed}", _options.Seed));
+        // The wrapping is drawn apart from the content, so every style says the same thing; a re-ask
+        // draws from its whole conversation, so re-asks of different items do not all draw alike.
+        string drawnFrom = conversation.Count == 1 ? text : string.Join("\u0002", conversation.Select(m => m.Text));
+        var style = new Random(StableHash.Of($"{drawnFrom}\u0003{chatOptions?.Seed}", _options.Seed));
         bool mishaps = _options.Style == OracleStyle.Chatty;
         var reply = RefereePrompt.TryParse(refereeRequest, out var question, out var first, out var second)
                 ? Referee(question, first, second, style, mishaps)

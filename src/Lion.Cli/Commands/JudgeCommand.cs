@@ -4,6 +4,7 @@ using Lion.Core;
 using Lion.Core.Config;
 using Lion.Core.Evaluation;
 using Lion.Core.Gateway;
+using Lion.Core.Prompts;
 using Lion.Core.Store;
 using Microsoft.Extensions.AI;
 
@@ -77,11 +78,11 @@ internal static class JudgeCommand
                 Model = parse.GetValue(model) ?? config.Referee.Model,
                 ApiKeyEnv = parse.GetValue(keyVariable) ?? config.Referee.ApiKeyEnv,
             };
-            if (role.Endpoint != "oracle" && !Uri.TryCreate(role.Endpoint, UriKind.Absolute, out _))
+            if (!role.IsOracle && !Uri.TryCreate(role.Endpoint, UriKind.Absolute, out _))
                 throw new BadInputException($"--endpoint {role.Endpoint}: not an absolute URL or \"oracle\"");
             var client = LoopSetup.Gateway(store, config, new Dictionary<string, RoleSettings> { ["judge"] = role }).For("judge");
-            var judge = new PairwiseJudge(client,
-                new ChatOptions { ModelId = role.Model, Temperature = (float)role.Temperature, MaxOutputTokens = role.MaxTokens }, parse.GetValue(attempts));
+            var judge = new PairwiseJudge(new Referee(client, new PromptSet(config.Prompts),
+                new ChatOptions { ModelId = role.Model, Temperature = (float)role.Temperature, MaxOutputTokens = role.MaxTokens }, parse.GetValue(attempts)));
 
             var results = new JudgeVerdict[pairs.Count];
             try

@@ -1,7 +1,7 @@
+using Lion.Core.Evaluation;
 using Lion.Core.Prompts;
 using Lion.Core.Store;
 using Lion.Core.Students;
-using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Loop;
 
@@ -32,6 +32,7 @@ internal static class DiscriminationStage
         var toJudge = cache.Where(item => !judged.Contains(item.Id) && student.ContainsKey(item.Id)
                                           && teacher.TryGetValue(item.Id, out var answer) && answer.IsComplete).ToList();
         context.Report($"  referee: {toJudge.Count} pairs to judge in both orders");
+        var referee = new Referee(context.Referee, prompts, LoopContext.Options(context.Config.Referee), 1 + context.Config.RefereeRetries);
         int done = 0;
         var owed = new OwedItems(LoopStage.Discrimination, iteration, context.Config.Concurrency);
         await owed.ForEach(context, toJudge, async (item, token) =>
@@ -39,8 +40,8 @@ internal static class DiscriminationStage
             var earlier = reviews[item.Id].ToList();
             try
             {
-                var first = await ReviewAsync(context, iteration, prompts, item, teacher[item.Id].Text, student[item.Id], true, earlier, token);
-                var second = await ReviewAsync(context, iteration, prompts, item, teacher[item.Id].Text, student[item.Id], false, earlier, token);
+                var first = await ReviewAsync(context, iteration, referee, item, teacher[item.Id].Text, student[item.Id], true, earlier, token);
+                var second = await ReviewAsync(context, iteration, referee, item, teacher[item.Id].Text, student[item.Id], false, earlier, token);
                 if (first is not null && second is not null)
                     store.SaveVerdict(iteration, Judge(item.Id, first, second, context.Config.Threshold));
                 owed.Succeeded();
@@ -84,40 +85,24 @@ internal static class DiscriminationStage
         }
     }
 
-    /// <summary>A parsed review in the given order: from the store if there is one, else asked for (and re-asked on a parse failure).</summary>
-    private static async Task<Review?> ReviewAsync(LoopContext context, int iteration, PromptSet prompts, PoolItem item,
+    /// <summary>A parsed review in the given order: from the store if there is one, else asked for; null when there is none.</summary>
+    private static async Task<Review?> ReviewAsync(LoopContext context, int iteration, Referee referee, PoolItem item,
         string teacherAnswer, string studentAnswer, bool teacherFirst, List<Review> earlier, CancellationToken cancellationToken)
     {
-        var mine = earlier.Where(r => r.TeacherFirst == teacherFirst).ToList();
-        if (mine.FirstOrDefault(r => r.ParseError is null) is { } parsed)
-            return parsed;
-        if (mine.Any(r => r.ParseError?.StartsWith(ItemOutcome.Word, StringComparison.Ordinal) == true))
-            return null;
+        var mine = earlier.Where(r => r.TeacherFirst == teacherFirst)
+            .Select(r => new RefereeAttempt(r.Attempt, r.Raw, teacherFirst ? r.TeacherScore : r.StudentScore, teacherFirst ? r.StudentScore : r.TeacherScore, r.ParseError))
+            .ToList();
         var (first, second) = teacherFirst ? (teacherAnswer, studentAnswer) : (studentAnswer, teacherAnswer);
-        var messages = prompts.Referee(LoopContext.Question(item), first, second);
-        for (int attempt = mine.Count + 1; attempt <= 1 + context.Config.RefereeRetries; attempt++)
-        {
-            // A re-ask must differ from the first request, or the cache would hand back the same reply.
-            var options = LoopContext.Options(context.Config.Referee, seed: attempt == 1 ? null : attempt);
-            ChatResponse reply;
-            try
-            {
-                reply = await context.Referee.GetResponseAsync(messages, options, cancellationToken);
-            }
-            catch (Gateway.RemoteRequestException refused) when (ItemOutcome.IsUnanswerable(refused))
-            {
-                context.Store.SaveReview(iteration, new(item.Id, teacherFirst, attempt, "", null, null,
-                    $"{ItemOutcome.Word}: {refused.Failure.Message}"));
-                return null;
-            }
-            Review review = RefereeReply.TryParse(reply.Text, out double one, out double two, out string error)
-                ? new(item.Id, teacherFirst, attempt, reply.Text, teacherFirst ? one : two, teacherFirst ? two : one, null)
-                : new(item.Id, teacherFirst, attempt, reply.Text, null, null, error);
-            context.Store.SaveReview(iteration, review);
-            if (review.ParseError is null)
-                return review;
-        }
-        return null;
+        var score = await referee.ScoreAsync(LoopContext.Question(item), first, second, mine,
+            a => context.Store.SaveReview(iteration, new Review(item.Id, teacherFirst, a.Attempt, a.Raw,
+                teacherFirst ? a.First : a.Second, teacherFirst ? a.Second : a.First, a.Problem)),
+            cancellationToken);
+        if (score.Failure is { } failed)
+            throw failed; // Recorded by the gateway; the pair stays owed.
+        if (score.Scores is not { } scores)
+            return null;
+        var (teacher, student) = teacherFirst ? (scores.First, scores.Second) : (scores.Second, scores.First);
+        return new Review(item.Id, teacherFirst, 0, "", teacher, student, null);
     }
 
     internal static Verdict Judge(long id, Review teacherFirst, Review studentFirst, double threshold)

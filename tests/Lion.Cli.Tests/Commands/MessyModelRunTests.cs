@@ -33,7 +33,9 @@ public sealed class MessyModelRunTests : IDisposable
         {
             var list = messages.ToList();
             string text = list.Last(m => m.Role == ChatRole.User).Text;
-            string asked = RefereePrompt.TryParse(text, out _, out _, out _) ? "referee" : GeneratorPrompt.TryParse(text, out _, out _) ? "generator" : "teacher";
+            // A referee asked again keeps its request first and adds a reminder after it.
+            string asked = list.Any(m => m.Role == ChatRole.User && RefereePrompt.TryParse(m.Text, out _, out _, out _)) ? "referee"
+                : GeneratorPrompt.TryParse(text, out _, out _) ? "generator" : "teacher";
             var reply = await _oracle.GetResponseAsync(list, options, cancellationToken);
             return asked != role ? reply : new ChatResponse(new ChatMessage(ChatRole.Assistant, rewrite(reply.Text))) { FinishReason = reply.FinishReason };
         }

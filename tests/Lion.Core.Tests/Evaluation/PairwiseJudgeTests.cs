@@ -32,6 +32,9 @@ public sealed class PairwiseJudgeTests
         public void Dispose() { }
     }
 
+    private static PairwiseJudge Judge(IChatClient judge, int maxAttempts = 3) =>
+        new(new Referee(judge, new PromptSet(new Lion.Core.Config.PromptFiles()), new ChatOptions(), maxAttempts));
+
     private static string Scores(string first, string second) =>
         RefereeReply.Format("ok", first == "4" ? 9 : 3, second == "4" ? 9 : 3);
 
@@ -40,7 +43,7 @@ public sealed class PairwiseJudgeTests
     {
         var judge = new ScriptedJudge((first, second, _) => Scores(first, second));
 
-        var verdict = await new PairwiseJudge(judge, new ChatOptions()).JudgeAsync(Question, "4", "5", default);
+        var verdict = await Judge(judge).JudgeAsync(Question, "4", "5", default);
 
         Assert.Equal(2, judge.Requests.Count);
         Assert.Equal((9.0, 3.0), verdict.CandidateFirst);
@@ -53,12 +56,12 @@ public sealed class PairwiseJudgeTests
     {
         var judge = new ScriptedJudge((first, second, attempt) => attempt == 0 ? "Both are fine." : Scores(first, second));
 
-        var verdict = await new PairwiseJudge(judge, new ChatOptions()).JudgeAsync(Question, "4", "5", default);
+        var verdict = await Judge(judge).JudgeAsync(Question, "4", "5", default);
 
         Assert.True(verdict.Complete);
         var retry = judge.Requests.First(r => r.Count == 4);
         Assert.Equal("Both are fine.", retry[2].Text);
-        Assert.Equal(PairwiseJudge.Reminder, retry[3].Text);
+        Assert.Equal(Referee.Reminder, retry[3].Text);
     }
 
     [Fact]
@@ -66,7 +69,7 @@ public sealed class PairwiseJudgeTests
     {
         var judge = new ScriptedJudge((_, _, _) => "I refuse to score.");
 
-        var verdict = await new PairwiseJudge(judge, new ChatOptions(), maxAttempts: 2).JudgeAsync(Question, "4", "5", default);
+        var verdict = await Judge(judge, maxAttempts: 2).JudgeAsync(Question, "4", "5", default);
 
         Assert.False(verdict.Complete);
         Assert.Null(verdict.CandidateFirst);
@@ -80,7 +83,7 @@ public sealed class PairwiseJudgeTests
     {
         var failing = new FailingJudge();
 
-        var verdict = await new PairwiseJudge(failing, new ChatOptions()).JudgeAsync(Question, "4", "5", default);
+        var verdict = await Judge(failing).JudgeAsync(Question, "4", "5", default);
 
         Assert.Equal(2, verdict.Missing.Count);
         Assert.All(verdict.Missing, m => Assert.Contains("the request failed", m));
@@ -92,7 +95,7 @@ public sealed class PairwiseJudgeTests
         // The reminder turn makes the conversation longer than the judge's context: its 400 is not why there is no verdict.
         var judge = new FailingJudge(unparsedFirst: true);
 
-        var verdict = await new PairwiseJudge(judge, new ChatOptions()).JudgeAsync(Question, "4", "5", default);
+        var verdict = await Judge(judge).JudgeAsync(Question, "4", "5", default);
 
         Assert.Contains(verdict.Missing, m => m.StartsWith("candidate first: no verdict: no score line for Assistant 1 (asked 1 time; the reminder then failed: ", StringComparison.Ordinal));
     }
