@@ -5,6 +5,7 @@ using Lion.Cli.Endpoint;
 using Lion.Core.Data;
 using Lion.Core.Gateway;
 using Lion.Core.Store;
+using Lion.Testing;
 using Microsoft.Extensions.AI;
 
 namespace Lion.Bench;
@@ -41,7 +42,7 @@ internal static class GatewayBenchmark
             EnforcedRequestsPerMinute = limitRpm,
             Seed = 2305,
         };
-        await using var server = await ChatServer.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["teacher-model"], Faults = faults });
+        await using var server = await TestEndpoint.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["teacher-model"] }, faults);
         RunFolder.Create(work, new SeedFile("bench", SeedFormat.PlainText, [new InstructionRecord("Seed.")]), new RunSetup());
         try
         {

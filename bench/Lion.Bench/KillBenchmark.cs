@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Lion.Cli.Endpoint;
+using Lion.Testing;
 
 namespace Lion.Bench;
 
@@ -101,6 +102,6 @@ internal static class KillBenchmark
         return (OracleRunProcess.Fingerprint(run), server.Log.Received, clock.Elapsed.TotalSeconds);
     }
 
-    private static string Config(string work, ChatServer server, int trial) =>
+    private static string Config(string work, TestEndpoint server, int trial) =>
         OracleRunProcess.WriteConfig(Path.Combine(work, $"config-{trial}.json"), server.BaseUrl);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Lion.Core.Novelty;
+using Lion.Tests;
 
 namespace Lion.Bench;
 

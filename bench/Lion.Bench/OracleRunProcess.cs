@@ -4,6 +4,7 @@ using Lion.Cli.Endpoint;
 using Lion.Core.Data;
 using Lion.Core.Store;
 using Lion.Oracle;
+using Lion.Testing;
 
 namespace Lion.Bench;
 
@@ -14,8 +15,8 @@ namespace Lion.Bench;
 internal static class OracleRunProcess
 {
     /// <summary>The oracle behind the OpenAI-compatible endpoint; port 0 picks a free one.</summary>
-    public static Task<ChatServer> Server(int port = 0) =>
-        ChatServer.StartAsync(new OracleChatClient(new OracleOptions { Seed = 2305 }), new ChatServerOptions { Models = ["lion-oracle"], Port = port });
+    public static Task<TestEndpoint> Server(int port = 0) =>
+        TestEndpoint.StartAsync(new OracleChatClient(new OracleOptions { Seed = 2305 }), new ChatServerOptions { Models = ["lion-oracle"], Port = port });
 
     public static string WriteSeeds(string work)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Lion.Cli.Endpoint;
+using Lion.Testing;
 
 namespace Lion.Bench;
 
@@ -48,7 +49,7 @@ internal static class OutageBenchmark
             string[] command = ["run", "--config", config, "--seeds", seeds, "--out", run];
             var clock = Stopwatch.StartNew();
             var upAt = Task.Delay(outage);
-            ChatServer? server = null;
+            TestEndpoint? server = null;
             var exits = new List<(int Code, double Seconds, bool DuringOutage)>();
             var lastError = new StringWriter();
             try

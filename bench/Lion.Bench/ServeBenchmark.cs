@@ -4,6 +4,7 @@ using System.Text.Json;
 using Lion.Cli.Endpoint;
 using Lion.Cli.Serving;
 using Lion.Core.Prompts;
+using Lion.Testing;
 using Lion.Torch.Generation;
 using Lion.Torch.Model;
 using Lion.Torch.Tokenization;
@@ -45,7 +46,7 @@ internal static class ServeBenchmark
 
     private static async Task<int> RunAsync(ContinuousBatcher batcher, List<string> questions)
     {
-        await using var server = await ChatServer.StartAsync(new StudentChatClient(batcher, PromptFormat.Plain),
+        await using var server = await TestEndpoint.StartAsync(new StudentChatClient(batcher, PromptFormat.Plain),
             new ChatServerOptions { Models = ["student"], MaxConcurrentRequests = 4 * Clients });
         using var http = new HttpClient { BaseAddress = server.BaseUrl };
 

@@ -83,7 +83,7 @@ internal static class OracleCommand
             await using var endpoint = await ChatServer.StartAsync(oracle, options, cancellation);
             output.WriteLine($"Serving the oracle at {endpoint.BaseUrl} as model \"{ModelName}\"; Ctrl-C stops.");
             await ServerOptions.UntilStopped(cancellation);
-            output.WriteLine($"Stopped after {endpoint.Log.Received} requests.");
+            output.WriteLine($"Stopped after {endpoint.Received} requests.");
             return ExitCode.Success;
         }));
         return command;

@@ -61,7 +61,7 @@ internal static class ServeCommand
             output.WriteLine($"Serving {folder} at {endpoint.BaseUrl} as model \"{served}\" ({Vocabulary<PromptFormat>.Word(parse.GetValue(format))} prompts, "
                              + $"{student.Config.MaxPositionEmbeddings}-token context, batches of up to {batch}); Ctrl-C stops.");
             await ServerOptions.UntilStopped(cancellation);
-            output.WriteLine($"Stopped after {endpoint.Log.Received} requests.");
+            output.WriteLine($"Stopped after {endpoint.Received} requests.");
             return ExitCode.Success;
         }));
         return command;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Lion.Core;
 using Lion.Core.Gateway;
@@ -18,8 +17,8 @@ namespace Lion.Cli.Endpoint;
 /// <summary>
 /// An OpenAI-compatible HTTP endpoint (POST /v1/chat/completions, streaming or not; GET
 /// /v1/models; GET /health) in front of any <see cref="IChatClient"/>: the oracle, a student,
-/// or a test model. It can misbehave on purpose (<see cref="FaultPlan"/>) and counts what it
-/// received (<see cref="RequestLog"/>), so clients are tested against real HTTP failures.
+/// or a test model. A <see cref="IChatRequestFilter"/> may stand before the model (tests inject
+/// faults there).
 /// </summary>
 public sealed class ChatServer : IAsyncDisposable
 {
@@ -27,13 +26,10 @@ public sealed class ChatServer : IAsyncDisposable
     private readonly IChatClient _model;
     private readonly ChatServerOptions _options;
     private readonly BearerKey? _key;
-    private readonly RequestRateGate? _rateGate;
-    private readonly Random _random;
-    private readonly Lock _randomGate = new();
     private readonly ConcurrentDictionary<string, TokenEstimator> _estimators = new();
     private long _completions;
     private int _inFlight;
-    private int _drawn;
+    private int _received;
 
     private ChatServer(WebApplication app, IChatClient model, ChatServerOptions options)
     {
@@ -41,14 +37,13 @@ public sealed class ChatServer : IAsyncDisposable
         _model = model;
         _options = options;
         _key = options.ApiKey is { Length: > 0 } key ? new BearerKey(key) : null;
-        _rateGate = options.Faults.EnforcedRequestsPerMinute is { } rpm ? new RequestRateGate(rpm, TimeProvider.System) : null;
-        _random = new Random(options.Faults.Seed);
     }
 
     /// <summary>The base URL clients use, ending in /v1/.</summary>
     public Uri BaseUrl { get; private set; } = null!;
 
-    public RequestLog Log { get; } = new();
+    /// <summary>Chat requests received, answered or not.</summary>
+    public int Received => Volatile.Read(ref _received);
 
     public static async Task<ChatServer> StartAsync(IChatClient model, ChatServerOptions options, CancellationToken cancellationToken = default)
     {
@@ -117,7 +112,7 @@ public sealed class ChatServer : IAsyncDisposable
     private async Task Complete(HttpContext context)
     {
         var response = context.Response;
-        Log.CountReceived();
+        Interlocked.Increment(ref _received);
         // The key first: a request without it never gets its body read, so unauthenticated
         // traffic costs no memory however large the bodies it announces.
         if (!await Authorized(context))
@@ -136,15 +131,6 @@ public sealed class ChatServer : IAsyncDisposable
             return;
         }
 
-        string bodyHash = Convert.ToHexString(SHA256.HashData(body));
-        Log.CountBody(bodyHash);
-        if (_rateGate is not null && !_rateGate.TryEnter())
-        {
-            Log.CountOverLimit();
-            response.Headers.RetryAfter = "1";
-            await ChatCompletionWriter.WriteError(response, 429, "Rate limit reached for requests.", "requests", code: "rate_limit_exceeded");
-            return;
-        }
 
         ChatCompletionRequest request;
         try
@@ -169,20 +155,13 @@ public sealed class ChatServer : IAsyncDisposable
             return;
         }
 
-        var (fault, latency) = Draw();
-        if (_options.Faults.FailRequestsContaining is { } marked && System.Text.Encoding.UTF8.GetString(body).Contains(marked, StringComparison.Ordinal))
-            fault = FaultKind.ServerError;
-        if (latency > TimeSpan.Zero)
-            await Task.Delay(latency, context.RequestAborted);
-        if (fault != FaultKind.None)
-            Log.CountFault(fault);
-        if (await InjectFailure(context, fault))
+        var model = _options.Filter is { } filter ? await filter.FilterAsync(context, body, _model) : _model;
+        if (model is null)
             return;
 
         if (Interlocked.Increment(ref _inFlight) > (_options.MaxConcurrentRequests ?? int.MaxValue))
         {
             Interlocked.Decrement(ref _inFlight);
-            Log.CountOverLimit();
             response.Headers.RetryAfter = "1";
             await ChatCompletionWriter.WriteError(response, 429,
                 $"The server is busy with {_options.MaxConcurrentRequests} requests; retry shortly.", "requests", code: "rate_limit_exceeded");
@@ -191,10 +170,10 @@ public sealed class ChatServer : IAsyncDisposable
         string id = $"chatcmpl-{Interlocked.Increment(ref _completions)}";
         try
         {
-            if (request.Stream && fault == FaultKind.None)
-                await Stream(response, id, request, context.RequestAborted);
+            if (request.Stream)
+                await Stream(model, response, id, request, context.RequestAborted);
             else
-                await Answer(response, id, request, fault, context.RequestAborted);
+                await Answer(model, response, id, request, context.RequestAborted);
         }
         catch (InvalidRequestException invalid) when (!response.HasStarted)
         {
@@ -213,71 +192,21 @@ public sealed class ChatServer : IAsyncDisposable
         {
             Interlocked.Decrement(ref _inFlight);
         }
-        Log.CountAnswered(bodyHash);
     }
 
-    /// <summary>Answers with the failure <paramref name="fault"/> stands for; false when it is not a failure.</summary>
-    private async Task<bool> InjectFailure(HttpContext context, FaultKind fault)
+    private async Task Answer(IChatClient model, HttpResponse response, string id, ChatCompletionRequest request, CancellationToken cancellationToken)
     {
-        var response = context.Response;
-        switch (fault)
-        {
-            case FaultKind.RateLimited:
-                var wait = _options.Faults.RetryAfter;
-                response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (wait.Milliseconds != 0)
-                    response.Headers["retry-after-ms"] = ((long)wait.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await ChatCompletionWriter.WriteError(response, 429, "Rate limit reached (injected).", "requests", code: "rate_limit_exceeded");
-                return true;
-            case FaultKind.ServerError:
-                await ChatCompletionWriter.WriteError(response, 500, "The server had an error (injected).", "server_error");
-                return true;
-            case FaultKind.Unavailable:
-                await ChatCompletionWriter.WriteError(response, 503, "The engine is overloaded (injected).", "server_error");
-                return true;
-            case FaultKind.Hang:
-                await Task.Delay(Timeout.Infinite, context.RequestAborted);
-                return true;
-            case FaultKind.DropConnection:
-                context.Abort();
-                return true;
-            case FaultKind.MalformedJson:
-                response.ContentType = "application/json";
-                await response.WriteAsync("{\"id\": \"chatcmpl-broken\", \"choices\": [{\"index\": 0, \"message\": {\"role\": \"assis");
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private async Task Answer(HttpResponse response, string id, ChatCompletionRequest request, FaultKind fault, CancellationToken cancellationToken)
-    {
-        var answer = await _model.GetResponseAsync(request.Messages, request.Options, cancellationToken);
+        var answer = await model.GetResponseAsync(request.Messages, request.Options, cancellationToken);
         string text = answer.Text;
-        string finish = answer.FinishReason?.Value ?? "stop";
-        if (fault == FaultKind.EmptyContent)
-            (text, finish) = ("", "stop");
-        else if (fault == FaultKind.Truncated)
-            (text, finish) = (text[..(text.Length / 2)], "length");
-
         var (prompt, completion) = Usage(request, answer, text);
-        if (request.Stream)
-        {
-            await BeginStream(response);
-            await ChatCompletionWriter.WriteChunk(response, id, request.Model, "assistant", text, null);
-            await EndStream(response, id, request, finish, (prompt, completion));
-        }
-        else
-        {
-            await ChatCompletionWriter.WriteCompletion(response, id, request.Model, text, finish, prompt, completion);
-        }
+        await ChatCompletionWriter.WriteCompletion(response, id, request.Model, text, answer.FinishReason?.Value ?? "stop", prompt, completion);
     }
 
-    private async Task Stream(HttpResponse response, string id, ChatCompletionRequest request, CancellationToken cancellationToken)
+    private async Task Stream(IChatClient model, HttpResponse response, string id, ChatCompletionRequest request, CancellationToken cancellationToken)
     {
         // The first update is awaited before the headers go out, so a model that refuses the
         // request still gets a proper error status rather than a broken stream.
-        await using var updates = _model.GetStreamingResponseAsync(request.Messages, request.Options, cancellationToken)
+        await using var updates = model.GetStreamingResponseAsync(request.Messages, request.Options, cancellationToken)
             .GetAsyncEnumerator(cancellationToken);
         bool more = await updates.MoveNextAsync();
         await BeginStream(response);
@@ -323,18 +252,5 @@ public sealed class ChatServer : IAsyncDisposable
         var estimator = _estimators.GetOrAdd(request.Model, model => new TokenEstimator(model));
         return (answer.Usage?.InputTokenCount ?? estimator.CountPrompt(request.Messages),
                 answer.Usage?.OutputTokenCount ?? estimator.Count(text));
-    }
-
-    private (FaultKind Fault, TimeSpan Latency) Draw()
-    {
-        var faults = _options.Faults;
-        lock (_randomGate)
-        {
-            int index = _drawn++;
-            var fault = index < faults.Script.Count ? faults.Script[index] : faults.Pick(_random.NextDouble());
-            double span = (faults.MaxLatency - faults.MinLatency).TotalMilliseconds;
-            var latency = faults.MinLatency + TimeSpan.FromMilliseconds(span > 0 ? _random.NextDouble() * span : 0);
-            return (fault, latency);
-        }
     }
 }

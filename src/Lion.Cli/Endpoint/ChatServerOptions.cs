@@ -20,5 +20,6 @@ public sealed record ChatServerOptions
     /// <summary>Requests answered at once; one more is a 429 with Retry-After. Null: no limit.</summary>
     public int? MaxConcurrentRequests { get; init; }
 
-    public FaultPlan Faults { get; init; } = FaultPlan.None;
+    /// <summary>Sees each request before the model (tests inject faults here); null: none.</summary>
+    public IChatRequestFilter? Filter { get; init; }
 }

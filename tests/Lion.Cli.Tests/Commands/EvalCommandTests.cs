@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lion.Cli.Endpoint;
 using Lion.Oracle;
+using Lion.Testing;
 using Lion.Tests;
 
 namespace Lion.Cli.Tests.Commands;
@@ -41,7 +42,7 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public async Task Eval_bbh_scores_a_model_behind_an_endpoint_and_the_oracle_gets_everything_right()
     {
-        await using var server = await ChatServer.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] });
+        await using var server = await TestEndpoint.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] });
 
         var result = LionInvocation.Run("eval", "bbh", "--endpoint", server.BaseUrl.ToString(), "--endpoint-model", "lion-oracle",
             "--data", HandWritten, "--json", "--run", _folder.File("run"));
@@ -54,7 +55,7 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public async Task Eval_bbh_through_an_endpoint_goes_through_the_runs_gateway_so_a_repeat_costs_no_request()
     {
-        await using var server = await ChatServer.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] });
+        await using var server = await TestEndpoint.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] });
         string[] args = ["eval", "bbh", "--endpoint", server.BaseUrl.ToString(), "--endpoint-model", "lion-oracle", "--data", HandWritten, "--json", "--run", _folder.File("run")];
 
         var first = LionInvocation.Run(args);
@@ -72,7 +73,7 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public async Task The_result_is_kept_in_the_run_and_its_report_shows_it()
     {
-        await using var server = await ChatServer.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] });
+        await using var server = await TestEndpoint.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] });
         string run = _folder.File("run");
         LionInvocation.Run("eval", "bbh", "--endpoint", server.BaseUrl.ToString(), "--endpoint-model", "lion-oracle", "--data", HandWritten, "--run", run);
 
@@ -88,7 +89,7 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public async Task An_endpoint_that_refuses_the_key_stops_the_evaluation_with_exit_code_2()
     {
-        await using var server = await ChatServer.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"], ApiKey = "sk-right" });
+        await using var server = await TestEndpoint.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"], ApiKey = "sk-right" });
 
         var result = LionInvocation.Run("eval", "bbh", "--endpoint", server.BaseUrl.ToString(), "--endpoint-model", "lion-oracle",
             "--api-key-env", "PATH", "--data", HandWritten, "--run", _folder.File("run"));

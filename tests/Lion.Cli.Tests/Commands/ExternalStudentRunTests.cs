@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lion.Cli.Endpoint;
 using Lion.Core.Store;
+using Lion.Testing;
 using Lion.Tests;
 
 namespace Lion.Cli.Tests.Commands;
@@ -9,10 +10,10 @@ namespace Lion.Cli.Tests.Commands;
 public sealed class ExternalStudentRunTests : IAsyncLifetime, IDisposable
 {
     private readonly TempFolder _folder = new();
-    private ChatServer _studentServer = null!;
+    private TestEndpoint _studentServer = null!;
 
     public async Task InitializeAsync() =>
-        _studentServer = await ChatServer.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["student-model"] });
+        _studentServer = await TestEndpoint.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["student-model"] });
 
     public async Task DisposeAsync() => await _studentServer.DisposeAsync();
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Lion.Cli.Endpoint;
 using Lion.Core.Store;
 using Lion.Oracle;
+using Lion.Testing;
 using Lion.Tests;
 
 namespace Lion.Cli.Tests.Commands;
@@ -115,11 +116,8 @@ public sealed class JudgeCommandTests : IDisposable
     [Fact]
     public async Task Through_a_faulty_endpoint_the_judge_completes_and_lists_every_missing_verdict()
     {
-        await using var server = await ChatServer.StartAsync(new OracleChatClient(), new ChatServerOptions
-        {
-            Models = ["lion-oracle"],
-            Faults = new FaultPlan { ServerError = 0.1, MalformedJson = 0.1, EmptyContent = 0.15, Truncated = 0.15, RetryAfter = TimeSpan.FromMilliseconds(20), Seed = 4 },
-        });
+        await using var server = await TestEndpoint.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] },
+            new FaultPlan { ServerError = 0.1, MalformedJson = 0.1, EmptyContent = 0.15, Truncated = 0.15, RetryAfter = TimeSpan.FromMilliseconds(20), Seed = 4 });
         var (candidate, reference) = Answers(candidateRight: true);
         string verdicts = _folder.File("verdicts.jsonl");
 

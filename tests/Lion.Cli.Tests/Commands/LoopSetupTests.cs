@@ -3,6 +3,7 @@ using Lion.Cli.Endpoint;
 using Lion.Core.Config;
 using Lion.Core.Data;
 using Lion.Core.Store;
+using Lion.Testing;
 using Lion.Tests;
 using Microsoft.Extensions.AI;
 
@@ -22,8 +23,8 @@ public sealed class LoopSetupTests : IDisposable
         Environment.SetEnvironmentVariable(refereeKey, "sk-referee");
         try
         {
-            await using var teacherServer = await ChatServer.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["same-name"], ApiKey = "sk-teacher" });
-            await using var refereeServer = await ChatServer.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["same-name"], ApiKey = "sk-referee" });
+            await using var teacherServer = await TestEndpoint.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["same-name"], ApiKey = "sk-teacher" });
+            await using var refereeServer = await TestEndpoint.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["same-name"], ApiKey = "sk-referee" });
             var config = new RunConfig
             {
                 Teacher = new RoleSettings { Endpoint = teacherServer.BaseUrl.ToString(), Model = "same-name", ApiKeyEnv = teacherKey },
@@ -49,8 +50,8 @@ public sealed class LoopSetupTests : IDisposable
     [Fact]
     public async Task The_same_request_to_two_endpoints_with_one_model_name_is_paid_to_each_not_answered_from_the_others_cache()
     {
-        await using var first = await ChatServer.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["same-name"] });
-        await using var second = await ChatServer.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["same-name"] });
+        await using var first = await TestEndpoint.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["same-name"] });
+        await using var second = await TestEndpoint.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["same-name"] });
         var config = new RunConfig
         {
             Teacher = new RoleSettings { Endpoint = first.BaseUrl.ToString(), Model = "same-name" },

@@ -4,6 +4,7 @@ using Lion.Core.Gateway;
 using Lion.Core.Prompts;
 using Lion.Core.Store;
 using Lion.Oracle;
+using Lion.Testing;
 using Lion.Tests;
 using Microsoft.Extensions.AI;
 
@@ -41,8 +42,8 @@ public sealed class MessyModelRunTests : IDisposable
         }
     }
 
-    private static Task<ChatServer> Serve(IChatClient model) =>
-        ChatServer.StartAsync(model, new ChatServerOptions { Models = ["lion-oracle"] });
+    private static Task<TestEndpoint> Serve(IChatClient model) =>
+        TestEndpoint.StartAsync(model, new ChatServerOptions { Models = ["lion-oracle"] });
 
     [Fact]
     public async Task Generator_replies_that_start_with_nul_neither_crash_the_run_nor_its_resume()
@@ -95,7 +96,7 @@ public sealed class MessyModelRunTests : IDisposable
     public async Task A_student_endpoint_refusing_one_question_leaves_that_answer_out_and_the_run_goes_on()
     {
         // A student served with a small context: one question is over it, and its endpoint says so with a 400.
-        await using var student = await ChatServer.StartAsync(new RefusingStudent("Bob"), new ChatServerOptions { Models = ["student-model"] });
+        await using var student = await TestEndpoint.StartAsync(new RefusingStudent("Bob"), new ChatServerOptions { Models = ["student-model"] });
         string config = _folder.Write("lion.json", $$$"""
             {"iterations": 1, "new_instructions_per_iteration": 4, "concurrency": 4,
              "student": {"kind": "external", "endpoint": "{{{student.BaseUrl}}}", "model": "student-model", "train_command": "true"}}

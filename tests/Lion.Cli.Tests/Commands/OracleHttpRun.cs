@@ -4,6 +4,7 @@ using Lion.Cli.Endpoint;
 using Lion.Core.Data;
 using Lion.Core.Store;
 using Lion.Oracle;
+using Lion.Testing;
 using Lion.Tests;
 
 namespace Lion.Cli.Tests.Commands;
@@ -18,9 +19,9 @@ internal sealed class OracleHttpRun(TempFolder folder)
     /// <summary>Retries that give up within a second, so a test sees a request fail for good quickly.</summary>
     public const string QuickRetries = """{"max_attempts": 2, "base_delay_seconds": 0.01, "max_delay_seconds": 0.02}""";
 
-    public static Task<ChatServer> OracleServer(FaultPlan? faults = null, string? apiKey = null) =>
-        ChatServer.StartAsync(new OracleChatClient(new OracleOptions { Seed = 2305 }),
-            new ChatServerOptions { Models = ["lion-oracle"], Faults = faults ?? FaultPlan.None, ApiKey = apiKey });
+    public static Task<TestEndpoint> OracleServer(FaultPlan? faults = null, string? apiKey = null) =>
+        TestEndpoint.StartAsync(new OracleChatClient(new OracleOptions { Seed = 2305 }),
+            new ChatServerOptions { Models = ["lion-oracle"], ApiKey = apiKey }, faults);
 
     /// <summary>Ten seeds of each oracle family the smoke preset uses, as JSON Lines.</summary>
     public string WriteSeeds()
@@ -35,7 +36,7 @@ internal sealed class OracleHttpRun(TempFolder folder)
         return path;
     }
 
-    public string Config(ChatServer server, int iterations = 3, string keyVariable = "LION_NO_KEY", string budget = "{}", string retry = "{}") =>
+    public string Config(TestEndpoint server, int iterations = 3, string keyVariable = "LION_NO_KEY", string budget = "{}", string retry = "{}") =>
         Config(server.BaseUrl.ToString(), iterations, keyVariable, budget, retry);
 
     public string Config(string endpoint, int iterations = 3, string keyVariable = "LION_NO_KEY", string budget = "{}", string retry = "{}")

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Lion.Cli.Endpoint;
 using Lion.Core.Prompts;
 using Lion.Core.Store;
+using Lion.Testing;
 using Lion.Tests;
 
 namespace Lion.Cli.Tests.Commands;

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Lion.Cli.Endpoint;
 using Lion.Core.Data;
 using Lion.Core.Store;
+using Lion.Testing;
 using Lion.Tests;
 
 namespace Lion.Cli.Tests.Commands;

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Lion.Cli.Endpoint;
+using Lion.Testing;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -11,11 +12,11 @@ namespace Lion.Cli.Tests.Endpoint;
 
 public sealed class ChatServerTests : IAsyncLifetime
 {
-    private ChatServer _server = null!;
+    private TestEndpoint _server = null!;
     private readonly HttpClient _http = new();
 
     public async Task InitializeAsync() =>
-        _server = await ChatServer.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["echo"], ApiKey = "sk-right" });
+        _server = await TestEndpoint.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["echo"], ApiKey = "sk-right" });
 
     public async Task DisposeAsync()
     {
@@ -137,7 +138,7 @@ public sealed class ChatServerTests : IAsyncLifetime
     [Fact]
     public async Task A_body_over_the_size_limit_is_a_413()
     {
-        await using var small = await ChatServer.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["echo"], MaxRequestBytes = 1024 });
+        await using var small = await TestEndpoint.StartAsync(new EchoChatClient(), new ChatServerOptions { Models = ["echo"], MaxRequestBytes = 1024 });
         string big = $$"""{"model": "echo", "messages": [{"role": "user", "content": "{{new string('a', 4096)}}"}]}""";
 
         using var response = await _http.PostAsync(new Uri(small.BaseUrl, "chat/completions"), new StringContent(big, Encoding.UTF8, "application/json"));

@@ -2,6 +2,7 @@ using Lion.Cli.Endpoint;
 using Lion.Core.Data;
 using Lion.Core.Gateway;
 using Lion.Core.Store;
+using Lion.Testing;
 using Lion.Tests;
 using Microsoft.Extensions.AI;
 
@@ -13,7 +14,7 @@ namespace Lion.Cli.Tests.Endpoint;
 /// </summary>
 public sealed class GatewayFixture : IAsyncDisposable
 {
-    private GatewayFixture(TempFolder folder, ChatServer server, string keyVariable)
+    private GatewayFixture(TempFolder folder, TestEndpoint server, string keyVariable)
     {
         Folder = folder;
         Server = server;
@@ -23,7 +24,7 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     public TempFolder Folder { get; }
 
-    public ChatServer Server { get; }
+    public TestEndpoint Server { get; }
 
     public string KeyVariable { get; }
 
@@ -43,8 +44,8 @@ public sealed class GatewayFixture : IAsyncDisposable
     {
         var folder = new TempFolder();
         RunFolder.Create(folder.File("run"), new SeedFile("seeds.txt", SeedFormat.PlainText, [new InstructionRecord("Seed.")]), new RunSetup());
-        var server = await ChatServer.StartAsync(new EchoChatClient(),
-            new ChatServerOptions { Models = ["echo"], ApiKey = serverKey, Faults = faults ?? FaultPlan.None });
+        var server = await TestEndpoint.StartAsync(new EchoChatClient(),
+            new ChatServerOptions { Models = ["echo"], ApiKey = serverKey }, faults);
         string variable = $"LION_TEST_KEY_{Guid.NewGuid():N}";
         Environment.SetEnvironmentVariable(variable, clientKey ?? serverKey);
         return new GatewayFixture(folder, server, variable);

@@ -2,6 +2,7 @@ using System.ClientModel;
 using Lion.Cli.Endpoint;
 using Lion.Core.Prompts;
 using Lion.Oracle;
+using Lion.Testing;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -10,12 +11,12 @@ namespace Lion.Cli.Tests.Endpoint;
 /// <summary>The oracle's three roles through the endpoint, as any OpenAI client sees them.</summary>
 public sealed class OracleOverHttpTests : IAsyncLifetime
 {
-    private ChatServer _server = null!;
+    private TestEndpoint _server = null!;
     private ChatClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await ChatServer.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] });
+        _server = await TestEndpoint.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] });
         _client = new ChatClient("lion-oracle", new ApiKeyCredential("unused"),
             new OpenAIClientOptions { Endpoint = _server.BaseUrl, RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(0) });
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Lion.Cli.Endpoint;
 using Lion.Core.Gateway;
+using Lion.Testing;
 using Microsoft.Extensions.AI;
 
 namespace Lion.Cli.Tests.Endpoint;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Lion.Cli.Endpoint;
 using Lion.Cli.Serving;
 using Lion.Core.Prompts;
+using Lion.Testing;
 using Lion.Torch.Generation;
 using Lion.Torch.Model;
 using Lion.Torch.Tokenization;
@@ -22,7 +23,7 @@ public sealed class StudentServerTests : IAsyncLifetime
     private static readonly ByteTokenizer Tokenizer = new();
     private LlamaForCausalLM _model = null!;
     private ContinuousBatcher _batcher = null!;
-    private ChatServer _server = null!;
+    private TestEndpoint _server = null!;
     // No draining of an unread answer on dispose: a client that hangs up really closes the connection.
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxResponseDrainSize = 0 });
 
@@ -37,7 +38,7 @@ public sealed class StudentServerTests : IAsyncLifetime
             foreach (var parameter in _model.parameters().Where(p => p.dim() == 2))
                 parameter.copy_(randn(parameter.shape, generator: generator) * 0.02);
         _batcher = new ContinuousBatcher(_model, Tokenizer, maxBatch: 8);
-        _server = await ChatServer.StartAsync(new StudentChatClient(_batcher, PromptFormat.Plain),
+        _server = await TestEndpoint.StartAsync(new StudentChatClient(_batcher, PromptFormat.Plain),
             new ChatServerOptions { Models = [Model], MaxConcurrentRequests = 2 });
     }
 

@@ -1,4 +1,5 @@
 using Lion.Core.Novelty;
+using Lion.Tests;
 
 namespace Lion.Core.Tests.Novelty;
 

@@ -1,21 +1,21 @@
 using System.Collections.Concurrent;
 
-namespace Lion.Cli.Endpoint;
+namespace Lion.Testing;
 
 /// <summary>
-/// What the endpoint received: every chat request counted, by fault injected, and how many
-/// asked again for something already answered — the calls a client with a working cache never
-/// makes.
+/// What an endpoint under test received: every chat request counted, by fault injected, and how
+/// many asked again for something already answered — the calls a client with a working cache
+/// never makes.
 /// </summary>
-public sealed class RequestLog
+public sealed class RequestLog(Func<int> received)
 {
     private readonly ConcurrentDictionary<FaultKind, int> _byFault = new();
     private readonly ConcurrentDictionary<string, byte> _answered = new();
-    private int _received;
     private int _overLimit;
     private int _repeats;
 
-    public int Received => Volatile.Read(ref _received);
+    /// <summary>Chat requests received, refused ones (a wrong key) included.</summary>
+    public int Received => received();
 
     /// <summary>Requests refused with 429 because the client went over the enforced rate.</summary>
     public int OverLimit => Volatile.Read(ref _overLimit);
@@ -27,8 +27,6 @@ public sealed class RequestLog
     public int DistinctAnswered => _answered.Count;
 
     public int WithFault(FaultKind kind) => _byFault.GetValueOrDefault(kind);
-
-    internal void CountReceived() => Interlocked.Increment(ref _received);
 
     internal void CountBody(string bodyHash)
     {

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
-namespace Lion.Cli.Endpoint;
+namespace Lion.Testing;
 
 /// <summary>
 /// A stand-in model that answers "echo: " and the last user message, word by word when

@@ -1,4 +1,4 @@
-namespace Lion.Cli.Endpoint;
+namespace Lion.Testing;
 
 /// <summary>The ways the endpoint can misbehave on purpose, as real providers do by accident.</summary>
 public enum FaultKind

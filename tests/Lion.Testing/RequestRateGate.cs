@@ -1,4 +1,4 @@
-namespace Lion.Cli.Endpoint;
+namespace Lion.Testing;
 
 /// <summary>
 /// The endpoint's own rate limit, as a provider enforces one: a token bucket refilled at the

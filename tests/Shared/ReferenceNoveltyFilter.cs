@@ -1,4 +1,6 @@
-namespace Lion.Core.Novelty;
+using Lion.Core.Novelty;
+
+namespace Lion.Tests;
 
 /// <summary>
 /// The plain way to apply the novelty rule: every candidate against every pool text and every

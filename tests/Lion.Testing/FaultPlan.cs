@@ -1,4 +1,4 @@
-namespace Lion.Cli.Endpoint;
+namespace Lion.Testing;
 
 /// <summary>
 /// Which faults the endpoint injects, at what rates (each a probability per request), and the
