@@ -33,7 +33,7 @@ internal static class AblationBenchmark
             {
                 string config = Path.Combine(work, $"config-{seed}.json");
                 // The demo's own config, with this seed and the extra keys on top.
-                var demo = Lion.Cli.Commands.RunPresets.Get("demo").Config with { RandomSeed = seed };
+                var demo = Lion.Cli.Commands.RunPresets.Get(Lion.Cli.Commands.RunPreset.Demo).Config with { RandomSeed = seed };
                 File.WriteAllText(config, Merge(Lion.Core.Config.RunConfigReader.ToJson(demo), extra));
                 foreach (var selection in results.Keys)
                 {

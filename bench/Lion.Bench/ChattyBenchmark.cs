@@ -30,7 +30,7 @@ internal static class ChattyBenchmark
         Directory.CreateDirectory(work);
         try
         {
-            var (preset, seeds) = RunPresets.Get("demo");
+            var (preset, seeds) = RunPresets.Get(RunPreset.Demo);
             string seedFile = Path.Combine(work, "seeds.jsonl");
             using (var stream = File.Create(seedFile))
                 DatasetWriter.Write(seeds.Records.Select((r, i) => new DatasetRecord(i.ToString(), r)), ExportFormat.JsonLines, stream);

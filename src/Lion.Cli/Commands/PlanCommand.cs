@@ -20,8 +20,7 @@ internal static class PlanCommand
     {
         var config = new Option<string?>("--config") { Description = "A run config (defaults: the paper's).", HelpName = "FILE" };
         var seeds = new Option<string?>("--seeds") { Description = "Seed instructions (any import format).", HelpName = "FILE" };
-        var preset = new Option<string?>("--preset") { Description = "A ready-made run, as for lion run." };
-        preset.AcceptOnlyFromAmong([.. RunPresets.Names]);
+        var preset = WordOption.Optional<RunPreset>("--preset", "A ready-made run, as for lion run.");
         var folder = new Option<string?>("--out")
         {
             Description = "A run being continued: its stored config (or --config), its seeds and what it has measured so far.",
@@ -60,7 +59,7 @@ internal static class PlanCommand
 
     /// <summary>The seed instructions of a stored run.</summary>
     public static IReadOnlyList<InstructionRecord> Seeds(RunStore store) =>
-        store.ReadDataset(PoolSelection.All, withProvenance: true).Where(r => r.Provenance!.Origin == "seed").Select(r => r.Instruction).ToList();
+        store.ReadDataset(PoolSelection.All, withProvenance: true).Where(r => r.Provenance!.Origin == InstructionOrigin.Seed).Select(r => r.Instruction).ToList();
 
     public static string Json(RunPlan plan) => JsonSerializer.Serialize(new
     {

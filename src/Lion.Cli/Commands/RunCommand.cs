@@ -21,11 +21,8 @@ internal static class RunCommand
         var config = new Option<string?>("--config") { Description = "A JSON run config (defaults: the paper's).", HelpName = "FILE" };
         var seeds = new Option<string?>("--seeds") { Description = "Seed instructions for a new run (any import format).", HelpName = "FILE" };
         var folder = RunFolderOption.Create();
-        var preset = new Option<string?>("--preset")
-        {
-            Description = "A ready-made offline run: smoke (oracle teacher, simulated student, seconds), demo (the TorchSharp student trained from scratch, scored on held-out tasks), tiny (the demo at test size). Without --config and --seeds, demo.",
-        };
-        preset.AcceptOnlyFromAmong([.. RunPresets.Names]);
+        var preset = WordOption.Optional<RunPreset>("--preset",
+            "A ready-made offline run: smoke (oracle teacher, simulated student, seconds), demo (the TorchSharp student trained from scratch, scored on held-out tasks), tiny (the demo at test size). Without --config and --seeds, demo.");
         var selection = WordOption.Optional<SeedSelection>("--selection",
             "For a new run: adversarial (seeds chosen by the referee's verdict, the paper) or random (the ablation, same counts).");
 
@@ -48,7 +45,7 @@ internal static class RunCommand
     }
 
     /// <summary>A new run, from what <see cref="NewRunSource"/> resolves.</summary>
-    private static void Create(string runFolder, string? configPath, string? seedsPath, string? preset, SeedSelection? selection, TextWriter output, TextWriter error)
+    private static void Create(string runFolder, string? configPath, string? seedsPath, RunPreset? preset, SeedSelection? selection, TextWriter output, TextWriter error)
     {
         var from = NewRunSource.Resolve(runFolder, configPath, seedsPath, preset);
         var config = selection is null ? from.Config : from.Config with { Selection = selection.Value };
@@ -57,8 +54,8 @@ internal static class RunCommand
         if (from.Preset is null)
             ConfigReferences.Check(config, runFolder, configPath ?? "the run config");
         var summary = RunFolder.Create(runFolder, from.Seeds, RunSetup.From(config, from.Source));
-        if (from.Preset is not null)
-            RunPresets.WriteHeldOut(from.Preset, runFolder, from.Seeds);
+        if (from.Preset is { } ready)
+            RunPresets.WriteHeldOut(ready, runFolder, from.Seeds);
         output.WriteLine($"Created run {runFolder}: {summary.Added} seed instructions ({summary.Duplicates} duplicates merged)");
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Lion.Core.Store;
 
 namespace Lion.Core.Data;
 
@@ -94,10 +95,10 @@ public static class DatasetWriter
     private static void WriteProvenance(Utf8JsonWriter writer, string id, Provenance from)
     {
         writer.WriteString("id", id);
-        writer.WriteString("origin", from.Origin);
+        writer.WriteString("origin", Vocabulary<InstructionOrigin>.Word(from.Origin));
         writer.WriteNumber("iteration", from.Iteration);
         WriteOrNull(writer, "parent_id", from.ParentId);
-        WriteOrNull(writer, "verdict", from.Verdict);
+        WriteOrNull(writer, "verdict", from.Verdict is { } verdict ? Vocabulary<VerdictLabel>.Word(verdict) : null);
         WriteOrNull(writer, "verdict_iteration", from.VerdictIteration);
         WriteOrNull(writer, "teacher_score", from.TeacherScore);
         WriteOrNull(writer, "student_score", from.StudentScore);

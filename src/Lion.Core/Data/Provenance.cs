@@ -1,3 +1,5 @@
+using Lion.Core.Store;
+
 namespace Lion.Core.Data;
 
 /// <summary>
@@ -6,4 +8,4 @@ namespace Lion.Core.Data;
 /// verdict with the scores behind it.
 /// </summary>
 public sealed record Provenance(
-    string Origin, int Iteration, string? ParentId, string? Verdict, int? VerdictIteration, double? TeacherScore, double? StudentScore, double? Gap);
+    InstructionOrigin Origin, int Iteration, string? ParentId, VerdictLabel? Verdict, int? VerdictIteration, double? TeacherScore, double? StudentScore, double? Gap);

@@ -41,8 +41,9 @@ public sealed partial class RunStore
             var instruction = new InstructionRecord(
                 reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
             var provenance = withProvenance
-                ? new Provenance(reader.GetString(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : $"lion-{reader.GetInt64(6)}",
-                    reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                ? new Provenance(Vocabulary<InstructionOrigin>.Parse(reader.GetString(4)), reader.GetInt32(5),
+                    reader.IsDBNull(6) ? null : $"lion-{reader.GetInt64(6)}",
+                    reader.IsDBNull(7) ? null : Vocabulary<VerdictLabel>.Parse(reader.GetString(7)), reader.IsDBNull(8) ? null : reader.GetInt32(8),
                     reader.IsDBNull(9) ? null : reader.GetDouble(9), reader.IsDBNull(10) ? null : reader.GetDouble(10),
                     reader.IsDBNull(11) ? null : reader.GetDouble(11))
                 : null;

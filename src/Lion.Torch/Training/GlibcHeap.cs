@@ -5,7 +5,7 @@ namespace Lion.Torch.Training;
 /// <summary>
 /// glibc hands a freed block above its mmap threshold (a few MB) straight back to the kernel, and
 /// the kernel zeroes every page of it again on next use; a training step frees and takes back the
-/// same large activations dozens of times, so that zeroing was 3–4 % of a step. Raised thresholds
+/// same large activations dozens of times, so that zeroing is a visible share of a step. Raised thresholds
 /// keep freed memory in the process for the next step, as PyTorch users get from jemalloc.
 /// </summary>
 internal static partial class GlibcHeap

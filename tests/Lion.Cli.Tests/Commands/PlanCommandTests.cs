@@ -51,7 +51,7 @@ public sealed class PlanCommandTests : IDisposable
     public void The_requests_planned_for_the_demo_schedule_are_within_a_tenth_of_what_the_run_asks_per_role()
     {
         // The demo's seeds, sizes and schedule, with the oracle's simulated student so it takes seconds.
-        var (demo, seeds) = RunPresets.Get("demo");
+        var (demo, seeds) = RunPresets.Get(RunPreset.Demo);
         string config = _folder.Write("demo.json", RunConfigReader.ToJson(demo with
         {
             Student = new StudentSettings { Kind = StudentKind.Simulated }, Evaluation = new EvaluationSettings(),

@@ -14,9 +14,9 @@ public sealed class RunPresetsTests : IDisposable
     [Fact]
     public void The_demo_held_out_set_covers_each_demo_family_and_shares_no_item_with_the_seeds()
     {
-        var (config, seeds) = RunPresets.Get("demo");
+        var (config, seeds) = RunPresets.Get(RunPreset.Demo);
 
-        RunPresets.WriteHeldOut("demo", _folder.Path, seeds);
+        RunPresets.WriteHeldOut(RunPreset.Demo, _folder.Path, seeds);
 
         var files = Directory.GetFiles(Path.Combine(_folder.Path, RunPresets.HeldOutFolder)).Select(Path.GetFileNameWithoutExtension).Order();
         Assert.Equal(RunPresets.DemoFamilies.Order(), files);
@@ -35,7 +35,7 @@ public sealed class RunPresetsTests : IDisposable
     [Fact]
     public void The_demo_seeds_hold_every_variant_of_each_family_at_each_of_its_two_easiest_sizes_that_has_it()
     {
-        var (_, seeds) = RunPresets.Get("demo");
+        var (_, seeds) = RunPresets.Get(RunPreset.Demo);
 
         var shapes = seeds.Records.Select(r => Oracle.Oracle.Solve(r.Instruction).Shape).ToList();
         foreach (var name in RunPresets.DemoFamilies)
@@ -50,7 +50,7 @@ public sealed class RunPresetsTests : IDisposable
     [Fact]
     public void Every_preset_config_passes_the_config_check()
     {
-        foreach (var name in RunPresets.Names)
+        foreach (var name in Enum.GetValues<RunPreset>())
         {
             string path = _folder.Write($"{name}.json", RunConfigReader.ToJson(RunPresets.Get(name).Config));
             RunConfigReader.Read(path);

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
+using static TorchSharp.torch;
 
 namespace Lion.Torch.Model.Fused;
 
@@ -9,17 +9,13 @@ namespace Lion.Torch.Model.Fused;
 /// Causal attention, softmax(q·kᵀ/√d + causal mask)·v over [batch, heads, length, head dim],
 /// over whole sequences: the products as libtorch batched products, the softmax and its gradient as one C#
 /// pass over a tile of scores. Queries go in blocks of <see cref="Block"/> positions, each against
-/// the keys up to its own end only, so the products skip most of what the mask throws away (at
-/// 256 positions they do 5/8 of the square). As flash attention does, it keeps each row's
+/// the keys up to its own end only, so the products skip most of what the mask throws away. As flash attention does, it keeps each row's
 /// log-sum-exp instead of the probabilities and computes them again in backward: memory grows
 /// with the length, not its square. Inside an <see cref="Autocast"/> bfloat16 scope every
 /// product is bfloat16, the scores included (as PyTorch's autocast computes attention by explicit
 /// products); the softmax widens each row to float32 and rounds the probabilities and their
 /// gradient back. libtorch's CPU flash attention, which it replaces in training, does its
-/// products in small float32 tiles and has no fast bfloat16 path: for a worker's share of a layer
-/// of the demo's student (forward and backward) it took 30 ms in either type, this 25 ms in
-/// float32 and 18 in bfloat16; a whole bfloat16 training step 15 % less time (325 ms against
-/// 384), a float32 step about the same.
+/// products in small float32 tiles and has no fast bfloat16 path (docs/student.md has the timings).
 /// </summary>
 internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCausalAttention>
 {
@@ -27,9 +23,9 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
     public const int Block = 64;
 
     /// <summary>
-    /// Scores a tile at most: (batch, head) pairs go this many scores at a time (64 pairs of 64 × 256
-    /// for the demo's student). Smaller tiles stay in cache but pay each product's set-up (a
-    /// oneDNN primitive for bfloat16) more often: 8 pairs measured 10 % slower than 64.
+    /// Scores a tile at most: (batch, head) pairs go this many scores at a time. Smaller tiles stay
+    /// in cache but pay each product's set-up (a oneDNN primitive for bfloat16) more often, which
+    /// measured slower.
     /// </summary>
     public const long ScoresAtOnce = 1 << 20;
 
