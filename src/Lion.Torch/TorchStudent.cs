@@ -60,7 +60,7 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
         var data = examples.Select(e => (_tokenizer.Encode(StudentPrompt.Format(settings.PromptFormat, e.Instruction, e.Input)), _tokenizer.Encode(e.Output))).ToList();
         trainer.Train(model, data, cancellationToken);
         _trainedBefore = true;
-        HuggingFaceFolder.Save(model, outputFolder, _tokenizer);
+        HuggingFaceFolder.Save(model, outputFolder, _tokenizer, promptFormat: settings.PromptFormat);
         return Path.GetFullPath(outputFolder);
     }
 

@@ -39,7 +39,7 @@ internal static class EvalCommand
         var data = new Option<string>("--data") { Description = "A folder of task files (.json or .jsonl).", HelpName = "DIR", Required = true };
         var tasks = new Option<string?>("--tasks") { Description = "Comma-separated task names (file names without extension); default all." };
         var maxNewTokens = new Option<int>("--max-new-tokens") { DefaultValueFactory = _ => 32 };
-        var format = WordOption.Create("--prompt-format", "The student's prompt format.", PromptFormat.Alpaca);
+        var format = WordOption.Optional<PromptFormat>("--prompt-format", CheckpointPromptFormat.Description);
         var replies = new Option<string?>("--replies") { Description = "Keep every reply, as JSON Lines, for inspection.", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print only the JSON result." };
         var run = new Option<string>("--run")
@@ -77,7 +77,7 @@ internal static class EvalCommand
                     ? (await ByEndpoint(loaded, url, parse.GetValue(endpointModel)!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens), store!, config!,
                             cancellation),
                         $"{parse.GetValue(endpointModel)} at {url}")
-                    : (await ByModel(loaded, parse.GetValue(model)!, parse.GetValue(format), parse.GetValue(maxNewTokens), cancellation),
+                    : (await ByModel(loaded, parse.GetValue(model)!, CheckpointPromptFormat.Resolve(parse.GetValue(format), parse.GetValue(model)), parse.GetValue(maxNewTokens), cancellation),
                         Path.GetFullPath(parse.GetValue(model)!));
             }
             catch (Core.Gateway.RemoteRequestException stop) when (stop.StopsTheRun)

@@ -30,7 +30,7 @@ internal static class GenerateCommand
         var topP = new Option<double>("--top-p") { DefaultValueFactory = _ => 1.0 };
         var maxNewTokens = new Option<int>("--max-new-tokens") { DefaultValueFactory = _ => 128 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 2305 };
-        var format = WordOption.Create("--prompt-format", "The student's prompt format.", PromptFormat.Alpaca);
+        var format = WordOption.Optional<PromptFormat>("--prompt-format", CheckpointPromptFormat.Description);
         var modelId = new Option<string?>("--model-id") { Description = "The model_id of FastChat answers (default: the model folder's name).", HelpName = "NAME" };
 
         var command = new Command("generate",
@@ -43,6 +43,7 @@ internal static class GenerateCommand
             string path = parse.GetValue(prompts)!;
             var asked = JudgeQuestionFile.IsQuestionFile(path) ? JudgeQuestionFile.Read(path) : null;
             var questions = asked is null ? SeedFileReader.Read(path) : null;
+            var promptFormat = CheckpointPromptFormat.Resolve(parse.GetValue(format), parse.GetValue(model));
             var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(parse.GetValue(model)!);
             using var disposeModel = student;
             using var disposeTokenizer = tokenizer as IDisposable;
@@ -56,7 +57,7 @@ internal static class GenerateCommand
             // Decoded a batch at a time: together for speed, in bounded memory.
             var replies = records.Chunk(Batch)
                 .SelectMany(batch => generator.CompleteAll(
-                    batch.Select(record => StudentPrompt.Format(parse.GetValue(format), record.Instruction, record.Input)).ToList(), options))
+                    batch.Select(record => StudentPrompt.Format(promptFormat, record.Instruction, record.Input)).ToList(), options))
                 .ToList();
             if (asked is not null)
             {

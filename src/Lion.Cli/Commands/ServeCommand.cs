@@ -19,7 +19,7 @@ internal static class ServeCommand
             Description = "The model name clients ask for (default: the folder's name).",
             HelpName = "NAME",
         };
-        var format = WordOption.Create("--prompt-format", "The student's prompt format.", PromptFormat.Alpaca);
+        var format = WordOption.Optional<PromptFormat>("--prompt-format", CheckpointPromptFormat.Description);
         var maxBatch = new Option<int>("--max-batch")
         {
             Description = "Requests decoded together at most; more wait for a free row.",
@@ -44,6 +44,7 @@ internal static class ServeCommand
             if (batch < 1 || parse.GetValue(maxConcurrent) is < 1)
                 throw new Lion.Core.BadInputException("--max-batch and --max-concurrent must be at least 1");
             string folder = Path.GetFullPath(parse.GetValue(model)!);
+            var promptFormat = CheckpointPromptFormat.Resolve(parse.GetValue(format), folder);
             var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(folder);
             using var disposeModel = student;
             using var disposeTokenizer = tokenizer as IDisposable;
@@ -57,8 +58,8 @@ internal static class ServeCommand
                 Models = [served],
                 MaxConcurrentRequests = parse.GetValue(maxConcurrent) ?? 4 * batch,
             };
-            await using var endpoint = await ChatServer.StartAsync(new StudentChatClient(batcher, parse.GetValue(format)), options, cancellation);
-            output.WriteLine($"Serving {folder} at {endpoint.BaseUrl} as model \"{served}\" ({Vocabulary<PromptFormat>.Word(parse.GetValue(format))} prompts, "
+            await using var endpoint = await ChatServer.StartAsync(new StudentChatClient(batcher, promptFormat), options, cancellation);
+            output.WriteLine($"Serving {folder} at {endpoint.BaseUrl} as model \"{served}\" ({Vocabulary<PromptFormat>.Word(promptFormat)} prompts, "
                              + $"{student.Config.MaxPositionEmbeddings}-token context, batches of up to {batch}); Ctrl-C stops.");
             await ServerOptions.UntilStopped(cancellation);
             output.WriteLine($"Stopped after {endpoint.Received} requests.");

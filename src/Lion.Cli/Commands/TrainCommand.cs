@@ -39,9 +39,8 @@ internal static class TrainCommand
         var precision = WordOption.Create("--precision",
             "What the matrix products compute in, weights staying float32: auto (bfloat16 where it measures faster on this CPU), float32 or bfloat16.",
             TrainingPrecision.Auto);
-        var format = WordOption.Create("--prompt-format",
-            "How each example is framed: alpaca, chatml or plain (train with the format you will generate, evaluate and serve with).",
-            PromptFormat.Alpaca);
+        var format = WordOption.Optional<PromptFormat>("--prompt-format",
+            "How each example is framed: alpaca, chatml or plain (default: the base checkpoint's chat_template, else alpaca); saved as the new checkpoint's chat_template.");
         var loraRank = new Option<int?>("--lora-rank") { Description = "Train rank-r LoRA adapters instead of every weight; merged on save." };
         var loraAlpha = new Option<double>("--lora-alpha") { DefaultValueFactory = _ => 16 };
         var loraTargets = new Option<string>("--lora-targets")
@@ -70,6 +69,7 @@ internal static class TrainCommand
             if (parse.GetValue(workers) is < 1)
                 throw new BadInputException($"--workers must be at least 1, got {parse.GetValue(workers)}");
             CheckpointFolder.CheckWritable(parse.GetValue(output)!, parse.GetValue(overwrite));
+            var promptFormat = CheckpointPromptFormat.Resolve(parse.GetValue(format), parse.GetValue(baseModel));
             var dataFile = SeedFileReader.Read(parse.GetValue(data)!);
             dataFile.WarnAboutDropped(parse.InvocationConfiguration.Error);
             var examples = Examples(dataFile);
@@ -97,7 +97,7 @@ internal static class TrainCommand
             try
             {
                 report = new SftTrainer(options, writer.WriteLine).Train(model,
-                    examples.Select(e => (tokenizer.Encode(StudentPrompt.Format(parse.GetValue(format), e.Instruction, e.Input)), tokenizer.Encode(e.Output!))).ToList(),
+                    examples.Select(e => (tokenizer.Encode(StudentPrompt.Format(promptFormat, e.Instruction, e.Input)), tokenizer.Encode(e.Output!))).ToList(),
                     cancellation);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -105,10 +105,10 @@ internal static class TrainCommand
                 parse.InvocationConfiguration.Error.WriteLine("Stopped; the same command continues where training stopped.");
                 return Task.FromResult(ExitCode.Cancelled);
             }
-            HuggingFaceFolder.Save(model, parse.GetValue(output)!, tokenizer, bfloat16: parse.GetValue(dtype) == "bfloat16");
+            HuggingFaceFolder.Save(model, parse.GetValue(output)!, tokenizer, bfloat16: parse.GetValue(dtype) == "bfloat16", promptFormat);
             if (parse.GetValue(gguf) is { } ggufPath)
             {
-                Lion.Torch.Export.GgufExport.Write(model, ggufPath, half: parse.GetValue(ggufType) == "f16");
+                Lion.Torch.Export.GgufExport.Write(model, ggufPath, half: parse.GetValue(ggufType) == "f16", promptFormat);
                 writer.WriteLine($"Wrote {ggufPath} ({parse.GetValue(ggufType)})");
             }
             writer.WriteLine($"Saved {parse.GetValue(output)}: loss {report.FirstEpochLoss:F4} → {report.LastEpochLoss:F4}, " +

@@ -1,4 +1,5 @@
 using Lion.Core;
+using Lion.Core.Prompts;
 using Lion.Torch.Model;
 using Lion.Torch.Tokenization;
 using TorchSharp;
@@ -16,8 +17,13 @@ public static class HuggingFaceFolder
     public const string ConfigFile = "config.json";
     public const string WeightsFile = "model.safetensors";
 
-    /// <summary>Writes the folder; <paramref name="bfloat16"/> stores the weights as bf16 (half the size), else fp32.</summary>
-    public static void Save(LlamaForCausalLM model, string folder, ITextTokenizer? tokenizer = null, bool bfloat16 = false)
+    /// <summary>
+    /// Writes the folder; <paramref name="bfloat16"/> stores the weights as bf16 (half the size), else
+    /// fp32. <paramref name="promptFormat"/>, the format the model was trained with, goes into
+    /// tokenizer_config.json as its chat_template, so every tool prompts it alike.
+    /// </summary>
+    public static void Save(LlamaForCausalLM model, string folder, ITextTokenizer? tokenizer = null, bool bfloat16 = false,
+        PromptFormat? promptFormat = null)
     {
         string partial = folder.TrimEnd('/') + ".partial";
         if (Directory.Exists(partial))
@@ -39,6 +45,8 @@ public static class HuggingFaceFolder
         File.WriteAllText(Path.Combine(partial, "generation_config.json"),
             $"{{\n  \"bos_token_id\": {model.Config.BosTokenId},\n  \"eos_token_id\": {model.Config.EosTokenId}\n}}\n");
         tokenizer?.Save(partial);
+        if (promptFormat is { } format)
+            ChatTemplate.Write(partial, format);
         if (Directory.Exists(folder))
             Directory.Delete(folder, recursive: true);
         Directory.Move(partial, folder);

@@ -11,7 +11,7 @@ namespace Lion.Torch.Export;
 /// </summary>
 public static class GgufExport
 {
-    public static void Write(LlamaForCausalLM model, string path, bool half = false)
+    public static void Write(LlamaForCausalLM model, string path, bool half = false, Lion.Core.Prompts.PromptFormat? promptFormat = null)
     {
         var config = model.Config;
         if (config.Architecture == "Qwen2ForCausalLM")
@@ -32,7 +32,7 @@ public static class GgufExport
         gguf.Add("llama.attention.layer_norm_rms_epsilon", (float)config.RmsNormEps);
         gguf.Add("llama.rope.freq_base", (float)config.RopeTheta);
         gguf.Add("llama.vocab_size", (uint)config.VocabSize);
-        AddTokenizer(gguf, config);
+        AddTokenizer(gguf, config, promptFormat);
 
         using var noGrad = no_grad();
         foreach (var (name, parameter) in model.named_parameters())
@@ -82,7 +82,7 @@ public static class GgufExport
         return $"blk.{layer}.{mapped}";
     }
 
-    private static void AddTokenizer(GgufWriter gguf, LlamaConfig config)
+    private static void AddTokenizer(GgufWriter gguf, LlamaConfig config, Lion.Core.Prompts.PromptFormat? promptFormat)
     {
         var characters = ByteTokenizer.ByteCharacters();
         var tokens = characters.Select(c => c.ToString()).Concat(["<s>", "</s>", "<pad>"]).ToList();
@@ -97,5 +97,7 @@ public static class GgufExport
         if (config.PadTokenId is { } pad)
             gguf.Add("tokenizer.ggml.padding_token_id", (uint)pad);
         gguf.Add("tokenizer.ggml.add_bos_token", true);
+        if (promptFormat is { } format)
+            gguf.Add("tokenizer.chat_template", Lion.Core.Prompts.ChatTemplate.Of(format));
     }
 }

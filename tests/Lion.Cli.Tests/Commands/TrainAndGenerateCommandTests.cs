@@ -33,6 +33,40 @@ public sealed class TrainAndGenerateCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_carries_its_prompt_format_and_later_commands_use_it_unless_told_otherwise()
+    {
+        string model = _folder.File("student");
+        string gguf = _folder.File("student.gguf");
+        Assert.Equal(0, LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", model, "--epochs", "1",
+            "--prompt-format", "plain", "--gguf", gguf).ExitCode);
+
+        var byDefault = LionInvocation.Run("generate", "--model", model, "--prompts", Data(), "--max-new-tokens", "6");
+        var plain = LionInvocation.Run("generate", "--model", model, "--prompts", Data(), "--max-new-tokens", "6", "--prompt-format", "plain");
+        var alpaca = LionInvocation.Run("generate", "--model", model, "--prompts", Data(), "--max-new-tokens", "6", "--prompt-format", "alpaca");
+
+        Assert.Equal(Core.Prompts.PromptFormat.Plain, Core.Prompts.ChatTemplate.Read(model));
+        Assert.Equal(plain.Output, byDefault.Output);
+        Assert.NotEqual(alpaca.Output, byDefault.Output);
+        byte[] file = File.ReadAllBytes(gguf);
+        Assert.True(file.AsSpan().IndexOf("tokenizer.chat_template"u8) > 0, "the GGUF file carries the template");
+    }
+
+    [Fact]
+    public void A_checkpoint_whose_template_lion_cannot_read_needs_the_format_given()
+    {
+        string model = _folder.File("student");
+        Assert.Equal(0, LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", model, "--epochs", "1").ExitCode);
+        File.WriteAllText(Path.Combine(model, "tokenizer_config.json"), """{"chat_template": "{{ messages[0]['content'] }}"}""");
+
+        var refused = LionInvocation.Run("generate", "--model", model, "--prompts", Data(), "--max-new-tokens", "2");
+        var told = LionInvocation.Run("generate", "--model", model, "--prompts", Data(), "--max-new-tokens", "2", "--prompt-format", "alpaca");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("--prompt-format", refused.Error);
+        Assert.Equal(0, told.ExitCode);
+    }
+
+    [Fact]
     public void Lora_training_saves_a_plain_model_folder()
     {
         string model = _folder.File("student");
