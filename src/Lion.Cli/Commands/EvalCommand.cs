@@ -34,7 +34,7 @@ internal static class EvalCommand
             Description = "Or an OpenAI-compatible endpoint (base URL ending in /v1) answering as --endpoint-model.",
             HelpName = "URL",
         };
-        var endpointModel = new Option<string>("--endpoint-model") { DefaultValueFactory = _ => "student" };
+        var endpointModel = new Option<string?>("--endpoint-model") { Description = "The model to ask (default: the endpoint's only model, from GET /v1/models).", HelpName = "NAME" };
         var keyVariable = new Option<string>("--api-key-env") { DefaultValueFactory = _ => "OPENAI_API_KEY", HelpName = "VAR" };
         var data = new Option<string>("--data") { Description = "A folder of task files (.json or .jsonl).", HelpName = "DIR", Required = true };
         var tasks = new Option<string?>("--tasks") { Description = "Comma-separated task names (file names without extension); default all." };
@@ -69,14 +69,17 @@ internal static class EvalCommand
                 : (null, null, null);
             using var disposeLock = writer;
             using var disposeStore = store;
+            // Without --endpoint-model, the server's only model: a server need not call its model "student".
+            string? modelName = parse.GetValue(endpoint) is { } asked ? parse.GetValue(endpointModel)
+                ?? await Core.Gateway.EndpointModels.OnlyAsync(new Uri(asked), Environment.GetEnvironmentVariable(parse.GetValue(keyVariable)!),
+                    "--endpoint-model", cancellation) : null;
             BbhEvaluation.Result result;
             string subject;
             try
             {
                 (result, subject) = parse.GetValue(endpoint) is { } url
-                    ? (await ByEndpoint(loaded, url, parse.GetValue(endpointModel)!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens), store!, config!,
-                            cancellation),
-                        $"{parse.GetValue(endpointModel)} at {url}")
+                    ? (await ByEndpoint(loaded, url, modelName!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens), store!, config!, cancellation),
+                        $"{modelName} at {url}")
                     : (await ByModel(loaded, parse.GetValue(model)!, CheckpointPromptFormat.Resolve(parse.GetValue(format), parse.GetValue(model)), parse.GetValue(maxNewTokens), cancellation),
                         Path.GetFullPath(parse.GetValue(model)!));
             }

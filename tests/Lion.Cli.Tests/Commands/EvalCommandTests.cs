@@ -53,6 +53,29 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_a_model_name_the_endpoints_only_model_is_asked()
+    {
+        await using var server = await TestEndpoint.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["served-under-its-own-name"] });
+
+        var result = LionInvocation.Run("eval", "bbh", "--endpoint", server.BaseUrl.ToString(), "--data", HandWritten, "--json", "--run", _folder.File("run"));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(1.0, JsonDocument.Parse(result.Output).RootElement.GetProperty("average").GetDouble());
+    }
+
+    [Fact]
+    public async Task An_endpoint_serving_several_models_needs_one_named_and_lists_them()
+    {
+        await using var server = await TestEndpoint.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["one", "two"] });
+
+        var result = LionInvocation.Run("eval", "bbh", "--endpoint", server.BaseUrl.ToString(), "--data", HandWritten, "--run", _folder.File("run"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("several models (one, two); choose one with --endpoint-model", result.Error);
+        Assert.Equal(0, server.Log.DistinctAnswered);
+    }
+
+    [Fact]
     public async Task Eval_bbh_through_an_endpoint_goes_through_the_runs_gateway_so_a_repeat_costs_no_request()
     {
         await using var server = await TestEndpoint.StartAsync(new OracleChatClient(), new ChatServerOptions { Models = ["lion-oracle"] });
