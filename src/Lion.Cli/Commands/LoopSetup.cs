@@ -27,7 +27,7 @@ internal static class LoopSetup
     private static IStudent Student(RunStore store, RunConfig config, Action<string> report) => config.Student.Kind switch
     {
         StudentKind.Simulated => new SimulatedStudentAdapter(StudentProfile.Default, config.RandomSeed),
-        StudentKind.External => ExternalStudent.Create(config.Student, config.Concurrency, config.Retry.Settings(), store.Gateway),
+        StudentKind.External => ExternalStudent.Create(config.Student, config.Concurrency, config.Retry.Settings(), store.Gateway, store.Folder, report),
         _ => new Torch.TorchStudent(config.Student, config.RandomSeed, report),
     };
 }

@@ -83,17 +83,23 @@ internal static class RunCommand
             store.SavePlan(PlanCommand.Json(RunPlanner.Plan(config, seeds)));
         foreach (string model in config.UnpricedModels().Select(r => r.Model).Distinct())
             error.WriteLine($"warning: the model \"{model}\" has no price (prices.\"{model}\" in the config): its requests are counted as costing 0.");
+        IStudent? student = null;
         try
         {
             if (Terminal.LiveProgress.Available(output))
                 await new Terminal.LiveProgress().RunAsync(async live =>
                 {
                     var context = LoopSetup.Create(store, config, live.Line) with { Progress = live.Advance };
+                    student = context.Student;
                     await new AdversarialLoop(context).RunAsync(cancellation);
                     return ExitCode.Success;
                 });
             else
-                await new AdversarialLoop(LoopSetup.Create(store, config, line => { lock (output) output.WriteLine(line); })).RunAsync(cancellation);
+            {
+                var context = LoopSetup.Create(store, config, line => { lock (output) output.WriteLine(line); });
+                student = context.Student;
+                await new AdversarialLoop(context).RunAsync(cancellation);
+            }
             // A finished run leaves its report, so the first thing to look at is already there.
             output.WriteLine($"Report: {Report.RunReport.Write(store)}");
             return ExitCode.Success;
@@ -128,10 +134,23 @@ internal static class RunCommand
                             $"`lion run --out {runFolder} --config FILE` with a higher budget continues.");
             return ExitCode.RemoteError;
         }
-        catch (StudentTrainingException training)
+        catch (Exception failed) when (failed is StudentTrainingException or StudentServerException)
         {
-            error.WriteLine($"error: {training.Message}");
+            error.WriteLine($"error: {failed.Message}");
             return ExitCode.RemoteError;
+        }
+        finally
+        {
+            // A student server lion started never outlives the run: Ctrl-C, an error or the end.
+            switch (student)
+            {
+                case IAsyncDisposable owned:
+                    await owned.DisposeAsync();
+                    break;
+                case IDisposable owned:
+                    owned.Dispose();
+                    break;
+            }
         }
     }
 }

@@ -141,7 +141,12 @@ public static class RunConfigReader
         }
         if (config.Student.Kind == StudentKind.External)
         {
-            Check(config.Student.Endpoint is not null, "student.endpoint", "is required for an external student");
+            Check(config.Student.Endpoint is not null || config.Student.ServeCommand is not null, "student.endpoint",
+                "is required for an external student, unless student.serve_command starts its server");
+            Check(config.Student.ServeCommand is null || config.Student.ServeCommand.Contains("{checkpoint}", StringComparison.Ordinal)
+                  && config.Student.ServeCommand.Contains("{port}", StringComparison.Ordinal),
+                "student.serve_command", "must name {checkpoint} and {port}, where lion puts the checkpoint to serve and the port to serve it on");
+            Check(config.Student.ServeTimeoutSeconds is > 0 and <= 86400, "student.serve_timeout_seconds", "must be above 0 and at most 86400");
             Check(config.Student.TrainCommand is not null, "student.train_command", "is required for an external student");
         }
         foreach (var (path, limits) in new[] { ("limits", config.Limits), ("teacher.limits", config.Teacher.Limits),

@@ -13,6 +13,16 @@ public sealed record StudentSettings
     public string Model { get; init; } = "student";
     public string ApiKeyEnv { get; init; } = "STUDENT_API_KEY";
     public string? TrainCommand { get; init; }
+
+    /// <summary>
+    /// The command that serves a checkpoint, with {checkpoint} and {port} filled in (`vllm serve
+    /// {checkpoint} --port {port}`): lion starts it when the student must answer and stops it
+    /// before training. Null: the student answers at <see cref="Endpoint"/>, a server the user runs.
+    /// </summary>
+    public string? ServeCommand { get; init; }
+
+    /// <summary>How long a started server may take to answer GET /v1/models (loading weights, compiling kernels).</summary>
+    public double ServeTimeoutSeconds { get; init; } = 600;
     public string? BaseCheckpoint { get; init; }
 
     /// <summary>Without a base checkpoint, the model made from scratch.</summary>

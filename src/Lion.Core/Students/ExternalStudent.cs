@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Lion.Core.Config;
 using Lion.Core.Data;
 using Lion.Core.Gateway;
@@ -8,73 +7,138 @@ namespace Lion.Core.Students;
 
 /// <summary>
 /// A student trained and served outside this process: the multi-GPU path. Training writes the
-/// examples as Alpaca JSON (beside the output folder, as FOLDER.train.json) and runs the configured command with {data}, {previous} and {output}
-/// filled in (torchrun with the user's trainer, say); the output folder is the new checkpoint.
-/// Answers come from an OpenAI-compatible endpoint (vLLM, llama.cpp server, Ollama); a model
-/// name with {checkpoint} in it names the loaded checkpoint.
+/// examples as Alpaca JSON (beside the output folder, as FOLDER.train.json) and runs the
+/// configured command with {data}, {previous} and {output} filled in (torchrun with the user's
+/// trainer, say), its output streamed to FOLDER.train.log; the output folder is the new
+/// checkpoint. {previous} is the last checkpoint, at first <c>student.base_checkpoint</c> (empty
+/// without one). Answers come from an OpenAI-compatible endpoint: the one the user runs
+/// (<c>student.endpoint</c>; a model name with {checkpoint} in it names the loaded checkpoint), or
+/// the <see cref="StudentServer"/> lion starts on the loaded checkpoint with <c>student.serve_command</c>.
 /// </summary>
-public sealed class ExternalStudent(StudentSettings settings, IChatClient endpoint, int concurrency) : IStudent
+public sealed class ExternalStudent : IStudent, IAsyncDisposable
 {
-    private string? _checkpoint = settings.BaseCheckpoint;
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
+    private readonly StudentSettings _settings;
+    private readonly Func<Uri, IChatClient> _clientFor;
+    private readonly int _concurrency;
+    private readonly StudentServer? _server;
+    private readonly Dictionary<Uri, IChatClient> _clients = [];
+    private string? _checkpoint;
 
-    /// <summary>The student behind its endpoint; failed requests are recorded in <paramref name="failures"/> as the role "student".</summary>
-    public static ExternalStudent Create(StudentSettings settings, int concurrency, RetrySettings retry, IFailureLog? failures = null)
+    public ExternalStudent(StudentSettings settings, Func<Uri, IChatClient> clientFor, int concurrency, StudentServer? server = null)
     {
-        var endpoint = new EndpointSettings(new Uri(settings.Endpoint!), settings.ApiKeyEnv);
-        IChatClient client = new RetryingChatClient(OpenAiEndpoint.Create(endpoint, settings.Model), retry,
-            failures is null ? null : (failure, attempt) => failures.Record("student", settings.Model, failure, attempt));
-        return new ExternalStudent(settings, new SanitizingChatClient(client), concurrency);
+        _settings = settings;
+        _clientFor = clientFor;
+        _concurrency = concurrency;
+        _server = server;
+        _checkpoint = settings.BaseCheckpoint;
+    }
+
+    /// <summary>
+    /// The student behind its endpoint, or behind the server lion runs for it in <paramref name="runFolder"/>;
+    /// failed requests are recorded in <paramref name="failures"/> as the role "student".
+    /// </summary>
+    public static ExternalStudent Create(StudentSettings settings, int concurrency, RetrySettings retry, IFailureLog? failures = null,
+        string? runFolder = null, Action<string>? report = null)
+    {
+        IChatClient ClientFor(Uri baseUrl) => new SanitizingChatClient(new RetryingChatClient(
+            OpenAiEndpoint.Create(new EndpointSettings(baseUrl, settings.ApiKeyEnv), settings.Model), retry,
+            failures is null ? null : (failure, attempt) => failures.Record("student", settings.Model, failure, attempt)));
+        var server = settings.ServeCommand is null ? null : new StudentServer(settings, runFolder ?? ".", report ?? (_ => { }));
+        // A server a killed lion left behind holds the GPU this run needs.
+        server?.StopStale();
+        return new ExternalStudent(settings, ClientFor, concurrency, server);
     }
 
     public Task LoadAsync(string? checkpoint, CancellationToken cancellationToken)
     {
-        _checkpoint = checkpoint ?? settings.BaseCheckpoint;
+        _checkpoint = checkpoint ?? _settings.BaseCheckpoint;
         return Task.CompletedTask;
     }
 
     public async Task<string> TrainAsync(IReadOnlyList<TrainingExample> examples, string outputFolder, CancellationToken cancellationToken)
     {
+        // The server's memory is the trainer's now.
+        if (_server is not null)
+            await _server.StopAsync();
         // The dataset goes beside the output folder, not into it: the trainer gets {output} as its
         // own (`lion train --out` refuses a folder holding files that are not a checkpoint's).
         Directory.CreateDirectory(outputFolder);
-        string data = Path.GetFullPath(outputFolder.TrimEnd('/', '\\') + ".train.json");
+        string stem = Path.GetFullPath(outputFolder).TrimEnd('/', '\\');
+        string data = stem + ".train.json";
         await using (var stream = File.Create(data))
             DatasetWriter.Write(examples.Select((e, i) => new DatasetRecord($"train-{i}", new InstructionRecord(e.Instruction, e.Input, e.Output))),
                 ExportFormat.Alpaca, stream);
 
         string output = Path.GetFullPath(outputFolder);
-        string command = settings.TrainCommand!
-            .Replace("{data}", Quote(data))
-            .Replace("{previous}", Quote(_checkpoint ?? ""))
-            .Replace("{output}", Quote(output));
-        var start = new ProcessStartInfo("/bin/sh", ["-c", command]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the training command");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-            throw new StudentTrainingException(
-                $"the training command exited with {process.ExitCode}: {Tail(await stderr)}{Tail(await stdout)}".TrimEnd());
+        string command = _settings.TrainCommand!
+            .Replace("{data}", ProcessGroup.Quote(data))
+            .Replace("{previous}", ProcessGroup.Quote(_checkpoint ?? ""))
+            .Replace("{output}", ProcessGroup.Quote(output));
+        var training = ProcessGroup.Start(command, stem + ".train.log");
+        try
+        {
+            await training.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C stops the trainer and everything it started; the same command trains again.
+            await training.StopAsync(Grace);
+            throw;
+        }
+        if (training.ExitCode != 0)
+            throw new StudentTrainingException($"the training command exited with {training.ExitCode} ({training.Log}):\n{training.Tail()}");
         _checkpoint = output;
         return output;
     }
 
     public async Task<IReadOnlyList<StudentReply>> AnswerAsync(IReadOnlyList<StudentQuestion> questions, CancellationToken cancellationToken)
     {
-        var replies = new StudentReply[questions.Count];
-        var options = new ChatOptions
+        var replies = new StudentReply?[questions.Count];
+        while (true)
         {
-            ModelId = settings.Model.Replace("{checkpoint}", _checkpoint ?? ""),
-            Temperature = (float)settings.Temperature,
-            MaxOutputTokens = settings.MaxTokens,
-        };
-        await Parallel.ForAsync(0, questions.Count, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            var (client, model) = await EndpointAsync(cancellationToken);
+            try
+            {
+                await AnswerMissingAsync(client, model, questions, replies, cancellationToken);
+                return replies.Select(r => r!).ToList();
+            }
+            catch (RemoteRequestException) when (_server is { HasDied: true })
+            {
+                // The server died under the requests: it is started again (bounded) and asked what is missing.
+            }
+        }
+    }
+
+    private async Task<(IChatClient Client, string Model)> EndpointAsync(CancellationToken cancellationToken)
+    {
+        if (_server is null)
+            return (Client(new Uri(_settings.Endpoint!)), _settings.Model.Replace("{checkpoint}", _checkpoint ?? ""));
+        string checkpoint = _checkpoint ?? throw new StudentServerException(
+            "there is no checkpoint to serve yet: set student.base_checkpoint, or let the first imitation make one");
+        var (baseUrl, model) = await _server.EnsureAsync(checkpoint, cancellationToken);
+        return (Client(baseUrl), model);
+    }
+
+    private IChatClient Client(Uri baseUrl)
+    {
+        lock (_clients)
+            return _clients.TryGetValue(baseUrl, out var client) ? client : _clients[baseUrl] = _clientFor(baseUrl);
+    }
+
+    private async Task AnswerMissingAsync(IChatClient client, string model, IReadOnlyList<StudentQuestion> questions, StudentReply?[] replies,
+        CancellationToken cancellationToken)
+    {
+        var options = new ChatOptions { ModelId = model, Temperature = (float)_settings.Temperature, MaxOutputTokens = _settings.MaxTokens };
+        await Parallel.ForAsync(0, questions.Count, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken },
             async (i, token) =>
             {
+                if (replies[i] is not null)
+                    return;
                 var question = Prompts.StudentPrompt.Question(questions[i].Instruction, questions[i].Input);
                 try
                 {
-                    var response = await endpoint.GetResponseAsync([new ChatMessage(ChatRole.User, question)], options, token);
+                    var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, question)], options, token);
                     replies[i] = new StudentReply(response.Text, response.FinishReason ?? ChatFinishReason.Stop);
                 }
                 catch (RemoteRequestException refused) when (Loop.ItemOutcome.IsUnanswerable(refused))
@@ -83,10 +147,11 @@ public sealed class ExternalStudent(StudentSettings settings, IChatClient endpoi
                     replies[i] = new StudentReply("", Loop.ItemOutcome.Unanswerable);
                 }
             });
-        return replies;
     }
 
-    private static string Quote(string value) => "'" + value.Replace("'", "'\\''") + "'";
-
-    private static string Tail(string text) => text.Length <= 2000 ? text : "…" + text[^2000..];
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+            await _server.DisposeAsync();
+    }
 }

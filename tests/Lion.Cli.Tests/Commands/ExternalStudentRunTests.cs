@@ -59,7 +59,9 @@ public sealed class ExternalStudentRunTests : IAsyncLifetime, IDisposable
         var result = LionInvocation.Run("run", "--config", Config("echo 'out of GPU memory' >&2; exit 3"), "--seeds", Seeds(), "--out", run);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("the training command exited with 3: out of GPU memory", result.Error);
+        Assert.Contains("the training command exited with 3 (", result.Error);
+        Assert.Contains("iteration-1.train.log):\nout of GPU memory", result.Error);
+        Assert.Equal("out of GPU memory\n", File.ReadAllText(Path.Combine(run, "student", "iteration-1.train.log")));
         using var store = RunStore.Open(run);
         Assert.Equal(2, store.TeacherAnswers().Count);
     }
