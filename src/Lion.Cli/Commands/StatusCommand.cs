@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Lion.Core;
+using Lion.Core.Config;
 using Lion.Core.Store;
 
 namespace Lion.Cli.Commands;
@@ -24,12 +25,21 @@ internal static class StatusCommand
         command.SetAction(parse => CommandBody.Run(parse, output =>
         {
             RunOverview overview;
+            int iterations;
             using (var store = RunStore.Open(parse.GetValue(folder)!))
+            {
                 overview = store.Overview();
+                iterations = RunConfigReader.Parse(store.Config().Json, $"{store.Folder} (stored config)").Iterations;
+            }
             if (parse.GetValue(json))
-                output.WriteLine(JsonSerializer.Serialize(overview, Json));
+            {
+                var document = JsonSerializer.SerializeToNode(overview, Json)!.AsObject();
+                document.Insert(0, "state", State(overview, iterations));
+                document.Insert(1, "iterations", iterations);
+                output.WriteLine(document.ToJsonString(Json));
+            }
             else
-                WriteText(output, overview);
+                WriteText(output, overview, iterations);
             return ExitCode.Success;
         }));
         return command;
@@ -38,7 +48,13 @@ internal static class StatusCommand
     private static string Describe(RunOverview.StageState stage) =>
         $"{Vocabulary<LoopStage>.Word(stage.Stage)} {Vocabulary<StageStatus>.Word(stage.Status)}" + (stage.Owed is { } owed ? $" ({owed})" : "");
 
-    private static void WriteText(TextWriter output, RunOverview run)
+    /// <summary>"finished" once the last iteration's generation is done; "stopped" when a stage stopped unfinished; else "not finished".</summary>
+    private static string State(RunOverview run, int iterations) =>
+        run.Stages.Any(s => s.Iteration == iterations && s.Stage == LoopStage.Generation && s.Status == StageStatus.Done) ? "finished"
+        : run.Stages.Any(s => s.Status == StageStatus.Stopped) ? "stopped"
+        : "not finished";
+
+    private static void WriteText(TextWriter output, RunOverview run, int iterations)
     {
         output.WriteLine($"Run       {Path.GetFullPath(run.Folder)}");
         output.WriteLine($"Created   {run.CreatedAt} by lion {run.LionVersion}");
@@ -48,9 +64,17 @@ internal static class StatusCommand
                              $"{import.Added} added, {import.Duplicates} duplicates merged");
         output.WriteLine("Instructions " + string.Join(", ", run.InstructionsByOrigin.Select(o => $"{Vocabulary<InstructionOrigin>.Word(o.Key)} {o.Value}")));
 
+        int done = run.Stages.Where(s => s.Stage == LoopStage.Generation && s.Status == StageStatus.Done).Select(s => s.Iteration).DefaultIfEmpty(0).Max();
+        output.WriteLine($"State     {State(run, iterations)}: {done} of {iterations} iterations done");
         foreach (var iteration in run.Pools.GroupBy(p => p.Iteration))
         {
             var sizes = string.Join(", ", iteration.Select(p => $"{Vocabulary<Pool>.Word(p.Pool)} {p.Instructions}"));
+            if (iteration.Key > iterations)
+            {
+                // The pools the last generation left: the run's result, not an iteration to come.
+                output.WriteLine($"After iteration {iterations}: pools {sizes}");
+                continue;
+            }
             var stages = run.Stages.Where(s => s.Iteration == iteration.Key).Select(Describe).ToList();
             output.WriteLine($"Iteration {iteration.Key}: pools {sizes}; stages {(stages.Count == 0 ? "not started" : string.Join(", ", stages))}");
         }

@@ -38,4 +38,28 @@ public sealed class StatusCommandTests : IDisposable
         Assert.Contains("Iteration 1: pools cache 1, train 1; stages not started", result.Output);
         Assert.Contains("Usage     0 requests", result.Output);
     }
+
+    [Fact]
+    public void A_finished_run_says_so_and_shows_its_last_pools_as_the_result_not_an_iteration_to_come()
+    {
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--out", Run).ExitCode);
+
+        var text = LionInvocation.Run("status", "--out", Run);
+        var json = LionInvocation.Run("status", "--out", Run, "--json");
+
+        Assert.Contains("State     finished: 3 of 3 iterations done", text.Output);
+        Assert.Contains("After iteration 3: pools cache ", text.Output);
+        Assert.DoesNotContain("Iteration 4", text.Output);
+        using var status = JsonDocument.Parse(json.Output);
+        Assert.Equal("finished", status.RootElement.GetProperty("state").GetString());
+        Assert.Equal(3, status.RootElement.GetProperty("iterations").GetInt32());
+    }
+
+    [Fact]
+    public void A_new_run_is_not_finished()
+    {
+        LionInvocation.Run("init", "--seeds", _folder.Write("seeds.txt", "A."), "--out", Run);
+
+        Assert.Contains("State     not finished: 0 of 3 iterations done", LionInvocation.Run("status", "--out", Run).Output);
+    }
 }
