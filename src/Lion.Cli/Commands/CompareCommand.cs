@@ -14,7 +14,12 @@ internal static class CompareCommand
     {
         var first = new Argument<string>("FIRST") { Description = "A run folder." };
         var second = new Argument<string>("SECOND") { Description = "Another run folder." };
-        var command = new Command("compare", "Show two runs side by side: held-out accuracy, verdicts, generations and usage per iteration.") { first, second };
+        var html = new Option<string?>("--html")
+        {
+            Description = "Also write both runs' reports side by side as one HTML page (its plots beside it).",
+            HelpName = "FILE",
+        };
+        var command = new Command("compare", "Show two runs side by side: held-out accuracy, verdicts, generations and usage per iteration.") { first, second, html };
         command.SetAction(parse => CommandBody.Run(parse, output =>
         {
             var runs = new[] { parse.GetValue(first)!, parse.GetValue(second)! }.Select(Summary).ToList();
@@ -36,6 +41,12 @@ internal static class CompareCommand
             }
             Row(output, "paid requests", runs.Select(r => r.Overview.Usage.Requests.ToString()));
             Row(output, "cost", runs.Select(r => r.Overview.Usage.Cost.ToString("0.####")));
+            if (parse.GetValue(html) is { } page)
+            {
+                using var a = RunStore.Open(parse.GetValue(first)!);
+                using var b = RunStore.Open(parse.GetValue(second)!);
+                output.WriteLine($"Wrote {Report.RunReport.Compare(a, b, page)}");
+            }
             output.WriteLine(JsonSerializer.Serialize(new
             {
                 runs = runs.Select(r => new

@@ -7,9 +7,11 @@ using ScottPlot;
 namespace Lion.Cli.Report;
 
 /// <summary>
-/// One HTML page with PNG plots of a run, written into DIR/report: held-out accuracy per family
-/// per iteration, hard share and mean gap, the gap histogram, pool sizes, rejected candidates by
-/// reason, and teacher usage. Everything is local: the page opens without a network.
+/// One HTML page with PNG plots of a run, written into DIR/report: the iteration table, what the
+/// referee found (hardest and easy pairs with answers and reviews, hard share by family, generated
+/// instructions), what came back unusable, cost against the budget, plan against actual, and plots
+/// of held-out accuracy per family, hard share and mean gap, the gap histogram, pool sizes,
+/// rejected candidates by reason and teacher usage. Everything is local: the page opens without a network.
 /// </summary>
 internal static class RunReport
 {
@@ -21,25 +23,57 @@ internal static class RunReport
         if (File.Exists(folder))
             throw Core.BadInputException.InFile(folder, "is a file; the report is written to a folder of that name (move the file away)");
         Directory.CreateDirectory(folder);
+        string page = Path.Combine(folder, "index.html");
+        File.WriteAllText(page, Page("lion run report", Body(store, new Images(folder, ""))));
+        return page;
+    }
+
+    /// <summary>
+    /// Two runs' reports side by side on one page (an adversarial run and its random ablation),
+    /// written to <paramref name="page"/> with its plots beside it.
+    /// </summary>
+    public static string Compare(RunStore first, RunStore second, string page)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(page))!;
+        Directory.CreateDirectory(folder);
+        string name = Path.GetFileNameWithoutExtension(page);
+        var columns = new[] { (first, "a"), (second, "b") }
+            .Select(run => $"<div style=\"min-width:0\">{Body(run.Item1, new Images(folder, $"{name}-{run.Item2}-"))}</div>");
+        File.WriteAllText(page, Page("lion compare", $"<div style=\"display:grid;grid-template-columns:1fr 1fr;gap:2em\">{string.Concat(columns)}</div>",
+            wide: true));
+        return page;
+    }
+
+    private static string Page(string title, string body, bool wide = false) =>
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Encode(title) + "</title>\n" +
+        $"<style>body{{font-family:sans-serif;max-width:{(wide ? 1700 : 800)}px;margin:2em auto;color:#222}}figure{{margin:1.5em 0}}" +
+        "figcaption{color:#555}table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}" +
+        "img{max-width:100%;height:auto}details{margin:.3em 0}summary{cursor:pointer}" +
+        "pre{white-space:pre-wrap;background:#f6f6f6;padding:.4em;margin:.2em 0}</style></head><body>\n" + body + "</body></html>\n";
+
+    /// <summary>One run's sections, its plots saved as <paramref name="images"/> says.</summary>
+    private static string Body(RunStore store, Images images)
+    {
         var overview = store.Overview();
         var sections = new List<(string Title, string? Image, string Caption)>
         {
-            ("Held-out accuracy", HeldOut(store, folder), "Exact match on the held-out tasks after each iteration's imitation, per family."),
-            ("Discrimination", Discrimination(overview, folder), "Share of cache-pool instructions judged hard, and the mean teacher − student gap."),
-            ("Gap histogram", Gaps(store, overview, folder), "Referee gap (teacher − student, both orders averaged) of every judged pair, all iterations."),
-            ("Pools", Pools(overview, folder), "Train pool (X_A) and cache pool (X_B) at the start of each iteration." + TrainsOn(store)),
-            ("Rejected candidates", Rejections(overview, folder), "Generator replies discarded, by reason, over the run."),
-            ("Teacher usage", Usage(store, folder), "Answered requests by role: paid upstream calls and cache hits."),
+            ("Held-out accuracy", HeldOut(store, images), "Exact match on the held-out tasks after each iteration's imitation, per family."),
+            ("Discrimination", Discrimination(overview, images), "Share of cache-pool instructions judged hard, and the mean teacher − student gap."),
+            ("Gap histogram", Gaps(store, overview, images), "Referee gap (teacher − student, both orders averaged) of every judged pair, all iterations."),
+            ("Pools", Pools(overview, images), "Train pool (X_A) and cache pool (X_B) at the start of each iteration." + TrainsOn(store)),
+            ("Rejected candidates", Rejections(overview, images), "Generator replies discarded, by reason, over the run."),
+            ("Teacher usage", Usage(store, images), "Answered requests by role: paid upstream calls and cache hits."),
         };
 
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lion run report</title>\n")
-            .Append("<style>body{font-family:sans-serif;max-width:800px;margin:2em auto;color:#222}figure{margin:1.5em 0}")
-            .Append("figcaption{color:#555}table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}</style></head><body>\n")
+        var config = Core.Config.RunConfigReader.Parse(store.Config().Json, $"{store.Folder} (stored config)");
+        var html = new StringBuilder()
             .Append($"<h1>lion run report</h1>\n<p>{Encode(Path.GetFullPath(store.Folder))} — created {Encode(overview.CreatedAt)}, ")
+            .Append($"selection {Vocabulary<Core.Config.SeedSelection>.Word(config.Selection)}, ")
             .Append($"{overview.Usage.Requests} paid requests, {overview.Usage.CachedHits} cache hits, cost {overview.Usage.Cost:0.####}.</p>\n");
         html.Append(Table(overview));
+        html.Append(RefereeFindings.Html(store, overview.Results.Where(r => r.MeanGap is not null).Select(r => r.Iteration).ToList()));
         html.Append(WhatCameBack(overview));
+        html.Append(CostByIteration.Html(store, config.Budget.MaxCost, config.Budget.MaxTokens));
         html.Append(PlanAgainstActual(store));
         foreach (var (title, image, caption) in sections)
         {
@@ -50,11 +84,11 @@ internal static class RunReport
         }
         html.Append(BenchmarkResults(store));
         html.Append(Judgements(store));
-        html.Append("</body></html>\n");
-        string page = Path.Combine(folder, "index.html");
-        File.WriteAllText(page, html.ToString());
-        return page;
+        return html.ToString();
     }
+
+    /// <summary>Where a page's plots go: its folder, each file name after a prefix (one per run on a comparison page).</summary>
+    private sealed record Images(string Folder, string Prefix);
 
     /// <summary>
     /// Per iteration, what the loop could not use: answers left out of training, replies that did
@@ -169,7 +203,7 @@ internal static class RunReport
         return table.Append("</table>\n").ToString();
     }
 
-    private static string? HeldOut(RunStore store, string folder)
+    private static string? HeldOut(RunStore store, Images images)
     {
         var evaluations = store.Evaluations();
         if (evaluations.Count == 0)
@@ -185,10 +219,10 @@ internal static class RunReport
         plot.YLabel("held-out exact match (%)");
         WholeIterations(plot);
         plot.ShowLegend(Edge.Right);
-        return Save(plot, folder, "heldout.png");
+        return Save(plot, images, "heldout.png");
     }
 
-    private static string? Discrimination(RunOverview overview, string folder)
+    private static string? Discrimination(RunOverview overview, Images images)
     {
         var judged = overview.Results.Where(r => r.MeanGap is not null).ToList();
         if (judged.Count == 0)
@@ -205,10 +239,10 @@ internal static class RunReport
         plot.Axes.Left.Label.Text = "hard share (%)";
         plot.Axes.Right.Label.Text = "mean gap";
         plot.ShowLegend(Alignment.UpperRight);
-        return Save(plot, folder, "discrimination.png");
+        return Save(plot, images, "discrimination.png");
     }
 
-    private static string? Gaps(RunStore store, RunOverview overview, string folder)
+    private static string? Gaps(RunStore store, RunOverview overview, Images images)
     {
         var gaps = overview.Results.SelectMany(r => store.Verdicts(r.Iteration)).Select(v => v.Gap).ToList();
         if (gaps.Count == 0)
@@ -219,10 +253,10 @@ internal static class RunReport
         bars.Horizontal = false;
         plot.XLabel("gap (teacher − student)");
         plot.YLabel("pairs");
-        return Save(plot, folder, "gaps.png");
+        return Save(plot, images, "gaps.png");
     }
 
-    private static string? Pools(RunOverview overview, string folder)
+    private static string? Pools(RunOverview overview, Images images)
     {
         if (overview.Pools.Count == 0)
             return null;
@@ -236,10 +270,10 @@ internal static class RunReport
         plot.YLabel("instructions");
         WholeIterations(plot);
         plot.ShowLegend(Alignment.UpperLeft);
-        return Save(plot, folder, "pools.png");
+        return Save(plot, images, "pools.png");
     }
 
-    private static string? Rejections(RunOverview overview, string folder)
+    private static string? Rejections(RunOverview overview, Images images)
     {
         var reasons = overview.Results.SelectMany(r => r.RejectedByReason).GroupBy(r => r.Key).Select(g => (Reason: g.Key, Count: g.Sum(x => x.Value))).ToList();
         if (reasons.Count == 0)
@@ -248,10 +282,10 @@ internal static class RunReport
         plot.Add.Bars(Enumerable.Range(0, reasons.Count).Select(i => (double)i).ToArray(), reasons.Select(r => (double)r.Count).ToArray());
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, reasons.Count).Select(i => (double)i).ToArray(), reasons.Select(r => r.Reason).ToArray());
         plot.YLabel("candidates");
-        return Save(plot, folder, "rejections.png");
+        return Save(plot, images, "rejections.png");
     }
 
-    private static string? Usage(RunStore store, string folder)
+    private static string? Usage(RunStore store, Images images)
     {
         var usage = store.UsageByRole();
         if (usage.Count == 0)
@@ -265,16 +299,16 @@ internal static class RunReport
         plot.Axes.Bottom.SetTicks(positions, usage.Select(u => u.Role).ToArray());
         plot.YLabel("requests");
         plot.ShowLegend(Alignment.UpperRight);
-        return Save(plot, folder, "usage.png");
+        return Save(plot, images, "usage.png");
     }
 
     private static void WholeIterations(Plot plot) =>
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
 
-    private static string Save(Plot plot, string folder, string name)
+    private static string Save(Plot plot, Images images, string name)
     {
-        plot.SavePng(Path.Combine(folder, name), Width, Height);
-        return name;
+        plot.SavePng(Path.Combine(images.Folder, images.Prefix + name), Width, Height);
+        return images.Prefix + name;
     }
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);

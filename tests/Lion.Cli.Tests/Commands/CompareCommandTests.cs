@@ -52,4 +52,26 @@ public sealed class CompareCommandTests : IDisposable
         var first = json.RootElement.GetProperty("runs")[0].GetProperty("held_out")[0].GetProperty("tasks");
         Assert.Equal(tasks.Order(), first.EnumerateObject().Select(p => p.Name).Order());
     }
+
+    [Fact]
+    public void Compare_writes_both_reports_side_by_side_as_one_page()
+    {
+        string adversarial = _folder.File("adversarial"), random = _folder.File("random");
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--out", adversarial).ExitCode);
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--selection", "random", "--out", random).ExitCode);
+        string page = _folder.File("compare.html");
+
+        var result = LionInvocation.Run("compare", adversarial, random, "--html", page);
+
+        Assert.Equal(0, result.ExitCode);
+        string html = File.ReadAllText(page);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(html, "<h2>What the referee found</h2>").Count);
+        Assert.Contains("selection adversarial", html);
+        Assert.Contains("selection random", html);
+        var images = System.Text.RegularExpressions.Regex.Matches(html, "src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains(images, i => i.StartsWith("compare-a-", StringComparison.Ordinal));
+        Assert.Contains(images, i => i.StartsWith("compare-b-", StringComparison.Ordinal));
+        Assert.All(images, image => Assert.True(File.Exists(_folder.File(image)), image));
+        Assert.DoesNotMatch("(href|src)=\"https?://", html);
+    }
 }

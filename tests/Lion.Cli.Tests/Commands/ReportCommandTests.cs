@@ -30,6 +30,18 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal(preset == "tiny", html.Contains("heldout.png"));
         Assert.Contains("<h2>What came back</h2>", html);
         Assert.Contains("<h2>Plan against actual</h2>", html);
+        Assert.Contains("<h2>What the referee found</h2>", html);
+        Assert.Contains("<h3>Hard share by task family</h3>", html);
+        Assert.Contains("<h2>Cost</h2>", html);
+        // The hardest pair of iteration 1, with both answers and both reviews under it.
+        using (var store = Core.Store.RunStore.Open(run))
+        {
+            var hardest = store.Verdicts(1).MaxBy(v => v.Gap)!;
+            string question = store.PoolMembers(Core.Store.Pool.Cache, 1).Single(i => i.Id == hardest.InstructionId).Instruction;
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(question.Length <= 160 ? question : question[..160]), html);
+        }
+        Assert.Contains("<b>Review, teacher's answer first</b>", html);
+        Assert.Contains("Generated: ", html);
         Assert.Contains("<td>1</td><td>teacher</td>", html);
     }
 
