@@ -60,7 +60,8 @@ public static class RunPlanner
             ?? SeedAcceptance(seeds.Select(s => StudentPrompt.Question(s.Instruction, s.Input)).ToList(), config);
         perKept = Math.Min(perKept, config.GenerationAttemptsPerInstruction);
         if (history?.GeneratorRequestsPerKept is null)
-            assumptions.Add($"generator: {perKept:0.00} requests a kept instruction, as the seeds themselves fare against the reply filter and the novelty rule");
+            assumptions.Add($"generator: {perKept:0.00} requests a kept instruction, as the seeds themselves fare against the reply filter and the novelty rule" +
+                            (config.Selection == SeedSelection.Adversarial ? ", the hard requests from the seeds that fare worst" : ""));
         else
             assumptions.Add($"generator: {perKept:0.00} requests a kept instruction, as this run has measured");
         assumptions.Add($"new instructions as long as the seeds: {question:0} tokens on average");
@@ -129,14 +130,24 @@ public static class RunPlanner
         // A large file: one filter over the seeds outside the sample, which also remembers the
         // sample's kept ones; a small one: each seed against every other.
         var shared = step == 1 ? null : new NoveltyFilter(distinct.Where((_, i) => !sample.Contains(i)), config.NoveltyThreshold);
-        int kept = 0;
+        var kept = new List<bool>();
         foreach (int i in sample)
         {
             var filter = shared ?? new NoveltyFilter(distinct.Where((_, j) => j != i), config.NoveltyThreshold);
-            if (GeneratorReplyFilter.Check(distinct[i], ChatFinishReason.Stop).Candidate is not null && filter.Consider(distinct[i]).Kept)
-                kept++;
+            kept.Add(GeneratorReplyFilter.Check(distinct[i], ChatFinishReason.Stop).Candidate is not null && filter.Consider(distinct[i]).Kept);
         }
-        double share = unique * kept / sample.Count;
-        return share == 0 ? config.GenerationAttemptsPerInstruction : 1 / share;
+        int cap = config.GenerationAttemptsPerInstruction;
+        double PerKept(double share) => share <= 0 ? cap : Math.Min(cap, 1 / share);
+        if (config.Selection == SeedSelection.Random)
+            return PerKept(unique * kept.Count(k => k) / kept.Count);
+        // Adversarial selection sends the hard requests to the student's failures, and those are
+        // the items a generator varies least often (long templates, near-copies): the plan takes the
+        // hard part of the requests from the seeds that fare worst and the easy part from the rest.
+        // A budget errs high.
+        double hardShare = config.HardEasyRatio.Hard / (double)(config.HardEasyRatio.Hard + config.HardEasyRatio.Easy);
+        int hardSeeds = (int)Math.Round(kept.Count * hardShare);
+        var worstFirst = kept.Order().ToList();
+        double Share(IEnumerable<bool> seeds) => seeds.Any() ? unique * seeds.Average(k => k ? 1.0 : 0.0) : 1;
+        return hardShare * PerKept(Share(worstFirst.Take(hardSeeds))) + (1 - hardShare) * PerKept(Share(worstFirst.Skip(hardSeeds)));
     }
 }
