@@ -30,11 +30,15 @@ internal static class ServeCommand
             Description = "Requests accepted at once, decoding or waiting; beyond it a 429 with Retry-After (default: 4 × --max-batch).",
             HelpName = "N",
         };
+        var enableLora = new Option<bool>("--enable-lora")
+        {
+            Description = "Offer vLLM's POST /v1/load_lora_adapter and /v1/unload_lora_adapter: adapters (PEFT's layout) loaded at run time, each served under its name.",
+        };
         var server = new ServerOptions();
 
         var command = new Command("serve", "Serve a student checkpoint as an OpenAI-compatible endpoint until stopped.")
         {
-            model, name, format, maxBatch, maxConcurrent,
+            model, name, format, maxBatch, maxConcurrent, enableLora,
         };
         server.AddTo(command);
         command.SetAction(async (parse, cancellation) => await CommandBody.RunAsync(parse, async output =>
@@ -50,15 +54,20 @@ internal static class ServeCommand
             using var disposeTokenizer = tokenizer as IDisposable;
             using var batcher = new ContinuousBatcher(student, tokenizer, batch);
             string served = parse.GetValue(name) ?? Path.GetFileName(folder.TrimEnd('/'));
+            using var adapters = parse.GetValue(enableLora)
+                ? new LoraModels(new StudentChatClient(batcher, promptFormat), served, batch, promptFormat, line => { lock (output) output.WriteLine(line); })
+                : null;
             var options = new ChatServerOptions
             {
+                Adapters = adapters,
                 Host = parse.GetValue(server.Host)!,
                 Port = parse.GetValue(server.Port),
                 ApiKey = key,
                 Models = [served],
                 MaxConcurrentRequests = parse.GetValue(maxConcurrent) ?? 4 * batch,
             };
-            await using var endpoint = await ChatServer.StartAsync(new StudentChatClient(batcher, promptFormat), options, cancellation);
+            await using var endpoint = await ChatServer.StartAsync(adapters ?? (Microsoft.Extensions.AI.IChatClient)new StudentChatClient(batcher, promptFormat),
+                options, cancellation);
             output.WriteLine($"Serving {folder} at {endpoint.BaseUrl} as model \"{served}\" ({Vocabulary<PromptFormat>.Word(promptFormat)} prompts, "
                              + $"{student.Config.MaxPositionEmbeddings}-token context, batches of up to {batch}); Ctrl-C stops.");
             await ServerOptions.UntilStopped(cancellation);

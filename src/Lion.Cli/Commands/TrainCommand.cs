@@ -43,6 +43,11 @@ internal static class TrainCommand
             "How each example is framed: alpaca, chatml or plain (default: the base checkpoint's chat_template, else alpaca); saved as the new checkpoint's chat_template.");
         var loraRank = new Option<int?>("--lora-rank") { Description = "Train rank-r LoRA adapters instead of every weight; merged on save." };
         var loraAlpha = new Option<double>("--lora-alpha") { DefaultValueFactory = _ => 16 };
+        var adapter = new Option<bool>("--adapter")
+        {
+            Description = "Save the LoRA adapter alone (PEFT's layout, for vLLM's --lora-modules or hot-loading) instead of the merged model; " +
+                          "with --base an adapter folder, that adapter is trained on.",
+        };
         var loraTargets = new Option<string>("--lora-targets")
         {
             Description = "Comma-separated projections to adapt.",
@@ -60,7 +65,8 @@ internal static class TrainCommand
 
         var command = new Command("train", "Fine-tune the in-process student (answer tokens only) and save it as a Hugging Face folder.")
         {
-            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, workers, precision, format, loraRank, loraAlpha, loraTargets, dtype, gguf, ggufType, overwrite,
+            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, workers, precision, format, loraRank, loraAlpha, loraTargets, adapter,
+            dtype, gguf, ggufType, overwrite,
         };
         command.SetAction((parse, cancellation) => CommandBody.RunAsync(parse, writer =>
         {
@@ -74,8 +80,13 @@ internal static class TrainCommand
             dataFile.WarnAboutDropped(parse.InvocationConfiguration.Error);
             var examples = Examples(dataFile);
             manual_seed(parse.GetValue(seed));
+            // An adapter trained on: its base model, unmerged, and the adapter's weights to start from.
+            var prior = parse.GetValue(adapter) && parse.GetValue(baseModel) is { } given && PeftAdapter.IsAdapter(given)
+                ? PeftAdapter.ReadSettings(given) : null;
+            if (parse.GetValue(adapter) && (parse.GetValue(baseModel) is null || prior is null && parse.GetValue(loraRank) is null || parse.GetValue(gguf) is not null))
+                throw new BadInputException("--adapter saves a LoRA adapter of a base model: give --base DIR and --lora-rank R (or --base an adapter), without --gguf");
             var (model, tokenizer) = parse.GetValue(baseModel) is { } folder
-                ? HuggingFaceFolder.LoadWithTokenizer(folder)
+                ? HuggingFaceFolder.LoadWithTokenizer(prior?.BaseModel ?? folder)
                 : (new LlamaForCausalLM(parse.GetValue(init) == FreshSize.Small ? LlamaConfig.SmallByteLevel : LlamaConfig.TinyByteLevel),
                    (ITextTokenizer)new ByteTokenizer());
             using var disposeModel = model;
@@ -88,8 +99,14 @@ internal static class TrainCommand
                 Precision = parse.GetValue(precision),
                 // Running the same command again after an interruption continues mid-epoch.
                 StateFolder = Path.GetFullPath(parse.GetValue(output)!).TrimEnd('/') + ".training",
-                Lora = parse.GetValue(loraRank) is { } rank
-                    ? new LoraOptions(rank, parse.GetValue(loraAlpha)) { Targets = parse.GetValue(loraTargets)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) }
+                Lora = prior is not null
+                    ? new LoraOptions(prior.Rank, prior.Alpha) { Targets = prior.Targets, Initial = PeftAdapter.Read(parse.GetValue(baseModel)!), Merge = false }
+                    : parse.GetValue(loraRank) is { } rank
+                    ? new LoraOptions(rank, parse.GetValue(loraAlpha))
+                    {
+                        Targets = parse.GetValue(loraTargets)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                        Merge = !parse.GetValue(adapter),
+                    }
                     : null,
             };
             writer.WriteLine($"Training on {examples.Count} examples, {options.Epochs} epochs");
@@ -105,7 +122,16 @@ internal static class TrainCommand
                 parse.InvocationConfiguration.Error.WriteLine("Stopped; the same command continues where training stopped.");
                 return Task.FromResult(ExitCode.Cancelled);
             }
-            HuggingFaceFolder.Save(model, parse.GetValue(output)!, tokenizer, bfloat16: parse.GetValue(dtype) == "bfloat16", promptFormat);
+            if (parse.GetValue(adapter))
+            {
+                string basis = prior?.BaseModel ?? parse.GetValue(baseModel)!;
+                PeftAdapter.Save(model, parse.GetValue(output)!, basis, options.Lora!);
+                Core.Prompts.ChatTemplate.Write(parse.GetValue(output)!, promptFormat);
+            }
+            else
+            {
+                HuggingFaceFolder.Save(model, parse.GetValue(output)!, tokenizer, bfloat16: parse.GetValue(dtype) == "bfloat16", promptFormat);
+            }
             if (parse.GetValue(gguf) is { } ggufPath)
             {
                 Lion.Torch.Export.GgufExport.Write(model, ggufPath, half: parse.GetValue(ggufType) == "f16", promptFormat);

@@ -62,6 +62,11 @@ public sealed class ChatServer : IAsyncDisposable
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         app.MapGet("/v1/models", server.ListModels);
         app.MapPost("/v1/chat/completions", server.Complete);
+        if (options.Adapters is not null)
+        {
+            app.MapPost("/v1/load_lora_adapter", server.LoadAdapter);
+            app.MapPost("/v1/unload_lora_adapter", server.UnloadAdapter);
+        }
 
         try
         {
@@ -105,8 +110,73 @@ public sealed class ChatServer : IAsyncDisposable
         await context.Response.WriteAsJsonAsync(new
         {
             @object = "list",
-            data = _options.Models.Select(id => new { id, @object = "model", created = 0, owned_by = "lion" }),
+            data = ServedModels().Select(id => new { id, @object = "model", created = 0, owned_by = "lion" }),
         });
+    }
+
+    private IEnumerable<string> ServedModels() => _options.Models.Concat(_options.Adapters?.Names ?? []);
+
+    /// <summary>vLLM's POST /v1/load_lora_adapter: {"lora_name", "lora_path"}.</summary>
+    private async Task LoadAdapter(HttpContext context)
+    {
+        if (!await Authorized(context))
+            return;
+        var (name, path) = await AdapterRequest(context, "lora_path");
+        if (name is null)
+            return;
+        try
+        {
+            await _options.Adapters!.LoadAsync(name, path!, context.RequestAborted);
+        }
+        catch (InvalidRequestException invalid)
+        {
+            await ChatCompletionWriter.WriteError(context.Response, 400, invalid.Message, "invalid_request_error", invalid.Param);
+            return;
+        }
+        catch (BadInputException bad)
+        {
+            await ChatCompletionWriter.WriteError(context.Response, 400, bad.Message, "invalid_request_error", "lora_path");
+            return;
+        }
+        await context.Response.WriteAsync($"Success: LoRA adapter '{name}' added successfully.");
+    }
+
+    /// <summary>vLLM's POST /v1/unload_lora_adapter: {"lora_name"}.</summary>
+    private async Task UnloadAdapter(HttpContext context)
+    {
+        if (!await Authorized(context))
+            return;
+        var (name, _) = await AdapterRequest(context, null);
+        if (name is null)
+            return;
+        if (!_options.Adapters!.Unload(name))
+        {
+            await ChatCompletionWriter.WriteError(context.Response, 404, $"The LoRA adapter '{name}' is not loaded.", "invalid_request_error", "lora_name");
+            return;
+        }
+        await context.Response.WriteAsync($"Success: LoRA adapter '{name}' removed successfully.");
+    }
+
+    /// <summary>The adapter's name and, when <paramref name="pathField"/> is given, its path; (null, null) after answering a 400.</summary>
+    private static async Task<(string? Name, string? Path)> AdapterRequest(HttpContext context, string? pathField)
+    {
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            string? Field(string field) => body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty(field, out var value)
+                                           && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
+            string? name = Field("lora_name");
+            string? path = pathField is null ? null : Field(pathField);
+            if (name is not null && (pathField is null || path is not null))
+                return (name, path);
+            await ChatCompletionWriter.WriteError(context.Response, 400, $"the body needs \"lora_name\"{(pathField is null ? "" : $" and \"{pathField}\"")} as strings",
+                "invalid_request_error", name is null ? "lora_name" : pathField);
+        }
+        catch (JsonException error)
+        {
+            await ChatCompletionWriter.WriteError(context.Response, 400, $"the body is not valid JSON: {error.Message}", "invalid_request_error");
+        }
+        return (null, null);
     }
 
     private async Task Complete(HttpContext context)
@@ -148,7 +218,7 @@ public sealed class ChatServer : IAsyncDisposable
             await ChatCompletionWriter.WriteError(response, 400, error.Message, "invalid_request_error", error.Param);
             return;
         }
-        if (!_options.Models.Contains(request.Model))
+        if (!ServedModels().Contains(request.Model))
         {
             await ChatCompletionWriter.WriteError(response, 404, $"The model `{request.Model}` does not exist.",
                 "invalid_request_error", "model", "model_not_found");

@@ -20,6 +20,9 @@ public sealed record ChatServerOptions
     /// <summary>Requests answered at once; one more is a 429 with Retry-After. Null: no limit.</summary>
     public int? MaxConcurrentRequests { get; init; }
 
+    /// <summary>LoRA adapters loaded and unloaded at run time, each served under its name; null: the endpoints are not offered.</summary>
+    public IAdapterHost? Adapters { get; init; }
+
     /// <summary>Sees each request before the model (tests inject faults here); null: none.</summary>
     public IChatRequestFilter? Filter { get; init; }
 }

@@ -146,6 +146,8 @@ public static class RunConfigReader
             Check(config.Student.ServeCommand is null || config.Student.ServeCommand.Contains("{checkpoint}", StringComparison.Ordinal)
                   && config.Student.ServeCommand.Contains("{port}", StringComparison.Ordinal),
                 "student.serve_command", "must name {checkpoint} and {port}, where lion puts the checkpoint to serve and the port to serve it on");
+            Check(config.Student.Reload == StudentReload.Restart || config.Student.ServeCommand is not null && config.Student.BaseCheckpoint is not null,
+                "student.reload", "lora needs student.serve_command and student.base_checkpoint: the server runs the base and loads each adapter");
             Check(config.Student.ServeTimeoutSeconds is > 0 and <= 86400, "student.serve_timeout_seconds", "must be above 0 and at most 86400");
             Check(config.Student.TrainCommand is not null, "student.train_command", "is required for an external student");
         }

@@ -21,6 +21,9 @@ public sealed record StudentSettings
     /// </summary>
     public string? ServeCommand { get; init; }
 
+    /// <summary>How a new checkpoint reaches the server: a restart on it, or a LoRA adapter loaded into the running server.</summary>
+    public StudentReload Reload { get; init; } = StudentReload.Restart;
+
     /// <summary>How long a started server may take to answer GET /v1/models (loading weights, compiling kernels).</summary>
     public double ServeTimeoutSeconds { get; init; } = 600;
     public string? BaseCheckpoint { get; init; }

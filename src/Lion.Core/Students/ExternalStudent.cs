@@ -58,8 +58,8 @@ public sealed class ExternalStudent : IStudent, IAsyncDisposable
 
     public async Task<string> TrainAsync(IReadOnlyList<TrainingExample> examples, string outputFolder, CancellationToken cancellationToken)
     {
-        // The server's memory is the trainer's now.
-        if (_server is not null)
+        // The server's memory is the trainer's now, unless it stays up to take the new adapter.
+        if (_server is not null && _settings.Reload == StudentReload.Restart)
             await _server.StopAsync();
         // The dataset goes beside the output folder, not into it: the trainer gets {output} as its
         // own (`lion train --out` refuses a folder holding files that are not a checkpoint's).

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Lion.Core.Config;
@@ -13,7 +14,9 @@ namespace Lion.Core.Students;
 /// student must answer, ready once GET /v1/models answers, stopped before training and when the
 /// run ends. Its output goes to student/server.log in the run folder; its process group is
 /// recorded in student/server.json, so a server left behind by a killed lion is stopped by the next
-/// one. A server that dies is started again a bounded number of times.
+/// one. A server that dies is started again a bounded number of times. With
+/// <c>student.reload: lora</c> the server runs the base checkpoint throughout and each new
+/// checkpoint, a LoRA adapter, is loaded into it (vLLM's dynamic-adapter endpoints) instead.
 /// </summary>
 public sealed class StudentServer(StudentSettings settings, string runFolder, Action<string> report) : IAsyncDisposable
 {
@@ -21,8 +24,10 @@ public sealed class StudentServer(StudentSettings settings, string runFolder, Ac
     public const int MaxRestarts = 2;
 
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(10) };
     private ProcessGroup? _process;
     private string? _checkpoint;
+    private string? _adapter;
     private int _restarts;
 
     public string LogPath => Path.Combine(runFolder, "student", "server.log");
@@ -31,6 +36,46 @@ public sealed class StudentServer(StudentSettings settings, string runFolder, Ac
 
     /// <summary>The server's base URL and served model, for this checkpoint; started (or restarted) if needed.</summary>
     public async Task<(Uri BaseUrl, string Model)> EnsureAsync(string checkpoint, CancellationToken cancellationToken)
+    {
+        if (settings.Reload == StudentReload.Lora)
+            return await EnsureAdapterAsync(checkpoint, cancellationToken);
+        return await EnsureServedAsync(checkpoint, cancellationToken);
+    }
+
+    /// <summary>The server on the base checkpoint, with <paramref name="checkpoint"/> loaded as a LoRA adapter (the base itself needs none).</summary>
+    private async Task<(Uri BaseUrl, string Model)> EnsureAdapterAsync(string checkpoint, CancellationToken cancellationToken)
+    {
+        bool fresh = _process is not { HasExited: false };
+        var (baseUrl, baseModel) = await EnsureServedAsync(settings.BaseCheckpoint!, cancellationToken);
+        if (fresh)
+            _adapter = null;
+        if (Path.GetFullPath(checkpoint) == Path.GetFullPath(settings.BaseCheckpoint!))
+            return (baseUrl, baseModel);
+        string name = Path.GetFileName(Path.GetFullPath(checkpoint).TrimEnd('/'));
+        if (_adapter != checkpoint)
+        {
+            if (_adapter is not null)
+                await AdapterRequestAsync(baseUrl, "unload_lora_adapter", new { lora_name = Path.GetFileName(Path.GetFullPath(_adapter).TrimEnd('/')) }, cancellationToken);
+            report($"  student: loading the adapter {name} into its server");
+            await AdapterRequestAsync(baseUrl, "load_lora_adapter", new { lora_name = name, lora_path = Path.GetFullPath(checkpoint) }, cancellationToken);
+            _adapter = checkpoint;
+        }
+        return (baseUrl, name);
+    }
+
+    private async Task AdapterRequestAsync(Uri baseUrl, string endpoint, object body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, endpoint)) { Content = JsonContent.Create(body) };
+        if (Environment.GetEnvironmentVariable(settings.ApiKeyEnv) is { Length: > 0 } key)
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var response = await Http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw new StudentServerException($"the student's server refused POST /v1/{endpoint} with {(int)response.StatusCode}: " +
+                                             $"{await response.Content.ReadAsStringAsync(cancellationToken)} (vLLM needs --enable-lora and " +
+                                             "VLLM_ALLOW_RUNTIME_LORA_UPDATING=True; lion serve needs --enable-lora)");
+    }
+
+    private async Task<(Uri BaseUrl, string Model)> EnsureServedAsync(string checkpoint, CancellationToken cancellationToken)
     {
         if (_process is { HasExited: false } && _checkpoint == checkpoint && Current is { } running)
             return running;
@@ -102,6 +147,7 @@ public sealed class StudentServer(StudentSettings settings, string runFolder, Ac
         report("  student: stopping its server");
         await _process.StopAsync(Grace);
         _process = null;
+        _adapter = null;
         Current = null;
         File.Delete(RecordPath);
     }

@@ -52,9 +52,18 @@ public static class HuggingFaceFolder
         Directory.Move(partial, folder);
     }
 
-    /// <summary>The model and its tokenizer, whose vocabulary must fit the embedding.</summary>
+    /// <summary>
+    /// The model and its tokenizer, whose vocabulary must fit the embedding. A LoRA adapter folder
+    /// (PEFT's layout) loads as its base model with the adapter folded in.
+    /// </summary>
     public static (LlamaForCausalLM Model, ITextTokenizer Tokenizer) LoadWithTokenizer(string folder)
     {
+        if (PeftAdapter.IsAdapter(folder))
+        {
+            var (basis, tokenizer) = LoadWithTokenizer(PeftAdapter.ReadSettings(folder).BaseModel);
+            PeftAdapter.MergeInto(basis, folder);
+            return (basis, tokenizer);
+        }
         var model = Load(folder);
         try
         {

@@ -51,7 +51,8 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     /// Attaches LoRA adapters to the targeted projections of every layer and freezes everything
     /// else; returns the adapter parameters, the only ones to train.
     /// </summary>
-    public IReadOnlyList<Parameter> AttachLora(int rank, double alpha, IReadOnlyCollection<string> targets)
+    public IReadOnlyList<Parameter> AttachLora(int rank, double alpha, IReadOnlyCollection<string> targets,
+        IReadOnlyDictionary<string, (Tensor A, Tensor B)>? initial = null)
     {
         foreach (var parameter in parameters())
             parameter.requires_grad = false;
@@ -63,7 +64,31 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         }
         if (trainable.Count == 0)
             throw new ArgumentException($"no projection is named {string.Join(", ", targets)}", nameof(targets));
+        if (initial is not null)
+        {
+            using var noGrad = no_grad();
+            foreach (var (path, _, adapter) in LoraSites())
+                if (adapter is not null && initial.TryGetValue(path, out var start))
+                {
+                    adapter.A.copy_(start.A);
+                    adapter.B.copy_(start.B);
+                }
+        }
         return trainable;
+    }
+
+    /// <summary>Every projection an adapter can sit on, by its Hugging Face module path ("model.layers.0.self_attn.q_proj"), with its adapter if attached.</summary>
+    public IEnumerable<(string Path, Linear Projection, LoraAdapter? Adapter)> LoraSites()
+    {
+        int i = -1;
+        foreach (var layer in model.Layers)
+        {
+            i++;
+            foreach (var (name, projection) in layer.Attention.Projections())
+                yield return ($"model.layers.{i}.self_attn.{name}", projection, layer.Attention.Adapters?.GetValueOrDefault(name));
+            foreach (var (name, projection) in layer.Mlp.Projections())
+                yield return ($"model.layers.{i}.mlp.{name}", projection, layer.Mlp.Adapters?.GetValueOrDefault(name));
+        }
     }
 
     /// <summary>Folds every adapter into its projection, drops the adapters and unfreezes the model.</summary>

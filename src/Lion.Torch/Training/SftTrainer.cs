@@ -28,7 +28,7 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         int totalSteps = Math.Max(1, options.Epochs * batchesPerEpoch / options.AccumulationSteps);
         int warmup = (int)Math.Ceiling(totalSteps * options.WarmupFraction);
         var trainable = options.Lora is { } lora
-            ? model.AttachLora(lora.Rank, lora.Alpha, [.. lora.Targets])
+            ? model.AttachLora(lora.Rank, lora.Alpha, [.. lora.Targets], lora.Initial)
             : model.parameters().ToList();
         using var optimizer = new AdamWOptimizer(trainable, options.LearningRate, options.WeightDecay);
         var precision = Precision(config);
@@ -40,7 +40,7 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         }
         finally
         {
-            if (options.Lora is not null)
+            if (options.Lora is { Merge: true })
                 model.MergeLora();
             model.eval();
         }

@@ -135,4 +135,36 @@ public sealed class StudentServerRunTests : IDisposable
         using var store = RunStore.Open(run);
         return string.Join("\n", store.PoolMembers(Core.Store.Pool.Cache, 2).Select(p => p.Instruction));
     }
+
+    [Fact]
+    public void With_reload_lora_one_server_takes_each_new_adapter_and_answers_with_it()
+    {
+        var (config, seeds) = Setup(iterations: 2, concurrency: 1);
+        string basis = _folder.File("base");
+        File.WriteAllText(config, File.ReadAllText(config)
+            .Replace("--workers 1", "--workers 1 --lora-rank 4 --learning-rate 0.01 --adapter")
+            .Replace("--max-batch 4", "--max-batch 4 --enable-lora")
+            .Replace("\"serve_timeout_seconds\": 120", "\"serve_timeout_seconds\": 120, \"reload\": \"lora\""));
+        string run = _folder.File("run");
+
+        var result = LionInvocation.Run("run", "--config", config, "--seeds", seeds, "--out", run);
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        string log = File.ReadAllText(Path.Combine(run, "student", "server.log"));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(log, "Serving "));
+        Assert.Contains($"Serving {basis} at", log);
+        using var store = RunStore.Open(run);
+        foreach (int iteration in new[] { 1, 2 })
+        {
+            string adapter = store.Checkpoint(iteration)!;
+            Assert.True(File.Exists(Path.Combine(adapter, "adapter_config.json")), $"iteration {iteration} trained an adapter");
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(log, $"Loaded LoRA adapter \"iteration-{iteration}\" from {adapter}"));
+            // The served answer of a question is what the adapter itself answers, decoded alone as the server decoded it.
+            var (id, question) = store.PoolMembers(Core.Store.Pool.Cache, iteration).Select(i => (i.Id, i.Instruction)).First();
+            string prompts = _folder.Write($"q{iteration}.jsonl", JsonSerializer.Serialize(new { instruction = question }) + "\n");
+            var alone = LionInvocation.Run("generate", "--model", adapter, "--prompts", prompts, "--max-new-tokens", "6");
+            Assert.Equal(JsonDocument.Parse(alone.Output).RootElement.GetProperty("output").GetString(), store.StudentAnswers(iteration)[id]);
+        }
+        Assert.Empty(ProcessesUsing(run));
+    }
 }
