@@ -46,6 +46,10 @@ public sealed class ExternalStudentRunTests : IAsyncLifetime, IDisposable
         Assert.Equal(2, dataset.RootElement.GetArrayLength());
         Assert.Equal("Yes", dataset.RootElement[0].GetProperty("output").GetString());
         Assert.Equal("previous=[]", File.ReadAllText(Path.Combine(checkpoint, "args.txt")).Trim());
+        // LLaMA-Factory's dataset_info.json beside the dataset: `dataset: lion` is this iteration's file.
+        using var info = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "student", "dataset_info.json")));
+        Assert.Equal("iteration-1.train.json", info.RootElement.GetProperty("lion").GetProperty("file_name").GetString());
+        Assert.Equal("alpaca", info.RootElement.GetProperty("lion").GetProperty("formatting").GetString());
         using var store = RunStore.Open(run);
         Assert.Equal(Path.GetFullPath(checkpoint), store.Checkpoint(1));
         Assert.All(store.StudentAnswers(1).Values, answer => Assert.StartsWith("echo: ", answer));
