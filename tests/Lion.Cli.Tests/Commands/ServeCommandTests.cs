@@ -50,6 +50,43 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task With_enable_lora_adapters_load_and_unload_as_vllms_endpoints_say_and_bad_requests_are_refused()
+    {
+        string student = SavedStudent();
+        string adapter = _folder.File("adapter");
+        string data = _folder.Write("data.jsonl", "{\"instruction\": \"2 + 2 =\", \"output\": \"4\"}\n");
+        Assert.Equal(0, LionInvocation.Run("train", "--base", student, "--data", data, "--out", adapter, "--epochs", "1", "--lora-rank", "2", "--adapter").ExitCode);
+        var output = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var serving = LionCommand.Create().Parse(["serve", "--model", student, "--port", "0", "--enable-lora"])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, stop.Token);
+        using var http = new HttpClient { BaseAddress = new Uri(await LionInvocation.WaitForUrl(output)) };
+        async Task<(int Status, string Body)> Post(string path, string json)
+        {
+            using var response = await http.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var loaded = await Post("load_lora_adapter", $$"""{"lora_name": "mine", "lora_path": {{System.Text.Json.JsonSerializer.Serialize(adapter)}}}""");
+        var again = await Post("load_lora_adapter", $$"""{"lora_name": "mine", "lora_path": {{System.Text.Json.JsonSerializer.Serialize(adapter)}}}""");
+        var notAnAdapter = await Post("load_lora_adapter", $$"""{"lora_name": "other", "lora_path": {{System.Text.Json.JsonSerializer.Serialize(student)}}}""");
+        var models = await http.GetStringAsync("models");
+        var unloaded = await Post("unload_lora_adapter", """{"lora_name": "mine"}""");
+        var unknown = await Post("unload_lora_adapter", """{"lora_name": "mine"}""");
+        var malformed = await Post("load_lora_adapter", """{"lora_name": 3}""");
+        stop.Cancel();
+        await serving;
+
+        Assert.Equal((200, "Success: LoRA adapter 'mine' added successfully."), loaded);
+        Assert.Equal(400, again.Status);
+        Assert.Equal(400, notAnAdapter.Status);
+        Assert.Contains("\"id\":\"mine\"", models);
+        Assert.Equal(200, unloaded.Status);
+        Assert.Equal(404, unknown.Status);
+        Assert.Equal(400, malformed.Status);
+    }
+
+    [Fact]
     public async Task A_served_student_scores_the_same_through_eval_endpoint_as_loaded_directly()
     {
         string student = SavedStudent();
