@@ -101,11 +101,14 @@ internal static class RefereeFindings
             .SelectMany(family => family.Select((v, nth) => (v.verdict, v.rank, nth)))
             .OrderBy(v => v.nth).ThenBy(v => v.rank).Select(v => v.verdict);
 
-    private static string Family(PoolItem item)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PoolItem, string> Families = new();
+
+    /// <summary>The oracle family an item belongs to ("other" when none recognises it), worked out once per item.</summary>
+    private static string Family(PoolItem item) => Families.GetValue(item, known =>
     {
-        string question = StudentPrompt.Question(item.Instruction, item.Input);
+        string question = StudentPrompt.Question(known.Instruction, known.Input);
         return Oracle.Oracle.Families.FirstOrDefault(f => f.Recognises(question))?.Name ?? "other";
-    }
+    });
 
     private static string Word(VerdictLabel label) => Lion.Core.Vocabulary<VerdictLabel>.Word(label);
 
