@@ -16,11 +16,11 @@ public sealed class ProcessGroup
     private const int SigTerm = 15, SigKill = 9;
     private readonly Process _process;
 
-    private ProcessGroup(Process process, string log)
+    private ProcessGroup(Process process, string log, string command)
     {
         _process = process;
         Log = log;
-        Identity = new ProcessIdentity(process.Id, StartTime(process.Id) ?? 0);
+        Identity = new ProcessIdentity(process.Id, StartTime(process.Id) ?? 0, command);
     }
 
     public string Log { get; }
@@ -38,7 +38,7 @@ public sealed class ProcessGroup
         string redirected = $"exec >> {Quote(log)} 2>&1\n{command}";
         var start = new ProcessStartInfo("setsid", ["/bin/sh", "-c", redirected]) { UseShellExecute = false };
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start: {command}");
-        return new ProcessGroup(process, log);
+        return new ProcessGroup(process, log, command);
     }
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
@@ -59,10 +59,10 @@ public sealed class ProcessGroup
         _process.Dispose();
     }
 
-    /// <summary>Stops a group recorded earlier, if its leader is still alive and still the process recorded.</summary>
+    /// <summary>Stops a group recorded earlier, if its leader is still alive and still the process recorded (start time and command line).</summary>
     public static bool StopStale(ProcessIdentity recorded)
     {
-        if (StartTime(recorded.Pid) != recorded.StartTime)
+        if (StartTime(recorded.Pid) != recorded.StartTime || !CommandLine(recorded.Pid).Contains(recorded.Command, StringComparison.Ordinal))
             return false;
         Stop(recorded, SigTerm);
         for (int i = 0; i < 50 && StartTime(recorded.Pid) == recorded.StartTime; i++)
@@ -107,11 +107,24 @@ public sealed class ProcessGroup
         }
     }
 
+    /// <summary>A live process's arguments, joined by spaces; empty when there is none.</summary>
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
     internal static string Quote(string value) => "'" + value.Replace("'", "'\\''") + "'";
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 }
 
-/// <summary>A process as the kernel knows it: its pid and the start time that no later process with that pid shares.</summary>
-public sealed record ProcessIdentity(int Pid, long StartTime);
+/// <summary>A process as the kernel knows it: its pid, the start time no later process with that pid shares, and the command it runs.</summary>
+public sealed record ProcessIdentity(int Pid, long StartTime, string Command);

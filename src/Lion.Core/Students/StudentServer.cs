@@ -160,7 +160,8 @@ public sealed class StudentServer(StudentSettings settings, string runFolder, Ac
         try
         {
             using var record = JsonDocument.Parse(File.ReadAllText(RecordPath));
-            var identity = new ProcessIdentity(record.RootElement.GetProperty("pid").GetInt32(), record.RootElement.GetProperty("start_time").GetInt64());
+            var identity = new ProcessIdentity(record.RootElement.GetProperty("pid").GetInt32(), record.RootElement.GetProperty("start_time").GetInt64(),
+                record.RootElement.GetProperty("command").GetString()!);
             if (ProcessGroup.StopStale(identity))
                 report($"  student: stopped the server an earlier lion left running (pid {identity.Pid})");
         }
