@@ -31,7 +31,7 @@ public sealed class OracleChatClient(OracleOptions? options = null) : WholeReply
         string refereeRequest = users.FirstOrDefault(u => RefereePrompt.TryParse(u, out _, out _, out _)) ?? text;
         // The wrapping is drawn apart from the content, so every style says the same thing; a re-ask
         // draws from its whole conversation, so re-asks of different items do not all draw alike.
-        string drawnFrom = conversation.Count == 1 ? text : string.Join("\u0002", conversation.Select(m => m.Text));
+        string drawnFrom = conversation.Any(m => m.Role == ChatRole.Assistant) ? string.Join("\u0002", conversation.Select(m => m.Text)) : text;
         var style = new Random(StableHash.Of($"{drawnFrom}\u0003{chatOptions?.Seed}", _options.Seed));
         bool mishaps = _options.Style == OracleStyle.Chatty;
         var reply = RefereePrompt.TryParse(refereeRequest, out var question, out var first, out var second)
