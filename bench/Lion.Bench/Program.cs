@@ -14,6 +14,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["ablation"] = AblationBenchmark.Run,
     ["serve"] = ServeBenchmark.Run,
     ["generator-novelty"] = GeneratorNoveltyBenchmark.Run,
+    ["paper-scale"] = PaperScaleBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
