@@ -40,7 +40,7 @@ public sealed partial class RunStore
 
         var unanswerable = Rows(transaction, """
             SELECT 'teacher', COUNT(*) FROM teacher_answers WHERE finish_reason = 'unanswerable'
-            UNION ALL SELECT 'referee', COUNT(*) FROM referee_reviews WHERE parse_error LIKE 'unanswerable:%'
+            UNION ALL SELECT 'referee', COUNT(*) FROM referee_reviews WHERE parse_error IS NOT NULL AND parse_error LIKE 'unanswerable:%'
             UNION ALL SELECT 'generator', COUNT(*) FROM generation_attempts WHERE reject_reason = 'unanswerable'
             UNION ALL SELECT 'student', COUNT(*) FROM student_answers WHERE finish_reason = 'unanswerable'
             """, r => (Role: r.GetString(0), Count: r.GetInt32(1)));

@@ -243,5 +243,12 @@ internal static class StoreSchema
             created_at TEXT NOT NULL
         );
         """,
+        """
+        -- What `lion status` counts, found without reading the wide tables whole: reviews that did
+        -- not parse, and answers the endpoint refused, are few among hundreds of thousands.
+        CREATE INDEX referee_reviews_unparsed ON referee_reviews (iteration, parse_error) WHERE parse_error IS NOT NULL;
+        CREATE INDEX teacher_answers_refused ON teacher_answers (finish_reason) WHERE finish_reason = 'unanswerable';
+        CREATE INDEX student_answers_refused ON student_answers (finish_reason) WHERE finish_reason = 'unanswerable';
+        """,
     ];
 }
