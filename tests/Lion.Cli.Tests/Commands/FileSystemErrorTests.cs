@@ -75,11 +75,13 @@ public sealed class FileSystemErrorTests : IDisposable
     {
         string run = SmokeRun();
         string store = RunStore.DatabasePath(run);
+        // Damage across the file, so the pages any command reads hold some of it (status reads its counts from indexes).
         using (var file = File.OpenWrite(store))
-        {
-            file.Position = file.Length / 2;
-            file.Write(Enumerable.Repeat((byte)0xff, 16384).ToArray());
-        }
+            foreach (long at in new[] { file.Length / 4, file.Length / 2, file.Length * 3 / 4 })
+            {
+                file.Position = at;
+                file.Write(Enumerable.Repeat((byte)0xff, 16384).ToArray());
+            }
 
         AssertOneSentence(LionInvocation.Run("status", "--out", run), $"error: {store}: the run store is damaged");
     }
