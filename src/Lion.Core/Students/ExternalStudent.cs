@@ -70,7 +70,8 @@ public sealed class ExternalStudent : IStudent, IAsyncDisposable
             DatasetWriter.Write(examples.Select((e, i) => new DatasetRecord($"train-{i}", new InstructionRecord(e.Instruction, e.Input, e.Output))),
                 ExportFormat.Alpaca, stream);
 
-        DatasetInfo(data);
+        // LLaMA-Factory's entry "lion" beside it: `dataset: lion` with `dataset_dir` its folder is this iteration's set.
+        DatasetInfo.Write(data, ExportFormat.Alpaca, "lion");
         string output = Path.GetFullPath(outputFolder);
         string command = _settings.TrainCommand!
             .Replace("{data}", ProcessGroup.Quote(data))
@@ -91,24 +92,6 @@ public sealed class ExternalStudent : IStudent, IAsyncDisposable
             throw new StudentTrainingException($"the training command exited with {training.ExitCode} ({training.Log}):\n{training.Tail()}");
         _checkpoint = output;
         return output;
-    }
-
-    /// <summary>
-    /// LLaMA-Factory's dataset_info.json beside the dataset, its entry "lion" naming this
-    /// iteration's file with Alpaca's columns (other entries kept), so `dataset: lion` with
-    /// `dataset_dir` the dataset's folder is the iteration's training set.
-    /// </summary>
-    private static void DatasetInfo(string data)
-    {
-        string path = Path.Combine(Path.GetDirectoryName(data)!, "dataset_info.json");
-        var info = File.Exists(path) ? System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path)) as System.Text.Json.Nodes.JsonObject ?? [] : [];
-        info["lion"] = new System.Text.Json.Nodes.JsonObject
-        {
-            ["file_name"] = Path.GetFileName(data),
-            ["formatting"] = "alpaca",
-            ["columns"] = new System.Text.Json.Nodes.JsonObject { ["prompt"] = "instruction", ["query"] = "input", ["response"] = "output" },
-        };
-        File.WriteAllText(path, info.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
     public async Task<IReadOnlyList<StudentReply>> AnswerAsync(IReadOnlyList<StudentQuestion> questions, CancellationToken cancellationToken)

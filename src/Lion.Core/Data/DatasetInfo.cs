@@ -1,20 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Lion.Core;
-using Lion.Core.Data;
 
-namespace Lion.Cli.Commands;
+namespace Lion.Core.Data;
 
 /// <summary>
 /// The entry LLaMA-Factory needs to train on an exported file: `dataset_info.json` beside it,
-/// keyed by the file's name without extension, with the columns of its format. Entries already
-/// in the file are kept; the one of this name is replaced.
+/// keyed by the file's name without extension (or the name given), with the columns of its
+/// format. Entries already in the file are kept; the one of this name is replaced.
 /// </summary>
-internal static class DatasetInfo
+public static class DatasetInfo
 {
     public const string FileName = "dataset_info.json";
 
-    public static string Write(string datasetPath, ExportFormat format)
+    public static string Write(string datasetPath, ExportFormat format, string? entry = null)
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(datasetPath))!;
         string path = Path.Combine(folder, FileName);
@@ -27,7 +25,7 @@ internal static class DatasetInfo
         {
             throw BadInputException.InFile(path, $"is not a JSON object of dataset entries ({error.Message}); fix or move it, and export again");
         }
-        info[Path.GetFileNameWithoutExtension(datasetPath)] = Entry(Path.GetFileName(datasetPath), format);
+        info[entry ?? Path.GetFileNameWithoutExtension(datasetPath)] = Entry(Path.GetFileName(datasetPath), format);
         File.WriteAllText(path, info.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return path;
     }
@@ -49,6 +47,7 @@ internal static class DatasetInfo
         _ => new JsonObject
         {
             ["file_name"] = fileName,
+            ["formatting"] = "alpaca",
             ["columns"] = new JsonObject { ["prompt"] = "instruction", ["query"] = "input", ["response"] = "output" },
         },
     };
