@@ -9,69 +9,92 @@ namespace Lion.Bench;
 /// The paper's central claim in miniature: with the same number of teacher-answered training
 /// items, do instructions made from the hard ones (adversarial selection) teach the student more
 /// than instructions made from seeds drawn without the referee's verdict (random selection)?
-/// Runs the demo preset (oracle teacher, TorchSharp student from scratch) both ways for three
-/// random seeds and compares the final held-out accuracy, paired by seed.
-/// Arguments: [seeds] [extra config JSON merged over the demo's, e.g. {"train_on":"all"}] [first seed, 1 unless
-/// given: a replication on seeds not looked at before].
+/// Runs the demo preset both ways for each random seed and compares, paired by seed, the
+/// accuracy on both test sets after every iteration: held-out items at the seeds' sizes, and items
+/// at the benchmark's own sizes.
+/// Arguments: [seeds] [extra config JSON merged over the demo's, e.g. {"train_on":"new"}] [first
+/// seed, 1 unless given: a replication on seeds not looked at before] [the second arm's config JSON,
+/// merged over the first's: {"selection":"random"} unless given, e.g. {"hard_easy_ratio":"0:1"} for
+/// the paper's own ablation].
 /// </summary>
 internal static class AblationBenchmark
 {
+    private sealed record Arm(string Name, string Extra);
+
     public static int Run(string[] args)
     {
         int seeds = args.Length > 0 ? int.Parse(args[0]) : 3;
         string extra = args.Length > 1 ? args[1] : "{}";
         int first = args.Length > 2 ? int.Parse(args[2]) : 1;
+        string second = args.Length > 3 ? args[3] : """{"selection":"random"}""";
+        Arm[] arms = [new("first", "{}"), new("second", second)];
         string work = Path.Combine(Path.GetTempPath(), $"lion-bench-ablation-{Environment.ProcessId}");
         Directory.CreateDirectory(work);
         try
         {
-            var results = new Dictionary<string, List<double>> { ["adversarial"] = [], ["random"] = [] };
-            // Final held-out accuracy per task and seed, per selection: an overall difference is usually one family's.
-            var perTask = new Dictionary<string, List<Dictionary<string, double>>> { ["adversarial"] = [], ["random"] = [] };
+            // Per arm, per seed: the accuracy after each iteration on each test set, and the final one per task.
+            var curves = arms.ToDictionary(a => a.Name, _ => new List<Dictionary<TestSet, double[]>>());
+            var finalTasks = arms.ToDictionary(a => a.Name, _ => new List<Dictionary<string, double>>());
             var clock = Stopwatch.StartNew();
             for (int seed = first; seed < first + seeds; seed++)
             {
-                string config = Path.Combine(work, $"config-{seed}.json");
-                // The demo's own config, with this seed and the extra keys on top.
                 var demo = Lion.Cli.Commands.RunPresets.Get(Lion.Cli.Commands.RunPreset.Demo).Config with { RandomSeed = seed };
-                File.WriteAllText(config, Merge(Lion.Core.Config.RunConfigReader.ToJson(demo), extra));
-                foreach (var selection in results.Keys)
+                string common = Merge(Lion.Core.Config.RunConfigReader.ToJson(demo), extra);
+                foreach (var arm in arms)
                 {
-                    string run = Path.Combine(work, $"{selection}-{seed}");
+                    string config = Path.Combine(work, $"config-{arm.Name}-{seed}.json");
+                    File.WriteAllText(config, Merge(common, arm.Extra));
+                    string run = Path.Combine(work, $"{arm.Name}-{seed}");
                     var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "lion"),
-                        ["run", "--preset", "demo", "--config", config, "--selection", selection, "--out", run])
+                        ["run", "--preset", "demo", "--config", config, "--out", run])
                     { RedirectStandardOutput = true, RedirectStandardError = true };
                     using var process = Process.Start(start)!;
+                    var stderr = process.StandardError.ReadToEndAsync();
                     process.StandardOutput.ReadToEnd();
-                    string stderr = process.StandardError.ReadToEnd();
                     process.WaitForExit();
                     if (process.ExitCode != 0)
-                        throw new InvalidOperationException($"{selection} seed {seed} failed: {stderr}");
+                        throw new InvalidOperationException($"{arm.Name} seed {seed} failed: {stderr.Result}");
                     using var store = RunStore.Open(run);
-                    double accuracy = store.Overview().Results.Last(r => r.HeldOutAccuracy is not null).HeldOutAccuracy!.Value;
-                    results[selection].Add(accuracy);
-                    var scores = store.Evaluations();
-                    int last = scores.Max(s => s.Iteration);
-                    var tasks = scores.Where(s => s.Iteration == last).ToDictionary(s => s.Score.Task, s => s.Score.Accuracy);
-                    perTask[selection].Add(tasks);
-                    Console.WriteLine($"seed {seed} {selection}: final held-out {accuracy:P1} "
-                                      + $"({string.Join(", ", tasks.Select(t => $"{t.Key} {t.Value:P1}"))}; {clock.Elapsed.TotalMinutes:F1} min so far)");
+                    var curve = new Dictionary<TestSet, double[]>();
+                    foreach (var set in new[] { TestSet.HeldOut, TestSet.BenchmarkSized })
+                    {
+                        var scores = store.Evaluations(set);
+                        if (scores.Count > 0)
+                            curve[set] = scores.GroupBy(s => s.Iteration).OrderBy(g => g.Key).Select(g => g.Average(s => s.Score.Accuracy)).ToArray();
+                    }
+                    // Per task on the set the arms are compared on: an overall difference is usually one family's.
+                    var compared = store.Evaluations(curve.ContainsKey(TestSet.BenchmarkSized) ? TestSet.BenchmarkSized : TestSet.HeldOut);
+                    int last = compared.Max(s => s.Iteration);
+                    finalTasks[arm.Name].Add(compared.Where(s => s.Iteration == last).ToDictionary(s => s.Score.Task, s => s.Score.Accuracy));
+                    curves[arm.Name].Add(curve);
+                    Console.WriteLine($"seed {seed} {arm.Name}: " + string.Join("; ", curve.Select(c =>
+                        $"{Vocabulary(c.Key)} {string.Join(" → ", c.Value.Select(a => a.ToString("P1")))}")) + $" ({clock.Elapsed.TotalMinutes:F1} min so far)");
                 }
             }
-            var (mean, error) = Paired(results["adversarial"], results["random"]);
-            var taskDifferences = perTask["adversarial"].SelectMany(d => d.Keys).Distinct().Order().ToDictionary(task => task, task =>
+            // The target set: benchmark-sized where the run has it, else held-out.
+            var target = curves["first"].All(c => c.ContainsKey(TestSet.BenchmarkSized)) ? TestSet.BenchmarkSized : TestSet.HeldOut;
+            List<double> Finals(string arm, TestSet set) => curves[arm].Select(c => c[set][^1]).ToList();
+            var (mean, error) = Paired(Finals("first", target), Finals("second", target));
+            var taskDifferences = finalTasks["first"].SelectMany(d => d.Keys).Distinct().Order().ToDictionary(task => task, task =>
             {
-                var (m, e) = Paired(perTask["adversarial"].Select(d => d[task]).ToList(), perTask["random"].Select(d => d[task]).ToList());
+                var (m, e) = Paired(finalTasks["first"].Select(d => d[task]).ToList(), finalTasks["second"].Select(d => d[task]).ToList());
                 return new { mean_difference = Math.Round(m, 4), standard_error = e is { } x ? Math.Round(x, 4) : (double?)null };
+            });
+            object Sets(string arm) => curves[arm][0].Keys.ToDictionary(Vocabulary, set => new
+            {
+                per_seed = curves[arm].Select(c => c[set].Select(a => Math.Round(a, 4))),
+                mean_by_iteration = Enumerable.Range(0, curves[arm].Min(c => c[set].Length)).Select(i => Math.Round(curves[arm].Average(c => c[set][i]), 4)),
             });
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 benchmark = "ablation",
                 scale = "demo preset",
                 config = JsonDocument.Parse(extra).RootElement,
+                second_arm = JsonDocument.Parse(second).RootElement,
                 seeds = Enumerable.Range(first, seeds),
-                adversarial = results["adversarial"].Select(a => Math.Round(a, 4)),
-                random = results["random"].Select(a => Math.Round(a, 4)),
+                first = Sets("first"),
+                second = Sets("second"),
+                compared_on = Vocabulary(target),
                 mean_difference = Math.Round(mean, 4),
                 standard_error = error is { } e ? Math.Round(e, 4) : (double?)null,
                 tasks = taskDifferences,
@@ -88,6 +111,8 @@ internal static class AblationBenchmark
                 Directory.Delete(work, recursive: true);
         }
     }
+
+    private static string Vocabulary(TestSet set) => Lion.Core.Vocabulary<TestSet>.Word(set);
 
     /// <summary>The mean of the paired differences a − r and its standard error.</summary>
     private static (double Mean, double? Error) Paired(IReadOnlyList<double> a, IReadOnlyList<double> r)

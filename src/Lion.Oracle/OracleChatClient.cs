@@ -90,6 +90,6 @@ public sealed class OracleChatClient(OracleOptions? options = null) : WholeReply
             _options.Log?.Invoke($"generator: seed not recognised ({unknown.Message}); wrote a {family.Name} item instead");
             return family.Generate(random, family.Sizes[family.Sizes.Count / 2], family.Variants[0]).Input;
         }
-        return Oracle.Like(parsed, kind == GenerationKind.Hard, random).Input;
+        return Oracle.Like(parsed, kind == GenerationKind.Hard, random, _options.EasyMove).Input;
     }
 }

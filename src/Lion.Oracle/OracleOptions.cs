@@ -14,6 +14,9 @@ public sealed record OracleOptions
     /// <summary>How referee and generator replies are worded: plain, or as chat models word them (seeded).</summary>
     public OracleStyle Style { get; init; }
 
+    /// <summary>What an easy instruction is made of: a rarer variant, or a rarer variant one size up.</summary>
+    public EasyMove EasyMove { get; init; }
+
     /// <summary>Told about requests the oracle could only half serve (a seed no family recognises).</summary>
     public Action<string>? Log { get; init; }
 }

@@ -22,7 +22,7 @@ internal static class LoopSetup
 
     /// <summary>The gateway for the given roles, its records in the run's store.</summary>
     public static TeacherGateway Gateway(RunStore store, RunConfig config, IReadOnlyDictionary<string, RoleSettings> roles) =>
-        RunGateway.Create(config, store.Gateway, roles, () => new OracleChatClient(new OracleOptions { Seed = config.RandomSeed, Style = config.Oracle.Style }));
+        RunGateway.Create(config, store.Gateway, roles, () => new OracleChatClient(new OracleOptions { Seed = config.RandomSeed, Style = config.Oracle.Style, EasyMove = config.Oracle.EasyMove }));
 
     private static IStudent Student(RunStore store, RunConfig config, Action<string> report) => config.Student.Kind switch
     {

@@ -13,13 +13,15 @@ namespace Lion.Cli.Commands;
 /// iteration: more distinct items and fewer passes teach it more than the reverse, and keep it
 /// from learning the pool by heart, which would make the referee's verdicts about memory rather
 /// than skill), 900 seeds a family of <see cref="DemoFamilies"/> at their two easiest sizes, 600
-/// new instructions an iteration, a held-out test set of 1,000 items a family (written to the run
-/// folder, never trained on, never generated) scored after every iteration; a few minutes.
+/// new instructions an iteration, two test sets of 1,000 items a family (written to the run folder,
+/// never trained on, never generated) scored after every iteration: held-out items at the seeds'
+/// sizes, and items at BBH's own sizes and variants; a few minutes.
 /// tiny: the demo's path at test size.
 /// </summary>
 internal static class RunPresets
 {
     public const string HeldOutFolder = "heldout";
+    public const string BenchmarkSizedFolder = "heldout-benchmark-sized";
 
     /// <summary>
     /// The task families of the demo: those a student of 0.4 M parameters, trained from scratch
@@ -42,19 +44,24 @@ internal static class RunPresets
                 // Items of one family share their template: ROUGE-L sees near-copies everywhere (every
                 // Dyck item is the same sentence once brackets are dropped). Exact copies are still refused.
                 NoveltyThreshold = 1.0,
-            }, epochs: 6, maxTokens: 16, laterEpochs: 3),
+            }, epochs: 6, maxTokens: 16, laterEpochs: 3, benchmarkSized: true),
             OracleSeeds("preset:demo", 900, 2305, easiestSizes: 2, DemoFamilies)),
         _ => (Student(new RunConfig { Iterations = 2, NewInstructionsPerIteration = 12, Concurrency = 4 }, epochs: 1, maxTokens: 8),
             OracleSeeds("preset:tiny", 4, 2305, easiestSizes: 1)),
     };
 
-    /// <summary>The held-out test set of a preset with one, written as BBH-format files: none of its items is a seed.</summary>
+    /// <summary>
+    /// The test sets of a preset with them, written as BBH-format files, none of their items a seed:
+    /// held-out items at the seeds' sizes, and for the demo also items at the benchmark's own sizes.
+    /// </summary>
     public static void WriteHeldOut(RunPreset preset, string runFolder, SeedFile seeds)
     {
         if (preset == RunPreset.Smoke)
             return;
         var taken = seeds.Records.Select(r => r.Instruction).ToHashSet();
         var random = new Random(99);
+        // Its own source, so the held-out items are the same with or without the second set.
+        var sizedRandom = new Random(101);
         string folder = Path.Combine(runFolder, HeldOutFolder);
         Directory.CreateDirectory(folder);
         // 1,000 a family: with 100, the choice of test items alone moved a student's score as much as
@@ -75,18 +82,43 @@ internal static class RunPresets
             // Seeds that cover a family's whole small-item space leave nothing unseen to test it on:
             // no file then, rather than an empty task scored 0 %.
             if (items.Count > 0)
-                File.WriteAllText(Path.Combine(folder, $"{family.Name}.json"), System.Text.Json.JsonSerializer.Serialize(new { examples = items }) + "\n");
+                WriteTask(folder, family.Name, items);
+            if (demo && BenchmarkMix.For(family.Name) is { } mix)
+                WriteTask(Path.Combine(runFolder, BenchmarkSizedFolder), family.Name, BenchmarkSized(family, mix, sizedRandom, taken, perFamily));
         }
     }
 
-    private static RunConfig Student(RunConfig config, int epochs, int maxTokens, int? laterEpochs = null) => config with
+    /// <summary>
+    /// Items drawn at the benchmark's own mix of sizes and variants (<see cref="BenchmarkMix"/>), none
+    /// a seed or a held-out item: where the user wants the student to get, mostly beyond its seeds' sizes.
+    /// </summary>
+    private static List<object> BenchmarkSized(ITaskFamily family, IReadOnlyList<BenchmarkMix.Cell> mix, Random random, HashSet<string> taken, int count)
+    {
+        var items = new List<object>();
+        for (int attempt = 0; items.Count < count && attempt < 1000 * count; attempt++)
+        {
+            var cell = BenchmarkMix.Draw(mix, random);
+            var item = family.Generate(random, cell.Size, cell.Variant);
+            if (taken.Add(item.Input))
+                items.Add(new { input = item.Input, target = item.Target });
+        }
+        return items;
+    }
+
+    private static void WriteTask(string folder, string task, List<object> items)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, $"{task}.json"), System.Text.Json.JsonSerializer.Serialize(new { examples = items }) + "\n");
+    }
+
+    private static RunConfig Student(RunConfig config, int epochs, int maxTokens, int? laterEpochs = null, bool benchmarkSized = false) => config with
     {
         // A student from scratch learns far more per second with a short prompt than inside the Alpaca frame.
         Student = new StudentSettings
         {
             Kind = StudentKind.Torch, Epochs = epochs, LaterEpochs = laterEpochs, MaxTokens = maxTokens, Temperature = 0, PromptFormat = PromptFormat.Plain,
         },
-        Evaluation = new EvaluationSettings { BbhData = HeldOutFolder, MaxNewTokens = maxTokens },
+        Evaluation = new EvaluationSettings { BbhData = HeldOutFolder, BenchmarkSizedData = benchmarkSized ? BenchmarkSizedFolder : null, MaxNewTokens = maxTokens },
     };
 
     /// <summary>

@@ -1,10 +1,11 @@
 using Lion.Core.Evaluation;
 using Lion.Core.Prompts;
+using Lion.Core.Store;
 
 namespace Lion.Core.Config;
 
 /// <summary>
-/// The files and folders a run config names (prompt templates, held-out tasks), checked before a
+/// The files and folders a run config names (prompt templates, test sets), checked before a
 /// run stores the config or pays for a request: a missing one is an input error then, not a
 /// crash after the first iteration's answers.
 /// </summary>
@@ -14,15 +15,22 @@ public static class ConfigReferences
     public static void Check(RunConfig config, string runFolder, string source)
     {
         _ = new PromptSet(config.Prompts);
-        if (HeldOutFolder(config, runFolder) is not { } folder)
-            return;
-        if (!Directory.Exists(folder))
-            throw BadInputException.InFile(source, $"evaluation.bbh_data: no such folder {folder} (a relative path is taken from the run folder)");
-        BbhEvaluation.Files(folder);
+        foreach (var (set, folder) in TestSetFolders(config, runFolder))
+        {
+            if (!Directory.Exists(folder))
+                throw BadInputException.InFile(source, $"evaluation.{Key(set)}: no such folder {folder} (a relative path is taken from the run folder)");
+            BbhEvaluation.Files(folder);
+        }
     }
 
-    /// <summary>The held-out task folder, a relative path taken from the run folder; null when the run scores none.</summary>
-    public static string? HeldOutFolder(RunConfig config, string runFolder) => config.Evaluation.BbhData is { } folder
-        ? Path.IsPathRooted(folder) ? folder : Path.Combine(runFolder, folder)
-        : null;
+    /// <summary>The test sets a run scores, each with its folder (a relative path taken from the run folder).</summary>
+    public static IEnumerable<(TestSet Set, string Folder)> TestSetFolders(RunConfig config, string runFolder)
+    {
+        if (config.Evaluation.BbhData is { } heldOut)
+            yield return (TestSet.HeldOut, Path.Combine(runFolder, heldOut));
+        if (config.Evaluation.BenchmarkSizedData is { } sized)
+            yield return (TestSet.BenchmarkSized, Path.Combine(runFolder, sized));
+    }
+
+    private static string Key(TestSet set) => set == TestSet.HeldOut ? "bbh_data" : "benchmark_sized_data";
 }

@@ -61,12 +61,14 @@ public sealed record RunConfig
 }
 
 /// <summary>
-/// Held-out tasks the student is scored on after each iteration's imitation: a folder of
-/// BBH-format files that never enter training; null scores nothing.
+/// Test sets the student is scored on after each iteration's imitation, folders of BBH-format
+/// files that never enter training (null scores nothing): held-out items like the training
+/// data's, and items at the benchmark's own sizes and variants, reported apart.
 /// </summary>
 public sealed record EvaluationSettings
 {
     public string? BbhData { get; init; }
+    public string? BenchmarkSizedData { get; init; }
     public int MaxNewTokens { get; init; } = 16;
 }
 
@@ -77,6 +79,7 @@ public sealed record EvaluationSettings
 public sealed record OracleSettings
 {
     public OracleStyle Style { get; init; } = OracleStyle.Plain;
+    public EasyMove EasyMove { get; init; } = EasyMove.Rarer;
 }
 
 /// <summary>Template files that replace the built-in prompts; null keeps ours.</summary>

@@ -153,17 +153,13 @@ internal static class GenerationStage
     }
 
     /// <summary>
-    /// The inputs of the run's held-out tasks, which no generated instruction may copy: a test item
+    /// The inputs of the run's test sets, which no generated instruction may copy: a test item
     /// the student trained on would no longer measure it.
     /// </summary>
-    private static IEnumerable<string> HeldOutQuestions(LoopContext context)
-    {
-        if (Config.ConfigReferences.HeldOutFolder(context.Config, context.Store.Folder) is not { } path)
-            return [];
-        return Directory.Exists(path)
-            ? BbhEvaluation.Files(path).SelectMany(file => BbhFile.Read(file).Select(example => example.Input))
-            : [];
-    }
+    private static IEnumerable<string> HeldOutQuestions(LoopContext context) =>
+        Config.ConfigReferences.TestSetFolders(context.Config, context.Store.Folder)
+            .Where(set => Directory.Exists(set.Folder))
+            .SelectMany(set => BbhEvaluation.Files(set.Folder).SelectMany(file => BbhFile.Read(file).Select(example => example.Input)));
 
     /// <summary>N split at the ratio; all of it to the other kind when one kind has no seeds.</summary>
     internal static (int Hard, int Easy) Split(int total, Config.HardEasyRatio ratio, bool haveHard, bool haveEasy)

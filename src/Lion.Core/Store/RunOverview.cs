@@ -19,13 +19,13 @@ public sealed record RunOverview(
     /// What the referee and generator made of one iteration: verdicts by label, mean gap, the
     /// share of pairs whose winner flipped when the order was swapped, reviews that did not
     /// parse, generation attempts kept or rejected by reason (and how many came wrapped), the
-    /// student's held-out accuracy (averaged over tasks) after the iteration's imitation, what
+    /// student's accuracy (averaged over tasks) on each test set after the iteration's imitation, what
     /// imitation trained on, and the requests that failed, by role.
     /// </summary>
     public sealed record IterationResult(
         int Iteration, int Hard, int Easy, double? MeanGap, double? FlipRate, int UnparsedReviews,
         int Kept, IReadOnlyDictionary<string, int> RejectedByReason, double? HeldOutAccuracy,
-        ImitationSet? Imitation, int Unwrapped, IReadOnlyList<RoleFailures> Failures);
+        double? BenchmarkSizedAccuracy, ImitationSet? Imitation, int Unwrapped, IReadOnlyList<RoleFailures> Failures);
 
     /// <summary>A role's failed requests in an iteration (retried ones included) and the message seen most often.</summary>
     public sealed record RoleFailures(string Role, int Count, string CommonMessage);

@@ -66,8 +66,10 @@ public sealed partial class RunStore
             r => (Iteration: r.GetInt32(0), Count: r.GetInt32(1))).ToDictionary(u => u.Iteration, u => u.Count);
         var attempts = Rows(transaction, "SELECT iteration, COALESCE(reject_reason, ''), COUNT(*) FROM generation_attempts GROUP BY 1, 2",
             r => (Iteration: r.GetInt32(0), Reason: r.GetString(1), Count: r.GetInt32(2))).ToLookup(a => a.Iteration);
-        var heldOut = Rows(transaction, "SELECT iteration, AVG(CAST(correct AS REAL) / items) FROM evaluations WHERE items > 0 GROUP BY iteration",
-            r => (Iteration: r.GetInt32(0), Accuracy: r.GetDouble(1))).ToDictionary(e => e.Iteration, e => e.Accuracy);
+        var scores = Rows(transaction, "SELECT iteration, test_set, AVG(CAST(correct AS REAL) / items) FROM evaluations WHERE items > 0 GROUP BY 1, 2",
+            r => (Iteration: r.GetInt32(0), Set: Vocabulary<TestSet>.Parse(r.GetString(1)), Accuracy: r.GetDouble(2))).ToList();
+        var heldOut = scores.Where(e => e.Set == TestSet.HeldOut).ToDictionary(e => e.Iteration, e => e.Accuracy);
+        var benchmarkSized = scores.Where(e => e.Set == TestSet.BenchmarkSized).ToDictionary(e => e.Iteration, e => e.Accuracy);
         var imitation = Rows(transaction, "SELECT iteration, instructions, trained, truncated, unanswerable FROM imitation_sets",
             r => (Iteration: r.GetInt32(0), Set: new ImitationSet(r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4))))
             .ToDictionary(i => i.Iteration, i => i.Set);
@@ -80,7 +82,7 @@ public sealed partial class RunStore
             FROM remote_failures f WHERE iteration IS NOT NULL GROUP BY iteration, role ORDER BY iteration, role
             """, r => (Iteration: r.GetInt32(0), Failure: new RunOverview.RoleFailures(r.GetString(1), r.GetInt32(2), r.GetString(3))))
             .ToLookup(f => f.Iteration, f => f.Failure);
-        return verdicts.Keys.Union(attempts.Select(a => a.Key)).Union(heldOut.Keys).Union(unparsed.Keys).Union(imitation.Keys)
+        return verdicts.Keys.Union(attempts.Select(a => a.Key)).Union(heldOut.Keys).Union(benchmarkSized.Keys).Union(unparsed.Keys).Union(imitation.Keys)
             .Union(failures.Select(f => f.Key)).Order().Select(iteration =>
         {
             verdicts.TryGetValue(iteration, out var v);
@@ -90,6 +92,7 @@ public sealed partial class RunStore
                 attempts[iteration].Where(a => a.Reason == "").Sum(a => a.Count),
                 attempts[iteration].Where(a => a.Reason != "").ToDictionary(a => a.Reason, a => a.Count),
                 heldOut.TryGetValue(iteration, out double accuracy) ? accuracy : null,
+                benchmarkSized.TryGetValue(iteration, out double sized) ? sized : null,
                 imitation.GetValueOrDefault(iteration), unwrapped.GetValueOrDefault(iteration), failures[iteration].ToList());
         }).ToList();
     }

@@ -250,5 +250,22 @@ internal static class StoreSchema
         CREATE INDEX teacher_answers_refused ON teacher_answers (finish_reason) WHERE finish_reason = 'unanswerable';
         CREATE INDEX student_answers_refused ON student_answers (finish_reason) WHERE finish_reason = 'unanswerable';
         """,
+        """
+        -- Scores are kept per test set: the held-out items like the training data's, and items at
+        -- the benchmark's own sizes. Rebuilt, since the set joins the primary key.
+        CREATE TABLE evaluations_by_set (
+            iteration INTEGER NOT NULL,
+            test_set TEXT NOT NULL,
+            task TEXT NOT NULL,
+            items INTEGER NOT NULL,
+            correct INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (iteration, test_set, task)
+        );
+        INSERT INTO evaluations_by_set (iteration, test_set, task, items, correct, created_at)
+            SELECT iteration, 'held_out', task, items, correct, created_at FROM evaluations;
+        DROP TABLE evaluations;
+        ALTER TABLE evaluations_by_set RENAME TO evaluations;
+        """,
     ];
 }
