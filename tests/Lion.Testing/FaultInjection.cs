@@ -12,9 +12,10 @@ namespace Lion.Testing;
 /// HTTP failures (429 with Retry-After, 500, 503, a hang, a dropped connection, malformed JSON)
 /// are answered before the model; an empty or cut-off answer comes from a client around the
 /// model. Draws are seeded, so a test sees the same faults for the same sequence of requests.
-/// It also keeps the <see cref="RequestLog"/>.
+/// It also keeps the <see cref="RequestLog"/>. For the emulated Batch API it expires the batches
+/// the plan names and fails a share of their lines.
 /// </summary>
-public sealed class FaultInjection(FaultPlan plan, Func<int> received) : IChatRequestFilter
+public sealed class FaultInjection(FaultPlan plan, Func<int> received) : IChatRequestFilter, IBatchFilter
 {
     private readonly RequestRateGate? _rateGate = plan.EnforcedRequestsPerMinute is { } rpm ? new RequestRateGate(rpm, TimeProvider.System) : null;
     private readonly Random _random = new(plan.Seed);
@@ -53,6 +54,21 @@ public sealed class FaultInjection(FaultPlan plan, Func<int> received) : IChatRe
         });
         return fault == FaultKind.None ? model : new FaultyAnswer(model, fault);
     }
+
+    public bool Expires(int batch) => plan.ExpiredBatches.Contains(batch);
+
+    public bool FailsLine(int batch, string customId, string body)
+    {
+        if (plan.FailRequestsContaining is { } marked && body.Contains(marked, StringComparison.Ordinal))
+            return true;
+        if (batch > plan.FailLinesInFirstBatches || plan.FailedBatchLines <= 0)
+            return false;
+        // Seeded by the line, so the same line fails in the same batch whatever the order of processing.
+        var draw = new Random(StableHash($"{plan.Seed}:{batch}:{customId}"));
+        return draw.NextDouble() < plan.FailedBatchLines;
+    }
+
+    private static int StableHash(string text) => BitConverter.ToInt32(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Answers with the HTTP failure <paramref name="fault"/> stands for.</summary>
     private async Task<IChatClient?> Fail(HttpContext context, FaultKind fault)

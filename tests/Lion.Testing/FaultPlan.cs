@@ -31,6 +31,15 @@ public sealed record FaultPlan
     /// <summary>When set, every request whose body holds this text fails with a 500, however often it is retried: one item that never gets through.</summary>
     public string? FailRequestsContaining { get; init; }
 
+    /// <summary>Batches (numbered from 1 in the order created) that expire with only their first half of lines answered.</summary>
+    public IReadOnlyList<int> ExpiredBatches { get; init; } = [];
+
+    /// <summary>The share of batch lines that fail with a server error, drawn per line (seeded by its custom id).</summary>
+    public double FailedBatchLines { get; init; }
+
+    /// <summary>Only lines of the first this many batches fail; later batches (the retries) answer every line.</summary>
+    public int FailLinesInFirstBatches { get; init; } = int.MaxValue;
+
     /// <summary>Faults for the first requests, in order (None for a normal answer); random draws follow.</summary>
     public IReadOnlyList<FaultKind> Script { get; init; } = [];
 

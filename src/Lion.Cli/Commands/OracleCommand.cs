@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Lion.Cli.Endpoint;
+using Lion.Core;
 using Lion.Core.Config;
 using Lion.Core.Evaluation;
 using Lion.Oracle;
@@ -69,17 +70,29 @@ internal static class OracleCommand
         var style = WordOption.Create("--style",
             "Referee and generator replies: plain, chatty-wrapping (as chat models wrap them) or chatty (also refusals, cut-offs, junk).",
             OracleStyle.Plain);
-
-        var command = new Command("serve", $"Serve the oracle as an OpenAI-compatible endpoint (model \"{ModelName}\") until stopped.")
+        var batchDelay = new Option<double>("--batch-delay")
         {
-            explain, style,
+            Description = "Seconds an emulated batch (POST /v1/batches) takes before its output file is ready.",
+            HelpName = "SECONDS",
+        };
+
+        var command = new Command("serve", $"Serve the oracle as an OpenAI-compatible endpoint (model \"{ModelName}\"), with the Files and Batches endpoints, until stopped.")
+        {
+            explain, style, batchDelay,
         };
         server.AddTo(command);
         command.SetAction(async (parse, cancellation) => await CommandBody.RunAsync(parse, async output =>
         {
             string? key = server.Key(parse);
             var oracle = new OracleChatClient(new OracleOptions { Explain = parse.GetValue(explain), Style = parse.GetValue(style), Log = output.WriteLine });
-            var options = new ChatServerOptions { Host = parse.GetValue(server.Host)!, Port = parse.GetValue(server.Port), ApiKey = key, Models = [ModelName] };
+            double delay = parse.GetValue(batchDelay);
+            if (delay is < 0 or > 86400)
+                throw new BadInputException($"--batch-delay {delay}: give seconds from 0 to 86400");
+            var options = new ChatServerOptions
+            {
+                Host = parse.GetValue(server.Host)!, Port = parse.GetValue(server.Port), ApiKey = key, Models = [ModelName],
+                BatchCompletionDelay = TimeSpan.FromSeconds(delay),
+            };
             await using var endpoint = await ChatServer.StartAsync(oracle, options, cancellation);
             output.WriteLine($"Serving the oracle at {endpoint.BaseUrl} as model \"{ModelName}\"; Ctrl-C stops.");
             await ServerOptions.UntilStopped(cancellation);

@@ -54,6 +54,9 @@ internal static class StatusCommand
         : run.Stages.Any(s => s.Status == StageStatus.Stopped) ? "stopped"
         : "not finished";
 
+    private static string Age(TimeSpan age) =>
+        age.TotalHours >= 1 ? $"{(int)age.TotalHours} h {age.Minutes} min" : age.TotalMinutes >= 1 ? $"{(int)age.TotalMinutes} min" : $"{(int)age.TotalSeconds} s";
+
     private static void WriteText(TextWriter output, RunOverview run, int iterations)
     {
         output.WriteLine($"Run       {Path.GetFullPath(run.Folder)}");
@@ -85,7 +88,8 @@ internal static class StatusCommand
                 ? $"{result.Hard} hard, {result.Easy} easy, mean gap {gap:0.##}, order flips {result.FlipRate:P0}"
                 : "not judged yet";
             string rejected = result.RejectedByReason.Count == 0 ? "none" : string.Join(", ", result.RejectedByReason.Select(r => $"{r.Key} {r.Value}"));
-            string heldOut = result.HeldOutAccuracy is { } accuracy ? $"held-out {accuracy:P1}; " : "";
+            string heldOut = (result.HeldOutAccuracy is { } accuracy ? $"held-out {accuracy:P1}; " : "")
+                             + (result.BenchmarkSizedAccuracy is { } sized ? $"benchmark-sized {sized:P1}; " : "");
             string trained = result.Imitation is { } set
                 ? $"trained on {set.Trained} of {set.Instructions}" +
                   (set.Trained == set.Instructions ? "; " : $" ({set.Truncated} truncated or empty, {set.Unanswerable} refused: left out); ")
@@ -100,6 +104,15 @@ internal static class StatusCommand
         var usage = run.Usage;
         output.WriteLine($"Usage     {usage.Requests} requests, {usage.CachedHits} cache hits, " +
                          $"{usage.InputTokens} input tokens, {usage.OutputTokens} output tokens, cost {usage.Cost:0.####}");
+        if (usage.BatchRequests > 0 || run.PendingBatches.Count > 0)
+            output.WriteLine($"Batches   {run.BatchesDone.Batches} done ({usage.BatchRequests} requests paid at the batch price, " +
+                             $"{run.BatchesDone.Failed} lines failed or expired and asked again), {run.PendingBatches.Count} pending");
+        foreach (var batch in run.PendingBatches)
+        {
+            var age = DateTimeOffset.UtcNow - DateTimeOffset.Parse(batch.CreatedAt, System.Globalization.CultureInfo.InvariantCulture);
+            output.WriteLine($"  {batch.BatchId ?? "(not submitted)"}: {batch.Role}, {batch.Lines} lines, " +
+                             $"{Vocabulary<Lion.Core.Gateway.Batches.BatchStatus>.Word(batch.Status)}, {Age(age)} old (lion run polls it again)");
+        }
         if (run.RemoteFailuresByKind.Count > 0)
             output.WriteLine("Failures  " + string.Join(", ", run.RemoteFailuresByKind.Select(f => $"{f.Key} {f.Value}")) +
                              " (remote calls that failed; retried ones included)");

@@ -14,6 +14,14 @@ internal static class ChatCompletionWriter
     {
         response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(response.Body, Options);
+        Completion(json, id, model, content, finishReason, promptTokens, completionTokens);
+        await json.FlushAsync();
+    }
+
+    /// <summary>A chat completion object, as answered live and as the body of a batch output line.</summary>
+    public static void Completion(Utf8JsonWriter json, string id, string model, string content,
+        string finishReason, long promptTokens, long completionTokens)
+    {
         json.WriteStartObject();
         Header(json, id, "chat.completion", model);
         json.WriteStartArray("choices");
@@ -28,7 +36,6 @@ internal static class ChatCompletionWriter
         json.WriteEndArray();
         Usage(json, promptTokens, completionTokens);
         json.WriteEndObject();
-        await json.FlushAsync();
     }
 
     /// <summary>One server-sent event carrying a chunk: a content delta, a finish reason, or usage alone.</summary>

@@ -16,9 +16,9 @@ namespace Lion.Cli.Endpoint;
 
 /// <summary>
 /// An OpenAI-compatible HTTP endpoint (POST /v1/chat/completions, streaming or not; GET
-/// /v1/models; GET /health) in front of any <see cref="IChatClient"/>: the oracle, a student,
-/// or a test model. A <see cref="IChatRequestFilter"/> may stand before the model (tests inject
-/// faults there).
+/// /v1/models; GET /health; the Files and Batches endpoints, emulated by <see cref="BatchEmulator"/>)
+/// in front of any <see cref="IChatClient"/>: the oracle, a student, or a test model. A
+/// <see cref="IChatRequestFilter"/> may stand before the model (tests inject faults there).
 /// </summary>
 public sealed class ChatServer : IAsyncDisposable
 {
@@ -37,7 +37,11 @@ public sealed class ChatServer : IAsyncDisposable
         _model = model;
         _options = options;
         _key = options.ApiKey is { Length: > 0 } key ? new BearerKey(key) : null;
+        Batches = new BatchEmulator(model, options.BatchCompletionDelay, options.Filter as IBatchFilter, name => ServedModels().Contains(name));
     }
+
+    /// <summary>The emulated Batch API: what it was sent and did.</summary>
+    public BatchEmulator Batches { get; }
 
     /// <summary>The base URL clients use, ending in /v1/.</summary>
     public Uri BaseUrl { get; private set; } = null!;
@@ -62,6 +66,7 @@ public sealed class ChatServer : IAsyncDisposable
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         app.MapGet("/v1/models", server.ListModels);
         app.MapPost("/v1/chat/completions", server.Complete);
+        server.Batches.Map(app, server.Authorized, options.MaxFileBytes);
         if (options.Adapters is not null)
         {
             app.MapPost("/v1/load_lora_adapter", server.LoadAdapter);

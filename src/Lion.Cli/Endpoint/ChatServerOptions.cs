@@ -23,6 +23,12 @@ public sealed record ChatServerOptions
     /// <summary>LoRA adapters loaded and unloaded at run time, each served under its name; null: the endpoints are not offered.</summary>
     public IAdapterHost? Adapters { get; init; }
 
+    /// <summary>How long an emulated batch takes from creation to its output file.</summary>
+    public TimeSpan BatchCompletionDelay { get; init; }
+
+    /// <summary>The largest file POST /v1/files takes (the provider's limit for a batch file is 200 MB).</summary>
+    public long MaxFileBytes { get; init; } = 200_000_000;
+
     /// <summary>Sees each request before the model (tests inject faults here); null: none.</summary>
     public IChatRequestFilter? Filter { get; init; }
 }

@@ -26,6 +26,12 @@ public sealed record RoleSettings
     /// <summary>This role's provider limits; null: the run's <c>limits</c> block (providers limit per model, so roles on one model share them).</summary>
     public LimitSettings? Limits { get; init; }
 
+    /// <summary>
+    /// Whether this role's requests go through the provider's Batch API (half price, answers within
+    /// its completion window) rather than one by one; see <see cref="BatchSettings"/>.
+    /// </summary>
+    public bool Batch { get; init; }
+
     /// <summary>Whether the endpoint is a server on this machine (127.0.0.1, localhost, ::1), which no provider limits.</summary>
     public bool IsLoopback => Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) && uri.IsLoopback;
 }

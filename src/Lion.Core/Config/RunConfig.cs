@@ -45,6 +45,13 @@ public sealed record RunConfig
     public RetryConfig Retry { get; init; } = new();
     public BudgetSettings Budget { get; init; } = new();
     public Dictionary<string, PriceSettings> Prices { get; init; } = [];
+    public BatchSettings Batch { get; init; } = new();
+
+    /// <summary>
+    /// Requests a stage has in flight at once for a role: the run's concurrency, or for a batch
+    /// role as many as one batch file holds, since they wait together for the batch.
+    /// </summary>
+    public int ConcurrencyFor(RoleSettings role) => role.Batch && !role.IsOracle ? Batch.MaxLines : Concurrency;
 
     /// <summary>The models of roles served by a paid endpoint (anything but the oracle) that have no entry in <see cref="Prices"/>: their cost counts as 0.</summary>
     public IReadOnlyList<(string Role, string Model)> UnpricedModels() =>
@@ -129,4 +136,36 @@ public sealed record PriceSettings
 {
     public double InputPerMillion { get; init; }
     public double OutputPerMillion { get; init; }
+
+    /// <summary>The Batch API's prices; null: these times <see cref="BatchSettings.Discount"/>.</summary>
+    public double? BatchInputPerMillion { get; init; }
+    public double? BatchOutputPerMillion { get; init; }
+}
+
+/// <summary>
+/// How batch roles use the provider's Batch API: the price factor where no batch price is given,
+/// how long requests are collected before a batch is written (a stage asks for all its requests at
+/// once), the provider's limits on one batch file, how often to poll (doubling up to the longest
+/// wait), the completion window asked for, what becomes of lines that failed or expired (asked
+/// again in a new batch, or live, up to <see cref="MaxAttempts"/> times), and whether a batch
+/// generator over-asks.
+/// </summary>
+public sealed record BatchSettings
+{
+    public double Discount { get; init; } = 0.5;
+    public double CollectSeconds { get; init; } = 2;
+    public int MaxLines { get; init; } = 50_000;
+    public long MaxBytes { get; init; } = 200_000_000;
+    public double PollSeconds { get; init; } = 30;
+    public double MaxPollSeconds { get; init; } = 600;
+    public string CompletionWindow { get; init; } = "24h";
+    public BatchRetry RetryFailed { get; init; } = BatchRetry.Batch;
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>
+    /// A batch generator's later rounds ask for the shortfall times the replies it took per kept
+    /// instruction so far: fewer rounds of a day each, some replies past the quota (quota_filled).
+    /// Off, a batch run asks for exactly what a live run with enough concurrency asks.
+    /// </summary>
+    public bool GenerationOverAsk { get; init; } = true;
 }

@@ -138,6 +138,7 @@ public static class RunConfigReader
             Check(role.TimeoutSeconds is > 0 and <= 86400, $"{name}.timeout_seconds", "must be above 0 and at most 86400");
             Check(role.IsOracle || Uri.TryCreate(role.Endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
                 $"{name}.endpoint", "must be \"oracle\" or an http(s) URL ending in /v1");
+            Check(!role.Batch || !role.IsOracle, $"{name}.batch", "needs an endpoint with the Batch API: the built-in oracle answers at once");
         }
         if (config.Student.Kind == StudentKind.External)
         {
@@ -171,6 +172,14 @@ public static class RunConfigReader
             Check(false, "budget.max_cost", $"the {unpricedRole}'s model \"{model}\" has no price, so the budget cannot be kept; " +
                                              $"add prices.\"{model}\" with input_per_million and output_per_million");
         Check(config.Budget.MaxTokens is null or > 0, "budget.max_tokens", "must be above 0");
+        Check(config.Batch.Discount is > 0 and <= 1, "batch.discount", "must be above 0 and at most 1");
+        Check(config.Batch.CollectSeconds is >= 0 and <= 3600, "batch.collect_seconds", "must be between 0 and 3600");
+        Check(config.Batch.MaxLines is >= 1 and <= 1_000_000, "batch.max_lines", "must be between 1 and 1000000");
+        Check(config.Batch.MaxBytes >= 1024, "batch.max_bytes", "must be at least 1024");
+        Check(config.Batch.PollSeconds is > 0 and <= 86400, "batch.poll_seconds", "must be above 0 and at most 86400");
+        Check(config.Batch.MaxPollSeconds >= config.Batch.PollSeconds && config.Batch.MaxPollSeconds <= 86400,
+            "batch.max_poll_seconds", "must be at least batch.poll_seconds and at most 86400");
+        Check(config.Batch.MaxAttempts is >= 1 and <= 100, "batch.max_attempts", "must be between 1 and 100");
     }
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";

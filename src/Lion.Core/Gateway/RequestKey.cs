@@ -25,15 +25,7 @@ public static class RequestKey
             if (endpoint is not null)
                 json.WriteString("endpoint", endpoint);
             json.WriteString("model", options?.ModelId ?? model);
-            json.WriteStartArray("messages");
-            foreach (var message in messages)
-            {
-                json.WriteStartObject();
-                json.WriteString("role", message.Role.Value);
-                json.WriteString("content", message.Text);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
+            ChatMessagesJson.Write(json, messages);
             if (options is not null)
                 WriteOptions(json, options);
             json.WriteEndObject();

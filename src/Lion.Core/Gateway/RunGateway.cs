@@ -1,4 +1,5 @@
 using Lion.Core.Config;
+using Lion.Core.Gateway.Batches;
 using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Gateway;
@@ -37,11 +38,29 @@ public static class RunGateway
                 TimeSpan.FromSeconds(r.Value.TimeoutSeconds), config.LimitsFor(r.Value) is { } limits ? Limits(limits) : RateLimits.Unlimited)),
             Limits = shared,
             Retry = config.Retry.Settings(),
-            Prices = config.Prices.ToDictionary(p => p.Key, p => new ModelPrice(p.Value.InputPerMillion, p.Value.OutputPerMillion)),
+            Prices = config.Prices.ToDictionary(p => p.Key, p => Price(p.Value, config.Batch.Discount)),
             Budget = new Budget(config.Budget.MaxCost, config.Budget.MaxTokens),
+            BatchRoles = roles.Where(r => r.Value.Batch && !r.Value.IsOracle).Select(r => r.Key).ToHashSet(),
+            Batch = new BatchOptions
+            {
+                Collect = TimeSpan.FromSeconds(config.Batch.CollectSeconds),
+                MaxLines = config.Batch.MaxLines,
+                MaxBytes = config.Batch.MaxBytes,
+                Poll = TimeSpan.FromSeconds(config.Batch.PollSeconds),
+                MaxPoll = TimeSpan.FromSeconds(config.Batch.MaxPollSeconds),
+                CompletionWindow = config.Batch.CompletionWindow,
+                RetryLive = config.Batch.RetryFailed == BatchRetry.Live,
+                MaxAttempts = config.Batch.MaxAttempts,
+            },
         };
-        return new TeacherGateway(settings, log, Upstream);
+        return new TeacherGateway(settings, log, Upstream, batchApi: name => new OpenAiBatchApi(Endpoint(roles[name])));
     }
+
+    /// <summary>A model's live price, and its batch price: the one given, else the live one times the discount.</summary>
+    public static ModelPrice Price(PriceSettings price, double discount) => new(price.InputPerMillion, price.OutputPerMillion)
+    {
+        Batch = new ModelPrice(price.BatchInputPerMillion ?? price.InputPerMillion * discount, price.BatchOutputPerMillion ?? price.OutputPerMillion * discount),
+    };
 
     private static EndpointSettings Endpoint(RoleSettings role) =>
         new(new Uri(role.Endpoint), role.ApiKeyEnv) { Timeout = TimeSpan.FromSeconds(role.TimeoutSeconds) };

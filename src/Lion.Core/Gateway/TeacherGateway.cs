@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Lion.Core.Gateway.Batches;
 using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Gateway;
@@ -12,7 +13,9 @@ namespace Lion.Core.Gateway;
 /// every call is paid; retries pass through the rate limiter like any request. Roles on the
 /// same endpoint (<see cref="RoleEndpoint"/>: address, model, key and timeout) share its upstream client
 /// and pacer (paced to the first such role's limits, else the settings' limits: providers limit per
-/// model), and all share one concurrency cap and one ledger.
+/// model), and all share one concurrency cap and one ledger. A batch role's chain is
+/// sanitising → durable cache → <see cref="BatchingChatClient"/>, which accounts its lines itself
+/// at the batch price; its live chain stands behind it for failed lines when so configured.
 /// </summary>
 public sealed class TeacherGateway
 {
@@ -23,14 +26,17 @@ public sealed class TeacherGateway
     private readonly ConcurrentDictionary<string, RequestPacer> _pacers = new();
     private readonly ConcurrentDictionary<string, IChatClient> _upstreams = new();
     private readonly TimeProvider _time;
+    private readonly Func<string, IBatchApi>? _batchApi;
 
     /// <param name="upstream">The client a role's requests go to, made once per endpoint identity; by default the settings' endpoint with the role's model.</param>
+    /// <param name="batchApi">The Files and Batches endpoints a batch role uses.</param>
     public TeacherGateway(
         GatewaySettings settings, IGatewayLog log,
-        Func<string, IChatClient>? upstream = null, TimeProvider? time = null)
+        Func<string, IChatClient>? upstream = null, TimeProvider? time = null, Func<string, IBatchApi>? batchApi = null)
     {
         _settings = settings;
         _log = log;
+        _batchApi = batchApi;
         _upstream = upstream ?? (role => OpenAiEndpoint.Create(
             settings.Endpoint ?? throw new ArgumentException($"no endpoint is configured for the role \"{role}\"", nameof(role)),
             settings.ModelsByRole[role]));
@@ -58,6 +64,12 @@ public sealed class TeacherGateway
         chain = new RateLimitingChatClient(chain, pacer, _concurrency, estimator, maxOutput);
         chain = new RetryingChatClient(chain, _settings.Retry, (failure, attempt) => _log.Record(role, model, failure, attempt), _time);
         chain = new UsageLedgerChatClient(chain, Ledger, role, model, estimator, maxOutput);
+        if (_settings.BatchRoles.Contains(role))
+        {
+            var api = _batchApi?.Invoke(role) ?? throw new ArgumentException($"the role \"{role}\" is a batch role, but the gateway has no batch endpoint", nameof(role));
+            chain = new BatchingChatClient(api, _log, Ledger, role, model, endpoint.CacheIdentity, maxOutput, _settings.Batch, _settings.Retry,
+                _settings.Batch.RetryLive ? chain : null, _time);
+        }
         chain = new DurableCachingChatClient(chain, _log, model, reply => Ledger.RecordCacheHit(role, model, reply), endpoint.CacheIdentity);
         return new SanitizingChatClient(chain);
     }

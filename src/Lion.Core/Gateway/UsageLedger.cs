@@ -29,34 +29,38 @@ public sealed class UsageLedger
 
     public long PaidTokens { get { lock (_gate) return _paidTokens; } }
 
-    public double CostOf(string model, long inputTokens, long outputTokens) =>
-        _prices.TryGetValue(model, out var price) ? price.Cost(inputTokens, outputTokens) : 0;
+    /// <summary>What the tokens cost live, or through the Batch API when <paramref name="batch"/>.</summary>
+    public double CostOf(string model, long inputTokens, long outputTokens, bool batch = false) =>
+        _prices.TryGetValue(model, out var price) ? (batch ? price.Batch ?? price : price).Cost(inputTokens, outputTokens) : 0;
 
-    /// <summary>Reserves a request's worst case, or throws <see cref="BudgetExceededException"/>.</summary>
-    public Reservation Reserve(string model, long inputTokens, long maxOutputTokens)
+    /// <summary>
+    /// Reserves a request's worst case (or a whole batch's, at the batch price), or throws
+    /// <see cref="BudgetExceededException"/>.
+    /// </summary>
+    public Reservation Reserve(string model, long inputTokens, long maxOutputTokens, bool batch = false)
     {
-        double cost = CostOf(model, inputTokens, maxOutputTokens);
+        double cost = CostOf(model, inputTokens, maxOutputTokens, batch);
         long tokens = inputTokens + maxOutputTokens;
         lock (_gate)
         {
             if (_budget.MaxCost is { } maxCost && _paidCost + _reservedCost + cost > maxCost)
                 throw new BudgetExceededException(
                     $"the budget of {maxCost:0.####} would be exceeded: {_paidCost:0.####} paid, " +
-                    $"{_reservedCost:0.####} in flight, this request up to {cost:0.####}");
+                    $"{_reservedCost:0.####} in flight, {(batch ? "this batch" : "this request")} up to {cost:0.####}");
             if (_budget.MaxTokens is { } maxTokens && _paidTokens + _reservedTokens + tokens > maxTokens)
                 throw new BudgetExceededException(
                     $"the token budget of {maxTokens} would be exceeded: {_paidTokens} paid, " +
-                    $"{_reservedTokens} in flight, this request up to {tokens}");
+                    $"{_reservedTokens} in flight, {(batch ? "this batch" : "this request")} up to {tokens}");
             _reservedCost += cost;
             _reservedTokens += tokens;
         }
         return new Reservation(this, cost, tokens);
     }
 
-    public void RecordPaid(string role, string model, long inputTokens, long outputTokens)
+    public void RecordPaid(string role, string model, long inputTokens, long outputTokens, bool batch = false)
     {
-        double cost = CostOf(model, inputTokens, outputTokens);
-        _log.Record(new UsageEntry(role, model, Cached: false, inputTokens, outputTokens, cost));
+        double cost = CostOf(model, inputTokens, outputTokens, batch);
+        _log.Record(new UsageEntry(role, model, Cached: false, inputTokens, outputTokens, cost, batch));
         lock (_gate)
         {
             _paidCost += cost;

@@ -34,7 +34,7 @@ internal static class DiscriminationStage
         context.Report($"  referee: {toJudge.Count} pairs to judge in both orders");
         var referee = new Referee(context.Referee, prompts, LoopContext.Options(context.Config.Referee), 1 + context.Config.RefereeRetries);
         int done = 0;
-        var owed = new OwedItems(LoopStage.Discrimination, iteration, context.Config.Concurrency);
+        var owed = new OwedItems(LoopStage.Discrimination, iteration, context.Config.ConcurrencyFor(context.Config.Referee));
         await owed.ForEach(context, toJudge, async (item, token) =>
         {
             var earlier = reviews[item.Id].ToList();

@@ -55,11 +55,16 @@ internal static class GenerationStage
 
         // Batches start where the recorded attempts of whole batches end.
         int slot = 0, reportedKept = keptHard + keptEasy;
-        var owed = new OwedItems(LoopStage.Generation, iteration, config.Concurrency);
+        // A batch generator takes a whole round of slots in one batch; a live one, the run's concurrency.
+        int roundSize = config.ConcurrencyFor(config.Generator);
+        var owed = new OwedItems(LoopStage.Generation, iteration, roundSize);
         while (slot < maxSlots && (keptHard < wantHard || keptEasy < wantEasy))
         {
-            var kinds = BatchKinds(wantHard - CountUpTo(recorded, slot, GenerationKind.Hard), wantEasy - CountUpTo(recorded, slot, GenerationKind.Easy),
-                Math.Min(config.Concurrency, maxSlots - slot));
+            // A batch round waits for its batch: it asks for as many more as the replies so far say filling the quota takes.
+            double overAsk = config.Generator.Batch && config.Batch.GenerationOverAsk ? AttemptsPerKept(recorded.Values, config.GenerationAttemptsPerInstruction) : 1;
+            var kinds = BatchKinds((int)Math.Ceiling((wantHard - CountUpTo(recorded, slot, GenerationKind.Hard)) * overAsk),
+                (int)Math.Ceiling((wantEasy - CountUpTo(recorded, slot, GenerationKind.Easy)) * overAsk),
+                Math.Min(roundSize, maxSlots - slot));
             var slots = kinds.Select((kind, i) => (Slot: slot + i, Kind: kind)).ToList();
             var replies = new Dictionary<int, (string Raw, ChatFinishReason? Finish, long Seed)>();
             var requests = slots.Where(s => !recorded.ContainsKey(s.Slot)).ToList();
@@ -160,6 +165,14 @@ internal static class GenerationStage
         Config.ConfigReferences.TestSetFolders(context.Config, context.Store.Folder)
             .Where(set => Directory.Exists(set.Folder))
             .SelectMany(set => BbhEvaluation.Files(set.Folder).SelectMany(file => BbhFile.Read(file).Select(example => example.Input)));
+
+    /// <summary>Generator replies per instruction kept so far in the iteration (1 before any), at most the attempts allowed.</summary>
+    private static double AttemptsPerKept(IEnumerable<GenerationAttempt> recorded, int maxAttempts)
+    {
+        var attempts = recorded.ToList();
+        int kept = attempts.Count(a => a.Kept);
+        return attempts.Count == 0 ? 1 : Math.Clamp((double)attempts.Count / Math.Max(1, kept), 1, maxAttempts);
+    }
 
     /// <summary>N split at the ratio; all of it to the other kind when one kind has no seeds.</summary>
     internal static (int Hard, int Easy) Split(int total, Config.HardEasyRatio ratio, bool haveHard, bool haveEasy)

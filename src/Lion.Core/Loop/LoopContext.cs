@@ -35,7 +35,7 @@ public sealed record LoopContext(
     /// <summary>The question as the teacher and referee see it: the instruction, then the input.</summary>
     public static string Question(PoolItem item) => Prompts.StudentPrompt.Question(item.Instruction, item.Input);
 
-    /// <summary>Runs <paramref name="work"/> over the items with the configured concurrency.</summary>
-    public Task ForEach<T>(IEnumerable<T> items, Func<T, CancellationToken, ValueTask> work, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Config.Concurrency, CancellationToken = cancellationToken }, work);
+    /// <summary>Runs <paramref name="work"/> over the items with the configured concurrency, or <paramref name="concurrency"/>.</summary>
+    public Task ForEach<T>(IEnumerable<T> items, Func<T, CancellationToken, ValueTask> work, CancellationToken cancellationToken, int? concurrency = null) =>
+        Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = concurrency ?? Config.Concurrency, CancellationToken = cancellationToken }, work);
 }

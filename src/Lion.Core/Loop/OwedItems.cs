@@ -37,7 +37,7 @@ internal sealed class OwedItems(Store.LoopStage stage, int iteration, int concur
             {
                 await work(item, token);
                 Interlocked.Increment(ref finished);
-            }, linked.Token);
+            }, linked.Token, concurrency);
         }
         catch (OperationCanceledException) when (_outage.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

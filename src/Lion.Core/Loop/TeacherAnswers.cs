@@ -22,7 +22,7 @@ internal static class TeacherAnswers
         context.Report($"  teacher: {missing.Count} {why} instructions to answer ({items.Count - missing.Count} answered already)");
         var options = LoopContext.Options(context.Config.Teacher);
         int done = 0, refused = 0;
-        var owed = new OwedItems(stage, iteration, context.Config.Concurrency);
+        var owed = new OwedItems(stage, iteration, context.Config.ConcurrencyFor(context.Config.Teacher));
         await owed.ForEach(context, missing, async (item, token) =>
         {
             try

@@ -83,11 +83,17 @@ public static class RunPlanner
         }
 
         var paid = lines.Where(l => !Settings(config, l.Role).IsOracle).ToList();
+        var batchRoles = paid.Select(l => l.Role).Distinct().Where(role => Settings(config, role).Batch).ToList();
+        // A batch role's time is the provider's completion window, not its rate limits.
+        paid = paid.Where(l => !Settings(config, l.Role).Batch).ToList();
         // The stages run one after another, so each role's time at its own limits adds up.
         double wall = paid.GroupBy(l => l.Role).Sum(role => config.LimitsFor(Settings(config, role.Key)) is { } limits
             ? Math.Max(role.Sum(l => l.Requests) / (double)limits.RequestsPerMinute,
                 role.Sum(l => l.InputTokens + l.OutputTokens) / (double)limits.TokensPerMinute)
             : 0);
+        if (batchRoles.Count > 0)
+            assumptions.Add($"{string.Join(", ", batchRoles)} through the Batch API at the batch price; their time is the provider's " +
+                            $"completion window ({config.Batch.CompletionWindow}) per round, not counted in the wall time");
         if (paid.Count > 0)
             assumptions.Add("wall time: the rate limits alone (" + string.Join("; ", paid.Select(l => l.Role).Distinct().Select(role =>
                 config.LimitsFor(Settings(config, role)) is { } limits
@@ -99,9 +105,12 @@ public static class RunPlanner
     private static PlanLine Line(RunConfig config, int iteration, string role, RoleSettings settings, long requests, double input, double output)
     {
         long inputTokens = (long)Math.Round(requests * input), outputTokens = (long)Math.Round(requests * output);
+        // A batch role pays the batch price: the one given, else the live one times the discount.
         double? cost = settings.IsOracle ? 0
             : config.Prices.TryGetValue(settings.Model, out var price)
-                ? (inputTokens * price.InputPerMillion + outputTokens * price.OutputPerMillion) / 1_000_000
+                ? settings.Batch
+                    ? Gateway.RunGateway.Price(price, config.Batch.Discount).Batch!.Cost(inputTokens, outputTokens)
+                    : (inputTokens * price.InputPerMillion + outputTokens * price.OutputPerMillion) / 1_000_000
                 : null;
         return new PlanLine(iteration, role, settings.Model, requests, inputTokens, outputTokens, cost);
     }

@@ -6,7 +6,7 @@ namespace Lion.Core.Store;
 /// The gateway's part of the run store: the request cache (paid answers by request key), the
 /// usage ledger and the log of failed requests, in the run's SQLite file beside the loop's records.
 /// </summary>
-public sealed class GatewayLog(RunStore store) : IGatewayLog
+public sealed partial class GatewayLog(RunStore store) : IGatewayLog
 {
     public CachedReply? Find(string key) => Lookup("SELECT response_json FROM request_cache WHERE key = $key", key);
 
@@ -40,8 +40,8 @@ public sealed class GatewayLog(RunStore store) : IGatewayLog
     public void Record(UsageEntry entry) => store.InTransaction(transaction =>
     {
         using var insert = store.Command(transaction, """
-            INSERT INTO usage (role, model, cached, input_tokens, output_tokens, cost, iteration, created_at)
-            VALUES ($role, $model, $cached, $input, $output, $cost,
+            INSERT INTO usage (role, model, cached, input_tokens, output_tokens, cost, batch, iteration, created_at)
+            VALUES ($role, $model, $cached, $input, $output, $cost, $batch,
                     (SELECT MAX(iteration) FROM stage_progress WHERE status = 'running'), $now)
             """);
         insert.Parameters.AddWithValue("$role", entry.Role);
@@ -50,6 +50,7 @@ public sealed class GatewayLog(RunStore store) : IGatewayLog
         insert.Parameters.AddWithValue("$input", entry.InputTokens);
         insert.Parameters.AddWithValue("$output", entry.OutputTokens);
         insert.Parameters.AddWithValue("$cost", entry.Cost);
+        insert.Parameters.AddWithValue("$batch", entry.Batch ? 1 : 0);
         insert.Parameters.AddWithValue("$now", RunStore.Now());
         insert.ExecuteNonQuery();
     });

@@ -13,7 +13,9 @@ public sealed record RunOverview(
     RunOverview.UsageTotals Usage,
     IReadOnlyDictionary<string, int> RemoteFailuresByKind,
     IReadOnlyList<RunOverview.IterationResult> Results,
-    IReadOnlyDictionary<string, int> UnanswerableByRole)
+    IReadOnlyDictionary<string, int> UnanswerableByRole,
+    IReadOnlyList<RunOverview.PendingBatch> PendingBatches,
+    RunOverview.FinishedBatches BatchesDone)
 {
     /// <summary>
     /// What the referee and generator made of one iteration: verdicts by label, mean gap, the
@@ -39,5 +41,11 @@ public sealed record RunOverview(
     /// Requests counts paid upstream answers; answers served from the cache are counted apart and
     /// their tokens are not in the totals.
     /// </summary>
-    public sealed record UsageTotals(long Requests, long CachedHits, long InputTokens, long OutputTokens, double Cost);
+    public sealed record UsageTotals(long Requests, long CachedHits, long InputTokens, long OutputTokens, double Cost, long BatchRequests = 0);
+
+    /// <summary>A batch the provider has not finished (or that is not yet submitted): the run polls it when it starts again.</summary>
+    public sealed record PendingBatch(string Role, string? BatchId, int Lines, Gateway.Batches.BatchStatus Status, string CreatedAt);
+
+    /// <summary>Batches that ended: how many, the lines answered, and the lines failed or left unanswered (asked again).</summary>
+    public sealed record FinishedBatches(int Batches, int Answered, int Failed);
 }

@@ -30,10 +30,18 @@ public sealed partial class RunStore
         var usage = Single(transaction, """
             SELECT COALESCE(SUM(cached = 0), 0), COALESCE(SUM(cached = 1), 0),
                    COALESCE(SUM(CASE WHEN cached = 0 THEN input_tokens END), 0),
-                   COALESCE(SUM(CASE WHEN cached = 0 THEN output_tokens END), 0), COALESCE(SUM(cost), 0.0)
+                   COALESCE(SUM(CASE WHEN cached = 0 THEN output_tokens END), 0), COALESCE(SUM(cost), 0.0),
+                   COALESCE(SUM(cached = 0 AND batch = 1), 0)
             FROM usage
             """,
-            r => new RunOverview.UsageTotals(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetDouble(4)));
+            r => new RunOverview.UsageTotals(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetDouble(4), r.GetInt64(5)));
+
+        var pending = Rows(transaction, "SELECT role, batch_id, lines, status, created_at FROM batches WHERE finished_at IS NULL ORDER BY id",
+            r => new RunOverview.PendingBatch(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt32(2),
+                Vocabulary<Gateway.Batches.BatchStatus>.Parse(r.GetString(3)), r.GetString(4)));
+        var batchesDone = Single(transaction,
+            "SELECT COUNT(*), COALESCE(SUM(answered), 0), COALESCE(SUM(failed), 0) FROM batches WHERE finished_at IS NOT NULL",
+            r => new RunOverview.FinishedBatches(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2)));
 
         var failures = Rows(transaction, "SELECT kind, COUNT(*) FROM remote_failures GROUP BY kind ORDER BY kind",
             r => (Kind: r.GetString(0), Count: r.GetInt32(1)));
@@ -48,7 +56,7 @@ public sealed partial class RunStore
         return new RunOverview(Folder, createdAt, version, configSource, imports,
             origins.ToDictionary(o => o.Origin, o => o.Count), pools, stages, usage,
             failures.ToDictionary(f => f.Kind, f => f.Count), Results(transaction),
-            unanswerable.Where(u => u.Count > 0).ToDictionary(u => u.Role, u => u.Count));
+            unanswerable.Where(u => u.Count > 0).ToDictionary(u => u.Role, u => u.Count), pending, batchesDone);
     });
 
     /// <summary>Answered requests by role: paid ones and cache hits.</summary>

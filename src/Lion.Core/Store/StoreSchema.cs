@@ -267,5 +267,31 @@ internal static class StoreSchema
         DROP TABLE evaluations;
         ALTER TABLE evaluations_by_set RENAME TO evaluations;
         """,
+        """
+        -- Batch API jobs of batch roles, stored as soon as each id exists, so a run that stops
+        -- while a batch is pending polls the same batch again rather than paying for a new one.
+        -- A line's custom id is its request's cache key.
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY,
+            role TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            lines INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            input_file_id TEXT,
+            batch_id TEXT,
+            status TEXT NOT NULL,
+            answered INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE TABLE batch_lines (
+            batch INTEGER NOT NULL REFERENCES batches (id),
+            custom_id TEXT NOT NULL,
+            PRIMARY KEY (batch, custom_id)
+        );
+        CREATE INDEX batch_lines_by_custom_id ON batch_lines (custom_id);
+        ALTER TABLE usage ADD COLUMN batch INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

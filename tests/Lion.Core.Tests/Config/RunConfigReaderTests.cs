@@ -215,4 +215,24 @@ public sealed class YamlRunConfigTests : IDisposable
         Assert.StartsWith($"{path}:", error.Message);
         Assert.Contains("malformed YAML", error.Message);
     }
+
+    [Fact]
+    public void A_batch_role_must_reach_an_endpoint_with_the_batch_api_not_the_oracle()
+    {
+        var error = Assert.Throws<BadInputException>(() => RunConfigReader.Parse("""{"teacher": {"batch": true}}""", "lion.json"));
+
+        Assert.Equal("lion.json: teacher.batch: needs an endpoint with the Batch API: the built-in oracle answers at once", error.Message);
+    }
+
+    [Fact]
+    public void A_batch_role_waits_on_a_whole_batch_file_of_requests_at_once()
+    {
+        var config = RunConfigReader.Parse("""
+            {"concurrency": 8, "batch": {"max_lines": 5000, "retry_failed": "live"},
+             "teacher": {"endpoint": "https://api.example.com/v1", "batch": true}, "referee": {"endpoint": "https://api.example.com/v1"}}
+            """, "lion.json");
+
+        Assert.Equal((5000, 8), (config.ConcurrencyFor(config.Teacher), config.ConcurrencyFor(config.Referee)));
+        Assert.Equal(Lion.Core.Config.BatchRetry.Live, config.Batch.RetryFailed);
+    }
 }

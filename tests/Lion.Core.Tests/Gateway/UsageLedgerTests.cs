@@ -26,6 +26,24 @@ public sealed class UsageLedgerTests
     }
 
     [Fact]
+    public void A_batch_answer_is_paid_at_the_batch_price_given_else_the_live_price_times_the_discount()
+    {
+        var log = new MemoryUsageLog();
+        var prices = new Dictionary<string, ModelPrice>
+        {
+            ["gpt-x"] = Lion.Core.Gateway.RunGateway.Price(new Lion.Core.Config.PriceSettings { InputPerMillion = 1.0, OutputPerMillion = 2.0 }, 0.5),
+            ["gpt-y"] = Lion.Core.Gateway.RunGateway.Price(new Lion.Core.Config.PriceSettings { InputPerMillion = 1.0, OutputPerMillion = 2.0, BatchOutputPerMillion = 0.2 }, 0.5),
+        };
+        var ledger = new UsageLedger(log, prices, Budget.None);
+
+        ledger.RecordPaid("teacher", "gpt-x", 1_000_000, 500_000, batch: true);
+        ledger.RecordPaid("teacher", "gpt-y", 1_000_000, 1_000_000, batch: true);
+
+        Assert.Equal([1.0, 0.7], log.Entries.Select(e => Math.Round(e.Cost, 9)));
+        Assert.All(log.Entries, e => Assert.True(e.Batch));
+    }
+
+    [Fact]
     public void A_model_without_a_price_costs_nothing_but_its_tokens_count()
     {
         var ledger = new UsageLedger(new MemoryUsageLog(), Prices, Budget.None);
