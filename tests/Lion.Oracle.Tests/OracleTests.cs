@@ -119,4 +119,29 @@ public sealed class OracleTests
 
         Assert.Equal(new ItemShape("web_of_lies", "web_of_lies", 3, "any-earlier"), made.Shape);
     }
+
+    [Theory]
+    [InlineData("dyck_languages", 4, "mixed", 8, "deep-round-angle")]
+    [InlineData("web_of_lies", 3, "any-earlier", 4, "chain")]
+    [InlineData("dyck_languages", 28, "mixed", 28, "deep-round-angle")]
+    public void A_larger_easy_item_takes_another_variant_one_size_up_and_the_largest_size_stays(string family, int size, string variant, int madeSize, string madeVariant)
+    {
+        var seed = Oracle.Solve(Oracle.Family(family).Generate(new Random(1), size, variant).Input);
+
+        var made = Oracle.Solve(Oracle.Like(seed, hard: false, new Random(2), Lion.Core.Config.EasyMove.Larger).Input);
+
+        Assert.Equal((madeSize, madeVariant), (made.Shape.Size, made.Shape.Variant));
+    }
+
+    [Fact]
+    public void A_benchmark_mix_draws_its_cells_in_proportion_to_their_weights()
+    {
+        var mix = BenchmarkMix.For("dyck_languages")!;
+        var random = new Random(3);
+
+        var drawn = Enumerable.Range(0, 25_000).Select(_ => BenchmarkMix.Draw(mix, random).Size).GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+
+        Assert.All(mix, cell => Assert.InRange(drawn[cell.Size] / 25_000.0, cell.Weight / 250.0 - 0.01, cell.Weight / 250.0 + 0.01));
+        Assert.Null(BenchmarkMix.For("navigate"));
+    }
 }

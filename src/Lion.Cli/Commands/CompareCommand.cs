@@ -35,6 +35,8 @@ internal static class CompareCommand
                 foreach (var task in runs.SelectMany(r => r.Tasks).Where(t => t.Iteration == i).Select(t => t.Score.Task).Distinct().Order())
                     Row(output, $"    {task}", runs.Select(r => r.Tasks.FirstOrDefault(t => t.Iteration == i && t.Score.Task == task).Score is { } score
                         ? score.Accuracy.ToString("P1") : "–"));
+                if (rows.Any(r => r?.BenchmarkSizedAccuracy is not null))
+                    Row(output, "  benchmark-sized", rows.Select(r => r?.BenchmarkSizedAccuracy is { } b ? b.ToString("P1") : "–"));
                 Row(output, "  hard / easy", rows.Select(r => r is null ? "–" : $"{r.Hard} / {r.Easy}"));
                 Row(output, "  mean gap", rows.Select(r => r?.MeanGap is { } g ? g.ToString("0.00") : "–"));
                 Row(output, "  generated kept", rows.Select(r => r is null ? "–" : r.Kept.ToString()));
@@ -60,6 +62,8 @@ internal static class CompareCommand
                         tasks = r.Tasks.Where(t => t.Iteration == x.Iteration).ToDictionary(t => t.Score.Task, t => Math.Round(t.Score.Accuracy, 4)),
                     }),
                     final_held_out = r.Overview.Results.LastOrDefault(x => x.HeldOutAccuracy is not null)?.HeldOutAccuracy,
+                    benchmark_sized = r.Overview.Results.Where(x => x.BenchmarkSizedAccuracy is not null)
+                        .Select(x => new { iteration = x.Iteration, accuracy = Math.Round(x.BenchmarkSizedAccuracy!.Value, 4) }),
                 }),
             }));
             return ExitCode.Success;

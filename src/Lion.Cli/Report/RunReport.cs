@@ -57,7 +57,9 @@ internal static class RunReport
         var overview = store.Overview();
         var sections = new List<(string Title, string? Image, string Caption)>
         {
-            ("Held-out accuracy", HeldOut(store, images), "Exact match on the held-out tasks after each iteration's imitation, per family."),
+            ("Held-out accuracy", HeldOut(store, images, TestSet.HeldOut), "Exact match on the held-out tasks after each iteration's imitation, per family."),
+            ("Benchmark-sized accuracy", HeldOut(store, images, TestSet.BenchmarkSized),
+                "Exact match on items at the benchmark's own sizes and variants (never trained on), per family: whether what the student learns carries to where the user wants it."),
             ("Discrimination", Discrimination(overview, images), "Share of cache-pool instructions judged hard, and the mean teacher − student gap."),
             ("Gap histogram", Gaps(store, overview, images), "Referee gap (teacher − student, both orders averaged) of every judged pair, all iterations."),
             ("Pools", Pools(overview, images), "Train pool (X_A) and cache pool (X_B) at the start of each iteration." + TrainsOn(store)),
@@ -196,16 +198,20 @@ internal static class RunReport
 
     private static string Table(RunOverview overview)
     {
-        var table = new StringBuilder("<table><tr><th>iteration</th><th>held-out</th><th>hard</th><th>easy</th><th>mean gap</th><th>order flips</th><th>kept</th></tr>\n");
+        bool sized = overview.Results.Any(r => r.BenchmarkSizedAccuracy is not null);
+        var table = new StringBuilder("<table><tr><th>iteration</th><th>held-out</th>" + (sized ? "<th>benchmark-sized</th>" : "") +
+                                      "<th>hard</th><th>easy</th><th>mean gap</th><th>order flips</th><th>kept</th></tr>\n");
         foreach (var r in overview.Results)
-            table.Append($"<tr><td>{r.Iteration}</td><td>{(r.HeldOutAccuracy is { } a ? a.ToString("P1") : "–")}</td><td>{r.Hard}</td><td>{r.Easy}</td>")
+            table.Append($"<tr><td>{r.Iteration}</td><td>{(r.HeldOutAccuracy is { } a ? a.ToString("P1") : "–")}</td>")
+                .Append(sized ? $"<td>{(r.BenchmarkSizedAccuracy is { } b ? b.ToString("P1") : "–")}</td>" : "")
+                .Append($"<td>{r.Hard}</td><td>{r.Easy}</td>")
                 .Append($"<td>{(r.MeanGap is { } g ? g.ToString("0.00") : "–")}</td><td>{(r.FlipRate is { } f ? f.ToString("P0") : "–")}</td><td>{r.Kept}</td></tr>\n");
         return table.Append("</table>\n").ToString();
     }
 
-    private static string? HeldOut(RunStore store, Images images)
+    private static string? HeldOut(RunStore store, Images images, TestSet set)
     {
-        var evaluations = store.Evaluations();
+        var evaluations = store.Evaluations(set);
         if (evaluations.Count == 0)
             return null;
         var plot = new Plot();
@@ -216,10 +222,10 @@ internal static class RunReport
         }
         plot.Axes.SetLimitsY(0, 100);
         plot.XLabel("iteration");
-        plot.YLabel("held-out exact match (%)");
+        plot.YLabel(set == TestSet.HeldOut ? "held-out exact match (%)" : "benchmark-sized exact match (%)");
         WholeIterations(plot);
         plot.ShowLegend(Edge.Right);
-        return Save(plot, images, "heldout.png");
+        return Save(plot, images, set == TestSet.HeldOut ? "heldout.png" : "benchmark-sized.png");
     }
 
     private static string? Discrimination(RunOverview overview, Images images)

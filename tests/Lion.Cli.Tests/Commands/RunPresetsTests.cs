@@ -33,6 +33,31 @@ public sealed class RunPresetsTests : IDisposable
     }
 
     [Fact]
+    public void The_demo_benchmark_sized_set_follows_the_benchmarks_mix_and_shares_no_item_with_the_seeds_or_the_held_out_set()
+    {
+        var (config, seeds) = RunPresets.Get(RunPreset.Demo);
+
+        RunPresets.WriteHeldOut(RunPreset.Demo, _folder.Path, seeds);
+
+        var taken = seeds.Records.Select(r => r.Instruction).ToHashSet();
+        foreach (var family in RunPresets.DemoFamilies)
+        {
+            taken.UnionWith(Inputs(RunPresets.HeldOutFolder, family));
+            var items = Inputs(RunPresets.BenchmarkSizedFolder, family);
+            var shapes = items.Select(i => Oracle.Oracle.Solve(i).Shape).ToList();
+            Assert.Equal(1000, items.Distinct().Count());
+            Assert.DoesNotContain(items, taken.Contains);
+            Assert.All(shapes, shape => Assert.Contains(Oracle.BenchmarkMix.For(family)!, cell => cell.Size == shape.Size && cell.Variant == shape.Variant));
+        }
+        Assert.All(Inputs(RunPresets.BenchmarkSizedFolder, "web_of_lies"), input => Assert.Equal(5, Oracle.Oracle.Solve(input).Shape.Size));
+        Assert.Equal(RunPresets.BenchmarkSizedFolder, config.Evaluation.BenchmarkSizedData);
+    }
+
+    private List<string> Inputs(string folder, string family) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, folder, $"{family}.json")))
+            .RootElement.GetProperty("examples").EnumerateArray().Select(e => e.GetProperty("input").GetString()!).ToList();
+
+    [Fact]
     public void The_demo_seeds_hold_every_variant_of_each_family_at_each_of_its_two_easiest_sizes_that_has_it()
     {
         var (_, seeds) = RunPresets.Get(RunPreset.Demo);

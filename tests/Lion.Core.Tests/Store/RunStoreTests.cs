@@ -21,7 +21,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal("wal", Scalar<string>(connection, "PRAGMA journal_mode"));
         var tables = Rows(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
         Assert.Equal(
-            ["benchmark_results", "evaluations", "generation_attempts", "imitation_sets", "imports", "instructions", "judgements", "plans", "pool_members", "referee_reviews", "remote_failures", "request_cache",
+            ["batch_lines", "batches", "benchmark_results", "evaluations", "generation_attempts", "imitation_sets", "imports", "instructions", "judgements", "plans", "pool_members", "referee_reviews", "remote_failures", "request_cache",
              "run", "stage_progress", "student_answers", "teacher_answers", "usage", "verdicts"],
             tables);
         Assert.Equal(StoreSchema.LatestVersion, Scalar<long>(connection, "PRAGMA user_version"));
@@ -201,7 +201,8 @@ public sealed class RunStoreTests : IDisposable
     [Fact]
     public void A_store_damaged_in_the_middle_is_named_as_damaged_not_a_stack_trace()
     {
-        using (var store = _fixture.CreateRun(Enumerable.Range(0, 400).Select(i => new InstructionRecord($"Instruction number {i} of many.")).ToArray()))
+        // Enough instructions that the middle of the file is theirs, not the schema's.
+        using (var store = _fixture.CreateRun(Enumerable.Range(0, 4000).Select(i => new InstructionRecord($"Instruction number {i} of many.")).ToArray()))
         {
         }
         string path = RunStore.DatabasePath(_fixture.RunFolder);
