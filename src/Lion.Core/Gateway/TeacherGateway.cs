@@ -27,6 +27,7 @@ public sealed class TeacherGateway
     private readonly ConcurrentDictionary<string, IChatClient> _upstreams = new();
     private readonly TimeProvider _time;
     private readonly Func<string, IBatchApi>? _batchApi;
+    private readonly ConcurrentDictionary<string, BatchingChatClient> _batchers = new();
 
     /// <param name="upstream">The client a role's requests go to, made once per endpoint identity; by default the settings' endpoint with the role's model.</param>
     /// <param name="batchApi">The Files and Batches endpoints a batch role uses.</param>
@@ -66,9 +67,11 @@ public sealed class TeacherGateway
         chain = new UsageLedgerChatClient(chain, Ledger, role, model, estimator, maxOutput);
         if (_settings.BatchRoles.Contains(role))
         {
-            var api = _batchApi?.Invoke(role) ?? throw new ArgumentException($"the role \"{role}\" is a batch role, but the gateway has no batch endpoint", nameof(role));
-            chain = new BatchingChatClient(api, _log, Ledger, role, model, endpoint.CacheIdentity, maxOutput, _settings.Batch, _settings.Retry,
-                _settings.Batch.RetryLive ? chain : null, _time);
+            var live = chain;
+            // One per role: two would each resume the role's pending batches.
+            chain = _batchers.GetOrAdd(role, _ => new BatchingChatClient(
+                _batchApi?.Invoke(role) ?? throw new ArgumentException($"the role \"{role}\" is a batch role, but the gateway has no batch endpoint", nameof(role)),
+                _log, Ledger, role, model, endpoint.CacheIdentity, maxOutput, _settings.Batch, _settings.Retry, _settings.Batch.RetryLive ? live : null, _time));
         }
         chain = new DurableCachingChatClient(chain, _log, model, reply => Ledger.RecordCacheHit(role, model, reply), endpoint.CacheIdentity);
         return new SanitizingChatClient(chain);

@@ -32,6 +32,7 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
             : model.parameters().ToList();
         using var optimizer = new AdamWOptimizer(trainable, options.LearningRate, options.WeightDecay);
         var precision = Precision(config);
+        report?.Invoke($"  kernels: {Model.Fused.FusedKernels.Description}");
         using var cast = Autocast.BFloat16(precision == TrainingPrecision.BFloat16);
         model.train();
         try

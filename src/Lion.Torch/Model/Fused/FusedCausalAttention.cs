@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using static TorchSharp.torch.autograd;
@@ -191,13 +192,21 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float SoftmaxRow(Span<float> s, int count, float scale)
     {
-        int i = 0, width = Vector512<float>.Count;
+        int i = 0, wide = Vector512<float>.Count, width = Vector<float>.Count;
         float max = float.NegativeInfinity;
-        if (Vector512.IsHardwareAccelerated && count >= width)
+        if (Vector512.IsHardwareAccelerated && count >= wide)
         {
             var m = Vector512.Create(float.NegativeInfinity);
-            for (; i <= count - width; i += width)
+            for (; i <= count - wide; i += wide)
                 m = Vector512.Max(m, Vector512.Create(s[i..]));
+            for (int lane = 0; lane < wide; lane++)
+                max = MathF.Max(max, m[lane]);
+        }
+        else if (Vector.IsHardwareAccelerated && count >= width)
+        {
+            var m = new Vector<float>(float.NegativeInfinity);
+            for (; i <= count - width; i += width)
+                m = Vector.Max(m, new Vector<float>(s[i..]));
             for (int lane = 0; lane < width; lane++)
                 max = MathF.Max(max, m[lane]);
         }
@@ -209,13 +218,24 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
         if (Vector512.IsHardwareAccelerated)
         {
             var (vs, vshift, total) = (Vector512.Create(scale), Vector512.Create(shift), Vector512<float>.Zero);
-            for (; i <= count - width; i += width)
+            for (; i <= count - wide; i += wide)
             {
                 var e = Math512.Exp(Vector512.FusedMultiplyAdd(Vector512.Create(s[i..]), vs, vshift));
                 e.CopyTo(s[i..]);
                 total += e;
             }
             sum = Vector512.Sum(total);
+        }
+        else if (Vector.IsHardwareAccelerated)
+        {
+            var (vs, vshift, total) = (new Vector<float>(scale), new Vector<float>(shift), Vector<float>.Zero);
+            for (; i <= count - width; i += width)
+            {
+                var e = MathVector.Exp(Vector.FusedMultiplyAdd(new Vector<float>(s[i..]), vs, vshift));
+                e.CopyTo(s[i..]);
+                total += e;
+            }
+            sum = Vector.Sum(total);
         }
         for (; i < count; i++)
             sum += s[i] = MathF.Exp(MathF.FusedMultiplyAdd(s[i], scale, shift));
@@ -225,9 +245,12 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
         if (Vector512.IsHardwareAccelerated)
         {
             var f = Vector512.Create(inverse);
-            for (; i <= count - width; i += width)
+            for (; i <= count - wide; i += wide)
                 (Vector512.Create(s[i..]) * f).CopyTo(s[i..]);
         }
+        var fv = new Vector<float>(inverse);
+        for (; i <= count - width; i += width)
+            (new Vector<float>(s[i..]) * fv).CopyTo(s[i..]);
         for (; i < count; i++)
             s[i] *= inverse;
         s[count..].Clear();
@@ -237,15 +260,25 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SoftmaxBackwardRow(Span<float> s, Span<float> g, int count, float logSumExp, float dot, float scale)
     {
-        int i = 0, width = Vector512<float>.Count;
+        int i = 0, wide = Vector512<float>.Count, width = Vector<float>.Count;
         if (Vector512.IsHardwareAccelerated)
         {
             var (vs, vshift, vdot) = (Vector512.Create(scale), Vector512.Create(-logSumExp), Vector512.Create(dot));
-            for (; i <= count - width; i += width)
+            for (; i <= count - wide; i += wide)
             {
                 var p = Math512.Exp(Vector512.FusedMultiplyAdd(Vector512.Create(s[i..]), vs, vshift));
                 p.CopyTo(s[i..]);
                 (vs * p * (Vector512.Create(g[i..]) - vdot)).CopyTo(g[i..]);
+            }
+        }
+        else if (Vector.IsHardwareAccelerated)
+        {
+            var (vs, vshift, vdot) = (new Vector<float>(scale), new Vector<float>(-logSumExp), new Vector<float>(dot));
+            for (; i <= count - width; i += width)
+            {
+                var p = MathVector.Exp(Vector.FusedMultiplyAdd(new Vector<float>(s[i..]), vs, vshift));
+                p.CopyTo(s[i..]);
+                (vs * p * (new Vector<float>(g[i..]) - vdot)).CopyTo(g[i..]);
             }
         }
         for (; i < count; i++)

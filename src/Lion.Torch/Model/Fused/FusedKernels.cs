@@ -13,8 +13,30 @@ namespace Lion.Torch.Model.Fused;
 /// </summary>
 public static class FusedKernels
 {
-    /// <summary>For the whole process; LION_FUSED_KERNELS=0 starts it off.</summary>
-    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("LION_FUSED_KERNELS") != "0";
+    /// <summary>
+    /// The widest vectors the kernels use on this CPU, in bits: 512 where AVX-512 is accelerated
+    /// (<c>DOTNET_EnableAVX512=0</c> takes the narrower path on such a CPU), else the runtime's
+    /// <see cref="System.Numerics.Vector{T}"/> (256 with AVX2, 128 with Arm's NEON), 0 without a vector unit.
+    /// </summary>
+    public static int VectorBits { get; } = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512
+        : System.Numerics.Vector.IsHardwareAccelerated ? System.Numerics.Vector<float>.Count * 32 : 0;
+
+    /// <summary>
+    /// For the whole process; LION_FUSED_KERNELS=0 starts it off, =1 on. By default on where the
+    /// kernels were measured faster than libtorch's operations (AVX2 and AVX-512: 256-bit vectors
+    /// or wider), off elsewhere (docs/student.md).
+    /// </summary>
+    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("LION_FUSED_KERNELS") switch
+    {
+        "0" => false,
+        "1" => true,
+        _ => VectorBits >= 256,
+    };
+
+    /// <summary>What the trainer says it computes with.</summary>
+    public static string Description => Enabled
+        ? $"fused kernels on {VectorBits}-bit vectors"
+        : VectorBits >= 256 ? "libtorch's operations (LION_FUSED_KERNELS=0)" : $"libtorch's operations (the fused kernels are not measured faster on {VectorBits}-bit vectors)";
 
     [ThreadStatic]
     private static bool t_off;

@@ -111,7 +111,7 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
         for (; i <= gate.Length - width; i += width)
         {
             var g = new Vector<float>(gate[i..]);
-            (g / (Vector<float>.One + Vector.Exp(-g)) * new Vector<float>(up[i..])).CopyTo(h[i..]);
+            (g * MathVector.Sigmoid(g) * new Vector<float>(up[i..])).CopyTo(h[i..]);
         }
         for (; i < gate.Length; i++)
             h[i] = gate[i] / (1 + MathF.Exp(-gate[i])) * up[i];
@@ -138,7 +138,7 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
         for (; i <= gate.Length - width; i += width)
         {
             var g = new Vector<float>(gate[i..]);
-            var s = one / (one + Vector.Exp(-g));
+            var s = MathVector.Sigmoid(g);
             var d = new Vector<float>(dh[i..]);
             (d * new Vector<float>(up[i..]) * s * (one + g * (one - s))).CopyTo(dgate[i..]);
             (d * g * s).CopyTo(dup[i..]);
