@@ -133,7 +133,8 @@ internal static class TrainBenchmark
             sharded_over_one_pass = Math.Round(Middle(r => r.OnePassSeconds / r.Seconds), 3),
             fused_over_libtorch_ops = Math.Round(Middle(r => r.UnfusedSeconds / r.Seconds), 3),
             vector_bits = Lion.Torch.Model.Fused.FusedKernels.VectorBits,
-            fused_kernels = Lion.Torch.Model.Fused.FusedKernels.Enabled,
+            fused_kernels = Lion.Torch.Model.Fused.FusedKernels.Enabled
+                ? Lion.Torch.Model.Fused.FusedKernels.Kernels.Order().Select(k => Lion.Core.Vocabulary<Lion.Torch.Model.Fused.FusedKernel>.Word(k)).ToArray() : [],
             float32_tokens_per_s = Math.Round(float32TokensPerSecond),
             float32_mfu = Math.Round(Middle(r => r.Float32Mfu), 3),
             over_float32_steps = Math.Round(Middle(r => r.Float32Seconds / r.Seconds), 3),

@@ -43,7 +43,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (cos, sin) = RotaryEmbedding.Cached((int)hidden.shape[1], _config.HeadDim, _config.RopeTheta, _config.RopeScaling);
-        if (Adapters is null && FloatMemory.Fits(hidden))
+        if (Adapters is null && FloatMemory.Fits(hidden, FusedKernel.Attention))
         {
             // Rotation, the heads' layout and the repeat of keys and values in one kernel, then
             // attention by blocks of queries.

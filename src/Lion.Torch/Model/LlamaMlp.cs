@@ -39,7 +39,7 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
         {
             // Gate and up in one product (see LlamaAttention): the weights stay two parameters.
             var product = ScaledInput.Product(x, cat([gate_proj.weight!, up_proj.weight!], 0), inputScale);
-            if (FloatMemory.FitsWithBFloat16(product))
+            if (FloatMemory.FitsWithBFloat16(product, FusedKernel.SwiGlu))
                 inner = FusedSwiGlu.Apply(product);
             else
             {

@@ -38,7 +38,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     /// </summary>
     internal Tensor Normalize(Tensor input)
     {
-        if (FloatMemory.Fits(input))
+        if (FloatMemory.Fits(input, FusedKernel.RmsNorm))
             return FusedRmsNorm.Apply(input, _epsValue);
         using var scope = NewDisposeScope();
         bool single = input.dtype == float32;

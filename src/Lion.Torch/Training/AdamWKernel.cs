@@ -15,7 +15,7 @@ internal static unsafe class AdamWKernel
     /// <summary>Each taken in double and rounded once, as libtorch rounds the Scalars it is given.</summary>
     public readonly record struct Coefficients(float Decay, float Beta1, float Rest1, float Beta2, float Rest2, float Root2, float Epsilon, float StepSize);
 
-    public static bool Fits(params Tensor[] tensors) => tensors.All(t => FloatMemory.Fits(t) && t.is_contiguous());
+    public static bool Fits(params Tensor[] tensors) => tensors.All(t => FloatMemory.Fits(t, FusedKernel.AdamW) && t.is_contiguous());
 
     public static void Step(Tensor parameter, Tensor gradient, Tensor first, Tensor second, Coefficients c)
     {

@@ -21,9 +21,9 @@ internal static unsafe class FloatMemory
     }
 
     /// <summary>Whether <paramref name="tensor"/> can take the fused path (the rest take libtorch's).</summary>
-    public static bool Fits(Tensor tensor) => FusedKernels.OnThisThread && tensor.dtype == float32 && tensor.device_type == DeviceType.CPU;
+    public static bool Fits(Tensor tensor, FusedKernel kernel) => FusedKernels.OnThisThread(kernel) && tensor.dtype == float32 && tensor.device_type == DeviceType.CPU;
 
     /// <summary>The same for a kernel that also takes a bfloat16 product (<see cref="BFloat16Rows"/>).</summary>
-    public static bool FitsWithBFloat16(Tensor tensor) =>
-        FusedKernels.OnThisThread && tensor.dtype is ScalarType.Float32 or ScalarType.BFloat16 && tensor.device_type == DeviceType.CPU;
+    public static bool FitsWithBFloat16(Tensor tensor, FusedKernel kernel) =>
+        FusedKernels.OnThisThread(kernel) && tensor.dtype is ScalarType.Float32 or ScalarType.BFloat16 && tensor.device_type == DeviceType.CPU;
 }

@@ -21,28 +21,39 @@ public static class FusedKernels
     public static int VectorBits { get; } = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512
         : System.Numerics.Vector.IsHardwareAccelerated ? System.Numerics.Vector<float>.Count * 32 : 0;
 
+    // Before Enabled, which is read from it.
+    private static HashSet<FusedKernel> Chosen { get; } = Environment.GetEnvironmentVariable("LION_FUSED_KERNELS") switch
+    {
+        "0" => [],
+        "1" => [.. Enum.GetValues<FusedKernel>()],
+        null or "" => VectorBits >= 256 ? [.. Enum.GetValues<FusedKernel>()] : [],
+        { } list => [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(word =>
+            Lion.Core.Vocabulary<FusedKernel>.TryParse(word, out var kernel) ? kernel
+                : throw new ArgumentException($"LION_FUSED_KERNELS: \"{word}\" is not a kernel (0, 1, or some of {Lion.Core.Vocabulary<FusedKernel>.Listing})"))],
+    };
+
     /// <summary>
-    /// For the whole process; LION_FUSED_KERNELS=0 starts it off, =1 on. By default on where the
+    /// For the whole process; LION_FUSED_KERNELS=0 starts it off, =1 on, a list of kernels
+    /// (<c>rms_norm,swiglu,attention,adamw</c>) on with only those. By default on where the
     /// kernels were measured faster than libtorch's operations (AVX2 and AVX-512: 256-bit vectors
     /// or wider), off elsewhere (docs/student.md).
     /// </summary>
-    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("LION_FUSED_KERNELS") switch
-    {
-        "0" => false,
-        "1" => true,
-        _ => VectorBits >= 256,
-    };
+    public static bool Enabled { get; set; } = Chosen.Count > 0;
+
+    /// <summary>The kernels taken when <see cref="Enabled"/>.</summary>
+    public static IReadOnlySet<FusedKernel> Kernels => Chosen;
 
     /// <summary>What the trainer says it computes with.</summary>
-    public static string Description => Enabled
-        ? $"fused kernels on {VectorBits}-bit vectors"
-        : VectorBits >= 256 ? "libtorch's operations (LION_FUSED_KERNELS=0)" : $"libtorch's operations (the fused kernels are not measured faster on {VectorBits}-bit vectors)";
+    public static string Description => !Enabled
+        ? VectorBits >= 256 ? "libtorch's operations (LION_FUSED_KERNELS=0)" : $"libtorch's operations (the fused kernels are not measured faster on {VectorBits}-bit vectors)"
+        : Chosen.Count == Enum.GetValues<FusedKernel>().Length ? $"fused kernels on {VectorBits}-bit vectors"
+        : $"fused {string.Join(", ", Chosen.Order().Select(k => Lion.Core.Vocabulary<FusedKernel>.Word(k)))} on {VectorBits}-bit vectors, libtorch's operations for the rest";
 
     [ThreadStatic]
     private static bool t_off;
 
-    /// <summary>Whether the calling thread takes the fused path.</summary>
-    internal static bool OnThisThread => Enabled && !t_off;
+    /// <summary>Whether the calling thread takes <paramref name="kernel"/>'s fused path.</summary>
+    internal static bool OnThisThread(FusedKernel kernel) => Enabled && !t_off && Chosen.Contains(kernel);
 
     /// <summary>Turns the kernels off on the calling thread until disposed (to compare the two paths side by side).</summary>
     public static IDisposable Off()

@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+
+namespace Lion.Torch.Model.Fused;
+
+/// <summary>The hand-written kernels, each of which can be turned on or off alone (<c>LION_FUSED_KERNELS=rms_norm,adamw</c>).</summary>
+public enum FusedKernel
+{
+    RmsNorm,
+
+    [JsonStringEnumMemberName("swiglu")]
+    SwiGlu,
+
+    /// <summary>The rotary heads and causal attention, which stand in for one chain together.</summary>
+    Attention,
+
+    [JsonStringEnumMemberName("adamw")]
+    AdamW,
+}
