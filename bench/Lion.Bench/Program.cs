@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["outage"] = OutageBenchmark.Run,
     ["chatty"] = ChattyBenchmark.Run,
     ["train"] = TrainBenchmark.Run,
+    ["kernels"] = KernelsBenchmark.Run,
     ["generate"] = GenerateBenchmark.Run,
     ["ablation"] = AblationBenchmark.Run,
     ["serve"] = ServeBenchmark.Run,

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Lion.Torch.Model;
+using Lion.Torch.Model.Fused;
+using Lion.Torch.Training;
+using static TorchSharp.torch;
+
+namespace Lion.Bench;
+
+/// <summary>
+/// Each fused kernel against libtorch's operations for the same function, alone, in float32, on
+/// one thread as a trainer's worker runs: a worker's share of the demo-size student's step (8
+/// sequences × 256 positions × hidden 256) through the norm, the MLP and attention, forward and
+/// backward, and AdamW's update of the whole model's parameters. The two paths take turns, and
+/// each figure is the median of its repetitions, so a slow spell of a shared machine falls on both.
+/// A whole training step (`train`) dilutes these with the products; this says which kernel gains
+/// what on this CPU. Arguments: [repetitions, 31 unless given].
+/// </summary>
+internal static class KernelsBenchmark
+{
+    public static int Run(string[] args)
+    {
+        int repetitions = args.Length > 0 ? int.Parse(args[0]) : 31;
+        set_num_threads(1);
+        manual_seed(1);
+        var config = LlamaConfig.TinyByteLevel with { HiddenSize = 256, IntermediateSize = 704, NumHiddenLayers = 4, NumAttentionHeads = 8, NumKeyValueHeads = 4 };
+        using var norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        using var mlp = new LlamaMlp(config);
+        using var attention = new LlamaAttention(config);
+        using var model = new LlamaForCausalLM(config);
+        var parameters = model.parameters().ToList();
+        foreach (var p in parameters)
+            p.grad = randn_like(p) * 1e-3;
+        using var optimizer = new AdamWOptimizer(parameters, 1e-3, weightDecay: 0.01);
+        var x = randn(8, 256, config.HiddenSize).requires_grad_(true);
+
+        void Pass(nn.Module<Tensor, Tensor> module)
+        {
+            using var scope = NewDisposeScope();
+            module.forward(x).sum().backward();
+            x.grad = null;
+        }
+
+        var kernels = new (string Name, Action Work)[]
+        {
+            ("rms_norm", () => Pass(norm)),
+            ("swiglu", () => Pass(mlp)),
+            ("attention", () => Pass(attention)),
+            ("adamw", optimizer.Step),
+        };
+        var results = new Dictionary<string, object>();
+        foreach (var (name, work) in kernels)
+        {
+            // Both paths warmed up (the kernels compile optimised at first call).
+            Time(work, fused: true);
+            Time(work, fused: false);
+            var fused = new List<double>();
+            var libtorch = new List<double>();
+            for (int i = 0; i < repetitions; i++)
+            {
+                fused.Add(Time(work, fused: true));
+                libtorch.Add(Time(work, fused: false));
+            }
+            double f = Median.Of(fused), l = Median.Of(libtorch);
+            Console.WriteLine($"{name}: fused {f * 1e3:F3} ms, libtorch {l * 1e3:F3} ms, {l / f:F3}×");
+            results[name] = new { fused_ms = Math.Round(f * 1e3, 3), libtorch_ms = Math.Round(l * 1e3, 3), fused_over_libtorch = Math.Round(l / f, 3) };
+        }
+        Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "kernels", vector_bits = FusedKernels.VectorBits, threads = 1, repetitions, kernels = results }));
+        return 0;
+    }
+
+    private static double Time(Action work, bool fused)
+    {
+        using var off = fused ? null : FusedKernels.Off();
+        var clock = Stopwatch.StartNew();
+        work();
+        return clock.Elapsed.TotalSeconds;
+    }
+}
