@@ -16,6 +16,8 @@ namespace Lion.Bench;
 /// seed, 1 unless given: a replication on seeds not looked at before] [the second arm's config JSON,
 /// merged over the first's: {"selection":"random"} unless given, e.g. {"hard_easy_ratio":"0:1"} for
 /// the paper's own ablation].
+/// LION_ABLATION_ARMS=second runs only the second arm (or =first only the first): an arm already
+/// measured on the same seeds and config is not run again, and the pairing is done from both outputs.
 /// </summary>
 internal static class AblationBenchmark
 {
@@ -28,6 +30,10 @@ internal static class AblationBenchmark
         int first = args.Length > 2 ? int.Parse(args[2]) : 1;
         string second = args.Length > 3 ? args[3] : """{"selection":"random"}""";
         Arm[] arms = [new("first", "{}"), new("second", second)];
+        if (Environment.GetEnvironmentVariable("LION_ABLATION_ARMS") is { Length: > 0 } only)
+            arms = arms.Where(a => a.Name == only).ToArray() is { Length: > 0 } chosen
+                ? chosen
+                : throw new ArgumentException($"LION_ABLATION_ARMS: '{only}' is not an arm; the arms are first and second");
         string work = Path.Combine(Path.GetTempPath(), $"lion-bench-ablation-{Environment.ProcessId}");
         Directory.CreateDirectory(work);
         try
@@ -70,6 +76,21 @@ internal static class AblationBenchmark
                     Console.WriteLine($"seed {seed} {arm.Name}: " + string.Join("; ", curve.Select(c =>
                         $"{Vocabulary(c.Key)} {string.Join(" → ", c.Value.Select(a => a.ToString("P1")))}")) + $" ({clock.Elapsed.TotalMinutes:F1} min so far)");
                 }
+            }
+            if (arms.Length == 1)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    benchmark = "ablation",
+                    scale = "demo preset",
+                    config = JsonDocument.Parse(extra).RootElement,
+                    arm = arms[0].Name,
+                    arm_config = JsonDocument.Parse(arms[0].Extra).RootElement,
+                    seeds = Enumerable.Range(first, seeds),
+                    sets = Sets(arms[0].Name),
+                    minutes = Math.Round(clock.Elapsed.TotalMinutes, 1),
+                }));
+                return 0;
             }
             // The target set: benchmark-sized where the run has it, else held-out.
             var target = curves["first"].All(c => c.ContainsKey(TestSet.BenchmarkSized)) ? TestSet.BenchmarkSized : TestSet.HeldOut;

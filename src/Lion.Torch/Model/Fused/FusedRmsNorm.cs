@@ -27,10 +27,10 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
         {
             for (long row = start; row < end; row++)
             {
-                var input = new ReadOnlySpan<float>(px + row * size, (int)size);
-                float r = 1f / MathF.Sqrt(Dot(input, input) / size + eps);
+                float* input = px + row * size;
+                float r = 1f / MathF.Sqrt(Dot(input, input, (int)size) / size + eps);
                 pr[row] = r;
-                Scale(input, r, new Span<float>(py + row * size, (int)size));
+                Scale(input, r, py + row * size, (int)size);
             }
         });
         ctx.save_for_backward([x, inverse]);
@@ -49,47 +49,58 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
         {
             for (long row = start; row < end; row++)
             {
-                var input = new ReadOnlySpan<float>(px + row * size, (int)size);
-                var upstream = new ReadOnlySpan<float>(pdy + row * size, (int)size);
+                float* input = px + row * size, upstream = pdy + row * size;
                 float r = pr[row];
-                float c = Dot(upstream, input) * r * r * r / size;
-                ScaleSubtract(upstream, r, input, c, new Span<float>(pdx + row * size, (int)size));
+                float c = Dot(upstream, input, (int)size) * r * r * r / size;
+                ScaleSubtract(upstream, r, input, c, pdx + row * size, (int)size);
             }
         });
         return [dx, null!];
     }
 
+    // Pointers rather than span slices: at 8 floats a vector a row of 256 is 32 steps, and a
+    // slice's bounds check each step cost more than the arithmetic. Four sums in turn, not one,
+    // so each add need not wait for the one before it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    private static float Dot(float* a, float* b, int length)
     {
-        var sum = Vector<float>.Zero;
+        Vector<float> s0 = Vector<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
         int i = 0, width = Vector<float>.Count;
-        for (; i <= a.Length - width; i += width)
-            sum += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
-        float total = Vector.Sum(sum);
-        for (; i < a.Length; i++)
+        for (; i <= length - 4 * width; i += 4 * width)
+        {
+            s0 = Vector.FusedMultiplyAdd(Vector.Load(a + i), Vector.Load(b + i), s0);
+            s1 = Vector.FusedMultiplyAdd(Vector.Load(a + i + width), Vector.Load(b + i + width), s1);
+            s2 = Vector.FusedMultiplyAdd(Vector.Load(a + i + 2 * width), Vector.Load(b + i + 2 * width), s2);
+            s3 = Vector.FusedMultiplyAdd(Vector.Load(a + i + 3 * width), Vector.Load(b + i + 3 * width), s3);
+        }
+        for (; i <= length - width; i += width)
+            s0 = Vector.FusedMultiplyAdd(Vector.Load(a + i), Vector.Load(b + i), s0);
+        float total = Vector.Sum(s0 + s1 + (s2 + s3));
+        for (; i < length; i++)
             total += a[i] * b[i];
         return total;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scale(ReadOnlySpan<float> a, float s, Span<float> result)
+    private static void Scale(float* a, float s, float* result, int length)
     {
         int i = 0, width = Vector<float>.Count;
-        for (; i <= a.Length - width; i += width)
-            (new Vector<float>(a[i..]) * s).CopyTo(result[i..]);
-        for (; i < a.Length; i++)
+        var vs = new Vector<float>(s);
+        for (; i <= length - width; i += width)
+            Vector.Store(Vector.Load(a + i) * vs, result + i);
+        for (; i < length; i++)
             result[i] = a[i] * s;
     }
 
     /// <summary>result = a·s − b·t.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScaleSubtract(ReadOnlySpan<float> a, float s, ReadOnlySpan<float> b, float t, Span<float> result)
+    private static void ScaleSubtract(float* a, float s, float* b, float t, float* result, int length)
     {
         int i = 0, width = Vector<float>.Count;
-        for (; i <= a.Length - width; i += width)
-            (new Vector<float>(a[i..]) * s - new Vector<float>(b[i..]) * t).CopyTo(result[i..]);
-        for (; i < a.Length; i++)
+        var (vs, vt) = (new Vector<float>(s), new Vector<float>(t));
+        for (; i <= length - width; i += width)
+            Vector.Store(Vector.FusedMultiplyAdd(Vector.Load(a + i), vs, -(Vector.Load(b + i) * vt)), result + i);
+        for (; i < length; i++)
             result[i] = a[i] * s - b[i] * t;
     }
 }
