@@ -14,7 +14,7 @@ namespace Lion.Bench;
 /// backward, and AdamW's update of the whole model's parameters. The two paths take turns, and
 /// each figure is the median of its repetitions, so a slow spell of a shared machine falls on both.
 /// A whole training step (`train`) dilutes these with the products; this says which kernel gains
-/// what on this CPU. Arguments: [repetitions, 31 unless given].
+/// what on this CPU. Arguments: [repetitions, 31 unless given] [kernels, e.g. attention,swiglu: all unless given].
 /// </summary>
 internal static class KernelsBenchmark
 {
@@ -48,8 +48,9 @@ internal static class KernelsBenchmark
             ("attention", () => Pass(attention)),
             ("adamw", optimizer.Step),
         };
+        var only = args.Length > 1 ? args[1].Split(',') : kernels.Select(k => k.Name).ToArray();
         var results = new Dictionary<string, object>();
-        foreach (var (name, work) in kernels)
+        foreach (var (name, work) in kernels.Where(k => only.Contains(k.Name)))
         {
             // Both paths warmed up (the kernels compile optimised at first call).
             Time(work, fused: true);
