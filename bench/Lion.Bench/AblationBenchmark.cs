@@ -75,6 +75,7 @@ internal static class AblationBenchmark
                     curves[arm.Name].Add(curve);
                     Console.WriteLine($"seed {seed} {arm.Name}: " + string.Join("; ", curve.Select(c =>
                         $"{Vocabulary(c.Key)} {string.Join(" → ", c.Value.Select(a => a.ToString("P1")))}")) + $" ({clock.Elapsed.TotalMinutes:F1} min so far)");
+                    Console.WriteLine($"  last train pool, mean size: {string.Join(", ", PoolSizes(store, last).Select(f => $"{f.Key} {f.Value:F2}"))}");
                 }
             }
             if (arms.Length == 1)
@@ -130,6 +131,29 @@ internal static class AblationBenchmark
                 Console.WriteLine($"runs kept in {work}");
             else
                 Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Per family, the mean size of the items the student trained on last (brackets, entries,
+    /// people): how far each arm's pool climbed from the seeds' sizes.
+    /// </summary>
+    private static SortedDictionary<string, double> PoolSizes(RunStore store, int iteration) =>
+        new(store.PoolMembers(Pool.Train, iteration)
+            .Select(item => Shape(Lion.Core.Prompts.StudentPrompt.Question(item.Instruction, item.Input)))
+            .OfType<Lion.Oracle.ItemShape>()
+            .GroupBy(shape => shape.Family)
+            .ToDictionary(g => g.Key, g => g.Average(shape => (double)shape.Size)));
+
+    private static Lion.Oracle.ItemShape? Shape(string question)
+    {
+        try
+        {
+            return Lion.Oracle.Oracle.Solve(question).Shape;
+        }
+        catch (Lion.Oracle.UnsolvableItemException)
+        {
+            return null;
         }
     }
 
