@@ -5,12 +5,13 @@ namespace Lion.Torch.Training;
 /// <summary>
 /// glibc hands a freed block above its mmap threshold (a few MB) straight back to the kernel, and
 /// the kernel zeroes every page of it again on next use; a training step frees and takes back the
-/// same large activations dozens of times, so that zeroing is a visible share of a step. Raised thresholds
-/// keep freed memory in the process for the next step, as PyTorch users get from jemalloc.
+/// same large activations dozens of times, so that zeroing is a visible share of a step. Raised
+/// thresholds and a top pad keep freed memory in the process for the next step, as PyTorch users
+/// get from jemalloc.
 /// </summary>
 internal static partial class GlibcHeap
 {
-    private const int TrimThreshold = -1, MmapThreshold = -3; // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+    private const int TrimThreshold = -1, TopPad = -2, MmapThreshold = -3; // M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD
     private static int _kept;
 
     [LibraryImport("libc", EntryPoint = "mallopt")]
@@ -24,6 +25,10 @@ internal static partial class GlibcHeap
         {
             Mallopt(MmapThreshold, 256 << 20);
             Mallopt(TrimThreshold, 1 << 30);
+            // A worker thread's arena is a chain of 64 MB heaps, and one that empties is unmapped
+            // whatever the trim threshold: the next step faults it in again page by page. A top pad
+            // of a whole heap keeps each heap once made.
+            Mallopt(TopPad, 64 << 20);
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {

@@ -30,15 +30,29 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
     /// </summary>
     public const long ScoresAtOnce = 1 << 20;
 
+    /// <summary>Scores a call keeps from forward to backward at most (64 MB in float32).</summary>
+    public const long KeptProbabilitiesAtMost = 1 << 24;
+
     public override string Name => nameof(FusedCausalAttention);
 
-    public static Tensor Apply(Tensor q, Tensor k, Tensor v) => apply(q, k, v, Autocast.IsBFloat16)[0];
+    public static Tensor Apply(Tensor q, Tensor k, Tensor v) => Apply(q, k, v, KeptProbabilitiesAtMost);
 
-    private readonly record struct Shape(long Batch, long Heads, long Length, long Dim, bool BFloat16)
+    /// <param name="keptAtMost">The most scores forward keeps for backward (<see cref="KeptProbabilitiesAtMost"/>); 0 computes them again.</param>
+    internal static Tensor Apply(Tensor q, Tensor k, Tensor v, long keptAtMost) => apply(q, k, v, Autocast.IsBFloat16, keptAtMost)[0];
+
+    private readonly record struct Shape(long Batch, long Heads, long Length, long Dim, bool BFloat16, long KeptAtMost)
     {
         public long Pairs => Batch * Heads;
 
         public float Scale => 1f / MathF.Sqrt(Dim);
+
+        /// <summary>
+        /// Whether forward keeps its probability tiles for backward, which then needs neither the
+        /// scores' product nor their exponentials again: while they are at most
+        /// <see cref="KeptAtMost"/> scores (short sequences, where those two are a visible share of
+        /// a step); longer sequences compute them again, as flash attention does.
+        /// </summary>
+        public bool KeepsProbabilities => Tiles().Sum(t => t.Count * t.Rows * (t.Start + t.Rows)) <= KeptAtMost;
 
         /// <summary>Each chunk of pairs and each block of query positions in it: the first pair and their count, the first position and their count.</summary>
         public IEnumerable<(long First, long Count, long Start, long Rows)> Tiles()
@@ -56,9 +70,10 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
     public override List<Tensor> forward(AutogradContext ctx, params object[] vars)
     {
         var (q, k, v) = (((Tensor)vars[0]).contiguous(), ((Tensor)vars[1]).contiguous(), ((Tensor)vars[2]).contiguous());
-        var shape = new Shape(q.shape[0], q.shape[1], q.shape[2], q.shape[3], (bool)vars[3]);
+        var shape = new Shape(q.shape[0], q.shape[1], q.shape[2], q.shape[3], (bool)vars[3], (long)vars[4]);
         var output = empty(shape.Pairs, shape.Length, shape.Dim, dtype: float32);
         var logSumExp = empty(shape.Pairs, shape.Length, dtype: float32);
+        var kept = new List<Tensor>();
         using (NewDisposeScope())
         {
             var (queries, keys, values) = (shape.Operand(q), shape.Operand(k), shape.Operand(v));
@@ -70,16 +85,22 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
                 var scores = bmm(Rows(queries), Keys(keys).transpose(1, 2));
                 Softmax(scores, logSumExp.narrow(0, first, count), start, shape.Scale);
                 Rows(output).copy_(bmm(scores, Keys(values)));
+                if (shape.KeepsProbabilities)
+                    kept.Add(scores.MoveToOuterDisposeScope());
             }
+            // Into the caller's scope with q, k and v: alive until autograd has saved them.
+            foreach (var probabilities in kept)
+                probabilities.MoveToOuterDisposeScope();
         }
         var heads = output.view(shape.Batch, shape.Heads, shape.Length, shape.Dim);
-        ctx.save_for_backward([q, k, v, heads, logSumExp]);
+        ctx.save_for_backward([q, k, v, heads, logSumExp, .. kept]);
         ctx.save_data(nameof(Shape), shape);
         return [heads];
     }
 
     public override List<Tensor> backward(AutogradContext ctx, List<Tensor> gradients)
     {
+        using var scope = new BackwardScope(gradients);
         var saved = ctx.get_saved_variables();
         var shape = (Shape)ctx.get_data(nameof(Shape));
         var dq = empty(shape.Pairs, shape.Length, shape.Dim, dtype: float32);
@@ -94,22 +115,33 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
             // difference dP − Σ p·dP, which is small exactly when a row is nearly one-hot.
             var rowDot = (upstream * saved[3]).sum([-1]).view(shape.Pairs, shape.Length);
             var upstreamOperand = shape.Operand(upstream);
+            int index = 0;
             foreach (var (first, count, start, rows) in shape.Tiles())
             {
                 using var tile = NewDisposeScope();
                 Tensor Rows(Tensor x) => x.narrow(0, first, count).narrow(1, start, rows);
                 Tensor Keys(Tensor x) => x.narrow(0, first, count).narrow(1, 0, start + rows);
-                var scores = bmm(Rows(queries), Keys(keys).transpose(1, 2));
                 var probabilitiesGradient = bmm(Rows(upstreamOperand), Keys(values).transpose(1, 2));
-                // Scores become probabilities, the probabilities' gradient becomes the scores'.
-                SoftmaxBackward(scores, probabilitiesGradient, logSumExp.narrow(0, first, count), rowDot.narrow(0, first, count), start, shape.Scale);
-                Keys(dv).add_(bmm(scores.transpose(1, 2), Rows(upstreamOperand)), HeldScalars.One);
+                Tensor probabilities;
+                if (shape.KeepsProbabilities)
+                {
+                    // The probabilities' gradient becomes the scores'.
+                    probabilities = saved[5 + index++];
+                    SoftmaxGradient(probabilities, probabilitiesGradient, rowDot.narrow(0, first, count), start, shape.Scale);
+                }
+                else
+                {
+                    // Scores become probabilities, the probabilities' gradient becomes the scores'.
+                    probabilities = bmm(Rows(queries), Keys(keys).transpose(1, 2));
+                    SoftmaxBackward(probabilities, probabilitiesGradient, logSumExp.narrow(0, first, count), rowDot.narrow(0, first, count), start, shape.Scale);
+                }
+                Keys(dv).add_(bmm(probabilities.transpose(1, 2), Rows(upstreamOperand)), HeldScalars.One);
                 Rows(dq).copy_(bmm(probabilitiesGradient, Keys(keys)));
                 Keys(dk).add_(bmm(probabilitiesGradient.transpose(1, 2), Rows(queries)), HeldScalars.One);
             }
         }
         long[] heads = [shape.Batch, shape.Heads, shape.Length, shape.Dim];
-        return [dq.view(heads), dk.view(heads), dv.view(heads), null!];
+        return scope.Results(dq.view(heads), dk.view(heads), dv.view(heads), null, null);
     }
 
     /// <summary>
@@ -139,6 +171,18 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
             long at = row.Pair * length + position;
             SoftmaxBackwardRow(s, g, position + 1, pl[at], pd[at], scale);
         });
+    }
+
+    /// <summary>
+    /// Softmax's backward on a tile from the probabilities forward kept: the scaled scores'
+    /// gradient dS = scale·p·(dP − Σ p·dP) written over dP, zero past each row's position.
+    /// </summary>
+    private static void SoftmaxGradient(Tensor probabilities, Tensor probabilitiesGradient, Tensor rowDot, long start, float scale)
+    {
+        long length = rowDot.shape[1];
+        float* pd = FloatMemory.Of(rowDot);
+        new TileRows(probabilities, start, probabilitiesGradient).ForEach(2, (row, position, p, g) =>
+            SoftmaxGradientRow(p, g, position + 1, pd[row.Pair * length + position], scale));
     }
 
     /// <summary>A tile's rows of one or two score-shaped tensors, float32 in place or bfloat16 widened and rounded back.</summary>
@@ -255,6 +299,27 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
             s[i] *= inverse;
         s[count..].Clear();
         return scale * max + MathF.Log(sum);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SoftmaxGradientRow(Span<float> p, Span<float> g, int count, float dot, float scale)
+    {
+        int i = 0, wide = Vector512<float>.Count, width = Vector<float>.Count;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var (vs, vdot) = (Vector512.Create(scale), Vector512.Create(dot));
+            for (; i <= count - wide; i += wide)
+                (vs * Vector512.Create(p[i..]) * (Vector512.Create(g[i..]) - vdot)).CopyTo(g[i..]);
+        }
+        else if (Vector.IsHardwareAccelerated)
+        {
+            var (vs, vdot) = (new Vector<float>(scale), new Vector<float>(dot));
+            for (; i <= count - width; i += width)
+                (vs * new Vector<float>(p[i..]) * (new Vector<float>(g[i..]) - vdot)).CopyTo(g[i..]);
+        }
+        for (; i < count; i++)
+            g[i] = scale * p[i] * (g[i] - dot);
+        g[count..].Clear();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

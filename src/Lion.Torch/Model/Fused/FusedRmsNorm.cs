@@ -39,6 +39,7 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
 
     public override List<Tensor> backward(AutogradContext ctx, Tensor gradient)
     {
+        using var scope = new BackwardScope(gradient);
         var saved = ctx.get_saved_variables();
         var (x, inverse) = (saved[0], saved[1]);
         var dy = gradient.contiguous();
@@ -55,7 +56,7 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
                 ScaleSubtract(upstream, r, input, c, pdx + row * size, (int)size);
             }
         });
-        return [dx, null!];
+        return scope.Results(dx, null);
     }
 
     // Pointers rather than span slices: at 8 floats a vector a row of 256 is 32 steps, and a

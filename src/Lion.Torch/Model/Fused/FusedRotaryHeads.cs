@@ -88,6 +88,7 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
 
     public override List<Tensor> backward(AutogradContext ctx, List<Tensor> gradients)
     {
+        using var scope = new BackwardScope(gradients);
         var saved = ctx.get_saved_variables();
         var shape = (Shape)ctx.get_data(nameof(Shape));
         var (dq, dk, dv) = (gradients[0].contiguous(), gradients[1].contiguous(), gradients[2].contiguous());
@@ -124,7 +125,7 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
                 }
             }
         });
-        return [dqkv, null!, null!, null!, null!];
+        return scope.Results(dqkv, null, null, null, null);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -57,6 +57,7 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
 
     public override List<Tensor> backward(AutogradContext ctx, Tensor gradient)
     {
+        using var scope = new BackwardScope(gradient);
         var both = ctx.get_saved_variables()[0];
         var dh = gradient.to(both.dtype).contiguous();
         int width = (int)both.shape[^1] / 2;
@@ -91,7 +92,7 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
                 }
             });
         }
-        return [dboth];
+        return scope.Results(dboth);
     }
 
     // Pointers rather than span slices: a slice's bounds check each vector cost more than the

@@ -16,19 +16,26 @@ public sealed class FusedCausalAttentionTests
     }
 
     [Theory]
-    [InlineData(150, 32, 3)] // three blocks, the last one short; rows past the last whole vector
-    [InlineData(64, 16, 9)] // exactly one block; 18 pairs: two whole chunks and a short one
-    [InlineData(5, 8, 2)] // shorter than a vector
-    public void Gives_libtorchs_causal_attention_and_its_gradients(int length, int dim, int heads)
+    [InlineData(150, 32, 3, true)] // three blocks, the last one short; rows past the last whole vector
+    [InlineData(150, 32, 3, false)]
+    [InlineData(64, 16, 9, true)] // exactly one block; 18 pairs: two whole chunks and a short one
+    [InlineData(64, 16, 9, false)]
+    [InlineData(5, 8, 2, true)] // shorter than a vector
+    [InlineData(5, 8, 2, false)]
+    public void Gives_libtorchs_causal_attention_and_its_gradients(int length, int dim, int heads, bool keepsProbabilities)
     {
         manual_seed(4);
-        GradientCheck.Same(qkv => Split(qkv, FusedCausalAttention.Apply), qkv => Split(qkv, Reference),
+        long keptAtMost = keepsProbabilities ? FusedCausalAttention.KeptProbabilitiesAtMost : 0;
+        GradientCheck.Same(qkv => Split(qkv, (q, k, v) => FusedCausalAttention.Apply(q, k, v, keptAtMost)), qkv => Split(qkv, Reference),
             randn(2, 3 * heads, length, dim), rtol: 1e-4, atol: 1e-5);
     }
 
-    [Fact]
-    public void Scores_far_beyond_exps_range_give_gradients_as_exact_as_libtorchs()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Scores_far_beyond_exps_range_give_gradients_as_exact_as_libtorchs(bool keepsProbabilities)
     {
+        long keptAtMost = keepsProbabilities ? FusedCausalAttention.KeptProbabilitiesAtMost : 0;
         manual_seed(5);
         var qkv = randn(1, 3 * 2, 70, 16) * 30;
         var upstream = randn(1, 2, 70, 16);
@@ -41,14 +48,17 @@ public sealed class FusedCausalAttentionTests
         // Near one-hot rows: dS = p·(dP − Σ p·dP) cancels, and any float32 order of rounding shows.
         var exact = Gradient(qkv.to(float64), Reference);
         double Error(Tensor gradient) => (gradient - exact).abs().max().item<double>() / exact.abs().max().item<double>();
-        double ours = Error(Gradient(qkv, FusedCausalAttention.Apply)), theirs = Error(Gradient(qkv, Reference));
+        double ours = Error(Gradient(qkv, (q, k, v) => FusedCausalAttention.Apply(q, k, v, keptAtMost))), theirs = Error(Gradient(qkv, Reference));
 
         Assert.True(ours <= Math.Max(2 * theirs, 1e-5), $"largest error of the largest gradient: ours {ours}, libtorch's {theirs}");
     }
 
-    [Fact]
-    public void With_bfloat16_products_it_stays_within_bfloat16_rounding_of_float32()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void With_bfloat16_products_it_stays_within_bfloat16_rounding_of_float32(bool keepsProbabilities)
     {
+        long keptAtMost = keepsProbabilities ? FusedCausalAttention.KeptProbabilitiesAtMost : 0;
         manual_seed(6);
         var qkv = randn(2, 3 * 4, 100, 32).requires_grad_(true);
         var upstream = randn(2, 4, 100, 32);
@@ -58,7 +68,7 @@ public sealed class FusedCausalAttentionTests
         Tensor rounded, roundedGradient;
         using (Autocast.BFloat16())
         {
-            rounded = Split(qkv, FusedCausalAttention.Apply)[0];
+            rounded = Split(qkv, (q, k, v) => FusedCausalAttention.Apply(q, k, v, keptAtMost))[0];
             roundedGradient = autograd.grad([rounded], [qkv], [upstream])[0];
         }
 
