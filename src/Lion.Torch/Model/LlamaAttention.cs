@@ -45,10 +45,12 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         var (cos, sin) = RotaryEmbedding.Cached((int)hidden.shape[1], _config.HeadDim, _config.RopeTheta, _config.RopeScaling);
         if (Adapters is null && FloatMemory.Fits(hidden, FusedKernel.Attention))
         {
-            // Rotation, the heads' layout and the repeat of keys and values in one kernel, then
-            // attention by blocks of queries.
+            // Rotation and the heads' layout in one kernel, each key head's group of queries side by
+            // side, then attention by blocks of queries; the result, [batch, kv heads, length, group ·
+            // head dim], holds head kv·group + g where Output expects it.
             var (rq, rk, rv) = FusedRotaryHeads.Apply(Product(hidden, inputScale, computeType: true), cos, sin, _config.NumAttentionHeads, _config.NumKeyValueHeads);
-            return Output(FusedCausalAttention.Apply(rq, rk, rv)).MoveToOuterDisposeScope();
+            var grouped = FusedCausalAttention.Apply(rq, rk, rv);
+            return Output(grouped.view(rk.shape[0], rk.shape[1], rk.shape[2], -1)).MoveToOuterDisposeScope();
         }
         var (q, k, v) = QueryKeyValue(hidden, inputScale, cos, sin);
         return Attend(q, k, v, mask: null).MoveToOuterDisposeScope();
@@ -130,7 +132,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         return Output(attended);
     }
 
-    /// <summary>The heads' results ([batch, heads, length, head dim]) side by side, through the output projection.</summary>
+    /// <summary>The heads' results ([batch, heads, length, head dim], or heads in groups: [batch, kv heads, length, group · head dim]) side by side, through the output projection.</summary>
     private Tensor Output(Tensor attended)
     {
         long batch = attended.shape[0], length = attended.shape[2];

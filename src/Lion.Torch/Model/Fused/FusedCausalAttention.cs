@@ -7,12 +7,17 @@ using static TorchSharp.torch;
 namespace Lion.Torch.Model.Fused;
 
 /// <summary>
-/// Causal attention, softmax(q·kᵀ/√d + causal mask)·v over [batch, heads, length, head dim],
-/// over whole sequences: the products as libtorch batched products, the softmax and its gradient as one C#
-/// pass over a tile of scores. Queries go in blocks of <see cref="Block"/> positions, each against
-/// the keys up to its own end only, so the products skip most of what the mask throws away. As flash attention does, it keeps each row's
-/// log-sum-exp instead of the probabilities and computes them again in backward: memory grows
-/// with the length, not its square. Inside an <see cref="Autocast"/> bfloat16 scope every
+/// Causal attention, softmax(q·kᵀ/√d + causal mask)·v, over whole sequences, with grouped
+/// queries: keys and values are [batch, key heads, length, head dim], and the queries of each key
+/// head's group stand side by side at each position, [batch, key heads, length · group, head dim]
+/// (row t·group + g is query head kv·group + g at position t), so a group's queries meet their one
+/// key head in one product, twice as tall for groups of two, and the keys are never repeated. The
+/// output is laid out as the queries. The products are libtorch batched products, the softmax and
+/// its gradient one C# pass over a tile of scores. Queries go in blocks of <see cref="Block"/>
+/// positions, each against the keys up to its own end only, so the products skip most of what
+/// the mask throws away. Short sequences keep the probabilities for backward; longer ones keep,
+/// as flash attention does, each row's log-sum-exp and compute them again, so that memory grows
+/// with the length, not its square (<see cref="KeptProbabilitiesAtMost"/>). Inside an <see cref="Autocast"/> bfloat16 scope every
 /// product is bfloat16, the scores included (as PyTorch's autocast computes attention by explicit
 /// products); the softmax widens each row to float32 and rounds the probabilities and their
 /// gradient back. libtorch's CPU flash attention, which it replaces in training, does its
@@ -35,14 +40,20 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
 
     public override string Name => nameof(FusedCausalAttention);
 
+    /// <param name="q">Grouped queries, [batch, key heads, length · group, head dim].</param>
+    /// <param name="k">Keys, [batch, key heads, length, head dim].</param>
+    /// <param name="v">Values, as the keys.</param>
     public static Tensor Apply(Tensor q, Tensor k, Tensor v) => Apply(q, k, v, KeptProbabilitiesAtMost);
 
     /// <param name="keptAtMost">The most scores forward keeps for backward (<see cref="KeptProbabilitiesAtMost"/>); 0 computes them again.</param>
     internal static Tensor Apply(Tensor q, Tensor k, Tensor v, long keptAtMost) => apply(q, k, v, Autocast.IsBFloat16, keptAtMost)[0];
 
-    private readonly record struct Shape(long Batch, long Heads, long Length, long Dim, bool BFloat16, long KeptAtMost)
+    /// <summary>Key heads and their positions; each position has <paramref name="Group"/> query rows.</summary>
+    private readonly record struct Shape(long Batch, long Heads, long Length, long Group, long Dim, bool BFloat16, long KeptAtMost)
     {
         public long Pairs => Batch * Heads;
+
+        public long QueryRows => Length * Group;
 
         public float Scale => 1f / MathF.Sqrt(Dim);
 
@@ -52,27 +63,36 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
         /// <see cref="KeptAtMost"/> scores (short sequences, where those two are a visible share of
         /// a step); longer sequences compute them again, as flash attention does.
         /// </summary>
-        public bool KeepsProbabilities => Tiles().Sum(t => t.Count * t.Rows * (t.Start + t.Rows)) <= KeptAtMost;
+        public bool KeepsProbabilities
+        {
+            get
+            {
+                long group = Group;
+                return Tiles().Sum(t => t.Count * t.Rows * group * (t.Start + t.Rows)) <= KeptAtMost;
+            }
+        }
 
         /// <summary>Each chunk of pairs and each block of query positions in it: the first pair and their count, the first position and their count.</summary>
         public IEnumerable<(long First, long Count, long Start, long Rows)> Tiles()
         {
-            long pairsAtOnce = Math.Max(1, ScoresAtOnce / (Block * Length));
+            long pairsAtOnce = Math.Max(1, ScoresAtOnce / (Block * Group * Length));
             for (long first = 0; first < Pairs; first += pairsAtOnce)
                 for (long start = 0; start < Length; start += Block)
                     yield return (first, Math.Min(pairsAtOnce, Pairs - first), start, Math.Min(Block, Length - start));
         }
 
-        /// <summary>[pairs, length, head dim] in the type the products take.</summary>
-        public Tensor Operand(Tensor x) => x.view(Pairs, Length, Dim).to(BFloat16 ? bfloat16 : float32);
+        /// <summary>[pairs, rows, head dim] in the type the products take.</summary>
+        public Tensor Operand(Tensor x) => x.view(Pairs, -1, Dim).to(BFloat16 ? bfloat16 : float32);
     }
 
     public override List<Tensor> forward(AutogradContext ctx, params object[] vars)
     {
         var (q, k, v) = (((Tensor)vars[0]).contiguous(), ((Tensor)vars[1]).contiguous(), ((Tensor)vars[2]).contiguous());
-        var shape = new Shape(q.shape[0], q.shape[1], q.shape[2], q.shape[3], (bool)vars[3], (long)vars[4]);
-        var output = empty(shape.Pairs, shape.Length, shape.Dim, dtype: float32);
-        var logSumExp = empty(shape.Pairs, shape.Length, dtype: float32);
+        if (q.shape[2] % k.shape[2] != 0 || q.shape[1] != k.shape[1])
+            throw new ArgumentException($"grouped queries {string.Join('×', q.shape)} do not fit keys {string.Join('×', k.shape)}");
+        var shape = new Shape(k.shape[0], k.shape[1], k.shape[2], q.shape[2] / k.shape[2], k.shape[3], (bool)vars[3], (long)vars[4]);
+        var output = empty(shape.Pairs, shape.QueryRows, shape.Dim, dtype: float32);
+        var logSumExp = empty(shape.Pairs, shape.QueryRows, dtype: float32);
         var kept = new List<Tensor>();
         using (NewDisposeScope())
         {
@@ -80,10 +100,10 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
             foreach (var (first, count, start, rows) in shape.Tiles())
             {
                 using var tile = NewDisposeScope();
-                Tensor Rows(Tensor x) => x.narrow(0, first, count).narrow(1, start, rows);
+                Tensor Rows(Tensor x) => x.narrow(0, first, count).narrow(1, start * shape.Group, rows * shape.Group);
                 Tensor Keys(Tensor x) => x.narrow(0, first, count).narrow(1, 0, start + rows);
                 var scores = bmm(Rows(queries), Keys(keys).transpose(1, 2));
-                Softmax(scores, logSumExp.narrow(0, first, count), start, shape.Scale);
+                Softmax(scores, logSumExp.narrow(0, first, count), start, shape);
                 Rows(output).copy_(bmm(scores, Keys(values)));
                 if (shape.KeepsProbabilities)
                     kept.Add(scores.MoveToOuterDisposeScope());
@@ -92,10 +112,10 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
             foreach (var probabilities in kept)
                 probabilities.MoveToOuterDisposeScope();
         }
-        var heads = output.view(shape.Batch, shape.Heads, shape.Length, shape.Dim);
-        ctx.save_for_backward([q, k, v, heads, logSumExp, .. kept]);
+        var grouped = output.view(q.shape);
+        ctx.save_for_backward([q, k, v, grouped, logSumExp, .. kept]);
         ctx.save_data(nameof(Shape), shape);
-        return [heads];
+        return [grouped];
     }
 
     public override List<Tensor> backward(AutogradContext ctx, List<Tensor> gradients)
@@ -103,7 +123,7 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
         using var scope = new BackwardScope(gradients);
         var saved = ctx.get_saved_variables();
         var shape = (Shape)ctx.get_data(nameof(Shape));
-        var dq = empty(shape.Pairs, shape.Length, shape.Dim, dtype: float32);
+        var dq = empty(shape.Pairs, shape.QueryRows, shape.Dim, dtype: float32);
         var dk = zeros(shape.Pairs, shape.Length, shape.Dim, dtype: float32);
         var dv = zeros(shape.Pairs, shape.Length, shape.Dim, dtype: float32);
         using (NewDisposeScope())
@@ -113,13 +133,13 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
             // Σⱼ pⱼ·dPⱼ of each row, from the output as flash attention takes it: from the probabilities
             // computed again, a row's largest one (near 1) carries the log-sum-exp's rounding into the
             // difference dP − Σ p·dP, which is small exactly when a row is nearly one-hot.
-            var rowDot = (upstream * saved[3]).sum([-1]).view(shape.Pairs, shape.Length);
+            var rowDot = (upstream * saved[3]).sum([-1]).view(shape.Pairs, shape.QueryRows);
             var upstreamOperand = shape.Operand(upstream);
             int index = 0;
             foreach (var (first, count, start, rows) in shape.Tiles())
             {
                 using var tile = NewDisposeScope();
-                Tensor Rows(Tensor x) => x.narrow(0, first, count).narrow(1, start, rows);
+                Tensor Rows(Tensor x) => x.narrow(0, first, count).narrow(1, start * shape.Group, rows * shape.Group);
                 Tensor Keys(Tensor x) => x.narrow(0, first, count).narrow(1, 0, start + rows);
                 var probabilitiesGradient = bmm(Rows(upstreamOperand), Keys(values).transpose(1, 2));
                 Tensor probabilities;
@@ -127,21 +147,21 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
                 {
                     // The probabilities' gradient becomes the scores'.
                     probabilities = saved[5 + index++];
-                    SoftmaxGradient(probabilities, probabilitiesGradient, rowDot.narrow(0, first, count), start, shape.Scale);
+                    SoftmaxGradient(probabilities, probabilitiesGradient, rowDot.narrow(0, first, count), start, shape);
                 }
                 else
                 {
                     // Scores become probabilities, the probabilities' gradient becomes the scores'.
                     probabilities = bmm(Rows(queries), Keys(keys).transpose(1, 2));
-                    SoftmaxBackward(probabilities, probabilitiesGradient, logSumExp.narrow(0, first, count), rowDot.narrow(0, first, count), start, shape.Scale);
+                    SoftmaxBackward(probabilities, probabilitiesGradient, logSumExp.narrow(0, first, count), rowDot.narrow(0, first, count), start, shape);
                 }
                 Keys(dv).add_(bmm(probabilities.transpose(1, 2), Rows(upstreamOperand)), HeldScalars.One);
                 Rows(dq).copy_(bmm(probabilitiesGradient, Keys(keys)));
                 Keys(dk).add_(bmm(probabilitiesGradient.transpose(1, 2), Rows(queries)), HeldScalars.One);
             }
         }
-        long[] heads = [shape.Batch, shape.Heads, shape.Length, shape.Dim];
-        return scope.Results(dq.view(heads), dk.view(heads), dv.view(heads), null, null);
+        long[] queryShape = [shape.Batch, shape.Heads, shape.QueryRows, shape.Dim], keyShape = [shape.Batch, shape.Heads, shape.Length, shape.Dim];
+        return scope.Results(dq.view(queryShape), dk.view(keyShape), dv.view(keyShape), null, null);
     }
 
     /// <summary>
@@ -149,11 +169,11 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
     /// <paramref name="start"/>) becomes its probabilities over the keys up to its own position,
     /// zero past it; the row's log-sum-exp of the scaled scores goes to <paramref name="logSumExp"/>.
     /// </summary>
-    private static void Softmax(Tensor scores, Tensor logSumExp, long start, float scale)
+    private static void Softmax(Tensor scores, Tensor logSumExp, long start, Shape shape)
     {
-        long length = logSumExp.shape[1];
         float* pl = FloatMemory.Of(logSumExp);
-        new TileRows(scores, start).ForEach(1, (row, position, s, _) => pl[row.Pair * length + position] = SoftmaxRow(s, position + 1, scale));
+        float scale = shape.Scale;
+        new TileRows(scores, start, shape).ForEach(1, (at, position, s, _) => pl[at] = SoftmaxRow(s, position + 1, scale));
     }
 
     /// <summary>
@@ -162,33 +182,33 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
     /// Σ p·dP the scaled scores' gradient dS = scale·p·(dP − Σ p·dP) (written over dP), both zero
     /// past the row's position.
     /// </summary>
-    private static void SoftmaxBackward(Tensor scores, Tensor probabilitiesGradient, Tensor logSumExp, Tensor rowDot, long start, float scale)
+    private static void SoftmaxBackward(Tensor scores, Tensor probabilitiesGradient, Tensor logSumExp, Tensor rowDot, long start, Shape shape)
     {
-        long length = logSumExp.shape[1];
         float* pl = FloatMemory.Of(logSumExp), pd = FloatMemory.Of(rowDot);
-        new TileRows(scores, start, probabilitiesGradient).ForEach(2, (row, position, s, g) =>
-        {
-            long at = row.Pair * length + position;
-            SoftmaxBackwardRow(s, g, position + 1, pl[at], pd[at], scale);
-        });
+        float scale = shape.Scale;
+        new TileRows(scores, start, shape, probabilitiesGradient).ForEach(2, (at, position, s, g) =>
+            SoftmaxBackwardRow(s, g, position + 1, pl[at], pd[at], scale));
     }
 
     /// <summary>
     /// Softmax's backward on a tile from the probabilities forward kept: the scaled scores'
     /// gradient dS = scale·p·(dP − Σ p·dP) written over dP, zero past each row's position.
     /// </summary>
-    private static void SoftmaxGradient(Tensor probabilities, Tensor probabilitiesGradient, Tensor rowDot, long start, float scale)
+    private static void SoftmaxGradient(Tensor probabilities, Tensor probabilitiesGradient, Tensor rowDot, long start, Shape shape)
     {
-        long length = rowDot.shape[1];
         float* pd = FloatMemory.Of(rowDot);
-        new TileRows(probabilities, start, probabilitiesGradient).ForEach(2, (row, position, p, g) =>
-            SoftmaxGradientRow(p, g, position + 1, pd[row.Pair * length + position], scale));
+        float scale = shape.Scale;
+        new TileRows(probabilities, start, shape, probabilitiesGradient).ForEach(2, (at, position, p, g) =>
+            SoftmaxGradientRow(p, g, position + 1, pd[at], scale));
     }
 
-    /// <summary>A tile's rows of one or two score-shaped tensors, float32 in place or bfloat16 widened and rounded back.</summary>
-    private readonly struct TileRows(Tensor first, long start, Tensor? second = null)
+    /// <summary>
+    /// A tile's rows of one or two score-shaped tensors, float32 in place or bfloat16 widened and
+    /// rounded back, each with its index in a [tile's pairs, query rows] tensor and its position.
+    /// </summary>
+    private readonly struct TileRows(Tensor first, long start, Shape shape, Tensor? second = null)
     {
-        public delegate void RowAction((long Pair, long Row) row, int position, Span<float> first, Span<float> second);
+        public delegate void RowAction(long at, int position, Span<float> first, Span<float> second);
 
         public void ForEach(int tensors, RowAction action)
         {
@@ -197,7 +217,7 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
             bool narrow = first.dtype == bfloat16;
             ushort* a16 = narrow ? FloatMemory.BFloat16Of(first) : null, b16 = narrow && second is not null ? FloatMemory.BFloat16Of(second) : null;
             float* a32 = narrow ? null : FloatMemory.Of(first), b32 = !narrow && second is not null ? FloatMemory.Of(second) : null;
-            long offset = start;
+            long firstRow = start * shape.Group, group = shape.Group, queryRows = shape.QueryRows;
             FusedKernels.ForRows(first.shape[0] * rows, tensors * width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (from, to) =>
             {
                 var buffer = narrow ? new float[2 * width] : null;
@@ -220,7 +240,8 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
                         if (b32 != null)
                             g = new Span<float>(b32 + row * width, width);
                     }
-                    action((row / rows, row % rows), (int)(offset + row % rows), s, g);
+                    long rowInPair = firstRow + row % rows;
+                    action(row / rows * queryRows + rowInPair, (int)(rowInPair / group), s, g);
                     if (narrow)
                     {
                         BFloat16Rows.Narrow(s, new Span<ushort>(a16 + row * width, width));

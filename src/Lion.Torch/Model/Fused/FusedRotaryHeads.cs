@@ -7,11 +7,12 @@ namespace Lion.Torch.Model.Fused;
 
 /// <summary>
 /// From one product's queries, keys and values ([batch, length, (heads + 2·kv heads)·head dim]) to
-/// the three as [batch, heads, length, head dim] for attention: queries and keys rotated (Hugging
-/// Face's rotate_half layout), keys and values repeated for each query head of their group. One
-/// pass forward and one backward, which sums a group's gradients and writes the product's
-/// gradient directly; libtorch takes a split, transposes, the rotation's five operations a
-/// tensor, the repeats, and in backward as many again and a concatenation. A bfloat16 product
+/// the layout of <see cref="FusedCausalAttention"/>: keys and values as [batch, kv heads, length,
+/// head dim], and the queries of each key head's group side by side at each position, [batch, kv
+/// heads, length · group, head dim]; queries and keys rotated (Hugging Face's rotate_half layout).
+/// One pass forward and one backward, which writes the product's gradient directly; libtorch
+/// takes a split, transposes, the rotation's five operations a tensor, the repeats of keys and
+/// values, and in backward as many again and a concatenation. A bfloat16 product
 /// (under <see cref="Autocast"/>) is read as it is, and its gradient written in bfloat16.
 /// </summary>
 internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryHeads>
@@ -30,8 +31,11 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
 
         public int Group => Heads / KvHeads;
 
-        /// <summary>The start of head h's row at position t of sequence b in a [batch, heads, length, dim] tensor.</summary>
-        public long Head(long b, long h, long t) => ((b * Heads + h) * Length + t) * Dim;
+        /// <summary>The start of query head h's row at position t of sequence b in the grouped queries.</summary>
+        public long Query(long b, long h, long t) => (((b * KvHeads + h / Group) * Length + t) * Group + h % Group) * Dim;
+
+        /// <summary>The start of key head j's row at position t of sequence b in a [batch, kv heads, length, dim] tensor.</summary>
+        public long Key(long b, long j, long t) => ((b * KvHeads + j) * Length + t) * Dim;
     }
 
     public override List<Tensor> forward(AutogradContext ctx, params object[] vars)
@@ -40,16 +44,16 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
         var (cos, sin) = (((Tensor)vars[1]).contiguous(), ((Tensor)vars[2]).contiguous());
         int heads = (int)vars[3], kvHeads = (int)vars[4];
         var shape = new Shape(qkv.shape[0], qkv.shape[1], heads, kvHeads, (int)cos.shape[^1]);
-        long[] headsShape = [shape.Batch, heads, shape.Length, shape.Dim];
-        var (q, k, v) = (empty(headsShape, dtype: float32), empty(headsShape, dtype: float32), empty(headsShape, dtype: float32));
+        var q = empty([shape.Batch, kvHeads, shape.Length * shape.Group, shape.Dim], dtype: float32);
+        long[] keysShape = [shape.Batch, kvHeads, shape.Length, shape.Dim];
+        var (k, v) = (empty(keysShape, dtype: float32), empty(keysShape, dtype: float32));
         // A bfloat16 product (under Autocast) is widened a row at a time.
         ushort* pin16 = qkv.dtype == bfloat16 ? FloatMemory.BFloat16Of(qkv) : null;
         float* pin = pin16 == null ? FloatMemory.Of(qkv) : null, pc = FloatMemory.Of(cos), ps = FloatMemory.Of(sin);
         float* pq = FloatMemory.Of(q), pk = FloatMemory.Of(k), pv = FloatMemory.Of(v);
-        int dim = shape.Dim, group = shape.Group, width = (int)shape.Width;
+        int dim = shape.Dim, width = (int)shape.Width;
         FusedKernels.ForRows(shape.Batch * shape.Length, 3 * shape.Width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
-            Span<float> rotated = stackalloc float[dim];
             var widened = pin16 == null ? null : new float[width];
             fixed (float* pw = widened)
             {
@@ -65,17 +69,12 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
                     var c = new ReadOnlySpan<float>(pc + t * dim, dim);
                     var s = new ReadOnlySpan<float>(ps + t * dim, dim);
                     for (int h = 0; h < heads; h++)
-                        Rotate(new ReadOnlySpan<float>(source + h * dim, dim), c, s, new Span<float>(pq + shape.Head(b, h, t), dim));
+                        Rotate(new ReadOnlySpan<float>(source + h * dim, dim), c, s, new Span<float>(pq + shape.Query(b, h, t), dim));
                     for (int j = 0; j < kvHeads; j++)
                     {
-                        Rotate(new ReadOnlySpan<float>(source + (heads + j) * dim, dim), c, s, rotated);
-                        var value = new ReadOnlySpan<float>(source + (heads + kvHeads + j) * dim, dim);
-                        for (int g = 0; g < group; g++)
-                        {
-                            long at = shape.Head(b, j * group + g, t);
-                            rotated.CopyTo(new Span<float>(pk + at, dim));
-                            value.CopyTo(new Span<float>(pv + at, dim));
-                        }
+                        long at = shape.Key(b, j, t);
+                        Rotate(new ReadOnlySpan<float>(source + (heads + j) * dim, dim), c, s, new Span<float>(pk + at, dim));
+                        new ReadOnlySpan<float>(source + (heads + kvHeads + j) * dim, dim).CopyTo(new Span<float>(pv + at, dim));
                     }
                 }
             }
@@ -98,10 +97,9 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
         ushort* pout16 = type == bfloat16 ? FloatMemory.BFloat16Of(dqkv) : null;
         float* pc = FloatMemory.Of(saved[0]), ps = FloatMemory.Of(saved[1]), pout = pout16 == null ? FloatMemory.Of(dqkv) : null;
         float* pq = FloatMemory.Of(dq), pk = FloatMemory.Of(dk), pv = FloatMemory.Of(dv);
-        int dim = shape.Dim, group = shape.Group, heads = shape.Heads, kvHeads = shape.KvHeads, width = (int)shape.Width;
+        int dim = shape.Dim, heads = shape.Heads, kvHeads = shape.KvHeads, width = (int)shape.Width;
         FusedKernels.ForRows(shape.Batch * shape.Length, 3 * shape.Width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
-            Span<float> summed = stackalloc float[dim];
             var unrounded = pout16 == null ? null : new float[width];
             fixed (float* pu = unrounded)
             {
@@ -112,13 +110,12 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
                     var c = new ReadOnlySpan<float>(pc + t * dim, dim);
                     var s = new ReadOnlySpan<float>(ps + t * dim, dim);
                     for (int h = 0; h < heads; h++)
-                        RotateBack(new ReadOnlySpan<float>(pq + shape.Head(b, h, t), dim), c, s, new Span<float>(target + h * dim, dim));
+                        RotateBack(new ReadOnlySpan<float>(pq + shape.Query(b, h, t), dim), c, s, new Span<float>(target + h * dim, dim));
                     for (int j = 0; j < kvHeads; j++)
                     {
-                        // The rotation is linear: the group's key gradients are summed first, then rotated back once.
-                        SumGroup(pk, shape, b, j, t, summed);
-                        RotateBack(summed, c, s, new Span<float>(target + (heads + j) * dim, dim));
-                        SumGroup(pv, shape, b, j, t, new Span<float>(target + (heads + kvHeads + j) * dim, dim));
+                        long at = shape.Key(b, j, t);
+                        RotateBack(new ReadOnlySpan<float>(pk + at, dim), c, s, new Span<float>(target + (heads + j) * dim, dim));
+                        new ReadOnlySpan<float>(pv + at, dim).CopyTo(new Span<float>(target + (heads + kvHeads + j) * dim, dim));
                     }
                     if (pout16 != null)
                         BFloat16Rows.Narrow(unrounded, new Span<ushort>(pout16 + row * width, width));
@@ -126,14 +123,6 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
             }
         });
         return scope.Results(dqkv, null, null, null, null);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SumGroup(float* gradient, Shape shape, long b, int kvHead, long t, Span<float> sum)
-    {
-        new ReadOnlySpan<float>(gradient + shape.Head(b, kvHead * shape.Group, t), shape.Dim).CopyTo(sum);
-        for (int g = 1; g < shape.Group; g++)
-            Add(new ReadOnlySpan<float>(gradient + shape.Head(b, kvHead * shape.Group + g, t), shape.Dim), sum);
     }
 
     /// <summary>y = x·cos + rotate_half(x)·sin, rotate_half(x) = (−x₂, x₁).</summary>
@@ -167,15 +156,5 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
         }
         for (; i < a.Length; i++)
             y[i] = negate ? a[i] * cos[i] - b[i] * sin[i] : a[i] * cos[i] + b[i] * sin[i];
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Add(ReadOnlySpan<float> x, Span<float> sum)
-    {
-        int i = 0, width = Vector<float>.Count;
-        for (; i <= x.Length - width; i += width)
-            (new Vector<float>(x[i..]) + new Vector<float>(sum[i..])).CopyTo(sum[i..]);
-        for (; i < x.Length; i++)
-            sum[i] += x[i];
     }
 }

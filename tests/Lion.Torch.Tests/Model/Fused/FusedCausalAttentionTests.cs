@@ -31,6 +31,30 @@ public sealed class FusedCausalAttentionTests
     }
 
     [Theory]
+    [InlineData(3, 2, 70, true)] // groups of three
+    [InlineData(3, 2, 70, false)]
+    [InlineData(2, 1, 130, true)] // one key head, three blocks
+    [InlineData(2, 1, 130, false)]
+    public void With_grouped_queries_gives_libtorchs_attention_over_repeated_keys_and_its_gradients(int group, int kvHeads, int length, bool keepsProbabilities)
+    {
+        const int batch = 2, dim = 16;
+        manual_seed(7);
+        long keptAtMost = keepsProbabilities ? FusedCausalAttention.KeptProbabilitiesAtMost : 0;
+        // Queries, then keys and values, side by side along the head axis, so one gradient check covers all three.
+        Tensor[] Attend(Tensor all, bool fused)
+        {
+            var parts = all.split([kvHeads * group, kvHeads, kvHeads], 1);
+            var (q, k, v) = (parts[0], parts[1], parts[2]);
+            return fused
+                ? [FusedCausalAttention.Apply(FusedRotaryHeadsTests.Grouped(q, kvHeads), k, v, keptAtMost)]
+                : [FusedRotaryHeadsTests.Grouped(Reference(q, k.repeat_interleave(group, dim: 1), v.repeat_interleave(group, dim: 1)), kvHeads)];
+        }
+
+        GradientCheck.Same(all => Attend(all, fused: true), all => Attend(all, fused: false),
+            randn(batch, kvHeads * (group + 2), length, dim), rtol: 1e-4, atol: 1e-5);
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void Scores_far_beyond_exps_range_give_gradients_as_exact_as_libtorchs(bool keepsProbabilities)

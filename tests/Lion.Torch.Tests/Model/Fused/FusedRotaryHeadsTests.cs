@@ -6,11 +6,18 @@ namespace Lion.Torch.Tests.Model.Fused;
 
 public sealed class FusedRotaryHeadsTests
 {
+    /// <summary>[batch, heads, length, dim] as grouped queries: [batch, kv heads, length · group, dim], row t·group + g for head kv·group + g.</summary>
+    internal static Tensor Grouped(Tensor heads, int kvHeads)
+    {
+        long batch = heads.shape[0], group = heads.shape[1] / kvHeads, length = heads.shape[2], dim = heads.shape[3];
+        return heads.reshape(batch, kvHeads, group, length, dim).transpose(2, 3).reshape(batch, kvHeads, length * group, dim);
+    }
+
     [Theory]
     [InlineData(6, 2, 20)] // groups of three, a half head of ten: a tail past the last whole vector
     [InlineData(4, 4, 32)] // no grouping
     [InlineData(8, 1, 16)] // one key head for all
-    public void Gives_the_rotated_heads_of_libtorchs_path_and_their_gradient(int heads, int kvHeads, int dim)
+    public void Gives_the_rotated_heads_of_libtorchs_path_grouped_and_their_gradient(int heads, int kvHeads, int dim)
     {
         const int batch = 2, length = 7;
         var (cos, sin) = RotaryEmbedding.Table(length, dim, theta: 10_000);
@@ -27,9 +34,9 @@ public sealed class FusedRotaryHeadsTests
                 Tensor Heads(Tensor part, int count) => part.reshape(batch, length, count, dim).transpose(1, 2);
                 return
                 [
-                    RotaryEmbedding.Apply(Heads(parts[0], heads), cos, sin),
-                    RotaryEmbedding.Apply(Heads(parts[1], kvHeads), cos, sin).repeat_interleave(heads / kvHeads, dim: 1),
-                    Heads(parts[2], kvHeads).repeat_interleave(heads / kvHeads, dim: 1),
+                    Grouped(RotaryEmbedding.Apply(Heads(parts[0], heads), cos, sin), kvHeads),
+                    RotaryEmbedding.Apply(Heads(parts[1], kvHeads), cos, sin),
+                    Heads(parts[2], kvHeads),
                 ];
             },
             randn(batch, length, (heads + 2 * kvHeads) * dim));
@@ -42,7 +49,7 @@ public sealed class FusedRotaryHeadsTests
         var (cos, sin) = RotaryEmbedding.Table(9, dim, theta: 10_000);
         manual_seed(4);
         var product = randn(2, 9, (heads + 2 * kvHeads) * dim).to(bfloat16);
-        var upstream = Enumerable.Range(0, 3).Select(_ => randn(2, heads, 9, dim)).ToArray();
+        Tensor[] upstream = [randn(2, kvHeads, 9 * heads / kvHeads, dim), randn(2, kvHeads, 9, dim), randn(2, kvHeads, 9, dim)];
         var wide = product.to(float32).requires_grad_(true);
         var (wq, wk, wv) = FusedRotaryHeads.Apply(wide, cos, sin, heads, kvHeads);
         var wideGradient = autograd.grad([wq, wk, wv], [wide], upstream)[0];
