@@ -21,6 +21,9 @@ internal static class KernelsBenchmark
     public static int Run(string[] args)
     {
         int repetitions = args.Length > 0 ? int.Parse(args[0]) : 31;
+        // Freed memory kept for the next pass, as the trainer keeps it: otherwise each pass pays
+        // for fresh pages, more or less by chance, and the figures swing by several times.
+        GlibcHeap.KeepFreedMemory();
         set_num_threads(1);
         manual_seed(1);
         var config = LlamaConfig.TinyByteLevel with { HiddenSize = 256, IntermediateSize = 704, NumHiddenLayers = 4, NumAttentionHeads = 8, NumKeyValueHeads = 4 };

@@ -9,7 +9,7 @@ namespace Lion.Torch.Training;
 /// thresholds and a top pad keep freed memory in the process for the next step, as PyTorch users
 /// get from jemalloc.
 /// </summary>
-internal static partial class GlibcHeap
+public static partial class GlibcHeap
 {
     private const int TrimThreshold = -1, TopPad = -2, MmapThreshold = -3; // M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD
     private static int _kept;
