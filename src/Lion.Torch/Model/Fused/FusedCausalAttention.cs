@@ -94,6 +94,7 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
         var output = empty(shape.Pairs, shape.QueryRows, shape.Dim, dtype: float32);
         var logSumExp = empty(shape.Pairs, shape.QueryRows, dtype: float32);
         var kept = new List<Tensor>();
+        bool keeps = shape.KeepsProbabilities;
         using (NewDisposeScope())
         {
             var (queries, keys, values) = (shape.Operand(q), shape.Operand(k), shape.Operand(v));
@@ -105,7 +106,7 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
                 var scores = bmm(Rows(queries), Keys(keys).transpose(1, 2));
                 Softmax(scores, logSumExp.narrow(0, first, count), start, shape);
                 Rows(output).copy_(bmm(scores, Keys(values)));
-                if (shape.KeepsProbabilities)
+                if (keeps)
                     kept.Add(scores.MoveToOuterDisposeScope());
             }
             // Into the caller's scope with q, k and v: alive until autograd has saved them.
@@ -136,6 +137,7 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
             var rowDot = (upstream * saved[3]).sum([-1]).view(shape.Pairs, shape.QueryRows);
             var upstreamOperand = shape.Operand(upstream);
             int index = 0;
+            bool kept = shape.KeepsProbabilities;
             foreach (var (first, count, start, rows) in shape.Tiles())
             {
                 using var tile = NewDisposeScope();
@@ -143,7 +145,7 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
                 Tensor Keys(Tensor x) => x.narrow(0, first, count).narrow(1, 0, start + rows);
                 var probabilitiesGradient = bmm(Rows(upstreamOperand), Keys(values).transpose(1, 2));
                 Tensor probabilities;
-                if (shape.KeepsProbabilities)
+                if (kept)
                 {
                     // The probabilities' gradient becomes the scores'.
                     probabilities = saved[5 + index++];
