@@ -25,6 +25,12 @@ internal static class CommandBody
             parse.InvocationConfiguration.Error.WriteLine($"error: {error.Message}");
             return ExitCode.InputError;
         }
+        catch (Core.Gateway.ConfigRefusedException error)
+        {
+            // The endpoint refuses a parameter the config sets: the config is the input to fix.
+            parse.InvocationConfiguration.Error.WriteLine($"error: {error.Message}. Set {error.ConfigKey} to a value the model takes (null leaves it out).");
+            return ExitCode.InputError;
+        }
         catch (StorageException error)
         {
             parse.InvocationConfiguration.Error.WriteLine($"error: {error.Message}");

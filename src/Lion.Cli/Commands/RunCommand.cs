@@ -109,9 +109,21 @@ internal static class RunCommand
             error.WriteLine($"Stopped. Everything finished so far is stored; `lion run --out {runFolder}` continues.");
             return ExitCode.Cancelled;
         }
+        catch (ConfigRefusedException refused)
+        {
+            error.WriteLine($"error: {refused.Message}. Nothing was stored for the refused requests: set {refused.ConfigKey} to a value the model " +
+                            $"takes (null leaves it out of the request) and continue with `lion run --out {runFolder} --config FILE`.");
+            return ExitCode.InputError;
+        }
+        catch (RemoteRequestException remote) when (remote.Failure.Kind == RemoteFailureKind.QuotaExhausted)
+        {
+            error.WriteLine($"error: the provider says the account has no credit left: {remote.Failure.ProviderMessage.Trim().TrimEnd('.')}. " +
+                            $"No request was retried and nothing stored is lost; add credit (or raise the account's limit) and `lion run --out {runFolder}` continues.");
+            return ExitCode.RemoteError;
+        }
         catch (RemoteRequestException remote) when (remote.StopsTheRun)
         {
-            error.WriteLine($"error: the endpoint refused the run: {remote.Message}. Nothing stored is lost; fix it and run again.");
+            error.WriteLine($"error: the endpoint refused the run: {remote.Message.Trim().TrimEnd('.')}. Nothing stored is lost; fix it and run again.");
             return ExitCode.RemoteError;
         }
         catch (StageStoppedException stopped)

@@ -64,6 +64,7 @@ internal static class ServeCommand
                 Port = parse.GetValue(server.Port),
                 ApiKey = key,
                 Models = [served],
+                ContextLength = batcher.ContextLength,
                 MaxConcurrentRequests = parse.GetValue(maxConcurrent) ?? 4 * batch,
             };
             await using var endpoint = await ChatServer.StartAsync(adapters ?? (Microsoft.Extensions.AI.IChatClient)new StudentChatClient(batcher, promptFormat),

@@ -118,6 +118,12 @@ internal static class StatusCommand
                              " (remote calls that failed; retried ones included)");
         if (run.UnanswerableByRole.Count > 0)
             output.WriteLine("Refused   " + string.Join(", ", run.UnanswerableByRole.Select(u => $"{u.Key} {u.Value}")) +
-                             " (requests the endpoint refused for good, a 400: kept as unanswerable, never asked again or trained on)");
+                             " (requests the endpoint refused for the item's sake, a 400: kept as unanswerable under these parameters, never trained on)");
+        if (run.ContentFilteredByRole.Count > 0)
+            output.WriteLine("Filtered  " + string.Join(", ", run.ContentFilteredByRole.Select(u => $"{u.Key} {u.Value}")) +
+                             " (requests the provider's content filter refused or withheld: never asked again under these parameters, never trained on)");
+        if (run.ClampedByRole.Count > 0)
+            output.WriteLine("Fitted    " + string.Join(", ", run.ClampedByRole.Select(c => $"{c.Key} {c.Value.Requests} (down to {c.Value.FewestTokens} tokens)")) +
+                             " (requests whose max_tokens was lowered to fit the model's context)");
     }
 }

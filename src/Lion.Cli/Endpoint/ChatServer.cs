@@ -115,7 +115,7 @@ public sealed class ChatServer : IAsyncDisposable
         await context.Response.WriteAsJsonAsync(new
         {
             @object = "list",
-            data = ServedModels().Select(id => new { id, @object = "model", created = 0, owned_by = "lion" }),
+            data = ServedModels().Select(id => new { id, @object = "model", created = 0, owned_by = "lion", max_model_len = _options.ContextLength }),
         });
     }
 

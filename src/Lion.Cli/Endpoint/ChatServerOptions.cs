@@ -17,6 +17,9 @@ public sealed record ChatServerOptions
     /// <summary>The model names served (GET /v1/models); a request for another is a 404.</summary>
     public IReadOnlyList<string> Models { get; init; } = ["lion-model"];
 
+    /// <summary>The model's context in tokens, reported as <c>max_model_len</c> in GET /v1/models as vLLM does; null: not reported.</summary>
+    public int? ContextLength { get; init; }
+
     /// <summary>Requests answered at once; one more is a 429 with Retry-After. Null: no limit.</summary>
     public int? MaxConcurrentRequests { get; init; }
 

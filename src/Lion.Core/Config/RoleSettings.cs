@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Lion.Core.Config;
 
 /// <summary>
@@ -14,9 +16,27 @@ public sealed record RoleSettings
     public bool IsOracle => Endpoint == OracleEndpoint;
     public string Model { get; init; } = "lion-oracle";
     public string ApiKeyEnv { get; init; } = "OPENAI_API_KEY";
-    public double Temperature { get; init; }
-    public double TopP { get; init; } = 1.0;
-    public int MaxTokens { get; init; } = 1024;
+
+    /// <summary>Null: not sent, so the model's own default applies (reasoning models accept no other).</summary>
+    public double? Temperature { get; init; }
+
+    /// <summary>Null: not sent.</summary>
+    public double? TopP { get; init; } = 1.0;
+
+    /// <summary>Null: not sent, for a server that has no limit of its own to ask for.</summary>
+    public int? MaxTokens { get; init; } = 1024;
+
+    /// <summary>
+    /// Fields merged into every request body of this role as given (<c>reasoning_effort</c>, vLLM's
+    /// <c>top_k</c> or <c>chat_template_kwargs</c>, …), over the ones lion sets; part of the cache key.
+    /// </summary>
+    public Dictionary<string, JsonElement>? ExtraBody { get; init; }
+
+    /// <summary>
+    /// Extra HTTP headers of this role's requests, each named with the environment variable its
+    /// value is read from when the client is built, so no value is ever stored.
+    /// </summary>
+    public Dictionary<string, string>? Headers { get; init; }
 
     /// <summary>Generator only: max tokens are this many per word of the seed instruction (the reference scripts use 4).</summary>
     public int MaxTokensPerSeedWord { get; init; }

@@ -94,6 +94,8 @@ public static class RunConfigReader
             return value.ValueKind == JsonValueKind.String && Word(type, value.GetString()!) is { } word
                 ? word
                 : throw Error(source, path, $"must be {Words(type)}");
+        if (type == typeof(JsonElement))
+            return value.Clone();
         if (type == typeof(HardEasyRatio))
             return value.ValueKind == JsonValueKind.String && HardEasyRatio.TryParse(value.GetString()!, out var ratio)
                 ? ratio
@@ -131,14 +133,30 @@ public static class RunConfigReader
         Check(config.Concurrency is >= 1 and <= 1024, "concurrency", "must be between 1 and 1024");
         foreach (var (name, role) in new[] { ("teacher", config.Teacher), ("referee", config.Referee), ("generator", config.Generator) })
         {
-            Check(role.Temperature is >= 0 and <= 2, $"{name}.temperature", "must be between 0 and 2");
-            Check(role.TopP is > 0 and <= 1, $"{name}.top_p", "must be above 0 and at most 1");
-            Check(role.MaxTokens is >= 1 and <= 10_000_000, $"{name}.max_tokens", "must be between 1 and 10000000");
+            Check(role.Temperature is null or >= 0 and <= 2, $"{name}.temperature", "must be between 0 and 2, or null (not sent)");
+            Check(role.TopP is null or > 0 and <= 1, $"{name}.top_p", "must be above 0 and at most 1, or null (not sent)");
+            Check(role.MaxTokens is null or >= 1 and <= 10_000_000, $"{name}.max_tokens", "must be between 1 and 10000000, or null (not sent)");
+            foreach (string field in role.ExtraBody?.Keys ?? Enumerable.Empty<string>())
+                Check(!Gateway.RequestShape.LionOwned.Contains(field), $"{name}.extra_body.{field}",
+                    $"is set by lion itself ({string.Join(", ", Gateway.RequestShape.LionOwned)}); use {name}'s own key");
+            foreach (var (header, variable) in role.Headers ?? [])
+            {
+                Check(Gateway.RequestShape.IsHeaderName(header), $"{name}.headers.{header}", "is not an HTTP header name");
+                Check(!Gateway.RequestShape.ReservedHeaders.Contains(header), $"{name}.headers.{header}",
+                    "is set by lion itself (the key goes in api_key_env)");
+                Check(variable.Length > 0, $"{name}.headers.{header}", "must name the environment variable its value is read from");
+            }
             Check(role.MaxTokensPerSeedWord is >= 0 and <= 10_000, $"{name}.max_tokens_per_seed_word", "must be between 0 and 10000");
             Check(role.TimeoutSeconds is > 0 and <= 86400, $"{name}.timeout_seconds", "must be above 0 and at most 86400");
             Check(role.IsOracle || Uri.TryCreate(role.Endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
                 $"{name}.endpoint", "must be \"oracle\" or an http(s) URL ending in /v1");
             Check(!role.Batch || !role.IsOracle, $"{name}.batch", "needs an endpoint with the Batch API: the built-in oracle answers at once");
+            if (!role.IsOracle && Gateway.AzureDeployment.From(role.Endpoint) is { } azure)
+            {
+                Check(azure.ApiVersion is not null, $"{name}.endpoint",
+                    "an Azure OpenAI deployment URL needs its ?api-version=… (as the portal shows it), or use the v1 URL https://RESOURCE.openai.azure.com/openai/v1/");
+                Check(!role.Batch, $"{name}.batch", "on Azure OpenAI, batches go through the v1 URL (https://RESOURCE.openai.azure.com/openai/v1/), not a deployment URL");
+            }
         }
         if (config.Student.Kind == StudentKind.External)
         {

@@ -10,10 +10,11 @@ namespace Lion.Core.Evaluation;
 /// referee prompt (ours or the user's template) with a question and two answers, the reply read
 /// by <see cref="RefereeReply"/>. A reply without two usable scores is recorded and asked again
 /// with the reply and a reminder of the format, up to a bound; each attempt is a distinct request,
-/// so a cached or resumed run replays exactly. A request the endpoint refuses (a 400) is recorded
-/// as unanswerable and never asked again. Scores are never made up.
+/// so a cached or resumed run replays exactly. A request the endpoint refuses for the pair's sake
+/// (a 400 about it, the content filter) is recorded as refused under <paramref name="requestKey"/>
+/// (the referee's parameters) and never asked again under them. Scores are never made up.
 /// </summary>
-public sealed class Referee(IChatClient client, PromptSet prompts, ChatOptions options, int maxAttempts)
+public sealed class Referee(IChatClient client, PromptSet prompts, ChatOptions options, int maxAttempts, string? requestKey = null)
 {
     public const string Reminder =
         "Your reply did not end with the two score lines. Reply again, ending with exactly two lines:\nAssistant 1: <score>\nAssistant 2: <score>";
@@ -29,31 +30,44 @@ public sealed class Referee(IChatClient client, PromptSet prompts, ChatOptions o
     {
         if (earlier.FirstOrDefault(a => a.Problem is null) is { First: { } one, Second: { } two })
             return new RefereeScore((one, two), null, null);
-        if (earlier.FirstOrDefault(a => a.Refused) is { } refused)
+        if (earlier.FirstOrDefault(a => a.Refused && a.RequestKey == requestKey) is { } refused)
             return new RefereeScore(null, refused.Problem, null);
 
+        // Refusals under other parameters are set aside: this request is another one.
+        var standing = earlier.Where(a => !a.Refused).ToList();
         var conversation = prompts.Referee(question, first, second).ToList();
-        foreach (var unparsed in earlier)
+        foreach (var unparsed in standing)
             Remind(conversation, unparsed.Raw);
-        string problem = earlier.LastOrDefault()?.Problem ?? "";
-        for (int attempt = earlier.Count + 1; attempt <= maxAttempts; attempt++)
+        string problem = standing.LastOrDefault()?.Problem ?? "";
+        int setAside = earlier.Count - standing.Count;
+        for (int attempt = earlier.Count + 1; attempt <= maxAttempts + setAside; attempt++)
         {
             ChatResponse reply;
             try
             {
                 reply = await client.GetResponseAsync(conversation, options, cancellationToken);
             }
-            catch (RemoteRequestException cannot) when (ItemOutcome.IsUnanswerable(cannot))
+            catch (RemoteRequestException cannot) when (ItemOutcome.IsRefusal(cannot))
             {
-                var unanswerable = new RefereeAttempt(attempt, "", null, null, $"{ItemOutcome.Word}: {cannot.Failure.Message}");
+                var unanswerable = new RefereeAttempt(attempt, "", null, null, $"{ItemOutcome.WordOf(ItemOutcome.FinishOf(cannot))}: {cannot.Failure.Message}")
+                {
+                    RequestKey = requestKey,
+                };
                 record(unanswerable);
-                return new RefereeScore(null, attempt == 1 ? unanswerable.Problem : AfterUnparsed(problem, attempt, cannot), null);
+                return new RefereeScore(null, attempt == setAside + 1 ? unanswerable.Problem : AfterUnparsed(problem, attempt - setAside, cannot), null);
             }
             catch (RemoteRequestException failed) when (!failed.StopsTheRun)
             {
                 // After an unparsed reply, the real cause is that reply: the re-ask failing (its
                 // longer conversation over the referee's context, say) comes second.
-                return new RefereeScore(null, attempt == 1 ? $"the request failed: {failed.Message}" : AfterUnparsed(problem, attempt, failed), failed);
+                return new RefereeScore(null, attempt == setAside + 1 ? $"the request failed: {failed.Message}" : AfterUnparsed(problem, attempt - setAside, failed), failed);
+            }
+            if (reply.FinishReason == ItemOutcome.ContentFilter)
+            {
+                var withheld = new RefereeAttempt(attempt, reply.Text, null, null,
+                    $"{ItemOutcome.FilteredWord}: the provider's content filter withheld the reply") { RequestKey = requestKey };
+                record(withheld);
+                return new RefereeScore(null, withheld.Problem, null);
             }
             bool parsed = RefereeReply.TryParse(reply.Text, out double a, out double b, out problem);
             record(parsed ? new RefereeAttempt(attempt, reply.Text, a, b, null) : new RefereeAttempt(attempt, reply.Text, null, null, problem));
@@ -77,8 +91,12 @@ public sealed class Referee(IChatClient client, PromptSet prompts, ChatOptions o
 /// <summary>One referee call: its attempt number, the reply, and the scores of the answers shown first and second, or why there are none.</summary>
 public sealed record RefereeAttempt(int Attempt, string Raw, double? First, double? Second, string? Problem)
 {
-    /// <summary>The endpoint refused the request for good: it is never asked again.</summary>
-    public bool Refused => Problem?.StartsWith(ItemOutcome.Word + ":", StringComparison.Ordinal) == true;
+    /// <summary>For a refused call, the fingerprint of the referee's parameters it was refused under.</summary>
+    public string? RequestKey { get; init; }
+
+    /// <summary>The endpoint refused the request for the pair's sake: it is never asked again under the same parameters.</summary>
+    public bool Refused => Problem is { } problem
+        && (problem.StartsWith(ItemOutcome.Word + ":", StringComparison.Ordinal) || problem.StartsWith(ItemOutcome.FilteredWord + ":", StringComparison.Ordinal));
 }
 
 /// <summary>What the referee made of a pair in one order: the two scores, or why there are none (and the failure, when a request failed).</summary>

@@ -25,6 +25,44 @@ public static class EndpointModels
         return document.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToList();
     }
 
+    /// <summary>
+    /// The context length the endpoint reports for <paramref name="model"/> in GET /v1/models
+    /// (vLLM's and lion's <c>max_model_len</c>, or a <c>context_length</c> field), or null when it
+    /// reports none, is an Azure deployment (no such listing) or cannot be asked: it is a hint,
+    /// never a reason to fail.
+    /// </summary>
+    public static async Task<int?> ContextLengthAsync(EndpointSettings endpoint, string model, string role, CancellationToken cancellationToken)
+    {
+        if (endpoint.Shape.AzureApiVersion is not null)
+            return null;
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(TimeSpan.FromSeconds(10));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint.BaseUrl.ToString().TrimEnd('/') + "/models"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OpenAiEndpoint.Key(endpoint));
+            foreach (var (name, value) in endpoint.Shape.HeaderValues(role))
+                request.Headers.TryAddWithoutValidation(name, value);
+            using var response = await Http.SendAsync(request, deadline.Token);
+            if (!response.IsSuccessStatusCode)
+                return null;
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(deadline.Token));
+            if (!document.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
+                return null;
+            foreach (var entry in data.EnumerateArray())
+                if (entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() == model)
+                    foreach (string field in new[] { "max_model_len", "context_length" })
+                        if (entry.TryGetProperty(field, out var length) && length.ValueKind == JsonValueKind.Number && length.TryGetInt32(out int tokens) && tokens > 0)
+                            return tokens;
+            return null;
+        }
+        catch (Exception error) when (error is HttpRequestException or JsonException or OperationCanceledException or InvalidOperationException
+                                      && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The endpoint's only model; none or several is a <see cref="BadInputException"/> that lists what there is.</summary>
     public static async Task<string> OnlyAsync(Uri baseUrl, string? apiKey, string option, CancellationToken cancellationToken)
     {

@@ -9,6 +9,9 @@ public sealed record GatewaySettings(EndpointSettings? Endpoint, IReadOnlyDictio
     /// </summary>
     public IReadOnlyDictionary<string, RoleEndpoint> EndpointsByRole { get; init; } = new Dictionary<string, RoleEndpoint>();
 
+    /// <summary>Where each role's request parameters come from in the run config; a role missing here is named by its role alone.</summary>
+    public IReadOnlyDictionary<string, ConfigKeys> ConfigKeysByRole { get; init; } = new Dictionary<string, ConfigKeys>();
+
     public RateLimits Limits { get; init; } = new();
     public RetrySettings Retry { get; init; } = new();
     public IReadOnlyDictionary<string, ModelPrice> Prices { get; init; } = new Dictionary<string, ModelPrice>();

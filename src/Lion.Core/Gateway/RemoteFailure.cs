@@ -7,11 +7,23 @@ namespace Lion.Core.Gateway;
 
 /// <summary>
 /// A failed call to the remote model, classified once so that the retry and rate-limit layers
-/// agree: 408, 429, 5xx, timeouts, dropped connections and unreadable replies are worth
-/// retrying; 400, 401, 403 and 404 will fail again and must stop with a clear message.
+/// agree: 408, 429, 5xx (529 "overloaded" too), timeouts, dropped connections and unreadable
+/// replies are worth retrying; a refusal (400, 401, 402, 403, 404, 422, and a 429 that says the
+/// quota is spent) will fail again and is told apart by what the provider's error body says: the
+/// item's own (its messages, its content, its length), or the configuration's (a parameter the
+/// model does not take), or the account's (no credit).
 /// </summary>
-public sealed record RemoteFailure(RemoteFailureKind Kind, int? Status, string Message, TimeSpan? RetryAfter)
+public sealed partial record RemoteFailure(RemoteFailureKind Kind, int? Status, string Message, TimeSpan? RetryAfter)
 {
+    /// <summary>The request parameter the provider named (<c>error.param</c>), if any.</summary>
+    public string? Param { get; init; }
+
+    /// <summary>What a context-length refusal said of the context and the prompt.</summary>
+    public ContextOverflow? Overflow { get; init; }
+
+    /// <summary>The provider's own words, without the status prefix of <see cref="Message"/>.</summary>
+    public string ProviderMessage { get; init; } = "";
+
     public bool IsRetryable => Kind is RemoteFailureKind.RateLimited or RemoteFailureKind.ServerError
         or RemoteFailureKind.Timeout or RemoteFailureKind.ConnectionLost or RemoteFailureKind.MalformedReply;
 
@@ -58,24 +70,93 @@ public sealed record RemoteFailure(RemoteFailureKind Kind, int? Status, string M
     private static RemoteFailure FromStatus(ClientResultException http)
     {
         var response = http.GetRawResponse();
-        int status = http.Status;
-        string detail = ErrorMessage(response?.Content?.ToString()) ?? ((HttpStatusCode)status).ToString();
+        string? body = null;
+        try
+        {
+            body = response?.Content?.ToString();
+        }
+        catch (InvalidOperationException)
+        {
+            // A streamed body that was never buffered: the status alone says what happened.
+        }
+        return FromStatus(http.Status, body,
+            response is null ? null : ParseRetryAfter(Header(response, "retry-after-ms"), Header(response, "retry-after")));
+    }
+
+    /// <summary>A refused HTTP request, classified by its status and, where the provider gives one, its error body.</summary>
+    public static RemoteFailure FromStatus(int status, string? body, TimeSpan? retryAfter)
+    {
+        var error = ProviderError.Parse(body);
+        string detail = error?.Message ?? ErrorMessage(body) ?? ((HttpStatusCode)status).ToString();
+        var overflow = error is null ? null : ContextOverflow.From(error);
         var kind = status switch
         {
+            _ when error is not null && IsQuota(status, error) => RemoteFailureKind.QuotaExhausted,
+            402 => RemoteFailureKind.QuotaExhausted,
             408 => RemoteFailureKind.Timeout,
             429 => RemoteFailureKind.RateLimited,
             >= 500 => RemoteFailureKind.ServerError,
+            400 or 413 or 422 when error is not null && IsContentFilter(error) => RemoteFailureKind.ContentFiltered,
+            400 or 413 or 422 when overflow is not null => RemoteFailureKind.ContextExceeded,
+            400 or 422 when error is not null && IsConfigs(error) => RemoteFailureKind.ConfigRejected,
             400 or 413 or 422 => RemoteFailureKind.BadRequest,
             401 => RemoteFailureKind.Unauthorized,
             403 => RemoteFailureKind.Forbidden,
             404 => RemoteFailureKind.NotFound,
             _ => RemoteFailureKind.OtherStatus,
         };
-        TimeSpan? retryAfter = null;
-        if (response is not null)
-            retryAfter = ParseRetryAfter(Header(response, "retry-after-ms"), Header(response, "retry-after"));
-        return new(kind, status, $"HTTP {status}: {detail}", retryAfter);
+        return new(kind, status, $"HTTP {status}: {detail}", retryAfter)
+        {
+            Param = error?.Param is { Length: > 0 } named ? named : error is null ? null : ParameterNamedIn(error.Message),
+            Overflow = kind == RemoteFailureKind.ContextExceeded ? overflow : null,
+            ProviderMessage = detail,
+        };
     }
+
+    /// <summary>Codes that say a parameter, not the item, is what the model refuses.</summary>
+    private static readonly HashSet<string> ParameterCodes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "unsupported_parameter", "unsupported_value", "unknown_parameter", "invalid_parameter", "model_not_found",
+    };
+
+    /// <summary>
+    /// A refusal of the request's own parameters: a code that says so, or a parameter named that is
+    /// not the messages (those are the item's).
+    /// </summary>
+    private static bool IsConfigs(ProviderError error) =>
+        error.Code is { } code && ParameterCodes.Contains(code)
+        || (error.Param is { Length: > 0 } param ? !IsItemsParameter(param) : ParameterNamedIn(error.Message) is not null);
+
+    /// <summary>
+    /// A sampling parameter a message names when the body has no <c>param</c> (vLLM's "temperature
+    /// must be …", Anthropic-style "max_tokens: 100000 > 64000 …"): provider messages describe the
+    /// request, they do not quote the prompt.
+    /// </summary>
+    private static string? ParameterNamedIn(string message) =>
+        SamplingParameter().Match(message) is { Success: true } match ? match.Groups[1].Value : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"(?<![\w.])'?(temperature|top_p|top_k|min_p|max_tokens|max_completion_tokens|max_output_tokens|seed|reasoning_effort|frequency_penalty|presence_penalty|repetition_penalty|logprobs|top_logprobs)'?(?![\w.])")]
+    private static partial System.Text.RegularExpressions.Regex SamplingParameter();
+
+    private static bool IsItemsParameter(string param) =>
+        param.StartsWith("messages", StringComparison.Ordinal) || param.StartsWith("prompt", StringComparison.Ordinal)
+        || param.StartsWith("input", StringComparison.Ordinal) || param.StartsWith("content", StringComparison.Ordinal);
+
+    private static bool IsContentFilter(ProviderError error) =>
+        error.Code is "content_filter" or "content_policy_violation" || error.InnerCode is "ResponsibleAIPolicyViolation";
+
+    /// <summary>
+    /// No credit: OpenAI's 429 insufficient_quota (a rate limit has code rate_limit_exceeded), or a
+    /// refusal that speaks of billing or a credit balance (Anthropic's "credit balance is too low",
+    /// DeepSeek's 402 "Insufficient Balance").
+    /// </summary>
+    private static bool IsQuota(int status, ProviderError error) =>
+        error.Code is "insufficient_quota" or "billing_hard_limit_reached" or "billing_not_active"
+        || error.Type is "insufficient_quota"
+        || status is 400 or 402 or 403 && QuotaWords.Any(w => error.Message.Contains(w, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] QuotaWords = ["credit balance", "insufficient balance", "billing", "exceeded your current quota"];
 
     private static string? Header(System.ClientModel.Primitives.PipelineResponse response, string name) =>
         response.Headers.TryGetValue(name, out var value) ? value : null;

@@ -1,9 +1,8 @@
 namespace Lion.Core.Gateway;
 
 /// <summary>
-/// A request to the remote model that cannot succeed by retrying: a client error (400, 401,
-/// 403, 404) or retries exhausted. Carries the classified failure; the command line turns it
-/// into exit code 2.
+/// A request to the remote model that cannot succeed by retrying: a refusal or retries
+/// exhausted. Carries the classified failure; the command line turns it into exit code 2.
 /// </summary>
 public sealed class RemoteRequestException(RemoteFailure failure, string message, Exception? inner = null)
     : Exception(message, inner)
@@ -12,5 +11,5 @@ public sealed class RemoteRequestException(RemoteFailure failure, string message
 
     /// <summary>True when the whole run must stop: every later request would fail the same way.</summary>
     public bool StopsTheRun => Failure.Kind is RemoteFailureKind.Unauthorized or RemoteFailureKind.Forbidden
-        or RemoteFailureKind.NotFound;
+        or RemoteFailureKind.NotFound or RemoteFailureKind.QuotaExhausted or RemoteFailureKind.ConfigRejected;
 }

@@ -27,7 +27,7 @@ public static class RunGateway
         IChatClient Upstream(string name)
         {
             var role = roles[name];
-            return role.IsOracle ? local.Value : OpenAiEndpoint.Create(Endpoint(role), role.Model);
+            return role.IsOracle ? local.Value : OpenAiEndpoint.Create(Endpoint(role), role.Model, name);
         }
 
         var shared = config.Limits is { } given ? Limits(given)
@@ -35,7 +35,12 @@ public static class RunGateway
         var settings = new GatewaySettings(null, roles.ToDictionary(r => r.Key, r => r.Value.Model))
         {
             EndpointsByRole = roles.ToDictionary(r => r.Key, r => new RoleEndpoint(r.Value.Endpoint, r.Value.Model, r.Value.ApiKeyEnv,
-                TimeSpan.FromSeconds(r.Value.TimeoutSeconds), config.LimitsFor(r.Value) is { } limits ? Limits(limits) : RateLimits.Unlimited)),
+                TimeSpan.FromSeconds(r.Value.TimeoutSeconds), config.LimitsFor(r.Value) is { } limits ? Limits(limits) : RateLimits.Unlimited)
+            {
+                Shape = Shape(r.Value),
+            }),
+            ConfigKeysByRole = roles.ToDictionary(r => r.Key, r => new ConfigKeys(r.Key,
+                (r.Value.ExtraBody?.Keys ?? Enumerable.Empty<string>()).ToHashSet(), r.Value.MaxTokensPerSeedWord > 0)),
             Limits = shared,
             Retry = config.Retry.Settings(),
             Prices = config.Prices.ToDictionary(p => p.Key, p => Price(p.Value, config.Batch.Discount)),
@@ -53,7 +58,9 @@ public static class RunGateway
                 MaxAttempts = config.Batch.MaxAttempts,
             },
         };
-        return new TeacherGateway(settings, log, Upstream, batchApi: name => new OpenAiBatchApi(Endpoint(roles[name])));
+        return new TeacherGateway(settings, log, Upstream, batchApi: name => new OpenAiBatchApi(Endpoint(roles[name]), name),
+            contextLength: (name, token) => roles[name].IsOracle ? Task.FromResult<int?>(null)
+                : EndpointModels.ContextLengthAsync(Endpoint(roles[name]), roles[name].Model, name, token));
     }
 
     /// <summary>A model's live price, and its batch price: the one given, else the live one times the discount.</summary>
@@ -63,7 +70,14 @@ public static class RunGateway
     };
 
     private static EndpointSettings Endpoint(RoleSettings role) =>
-        new(new Uri(role.Endpoint), role.ApiKeyEnv) { Timeout = TimeSpan.FromSeconds(role.TimeoutSeconds) };
+        EndpointSettings.For(role.Endpoint, role.ApiKeyEnv, TimeSpan.FromSeconds(role.TimeoutSeconds), Shape(role));
+
+    /// <summary>What the role's requests carry beyond the chat options: its extra body and headers.</summary>
+    public static RequestShape Shape(RoleSettings role) => new()
+    {
+        ExtraBody = role.ExtraBody ?? new Dictionary<string, System.Text.Json.JsonElement>(),
+        Headers = role.Headers ?? new Dictionary<string, string>(),
+    };
 
     private static RateLimits Limits(LimitSettings limits) => new(limits.RequestsPerMinute, limits.TokensPerMinute, limits.MaxConcurrency);
 }

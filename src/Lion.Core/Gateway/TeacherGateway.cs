@@ -7,10 +7,13 @@ namespace Lion.Core.Gateway;
 /// <summary>
 /// Builds the client each role (teacher, referee, generator) talks through, as a chain of
 /// middleware, outermost first:
-/// sanitising → durable cache → usage ledger and budget → retry → rate limit → the endpoint.
+/// sanitising → durable cache → usage ledger and budget → config refusals → context fitting →
+/// retry → rate limit → the endpoint.
 /// Replies are cleaned above the cache, so a cached junk reply is cleaned on every replay; the
 /// cache comes next so a repeat costs nothing and waits for nothing; the ledger sits where
-/// every call is paid; retries pass through the rate limiter like any request. Roles on the
+/// every call is paid; a refusal of the config's own parameters becomes an error naming the config
+/// key, never an item's result; a request fitted to the context is still the request the cache
+/// keys; retries pass through the rate limiter like any request. Roles on the
 /// same endpoint (<see cref="RoleEndpoint"/>: address, model, key and timeout) share its upstream client
 /// and pacer (paced to the first such role's limits, else the settings' limits: providers limit per
 /// model), and all share one concurrency cap and one ledger. A batch role's chain is
@@ -28,13 +31,18 @@ public sealed class TeacherGateway
     private readonly TimeProvider _time;
     private readonly Func<string, IBatchApi>? _batchApi;
     private readonly ConcurrentDictionary<string, BatchingChatClient> _batchers = new();
+    private readonly Func<string, CancellationToken, Task<int?>>? _contextLength;
+    private readonly ConcurrentDictionary<string, Lazy<Task<int?>>> _contexts = new();
 
     /// <param name="upstream">The client a role's requests go to, made once per endpoint identity; by default the settings' endpoint with the role's model.</param>
     /// <param name="batchApi">The Files and Batches endpoints a batch role uses.</param>
+    /// <param name="contextLength">The context a role's endpoint reports for its model (null: none), asked once per endpoint identity.</param>
     public TeacherGateway(
         GatewaySettings settings, IGatewayLog log,
-        Func<string, IChatClient>? upstream = null, TimeProvider? time = null, Func<string, IBatchApi>? batchApi = null)
+        Func<string, IChatClient>? upstream = null, TimeProvider? time = null, Func<string, IBatchApi>? batchApi = null,
+        Func<string, CancellationToken, Task<int?>>? contextLength = null)
     {
+        _contextLength = contextLength;
         _settings = settings;
         _log = log;
         _batchApi = batchApi;
@@ -64,6 +72,9 @@ public sealed class TeacherGateway
         IChatClient chain = _upstreams.GetOrAdd(identity, _ => _upstream(role));
         chain = new RateLimitingChatClient(chain, pacer, _concurrency, estimator, maxOutput);
         chain = new RetryingChatClient(chain, _settings.Retry, (failure, attempt) => _log.Record(role, model, failure, attempt), _time);
+        chain = new ContextFittingChatClient(chain, (_, token) => ContextLength(role, identity, token), estimator,
+            (asked, given) => _log.RecordClamp(role, model, asked, given));
+        chain = new ConfigRefusalChatClient(chain, _settings.ConfigKeysByRole.GetValueOrDefault(role) ?? ConfigKeys.Of(role));
         chain = new UsageLedgerChatClient(chain, Ledger, role, model, estimator, maxOutput);
         if (_settings.BatchRoles.Contains(role))
         {
@@ -71,9 +82,19 @@ public sealed class TeacherGateway
             // One per role: two would each resume the role's pending batches.
             chain = _batchers.GetOrAdd(role, _ => new BatchingChatClient(
                 _batchApi?.Invoke(role) ?? throw new ArgumentException($"the role \"{role}\" is a batch role, but the gateway has no batch endpoint", nameof(role)),
-                _log, Ledger, role, model, endpoint.CacheIdentity, maxOutput, _settings.Batch, _settings.Retry, _settings.Batch.RetryLive ? live : null, _time));
+                _log, Ledger, role, model, endpoint.CacheIdentity, maxOutput, _settings.Batch, _settings.Retry, _settings.Batch.RetryLive ? live : null, _time,
+                endpoint.Shape.ExtraBody));
         }
         chain = new DurableCachingChatClient(chain, _log, model, reply => Ledger.RecordCacheHit(role, model, reply), endpoint.CacheIdentity);
         return new SanitizingChatClient(chain);
+    }
+
+    /// <summary>The context the role's endpoint reports, asked once per endpoint; a failed ask is asked again next time.</summary>
+    private Task<int?> ContextLength(string role, string identity, CancellationToken cancellationToken)
+    {
+        if (_contextLength is null)
+            return Task.FromResult<int?>(null);
+        var asked = _contexts.GetOrAdd(identity, _ => new Lazy<Task<int?>>(() => _contextLength(role, CancellationToken.None)));
+        return asked.Value.WaitAsync(cancellationToken);
     }
 }

@@ -23,16 +23,18 @@ internal static class DiscriminationStage
         store.StageStarted(iteration, LoopStage.Discrimination);
         var cache = store.PoolMembers(Pool.Cache, iteration);
         await TeacherAnswers.EnsureAsync(context, iteration, LoopStage.Discrimination, cache, "cache-pool", cancellationToken);
-        await StudentAnswersAsync(context, iteration, checkpoint, cache, cancellationToken);
-
         var teacher = store.TeacherAnswers();
+        // An instruction the teacher could not answer has no pair to judge: the student is not asked it.
+        var judgeable = cache.Where(item => teacher.TryGetValue(item.Id, out var answer) && answer.IsComplete).ToList();
+        await StudentAnswersAsync(context, iteration, checkpoint, judgeable, cancellationToken);
+
         var student = store.StudentAnswers(iteration);
         var reviews = store.Reviews(iteration).ToLookup(r => r.InstructionId);
         var judged = store.Verdicts(iteration).Select(v => v.InstructionId).ToHashSet();
-        var toJudge = cache.Where(item => !judged.Contains(item.Id) && student.ContainsKey(item.Id)
-                                          && teacher.TryGetValue(item.Id, out var answer) && answer.IsComplete).ToList();
+        var toJudge = judgeable.Where(item => !judged.Contains(item.Id) && student.ContainsKey(item.Id)).ToList();
         context.Report($"  referee: {toJudge.Count} pairs to judge in both orders");
-        var referee = new Referee(context.Referee, prompts, LoopContext.Options(context.Config.Referee), 1 + context.Config.RefereeRetries);
+        var referee = new Referee(context.Referee, prompts, LoopContext.Options(context.Config.Referee), 1 + context.Config.RefereeRetries,
+            Gateway.RequestFingerprint.Of(context.Config.Referee));
         int done = 0;
         var owed = new OwedItems(LoopStage.Discrimination, iteration, context.Config.ConcurrencyFor(context.Config.Referee));
         await owed.ForEach(context, toJudge, async (item, token) =>
@@ -72,10 +74,10 @@ internal static class DiscriminationStage
                "prompt (prompts.referee) or more attempts (referee_retries)";
     }
 
-    private static async Task StudentAnswersAsync(LoopContext context, int iteration, string checkpoint, IReadOnlyList<PoolItem> cache, CancellationToken cancellationToken)
+    private static async Task StudentAnswersAsync(LoopContext context, int iteration, string checkpoint, IReadOnlyList<PoolItem> items, CancellationToken cancellationToken)
     {
         var answered = context.Store.StudentAnswered(iteration);
-        var missing = cache.Where(item => !answered.Contains(item.Id)).ToList();
+        var missing = items.Where(item => !answered.Contains(item.Id)).ToList();
         if (missing.Count > 0)
             context.Report($"  student: {missing.Count} cache-pool instructions to answer");
         foreach (var batch in missing.Chunk(StudentBatch))
@@ -90,12 +92,15 @@ internal static class DiscriminationStage
         string teacherAnswer, string studentAnswer, bool teacherFirst, List<Review> earlier, CancellationToken cancellationToken)
     {
         var mine = earlier.Where(r => r.TeacherFirst == teacherFirst)
-            .Select(r => new RefereeAttempt(r.Attempt, r.Raw, teacherFirst ? r.TeacherScore : r.StudentScore, teacherFirst ? r.StudentScore : r.TeacherScore, r.ParseError))
+            .Select(r => new RefereeAttempt(r.Attempt, r.Raw, teacherFirst ? r.TeacherScore : r.StudentScore, teacherFirst ? r.StudentScore : r.TeacherScore, r.ParseError)
+            {
+                RequestKey = r.RequestKey,
+            })
             .ToList();
         var (first, second) = teacherFirst ? (teacherAnswer, studentAnswer) : (studentAnswer, teacherAnswer);
         var score = await referee.ScoreAsync(LoopContext.Question(item), first, second, mine,
             a => context.Store.SaveReview(iteration, new Review(item.Id, teacherFirst, a.Attempt, a.Raw,
-                teacherFirst ? a.First : a.Second, teacherFirst ? a.Second : a.First, a.Problem)),
+                teacherFirst ? a.First : a.Second, teacherFirst ? a.Second : a.First, a.Problem) { RequestKey = a.RequestKey }),
             cancellationToken);
         if (score.Failure is { } failed)
             throw failed; // Recorded by the gateway; the pair stays owed.

@@ -82,9 +82,9 @@ internal static class GenerationStage
                     var response = await context.Generator.GetResponseAsync(prompts.Generator(seedText, s.Kind), options, token);
                     reply = (response.Text, response.FinishReason, seedId);
                 }
-                catch (Gateway.RemoteRequestException error) when (ItemOutcome.IsUnanswerable(error))
+                catch (Gateway.RemoteRequestException error) when (ItemOutcome.IsRefusal(error))
                 {
-                    reply = (error.Message, ItemOutcome.Unanswerable, seedId);
+                    reply = (error.Message, ItemOutcome.FinishOf(error), seedId);
                 }
                 catch (Gateway.RemoteRequestException error) when (!error.StopsTheRun)
                 {
@@ -143,8 +143,8 @@ internal static class GenerationStage
 
     private static GenerationAttempt Decide(NoveltyFilter filter, TakenInstructions taken, int slot, long seedId, GenerationKind kind, string raw, ChatFinishReason? finish)
     {
-        var (candidate, reason, unwrapped) = finish == ItemOutcome.Unanswerable
-            ? (null, ItemOutcome.Word, false)
+        var (candidate, reason, unwrapped) = ItemOutcome.IsRefused(finish)
+            ? (null, ItemOutcome.WordOf(finish!.Value), false)
             : GeneratorReplyFilter.CheckUnwrapped(raw, finish);
         if (candidate is not null)
             reason = taken.Reason(candidate);

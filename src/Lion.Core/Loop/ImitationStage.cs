@@ -23,13 +23,13 @@ internal static class ImitationStage
             .Where(item => answers.TryGetValue(item.Id, out var answer) && answer.IsComplete)
             .Select(item => new TrainingExample(item.Instruction, item.Input, answers[item.Id].Text))
             .ToList();
-        int refused = train.Count(item => answers.TryGetValue(item.Id, out var answer) && answer.FinishReason == ItemOutcome.Unanswerable);
+        int refused = train.Count(item => answers.TryGetValue(item.Id, out var answer) && answer.IsRefused);
         int truncated = train.Count - examples.Count - refused;
         store.SaveImitationSet(iteration, new ImitationSet(train.Count, examples.Count, truncated, refused));
         if (examples.Count == 0 && train.Count > 0)
             throw new NothingUsableException(iteration, LoopStage.Imitation,
                 $"nothing to train on: none of the {train.Count} instructions has a complete teacher answer " +
-                $"({truncated} truncated at teacher.max_tokens or empty, {refused} refused by the endpoint)");
+                $"({truncated} truncated at teacher.max_tokens or empty, {refused} refused by the endpoint or its content filter)");
         string left = examples.Count == train.Count ? "" : $" of {train.Count} ({truncated} truncated or empty, {refused} refused: left out)";
         context.Report($"  student: training on {examples.Count} examples{left}");
         string checkpoint = await context.Student.TrainAsync(examples, context.StudentFolder(iteration), cancellationToken);

@@ -26,8 +26,8 @@ public sealed record LoopContext(
     public static ChatOptions Options(RoleSettings role, int? maxTokens = null, long? seed = null) => new()
     {
         ModelId = role.Model,
-        Temperature = (float)role.Temperature,
-        TopP = (float)role.TopP,
+        Temperature = (float?)role.Temperature,
+        TopP = (float?)role.TopP,
         MaxOutputTokens = maxTokens ?? role.MaxTokens,
         Seed = seed,
     };

@@ -7,8 +7,11 @@ namespace Lion.Core.Loop;
 /// <summary>
 /// Asks the teacher for every instruction of a pool that has no answer yet: each distinct
 /// instruction once per run, whatever pools it is in. Each answer is stored as it arrives. An
-/// instruction the endpoint refuses (a 400) is stored as unanswerable; one whose requests kept
-/// failing stays owed, and the stage stops unfinished so that a rerun asks for exactly those.
+/// instruction the endpoint refuses for its own sake (a 400 about it, the content filter) is
+/// stored as refused under the teacher's current parameters, and asked again only under others;
+/// one whose requests kept failing stays owed, and the stage stops unfinished so that a rerun asks
+/// for exactly those. A refusal of the parameters themselves stops the run before anything of it
+/// is stored.
 /// </summary>
 internal static class TeacherAnswers
 {
@@ -16,27 +19,33 @@ internal static class TeacherAnswers
         CancellationToken cancellationToken)
     {
         var answered = context.Store.TeacherAnswers();
-        var missing = items.Where(item => !answered.ContainsKey(item.Id)).ToList();
+        string fingerprint = RequestFingerprint.Of(context.Config.Teacher);
+        var missing = items.Where(item => !answered.TryGetValue(item.Id, out var answer) || !answer.StandsUnder(fingerprint)).ToList();
         if (missing.Count == 0)
             return;
-        context.Report($"  teacher: {missing.Count} {why} instructions to answer ({items.Count - missing.Count} answered already)");
+        int again = missing.Count(item => answered.ContainsKey(item.Id));
+        context.Report($"  teacher: {missing.Count} {why} instructions to answer ({items.Count - missing.Count} answered already" +
+                       (again > 0 ? $"; {again} refused under other parameters, asked again" : "") + ")");
         var options = LoopContext.Options(context.Config.Teacher);
-        int done = 0, refused = 0;
+        int done = 0, refused = 0, filtered = 0;
         var owed = new OwedItems(stage, iteration, context.Config.ConcurrencyFor(context.Config.Teacher));
         await owed.ForEach(context, missing, async (item, token) =>
         {
             try
             {
                 var response = await context.Teacher.GetResponseAsync([new ChatMessage(ChatRole.User, LoopContext.Question(item))], options, token);
-                context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, response.Text, response.FinishReason);
+                bool withheld = response.FinishReason == ItemOutcome.ContentFilter;
+                context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, response.Text, response.FinishReason, withheld ? fingerprint : null);
+                if (withheld)
+                    Interlocked.Increment(ref filtered);
                 owed.Succeeded();
                 Progress(context, Interlocked.Increment(ref done), missing.Count, "teacher answers");
             }
-            catch (RemoteRequestException error) when (ItemOutcome.IsUnanswerable(error))
+            catch (RemoteRequestException error) when (ItemOutcome.IsRefusal(error))
             {
-                context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, "", ItemOutcome.Unanswerable);
+                context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, "", ItemOutcome.FinishOf(error), fingerprint);
                 owed.Succeeded();
-                Interlocked.Increment(ref refused);
+                Interlocked.Increment(ref ItemOutcome.IsContentFiltered(error) ? ref filtered : ref refused);
             }
             catch (RemoteRequestException error) when (!error.StopsTheRun)
             {
@@ -45,6 +54,8 @@ internal static class TeacherAnswers
         }, cancellationToken);
         if (refused > 0)
             context.Report($"  teacher: {refused} instructions refused by the endpoint, kept as unanswerable (see lion status)");
+        if (filtered > 0)
+            context.Report($"  teacher: {filtered} instructions withheld by the provider's content filter (see lion status)");
         owed.ThrowIfAny();
     }
 

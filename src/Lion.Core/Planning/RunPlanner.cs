@@ -22,6 +22,9 @@ namespace Lion.Core.Planning;
 /// </summary>
 public static class RunPlanner
 {
+    /// <summary>The output tokens a plan assumes for a role that sends no max_tokens.</summary>
+    public const int UnsentMaxTokens = 1024;
+
     public static RunPlan Plan(RunConfig config, IReadOnlyList<InstructionRecord> seeds, PlanHistory? history = null)
     {
         var prompts = new PromptSet(config.Prompts);
@@ -39,17 +42,19 @@ public static class RunPlanner
                 assumptions.Add($"{role} answers: {measured:0} tokens on average, as this run has measured");
                 return measured;
             }
-            assumptions.Add($"{role} answers: {cap} tokens each, the {role}'s max_tokens{(cap < settings.MaxTokens ? " for a seed's words" : "")} (an upper bound)");
+            assumptions.Add(settings.MaxTokens is null && settings.MaxTokensPerSeedWord == 0
+                ? $"{role} answers: {cap} tokens each, assumed: the {role} sends no max_tokens"
+                : $"{role} answers: {cap} tokens each, the {role}'s max_tokens{(cap < settings.MaxTokens ? " for a seed's words" : "")} (an upper bound)");
             return cap;
         }
 
         var teacher = new TokenEstimator(config.Teacher.Model);
         double question = questions.Average(q => (double)teacher.Count(q));
-        double teacherOut = AnswerTokens("teacher", config.Teacher, config.Teacher.MaxTokens);
-        double refereeOut = AnswerTokens("referee", config.Referee, config.Referee.MaxTokens);
+        double teacherOut = AnswerTokens("teacher", config.Teacher, config.Teacher.MaxTokens ?? UnsentMaxTokens);
+        double refereeOut = AnswerTokens("referee", config.Referee, config.Referee.MaxTokens ?? UnsentMaxTokens);
         double seedWords = questions.Average(q => (double)q.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length);
         int generatorCap = config.Generator.MaxTokensPerSeedWord > 0
-            ? (int)Math.Max(16, config.Generator.MaxTokensPerSeedWord * seedWords) : config.Generator.MaxTokens;
+            ? (int)Math.Max(16, config.Generator.MaxTokensPerSeedWord * seedWords) : config.Generator.MaxTokens ?? UnsentMaxTokens;
         double generatorOut = AnswerTokens("generator", config.Generator, generatorCap);
 
         double refereeAsks = history?.RefereeRequestsPerReview ?? 1;

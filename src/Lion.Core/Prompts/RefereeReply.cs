@@ -10,8 +10,10 @@ namespace Lion.Core.Prompts;
 /// score beyond doubt:
 /// <list type="bullet">
 /// <item>score lines, in either order, however decorated: "**Assistant 1:** 8", "- Assistant 1: 8/10",
-/// "Assistant 1: 8 out of 10", "Score for Assistant 1: 8", "Assistant 1's score: 8", "Assistant 1
-/// receives a score of 8", a full-width colon, both on one line ("Assistant 1: 8, Assistant 2: 6");
+/// "Assistant 1: 8 out of 10", "Score for Assistant 1: 8", the reference scripts' "Score of the
+/// Assistant 1: 8", "Assistant 1's score: 8", "Assistant 1 receives a score of 8", a trailing
+/// remark without a number ("8 (clear and correct)", "8 - thorough"), a full-width colon, both on
+/// one line ("Assistant 1: 8, Assistant 2: 6");
 /// the last line of each assistant counts (a judge may restate itself), and a score quoted inside
 /// a sentence never does;</item>
 /// <item>failing that, a JSON object with one key per assistant ({"assistant_1": 8, …});</item>
@@ -115,10 +117,11 @@ public static partial class RefereeReply
     // "Assistant 1's score is 8 out of 10.", "Assistant 1 receives a score of 8". "Assistant 1 is 4" is
     // not one: an explanation says that of answers.
     [GeneratedRegex("""
-        ^(?:(?:the\s+)?(?:overall\s+|final\s+)?score\s+(?:for|of)\s+)?
+        ^(?:(?:the\s+)?(?:overall\s+|final\s+)?score\s+(?:for|of)\s+(?:the\s+)?)?
         assistant\s*(?<who>[12])(?:'s|’s)?(?:\s+(?:overall\s+|final\s+)?(?:score|rating)(?:\s+is)?)?
         \s*(?:[:=–—-]\s*|\s(?:receives|gets|earns|deserves|scores)\s+(?:a\s+(?:score|rating)\s+of\s+|an?\s+)?|(?<=(?:score|rating)\s+is)\s+)
-        (?<score>-?\d+(?:\.\d+)?)(?:\s*(?:/|out\s+of)\s*10)?(?:\s+points?)?\s*\.?$
+        (?<score>-?\d+(?:\.\d+)?)(?:\s*(?:/|out\s+of)\s*10)?(?:\s+points?)?
+        (?:\s*(?:\([^\d()]*\)|\[[^\d\[\]]*\]|[-–—,;.:]\s+[^\d]*))?\s*\.?$
         """, RegexOptions.IgnoreCase | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex ScoreLine();
 

@@ -80,4 +80,18 @@ public sealed partial class GatewayLog(RunStore store) : IGatewayLog
         insert.Parameters.AddWithValue("$now", RunStore.Now());
         insert.ExecuteNonQuery();
     });
+
+    public void RecordClamp(string role, string model, int asked, int given) => store.InTransaction(transaction =>
+    {
+        using var insert = store.Command(transaction, """
+            INSERT INTO context_clamps (role, model, asked, given, iteration, created_at)
+            VALUES ($role, $model, $asked, $given, (SELECT MAX(iteration) FROM stage_progress WHERE status = 'running'), $now)
+            """);
+        insert.Parameters.AddWithValue("$role", role);
+        insert.Parameters.AddWithValue("$model", model);
+        insert.Parameters.AddWithValue("$asked", asked);
+        insert.Parameters.AddWithValue("$given", given);
+        insert.Parameters.AddWithValue("$now", RunStore.Now());
+        insert.ExecuteNonQuery();
+    });
 }

@@ -17,6 +17,15 @@ public sealed record RunOverview(
     IReadOnlyList<RunOverview.PendingBatch> PendingBatches,
     RunOverview.FinishedBatches BatchesDone)
 {
+    /// <summary>Requests the provider's content filter refused or withheld, by role.</summary>
+    public IReadOnlyDictionary<string, int> ContentFilteredByRole { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Requests sent with fewer output tokens than asked to fit the model's context, by role: how many, and the fewest sent.</summary>
+    public IReadOnlyDictionary<string, ContextClamps> ClampedByRole { get; init; } = new Dictionary<string, ContextClamps>();
+
+    /// <summary>Requests sent with fewer output tokens than asked, and the fewest any was sent with.</summary>
+    public sealed record ContextClamps(int Requests, int FewestTokens);
+
     /// <summary>
     /// What the referee and generator made of one iteration: verdicts by label, mean gap, the
     /// share of pairs whose winner flipped when the order was swapped, reviews that did not

@@ -104,16 +104,18 @@ public sealed partial class RunStore
 
     /// <summary>Teacher answers by instruction: text and finish reason.</summary>
     public Dictionary<long, TeacherAnswer> TeacherAnswers() => Read(transaction =>
-        Rows(transaction, "SELECT instruction_id, text, finish_reason FROM teacher_answers",
-            r => (Id: r.GetInt64(0), Answer: new TeacherAnswer(r.GetString(1), FinishReasonOf(r, 2))))
+        Rows(transaction, "SELECT instruction_id, text, finish_reason, request_key FROM teacher_answers",
+            r => (Id: r.GetInt64(0), Answer: new TeacherAnswer(r.GetString(1), FinishReasonOf(r, 2), r.IsDBNull(3) ? null : r.GetString(3))))
             .ToDictionary(a => a.Id, a => a.Answer));
 
-    public void SaveTeacherAnswer(long instructionId, string model, string text, ChatFinishReason? finishReason) => InTransaction(transaction =>
+    /// <param name="requestKey">For a refusal, the fingerprint of the parameters it was refused under.</param>
+    public void SaveTeacherAnswer(long instructionId, string model, string text, ChatFinishReason? finishReason, string? requestKey = null) => InTransaction(transaction =>
     {
         using var insert = Command(transaction, """
-            INSERT OR REPLACE INTO teacher_answers (instruction_id, model, text, finish_reason, created_at)
-            VALUES ($id, $model, $text, $finish, $now)
+            INSERT OR REPLACE INTO teacher_answers (instruction_id, model, text, finish_reason, request_key, created_at)
+            VALUES ($id, $model, $text, $finish, $key, $now)
             """);
+        insert.Parameters.AddWithValue("$key", (object?)requestKey ?? DBNull.Value);
         insert.Parameters.AddWithValue("$id", instructionId);
         insert.Parameters.AddWithValue("$model", model);
         insert.Parameters.AddWithValue("$text", text);
@@ -124,8 +126,9 @@ public sealed partial class RunStore
 
     /// <summary>The student's answers of an iteration that can be judged: every one but those its endpoint refused.</summary>
     public Dictionary<long, string> StudentAnswers(int iteration) => Read(transaction =>
-        Rows(transaction, "SELECT instruction_id, text FROM student_answers WHERE iteration = $iteration AND COALESCE(finish_reason, '') <> $refused",
-            r => (Id: r.GetInt64(0), Text: r.GetString(1)), ("$iteration", iteration), ("$refused", ItemOutcome.Unanswerable.Value))
+        Rows(transaction, "SELECT instruction_id, text FROM student_answers WHERE iteration = $iteration AND COALESCE(finish_reason, '') NOT IN ($refused, $filtered)",
+            r => (Id: r.GetInt64(0), Text: r.GetString(1)), ("$iteration", iteration), ("$refused", ItemOutcome.Unanswerable.Value),
+            ("$filtered", ItemOutcome.ContentFilter.Value))
             .ToDictionary(a => a.Id, a => a.Text));
 
     /// <summary>The instructions the student has a result for in an iteration, refused ones included: never asked again.</summary>
@@ -157,18 +160,22 @@ public sealed partial class RunStore
         });
 
     public List<Review> Reviews(int iteration) => Read(transaction => Rows(transaction, """
-        SELECT instruction_id, teacher_first, attempt, raw, teacher_score, student_score, parse_error
+        SELECT instruction_id, teacher_first, attempt, raw, teacher_score, student_score, parse_error, request_key
         FROM referee_reviews WHERE iteration = $iteration ORDER BY id
         """, r => new Review(r.GetInt64(0), r.GetInt32(1) == 1, r.GetInt32(2), r.GetString(3),
-            r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetDouble(5), r.IsDBNull(6) ? null : r.GetString(6)),
+            r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetDouble(5), r.IsDBNull(6) ? null : r.GetString(6))
+        {
+            RequestKey = r.IsDBNull(7) ? null : r.GetString(7),
+        },
         ("$iteration", iteration)));
 
     public void SaveReview(int iteration, Review review) => InTransaction(transaction =>
     {
         using var insert = Command(transaction, """
-            INSERT INTO referee_reviews (instruction_id, iteration, teacher_first, attempt, raw, teacher_score, student_score, parse_error, created_at)
-            VALUES ($id, $iteration, $first, $attempt, $raw, $teacher, $student, $error, $now)
+            INSERT INTO referee_reviews (instruction_id, iteration, teacher_first, attempt, raw, teacher_score, student_score, parse_error, request_key, created_at)
+            VALUES ($id, $iteration, $first, $attempt, $raw, $teacher, $student, $error, $key, $now)
             """);
+        insert.Parameters.AddWithValue("$key", (object?)review.RequestKey ?? DBNull.Value);
         insert.Parameters.AddWithValue("$id", review.InstructionId);
         insert.Parameters.AddWithValue("$iteration", iteration);
         insert.Parameters.AddWithValue("$first", review.TeacherFirst ? 1 : 0);

@@ -53,10 +53,24 @@ public sealed partial class RunStore
             UNION ALL SELECT 'student', COUNT(*) FROM student_answers WHERE finish_reason = 'unanswerable'
             """, r => (Role: r.GetString(0), Count: r.GetInt32(1)));
 
+        var filtered = Rows(transaction, """
+            SELECT 'teacher', COUNT(*) FROM teacher_answers WHERE finish_reason = 'content_filter'
+            UNION ALL SELECT 'referee', COUNT(*) FROM referee_reviews WHERE parse_error IS NOT NULL AND parse_error LIKE 'content_filter:%'
+            UNION ALL SELECT 'generator', COUNT(*) FROM generation_attempts WHERE reject_reason = 'content_filter'
+            UNION ALL SELECT 'student', COUNT(*) FROM student_answers WHERE finish_reason = 'content_filter'
+            """, r => (Role: r.GetString(0), Count: r.GetInt32(1)));
+
+        var clamped = Rows(transaction, "SELECT role, COUNT(*), MIN(given) FROM context_clamps GROUP BY role ORDER BY role",
+            r => (Role: r.GetString(0), Count: r.GetInt32(1), Fewest: r.GetInt32(2)));
+
         return new RunOverview(Folder, createdAt, version, configSource, imports,
             origins.ToDictionary(o => o.Origin, o => o.Count), pools, stages, usage,
             failures.ToDictionary(f => f.Kind, f => f.Count), Results(transaction),
-            unanswerable.Where(u => u.Count > 0).ToDictionary(u => u.Role, u => u.Count), pending, batchesDone);
+            unanswerable.Where(u => u.Count > 0).ToDictionary(u => u.Role, u => u.Count), pending, batchesDone)
+        {
+            ContentFilteredByRole = filtered.Where(f => f.Count > 0).ToDictionary(f => f.Role, f => f.Count),
+            ClampedByRole = clamped.ToDictionary(c => c.Role, c => new RunOverview.ContextClamps(c.Count, c.Fewest)),
+        };
     });
 
     /// <summary>Answered requests by role: paid ones and cache hits.</summary>

@@ -293,5 +293,24 @@ internal static class StoreSchema
         CREATE INDEX batch_lines_by_custom_id ON batch_lines (custom_id);
         ALTER TABLE usage ADD COLUMN batch INTEGER NOT NULL DEFAULT 0;
         """,
+        """
+        -- A refusal for the item's content or length is a property of the request (the item and
+        -- the role's parameters): the fingerprint of the parameters it was refused under, so that
+        -- a run continued with other parameters asks again. teacher_answers has request_key already.
+        ALTER TABLE referee_reviews ADD COLUMN request_key TEXT;
+        ALTER TABLE student_answers ADD COLUMN request_key TEXT;
+        CREATE INDEX teacher_answers_filtered ON teacher_answers (finish_reason) WHERE finish_reason = 'content_filter';
+
+        -- Requests sent with fewer output tokens than asked, to fit the model's context.
+        CREATE TABLE context_clamps (
+            id INTEGER PRIMARY KEY,
+            role TEXT NOT NULL,
+            model TEXT NOT NULL,
+            asked INTEGER NOT NULL,
+            given INTEGER NOT NULL,
+            iteration INTEGER,
+            created_at TEXT NOT NULL
+        );
+        """,
     ];
 }

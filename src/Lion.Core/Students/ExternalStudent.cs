@@ -36,14 +36,27 @@ public sealed class ExternalStudent : IStudent, IAsyncDisposable
 
     /// <summary>
     /// The student behind its endpoint, or behind the server lion runs for it in <paramref name="runFolder"/>;
-    /// failed requests are recorded in <paramref name="failures"/> as the role "student".
+    /// failed requests, and requests fitted to the served model's context, are recorded in
+    /// <paramref name="log"/> as the role "student".
     /// </summary>
-    public static ExternalStudent Create(StudentSettings settings, int concurrency, RetrySettings retry, IFailureLog? failures = null,
+    public static ExternalStudent Create(StudentSettings settings, int concurrency, RetrySettings retry, IGatewayLog? log = null,
         string? runFolder = null, Action<string>? report = null)
     {
-        IChatClient ClientFor(Uri baseUrl) => new SanitizingChatClient(new RetryingChatClient(
-            OpenAiEndpoint.Create(new EndpointSettings(baseUrl, settings.ApiKeyEnv), settings.Model), retry,
-            failures is null ? null : (failure, attempt) => failures.Record("student", settings.Model, failure, attempt)));
+        IChatClient ClientFor(Uri baseUrl)
+        {
+            var endpoint = new EndpointSettings(baseUrl, settings.ApiKeyEnv);
+            var contexts = new System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<int?>>>();
+            IChatClient chain = new RetryingChatClient(OpenAiEndpoint.Create(endpoint, settings.Model, "student"), retry,
+                log is null ? null : (failure, attempt) => log.Record("student", settings.Model, failure, attempt));
+            // The served model's context is asked once per model the server names (a new checkpoint may be another).
+            chain = new ContextFittingChatClient(chain,
+                (model, token) => contexts.GetOrAdd(model ?? settings.Model,
+                    id => new Lazy<Task<int?>>(() => EndpointModels.ContextLengthAsync(endpoint, id, "student", CancellationToken.None))).Value.WaitAsync(token),
+                new TokenEstimator(settings.Model),
+                (asked, given) => log?.RecordClamp("student", settings.Model, asked, given));
+            chain = new ConfigRefusalChatClient(chain, ConfigKeys.Of("student"));
+            return new SanitizingChatClient(chain);
+        }
         var server = settings.ServeCommand is null ? null : new StudentServer(settings, runFolder ?? ".", report ?? (_ => { }));
         // A server a killed lion left behind holds the GPU this run needs.
         server?.StopStale();
@@ -131,7 +144,7 @@ public sealed class ExternalStudent : IStudent, IAsyncDisposable
     private async Task AnswerMissingAsync(IChatClient client, string model, IReadOnlyList<StudentQuestion> questions, StudentReply?[] replies,
         CancellationToken cancellationToken)
     {
-        var options = new ChatOptions { ModelId = model, Temperature = (float)_settings.Temperature, MaxOutputTokens = _settings.MaxTokens };
+        var options = new ChatOptions { ModelId = model, Temperature = (float?)_settings.Temperature, MaxOutputTokens = _settings.MaxTokens };
         await Parallel.ForAsync(0, questions.Count, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken },
             async (i, token) =>
             {
@@ -143,10 +156,10 @@ public sealed class ExternalStudent : IStudent, IAsyncDisposable
                     var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, question)], options, token);
                     replies[i] = new StudentReply(response.Text, response.FinishReason ?? ChatFinishReason.Stop);
                 }
-                catch (RemoteRequestException refused) when (Loop.ItemOutcome.IsUnanswerable(refused))
+                catch (RemoteRequestException refused) when (Loop.ItemOutcome.IsRefusal(refused))
                 {
-                    // Over the served model's context, say: this question has no answer to judge, and the rest go on.
-                    replies[i] = new StudentReply("", Loop.ItemOutcome.Unanswerable);
+                    // A prompt over the served model's context, say: this question has no answer to judge, and the rest go on.
+                    replies[i] = new StudentReply("", Loop.ItemOutcome.FinishOf(refused));
                 }
             });
     }

@@ -76,4 +76,36 @@ public sealed class RefereeReplyTests
         Assert.True(RefereeReply.TryParse(reply, out double one, out double two, out _));
         Assert.Equal((8.5, 2), (one, two));
     }
+
+    // The reference scripts' own format: "Evaluation evidence: …", then one score line per
+    // assistant, as judges decorate it.
+    [Theory]
+    [InlineData("Evaluation evidence: the first is right.\nScore of the Assistant 1: 8\nScore of the Assistant 2: 6.5", 8, 6.5)]
+    [InlineData("Evaluation evidence: fine.\n**Score of the Assistant 1:** 8\n**Score of the Assistant 2:** 6", 8, 6)]
+    [InlineData("Evaluation evidence: fine.\nScore of the Assistant 1: **7.5**\nScore of the Assistant 2: **3**", 7.5, 3)]
+    [InlineData("Evaluation evidence: fine.\nScore of the Assistant 1: 8/10\nScore of the Assistant 2: 6/10", 8, 6)]
+    [InlineData("Evaluation evidence: fine.\nScore of the Assistant 1: 8 (accurate and complete)\nScore of the Assistant 2: 6 (misses a step)", 8, 6)]
+    [InlineData("Evaluation evidence: fine.\nScore of the Assistant 1: 8 - thorough\nScore of the Assistant 2: 6 - vague", 8, 6)]
+    [InlineData("Evaluation evidence: fine.\nScore of the Assistant 1: 9. Clear and correct.\nScore of the Assistant 2: 4. Wrong answer.", 9, 4)]
+    [InlineData("evaluation evidence: fine.\nscore of the assistant 1: 8\nscore of the assistant 2: 6", 8, 6)]
+    [InlineData("Evaluation evidence: fine.\nScore of the Assistant 1：8\nScore of the Assistant 2：6", 8, 6)]
+    [InlineData("Evaluation evidence: fine.\n- Score of the Assistant 1: 8\n- Score of the Assistant 2: 6", 8, 6)]
+    [InlineData("Evaluation evidence: fine.\n* **Score of the Assistant 1**: 8.0/10\n* **Score of the Assistant 2**: 2.0/10", 8, 2)]
+    [InlineData("Evaluation evidence: fine.\r\nScore of Assistant 1: 10\r\nScore of Assistant 2: 1", 10, 1)]
+    public void The_reference_scripts_score_lines_are_read_however_decorated(string reply, double first, double second)
+    {
+        Assert.True(RefereeReply.TryParse(reply, out double one, out double two, out string error), error);
+        Assert.Equal((first, second), (one, two));
+    }
+
+    [Theory]
+    [InlineData("Evaluation evidence: fine.\nScore of the Assistant 1: 8 - 9\nScore of the Assistant 2: 6")]
+    [InlineData("Evaluation evidence: fine.\nScore of the Assistant 1: 8 (or 9)\nScore of the Assistant 2: 6")]
+    [InlineData("Evaluation evidence: fine.\nScore of the Assistant 1: 12\nScore of the Assistant 2: 6")]
+    [InlineData("Evaluation evidence: fine.\nScore of the Assistant 1: eight\nScore of the Assistant 2: 6")]
+    [InlineData("Evaluation evidence: fine.\nScore of the Assistants: 8 and 6")]
+    public void A_reference_format_reply_with_an_ambiguous_or_out_of_range_score_stays_unparsed(string reply)
+    {
+        Assert.False(RefereeReply.TryParse(reply, out _, out _, out _));
+    }
 }

@@ -21,7 +21,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal("wal", Scalar<string>(connection, "PRAGMA journal_mode"));
         var tables = Rows(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
         Assert.Equal(
-            ["batch_lines", "batches", "benchmark_results", "evaluations", "generation_attempts", "imitation_sets", "imports", "instructions", "judgements", "plans", "pool_members", "referee_reviews", "remote_failures", "request_cache",
+            ["batch_lines", "batches", "benchmark_results", "context_clamps", "evaluations", "generation_attempts", "imitation_sets", "imports", "instructions", "judgements", "plans", "pool_members", "referee_reviews", "remote_failures", "request_cache",
              "run", "stage_progress", "student_answers", "teacher_answers", "usage", "verdicts"],
             tables);
         Assert.Equal(StoreSchema.LatestVersion, Scalar<long>(connection, "PRAGMA user_version"));

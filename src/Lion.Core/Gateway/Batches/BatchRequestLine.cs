@@ -15,7 +15,9 @@ public static class BatchRequestLine
 
     private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static byte[] Write(string customId, string model, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    /// <param name="extraBody">Fields merged into the body, as a live request's are.</param>
+    public static byte[] Write(string customId, string model, IEnumerable<ChatMessage> messages, ChatOptions? options,
+        IReadOnlyDictionary<string, JsonElement>? extraBody = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Compact))
@@ -39,6 +41,11 @@ public static class BatchRequestLine
                 foreach (var stop in stops)
                     json.WriteStringValue(stop);
                 json.WriteEndArray();
+            }
+            foreach (var (name, value) in extraBody ?? new Dictionary<string, JsonElement>())
+            {
+                json.WritePropertyName(name);
+                value.WriteTo(json);
             }
             json.WriteEndObject();
             json.WriteEndObject();

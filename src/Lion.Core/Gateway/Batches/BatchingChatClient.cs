@@ -29,6 +29,7 @@ public sealed class BatchingChatClient : IChatClient
     private readonly RetrySettings _retry;
     private readonly IChatClient? _live;
     private readonly TimeProvider _time;
+    private readonly IReadOnlyDictionary<string, System.Text.Json.JsonElement>? _extraBody;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Waiter> _waiting = [];
     private readonly List<string> _queue = [];
@@ -41,9 +42,12 @@ public sealed class BatchingChatClient : IChatClient
     private bool _resumed;
 
     /// <param name="live">Where failed lines go when <see cref="BatchOptions.RetryLive"/>: the role's live chain.</param>
+    /// <param name="extraBody">Fields merged into each line's body, as the role's live requests carry them.</param>
     public BatchingChatClient(IBatchApi api, IGatewayLog log, UsageLedger ledger, string role, string model, string endpoint,
-        int defaultMaxOutput, BatchOptions options, RetrySettings retry, IChatClient? live = null, TimeProvider? time = null)
+        int defaultMaxOutput, BatchOptions options, RetrySettings retry, IChatClient? live = null, TimeProvider? time = null,
+        IReadOnlyDictionary<string, System.Text.Json.JsonElement>? extraBody = null)
     {
+        _extraBody = extraBody;
         _api = api;
         _log = log;
         _ledger = ledger;
@@ -85,7 +89,7 @@ public sealed class BatchingChatClient : IChatClient
                 throw lost;
             if (!_waiting.TryGetValue(key, out waiter!))
             {
-                waiter = new Waiter(conversation, options, requestJson, BatchRequestLine.Write(key, _model, conversation, options));
+                waiter = new Waiter(conversation, options, requestJson, BatchRequestLine.Write(key, _model, conversation, options, _extraBody));
                 _waiting[key] = waiter;
                 // A line of a pending batch is waited for, never submitted again.
                 if (!_inBatch.ContainsKey(key))

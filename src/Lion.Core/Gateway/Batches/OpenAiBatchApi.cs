@@ -18,16 +18,9 @@ public sealed class OpenAiBatchApi : IBatchApi
     private readonly OpenAIFileClient _files;
     private readonly BatchClient _batches;
 
-    public OpenAiBatchApi(EndpointSettings endpoint)
+    public OpenAiBatchApi(EndpointSettings endpoint, string role = "endpoint")
     {
-        string key = Environment.GetEnvironmentVariable(endpoint.ApiKeyVariable) is { Length: > 0 } value ? value : "no-key";
-        var options = new OpenAIClientOptions
-        {
-            Endpoint = endpoint.BaseUrl,
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = endpoint.Timeout,
-        };
-        var client = new OpenAIClient(new ApiKeyCredential(key), options);
+        var client = new OpenAIClient(new ApiKeyCredential(OpenAiEndpoint.Key(endpoint)), OpenAiEndpoint.Options(endpoint, role));
         _files = client.GetOpenAIFileClient();
         _batches = client.GetBatchClient();
     }
