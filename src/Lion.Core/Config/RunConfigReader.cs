@@ -49,7 +49,8 @@ public static class RunConfigReader
         DictionaryKeyPolicy = null,
         WriteIndented = true,
         IgnoreReadOnlyProperties = true,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        // Nulls are written: a null that overrides a default (temperature: not sent) must read back as null.
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
         Converters = { new VocabularyJsonConverter() },
     };
 
@@ -110,7 +111,7 @@ public static class RunConfigReader
                 if (dictionary.Contains(member.Name))
                     throw Error(source, Join(path, member.Name), "appears twice (a config names each key once)");
                 else
-                    dictionary[member.Name] = ReadValue(member.Value, itemType, Activator.CreateInstance(itemType), Join(path, member.Name), source);
+                    dictionary[member.Name] = ReadValue(member.Value, itemType, itemType == typeof(string) ? null : Activator.CreateInstance(itemType), Join(path, member.Name), source);
             return dictionary;
         }
         return ReadObject(value, type, current ?? Activator.CreateInstance(type)!, path, source);
