@@ -84,6 +84,7 @@ public sealed class TeacherGateway
                 _batchApi?.Invoke(role) ?? throw new ArgumentException($"the role \"{role}\" is a batch role, but the gateway has no batch endpoint", nameof(role)),
                 _log, Ledger, role, model, endpoint.CacheIdentity, maxOutput, _settings.Batch, _settings.Retry, _settings.Batch.RetryLive ? live : null, _time,
                 endpoint.Shape.ExtraBody));
+            chain = new ConfigRefusalChatClient(chain, _settings.ConfigKeysByRole.GetValueOrDefault(role) ?? ConfigKeys.Of(role));
         }
         chain = new DurableCachingChatClient(chain, _log, model, reply => Ledger.RecordCacheHit(role, model, reply), endpoint.CacheIdentity);
         return new SanitizingChatClient(chain);

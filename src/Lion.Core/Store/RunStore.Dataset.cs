@@ -68,7 +68,7 @@ public sealed partial class RunStore
             JOIN instructions i ON i.id = v.instruction_id
             JOIN teacher_answers t ON t.instruction_id = v.instruction_id AND t.finish_reason = 'stop' AND length(trim(t.text)) > 0
             JOIN student_answers s ON s.instruction_id = v.instruction_id AND s.iteration = v.iteration
-                 AND COALESCE(s.finish_reason, '') <> 'unanswerable'
+                 AND COALESCE(s.finish_reason, '') NOT IN ('unanswerable', 'content_filter')
             WHERE v.label = 'hard' {filter}
             ORDER BY v.iteration, i.id
             """);

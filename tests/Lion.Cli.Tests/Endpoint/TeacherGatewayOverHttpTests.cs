@@ -71,16 +71,17 @@ public sealed class TeacherGatewayOverHttpTests
     }
 
     [Fact]
-    public async Task A_bad_request_fails_at_once_with_the_servers_message()
+    public async Task A_refused_parameter_fails_at_once_naming_its_config_key_and_the_servers_message()
     {
         await using var run = await GatewayFixture.StartAsync();
         var teacher = run.Gateway().For("teacher");
 
-        var error = await Assert.ThrowsAsync<RemoteRequestException>(() =>
+        var error = await Assert.ThrowsAsync<ConfigRefusedException>(() =>
             teacher.GetResponseAsync(GatewayFixture.Ask("Hi?"), new ChatOptions { Temperature = 3 }));
 
-        Assert.Equal(RemoteFailureKind.BadRequest, error.Failure.Kind);
-        Assert.Contains("temperature", error.Message);
+        Assert.Equal(RemoteFailureKind.ConfigRejected, error.Failure.Kind);
+        Assert.Equal("teacher.temperature", error.ConfigKey);
+        Assert.Contains("temperature must be a number from 0 to 2", error.Message);
         Assert.Equal(1, run.Server.Log.Received);
     }
 

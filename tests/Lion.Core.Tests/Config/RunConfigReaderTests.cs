@@ -235,4 +235,42 @@ public sealed class YamlRunConfigTests : IDisposable
         Assert.Equal((5000, 8), (config.ConcurrencyFor(config.Teacher), config.ConcurrencyFor(config.Referee)));
         Assert.Equal(Lion.Core.Config.BatchRetry.Live, config.Batch.RetryFailed);
     }
+
+    [Fact]
+    public void A_sampling_parameter_set_to_null_is_left_out_and_stays_null_when_stored()
+    {
+        var config = RunConfigReader.Parse("""{"teacher": {"temperature": null, "top_p": null, "max_tokens": null}}""", "lion.json");
+
+        var again = RunConfigReader.Parse(RunConfigReader.ToJson(config), "stored");
+
+        Assert.Equal((null, null, null), (again.Teacher.Temperature, again.Teacher.TopP, again.Teacher.MaxTokens));
+        Assert.Equal(0.2, again.Referee.Temperature);
+    }
+
+    [Fact]
+    public void Extra_body_and_headers_are_read_per_role()
+    {
+        var config = RunConfigReader.Parse("""
+            {"teacher": {"extra_body": {"reasoning_effort": "low", "chat_template_kwargs": {"enable_thinking": false}},
+                         "headers": {"OpenAI-Organization": "OPENAI_ORG"}}}
+            """, "lion.json");
+
+        Assert.Equal("low", config.Teacher.ExtraBody!["reasoning_effort"].GetString());
+        Assert.False(config.Teacher.ExtraBody["chat_template_kwargs"].GetProperty("enable_thinking").GetBoolean());
+        Assert.Equal("OPENAI_ORG", config.Teacher.Headers!["OpenAI-Organization"]);
+    }
+
+    [Theory]
+    [InlineData("""{"referee": {"extra_body": {"temperature": 1}}}""", "referee.extra_body.temperature: is set by lion itself")]
+    [InlineData("""{"teacher": {"headers": {"Authorization": "MY_TOKEN"}}}""", "teacher.headers.Authorization: is set by lion itself")]
+    [InlineData("""{"teacher": {"headers": {"Bad Header": "X"}}}""", "teacher.headers.Bad Header: is not an HTTP header name")]
+    [InlineData("""{"teacher": {"headers": {"X-Team": 3}}}""", "teacher.headers.X-Team: must be a string")]
+    [InlineData("""{"teacher": {"endpoint": "https://r.openai.azure.com/openai/deployments/gpt4o"}}""", "teacher.endpoint: an Azure OpenAI deployment URL needs its ?api-version=")]
+    [InlineData("""{"teacher": {"endpoint": "https://r.openai.azure.com/openai/deployments/gpt4o?api-version=2024-10-21", "batch": true}}""", "teacher.batch: on Azure OpenAI, batches go through the v1 URL")]
+    public void A_request_shape_the_config_cannot_send_is_refused_naming_the_key(string json, string message)
+    {
+        var error = Assert.Throws<BadInputException>(() => RunConfigReader.Parse(json, "lion.json"));
+
+        Assert.Contains(message, error.Message);
+    }
 }

@@ -6,10 +6,14 @@ namespace Lion.Core.Gateway.Batches;
 /// <summary>
 /// One line of a batch's output or error file: {"custom_id", "response": {"status_code", "body"},
 /// "error"}. A line answers its request when the status is 200 and the body is a chat completion
-/// with a message; anything else is a failed line, with the reason.
+/// with a message; anything else is a failed line, with the reason, and for a line the provider
+/// refused, its classified <see cref="Refusal"/> (a refusal is not worth another batch).
 /// </summary>
 public sealed record BatchResultLine(string CustomId, ChatResponse? Response, string? Error)
 {
+    /// <summary>A line refused as a live request would be (a 400 about the item or a parameter, no credit): never asked again.</summary>
+    public RemoteFailure? Refusal { get; init; }
+
     /// <summary>The line read, or null when it is not JSON or has no custom id (nothing can be matched to it).</summary>
     public static BatchResultLine? Parse(string line)
     {
@@ -28,7 +32,13 @@ public sealed record BatchResultLine(string CustomId, ChatResponse? Response, st
             if (!response.TryGetProperty("body", out var body) || body.ValueKind != JsonValueKind.Object)
                 return new(customId, null, $"HTTP {status}: the response has no body");
             if (status != 200)
-                return new(customId, null, $"HTTP {status}: {(body.TryGetProperty("error", out var bodyError) ? Message(bodyError) : null) ?? "failed"}");
+            {
+                var failure = RemoteFailure.FromStatus(status, body.GetRawText(), null);
+                return new(customId, null, $"HTTP {status}: {(body.TryGetProperty("error", out var bodyError) ? Message(bodyError) : null) ?? "failed"}")
+                {
+                    Refusal = failure.IsRetryable ? null : failure,
+                };
+            }
             return Completion(customId, body);
         }
         catch (JsonException)

@@ -241,12 +241,17 @@ public sealed class BatchingChatClient : IChatClient
         var mine = keys.ToHashSet();
         var answered = new HashSet<string>();
         var failed = new Dictionary<string, string>();
+        var refused = new Dictionary<string, RemoteFailure>();
         foreach (var line in lines.Where(l => mine.Contains(l.CustomId)))
         {
             if (line.Response is { } response && answered.Add(line.CustomId))
                 Answered(line.CustomId, response, batchId);
             else if (line.Error is { } error)
+            {
                 failed.TryAdd(line.CustomId, error);
+                if (line.Refusal is { } refusal)
+                    refused.TryAdd(line.CustomId, refusal);
+            }
         }
         foreach (var key in mine.Where(k => !answered.Contains(k) && !failed.ContainsKey(k)))
             failed[key] = $"the batch ended {Vocabulary<BatchStatus>.Word(state.Status)} without answering it";
@@ -256,7 +261,20 @@ public sealed class BatchingChatClient : IChatClient
             foreach (var key in keys)
                 _inBatch.Remove(key);
         foreach (var (key, error) in failed)
-            Retry(key, batchId, error);
+            if (refused.TryGetValue(key, out var refusal))
+                Refused(key, refusal);
+            else
+                Retry(key, batchId, error);
+    }
+
+    /// <summary>A line the provider refused as it would refuse the live request: its caller gets the refusal at once.</summary>
+    private void Refused(string key, RemoteFailure refusal)
+    {
+        _log.Record(_role, _model, refusal, 1);
+        Waiter? waiter;
+        lock (_gate)
+            _waiting.Remove(key, out waiter);
+        waiter?.Answer.TrySetException(new RemoteRequestException(refusal, refusal.Message));
     }
 
     /// <summary>A line's answer: stored and accounted at the batch price once, then given to whoever waits for it.</summary>

@@ -65,4 +65,22 @@ public sealed class BatchResultLineTests
             body.GetProperty("messages")[1].GetProperty("content").GetString()));
         Assert.Equal((0.5, 7, 3L), (body.GetProperty("temperature").GetDouble(), body.GetProperty("max_completion_tokens").GetInt32(), body.GetProperty("seed").GetInt64()));
     }
+
+    [Fact]
+    public void A_line_refused_for_a_parameter_carries_the_refusal_so_it_is_not_batched_again()
+    {
+        var line = BatchResultLine.Parse("""{"custom_id": "k1", "response": {"status_code": 400, "body": {"error": {"message": "Unsupported value: 'temperature' does not support 0.2 with this model.", "type": "invalid_request_error", "param": "temperature", "code": "unsupported_value"}}}}""")!;
+
+        Assert.Equal(Lion.Core.Gateway.RemoteFailureKind.ConfigRejected, line.Refusal!.Kind);
+        Assert.Equal("temperature", line.Refusal.Param);
+    }
+
+    [Fact]
+    public void A_line_that_failed_on_the_providers_side_carries_no_refusal_and_is_asked_again()
+    {
+        var line = BatchResultLine.Parse("""{"custom_id": "k1", "response": {"status_code": 500, "body": {"error": {"message": "The server had an error."}}}}""")!;
+
+        Assert.Null(line.Refusal);
+        Assert.NotNull(line.Error);
+    }
 }
