@@ -113,7 +113,17 @@ internal static class RunReport
                 .Append($"<td>{r.Imitation?.Unanswerable.ToString() ?? "–"}</td><td>{r.UnparsedReviews}</td><td>{r.Unwrapped}</td>")
                 .Append($"<td style=\"text-align:left\">{failed}</td></tr>\n");
         }
-        return html.Append("</table>\n").ToString();
+        html.Append("</table>\n");
+        // Refusals of the item by role, over the run: results kept under the parameters they came with, never trained on.
+        string ByRole(IReadOnlyDictionary<string, int> counts) => string.Join(", ", counts.Select(c => $"{Encode(c.Key)} {c.Value}"));
+        if (overview.UnanswerableByRole.Count > 0)
+            html.Append($"<p>Refused by the endpoint for the item's sake (unanswerable): {ByRole(overview.UnanswerableByRole)}.</p>\n");
+        if (overview.ContentFilteredByRole.Count > 0)
+            html.Append($"<p>Refused or withheld by the provider's content filter: {ByRole(overview.ContentFilteredByRole)}.</p>\n");
+        if (overview.ClampedByRole.Count > 0)
+            html.Append("<p>Sent with fewer output tokens than asked, to fit the model's context: " +
+                        string.Join(", ", overview.ClampedByRole.Select(c => $"{Encode(c.Key)} {c.Value.Requests} (down to {c.Value.FewestTokens} tokens)")) + ".</p>\n");
+        return html.ToString();
     }
 
     /// <summary>

@@ -128,6 +128,7 @@ public sealed class ProviderRefusalRunTests : IDisposable
         Assert.Equal(markedAfterFirst, markedAfterSame);
         Assert.Equal(markedAfterFirst + 10, Marked());
         Assert.Contains("Filtered  teacher 10", status.Output);
+        Assert.Contains("withheld by the provider's content filter: teacher 10.", File.ReadAllText(Path.Combine(run, "report", "index.html")));
         using var store = RunStore.Open(run);
         var imitation = store.Overview().Results.Single(r => r.Iteration == 1).Imitation!;
         Assert.Equal((imitation.Instructions - 10, 10), (imitation.Trained, imitation.Unanswerable));
