@@ -35,7 +35,8 @@ internal static class OracleRunProcess
         File.WriteAllText(path, $$"""
             {"iterations": 3, "new_instructions_per_iteration": 24, "concurrency": 8,
              "teacher": {{Role(0.7, 1024, 0)}}, "referee": {{Role(0.2, 512, 0)}}, "generator": {{Role(1.0, 256, 4)}},
-             "limits": {"requests_per_minute": 100000, "tokens_per_minute": 100000000, "max_concurrency": 64}
+             "limits": {"requests_per_minute": 100000, "tokens_per_minute": 100000000, "max_concurrency": 64},
+             "student": {"kind": "simulated"}
             }
             """);
         return path;

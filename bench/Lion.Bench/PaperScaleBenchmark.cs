@@ -151,7 +151,8 @@ internal static class PaperScaleBenchmark
         {"iterations": {{iterations}}, "new_instructions_per_iteration": {{fresh}}, "hard_easy_ratio": "1:1", "threshold": 1.0,
          "novelty_threshold": 0.7, "concurrency": {{Concurrency}},
          "teacher": {{role(endpoint, 0.7, 1024, 0)}}, "referee": {{role(endpoint, 0.2, 512, 0)}}, "generator": {{role(endpoint, 1.0, 256, 4)}},
-         "limits": {"requests_per_minute": 10000000, "tokens_per_minute": 2000000000, "max_concurrency": 64}
+         "limits": {"requests_per_minute": 10000000, "tokens_per_minute": 2000000000, "max_concurrency": 64},
+         "student": {"kind": "simulated"}
         }
         """;
 

@@ -35,18 +35,22 @@ internal static class EvalCommand
             HelpName = "URL",
         };
         var endpointModel = new Option<string?>("--endpoint-model") { Description = "The model to ask (default: the endpoint's only model, from GET /v1/models).", HelpName = "NAME" };
-        var keyVariable = new Option<string>("--api-key-env") { DefaultValueFactory = _ => "OPENAI_API_KEY", HelpName = "VAR" };
+        var keyVariable = new Option<string?>("--api-key-env")
+        {
+            Description = "The variable the endpoint's key is read from (then it must be set); default: OPENAI_API_KEY when set, else no key.",
+            HelpName = "VAR",
+        };
         var data = new Option<string>("--data") { Description = "A folder of task files (.json or .jsonl).", HelpName = "DIR", Required = true };
         var tasks = new Option<string?>("--tasks") { Description = "Comma-separated task names (file names without extension); default all." };
         var maxNewTokens = new Option<int>("--max-new-tokens") { DefaultValueFactory = _ => 32 };
         var format = WordOption.Optional<PromptFormat>("--prompt-format", CheckpointPromptFormat.Description);
         var replies = new Option<string?>("--replies") { Description = "Keep every reply, as JSON Lines, for inspection.", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print only the JSON result." };
-        var run = new Option<string>("--run")
+        var run = new Option<string?>("--run")
         {
-            Description = "The run that keeps the result for its report; with --endpoint also the gateway's cache, ledger and failure log (made if missing).",
+            Description = "The run that keeps the result for its report; with --endpoint also the gateway's cache, ledger and failure log (made if missing). " +
+                          "Without it, nothing is kept and no run is made or changed.",
             HelpName = "DIR",
-            DefaultValueFactory = _ => RunFolderOption.DefaultFolder,
         };
 
         var command = new Command(name, description)
@@ -61,24 +65,24 @@ internal static class EvalCommand
                 parse.InvocationConfiguration.Error);
             if (parse.GetValue(endpoint) is { } address && !Uri.TryCreate(address, UriKind.Absolute, out _))
                 throw new Core.BadInputException($"--endpoint {address}: not an absolute URL");
-            string runFolder = parse.GetValue(run)!;
-            // An endpoint's requests go through the run's gateway, so its run is made if missing;
-            // a local model's result joins a run only where there is one.
-            var (store, config, writer) = parse.GetValue(endpoint) is not null || Core.Store.RunStore.IsRunFolder(runFolder)
+            string? runFolder = parse.GetValue(run);
+            // An endpoint's requests go through a gateway, in the named run (made if missing) or a
+            // scratch store; a local model's result joins a run only when one is named.
+            var (store, config, handle) = parse.GetValue(endpoint) is not null || runFolder is not null
                 ? EvaluationRun.Open(runFolder, output, parse.GetValue(json), $"lion eval {name}")
                 : (null, null, null);
-            using var disposeLock = writer;
+            using var disposeHandle = handle;
             using var disposeStore = store;
             // Without --endpoint-model, the server's only model: a server need not call its model "student".
             string? modelName = parse.GetValue(endpoint) is { } asked ? parse.GetValue(endpointModel)
-                ?? await Core.Gateway.EndpointModels.OnlyAsync(new Uri(asked), Environment.GetEnvironmentVariable(parse.GetValue(keyVariable)!),
+                ?? await Core.Gateway.EndpointModels.OnlyAsync(new Uri(asked), Environment.GetEnvironmentVariable(parse.GetValue(keyVariable) ?? "OPENAI_API_KEY"),
                     "--endpoint-model", cancellation) : null;
             BbhEvaluation.Result result;
             string subject;
             try
             {
                 (result, subject) = parse.GetValue(endpoint) is { } url
-                    ? (await ByEndpoint(loaded, url, modelName!, parse.GetValue(keyVariable)!, parse.GetValue(maxNewTokens), store!, config!, cancellation),
+                    ? (await ByEndpoint(loaded, url, modelName!, parse.GetValue(keyVariable), parse.GetValue(maxNewTokens), store!, config!, cancellation),
                         $"{modelName} at {url}")
                     : (await ByModel(loaded, parse.GetValue(model)!, CheckpointPromptFormat.Resolve(parse.GetValue(format), parse.GetValue(model)), parse.GetValue(maxNewTokens), cancellation),
                         Path.GetFullPath(parse.GetValue(model)!));
@@ -99,7 +103,8 @@ internal static class EvalCommand
                 average = Math.Round(result.Average, 4),
                 overall = Math.Round(result.Overall, 4),
             });
-            store?.SaveBenchmarkResult(name, subject, Path.GetFullPath(parse.GetValue(data)!), summary);
+            if (runFolder is not null)
+                store?.SaveBenchmarkResult(name, subject, Path.GetFullPath(parse.GetValue(data)!), summary);
 
             if (parse.GetValue(replies) is { } path)
                 File.WriteAllLines(path, result.Replies.Select(r => JsonSerializer.Serialize(new
@@ -145,7 +150,7 @@ internal static class EvalCommand
     /// greedily, through the run's gateway: a repeat is answered from the cache, and a request
     /// that fails for good counts as unanswered, never as a score.
     /// </summary>
-    private static Task<BbhEvaluation.Result> ByEndpoint(List<(string, IReadOnlyList<BbhExample>)> tasks, string url, string modelName, string keyVariable,
+    private static Task<BbhEvaluation.Result> ByEndpoint(List<(string, IReadOnlyList<BbhExample>)> tasks, string url, string modelName, string? keyVariable,
         int maxNewTokens, Core.Store.RunStore store, Core.Config.RunConfig config, CancellationToken cancellationToken)
     {
         var role = new Core.Config.RoleSettings { Endpoint = url, Model = modelName, ApiKeyEnv = keyVariable, Temperature = 0, MaxTokens = maxNewTokens };

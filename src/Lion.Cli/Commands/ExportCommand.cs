@@ -44,7 +44,8 @@ internal static class ExportCommand
         };
         var all = new Option<bool>("--all")
         {
-            Description = "alpaca and sharegpt: include instructions without an answer too (jsonl always has every record).",
+            Description = "alpaca and sharegpt: include instructions not answered yet (or cut off, or empty) too, without an answer; " +
+                          "never those the endpoint refused (jsonl always has every record, with its state).",
         };
         var datasetInfo = new Option<bool>("--dataset-info")
         {
@@ -63,6 +64,9 @@ internal static class ExportCommand
             string? to = parse.GetValue(destination);
             if (parse.GetValue(datasetInfo) && to is null)
                 throw new Core.BadInputException("--dataset-info writes beside the exported file: give --to FILE");
+            if (parse.GetValue(datasetInfo) && chosen == ExportFormat.JsonLines)
+                throw new Core.BadInputException("--dataset-info registers a file a trainer can learn from whole; a jsonl export keeps every record, " +
+                                                 "answered or not: export --format alpaca or sharegpt (or dpo) to register one");
             using (var store = RunStore.Open(parse.GetValue(folder)!))
             {
                 if (chosen == ExportFormat.Dpo)
@@ -79,9 +83,11 @@ internal static class ExportCommand
     }
 
     /// <summary>
-    /// What a trainer can use: records with an answer (a trainer refuses or skips the rest), unless
-    /// --all; JSON Lines is the run's record and keeps every instruction.
+    /// What a trainer can use: records with an answer; with --all also those without one yet, never
+    /// those refused. JSON Lines is the run's record and keeps every instruction, with its state.
     /// </summary>
     private static IEnumerable<DatasetRecord> Chosen(IReadOnlyList<DatasetRecord> records, ExportFormat format, bool all) =>
-        all || format == ExportFormat.JsonLines ? records : records.Where(r => r.Instruction.Output is not null);
+        format == ExportFormat.JsonLines ? records
+        : all ? records.Where(r => r.State is not (AnswerState.Refused or AnswerState.ContentFiltered))
+        : records.Where(r => r.IsTrainable);
 }

@@ -32,11 +32,11 @@ internal static class JudgeCommand
             Required = true,
         };
         var reference = new Option<string>("--reference") { Description = "The reference model's answers, in the same formats.", HelpName = "FILE", Required = true };
-        var run = new Option<string>("--run")
+        var run = new Option<string?>("--run")
         {
-            Description = "The run whose gateway, cache and ledger the judge uses, and where the result is kept (made if missing).",
+            Description = "The run whose gateway, cache, ledger and referee the judge uses, and where the result is kept (made if missing). " +
+                          "Without it, the judge is --endpoint and --model, nothing is kept and no run is made or changed.",
             HelpName = "DIR",
-            DefaultValueFactory = _ => RunFolderOption.DefaultFolder,
         };
         var endpoint = new Option<string?>("--endpoint") { Description = "The judge's endpoint (base URL with /v1, or \"oracle\"); default: the run's referee.", HelpName = "URL" };
         var model = new Option<string?>("--model") { Description = "The judge model; default: the run's referee model.", HelpName = "NAME" };
@@ -69,8 +69,8 @@ internal static class JudgeCommand
                 output.WriteLine($"Coverage: {pairs.Count} of {asked.Count} questions are answered in both files and judged; " +
                                  $"{uncovered.Count(u => !u.candidate)} lack a candidate answer, {uncovered.Count(u => !u.reference)} a reference answer.");
 
-            var (store, config, writer) = EvaluationRun.Open(parse.GetValue(run)!, output, parse.GetValue(json), "lion eval judge");
-            using var disposeLock = writer;
+            var (store, config, handle) = EvaluationRun.Open(parse.GetValue(run), output, parse.GetValue(json), "lion eval judge");
+            using var disposeHandle = handle;
             using var disposeStore = store;
             var role = config.Referee with
             {

@@ -24,7 +24,7 @@ internal static class LoopSetup
     public static TeacherGateway Gateway(RunStore store, RunConfig config, IReadOnlyDictionary<string, RoleSettings> roles) =>
         RunGateway.Create(config, store.Gateway, roles, () => new OracleChatClient(new OracleOptions { Seed = config.RandomSeed, Style = config.Oracle.Style, EasyMove = config.Oracle.EasyMove }));
 
-    private static IStudent Student(RunStore store, RunConfig config, Action<string> report) => config.Student.Kind switch
+    private static IStudent Student(RunStore store, RunConfig config, Action<string> report) => config.Student.Runs switch
     {
         StudentKind.Simulated => new SimulatedStudentAdapter(StudentProfile.Default, config.RandomSeed),
         StudentKind.External => ExternalStudent.Create(config.Student, config.Concurrency, config.Retry.Settings(), store.Gateway, store.Folder, report),

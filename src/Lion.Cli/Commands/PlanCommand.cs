@@ -74,11 +74,17 @@ internal static class PlanCommand
         cost = plan.Cost is { } total ? Math.Round(total, 2) : (double?)null,
         wall_minutes = Math.Round(plan.WallMinutes, 1),
         unpriced_models = plan.UnpricedModels,
+        student = plan.Student is { } student ? new { kind = Core.Vocabulary<StudentKind>.Word(student.Runs), model = student.ModelName } : null,
         assumptions = plan.Assumptions,
     });
 
     private static void WriteTable(TextWriter output, RunPlan plan)
     {
+        if (plan.Lines.Count == 0)
+        {
+            output.WriteLine("Nothing is left to ask: every iteration of the run is done (`lion run --out DIR --config FILE` with more iterations continues it).");
+            return;
+        }
         output.WriteLine($"{"iteration",9} {"role",-10} {"model",-24} {"requests",10} {"input tokens",14} {"output tokens",14} {"cost",10}");
         foreach (var line in plan.Lines)
             output.WriteLine($"{line.Iteration,9} {line.Role,-10} {Short(line.Model),-24} {line.Requests,10:N0} {line.InputTokens,14:N0} {line.OutputTokens,14:N0} {Money(line.Cost),10}");

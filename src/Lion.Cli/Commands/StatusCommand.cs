@@ -25,21 +25,27 @@ internal static class StatusCommand
         command.SetAction(parse => CommandBody.Run(parse, output =>
         {
             RunOverview overview;
-            int iterations;
+            RunConfig config;
             using (var store = RunStore.Open(parse.GetValue(folder)!))
             {
                 overview = store.Overview();
-                iterations = RunConfigReader.Parse(store.Config().Json, $"{store.Folder} (stored config)").Iterations;
+                config = RunConfigReader.Parse(store.Config().Json, $"{store.Folder} (stored config)");
             }
+            int iterations = config.Iterations;
             if (parse.GetValue(json))
             {
                 var document = JsonSerializer.SerializeToNode(overview, Json)!.AsObject();
                 document.Insert(0, "state", State(overview, iterations));
                 document.Insert(1, "iterations", iterations);
+                document.Insert(2, "student", new System.Text.Json.Nodes.JsonObject
+                {
+                    ["kind"] = Vocabulary<StudentKind>.Word(config.Student.Runs),
+                    ["model"] = config.Student.ModelName,
+                });
                 output.WriteLine(document.ToJsonString(Json));
             }
             else
-                WriteText(output, overview, iterations);
+                WriteText(output, overview, iterations, config.Student);
             return ExitCode.Success;
         }));
         return command;
@@ -57,11 +63,12 @@ internal static class StatusCommand
     private static string Age(TimeSpan age) =>
         age.TotalHours >= 1 ? $"{(int)age.TotalHours} h {age.Minutes} min" : age.TotalMinutes >= 1 ? $"{(int)age.TotalMinutes} min" : $"{(int)age.TotalSeconds} s";
 
-    private static void WriteText(TextWriter output, RunOverview run, int iterations)
+    private static void WriteText(TextWriter output, RunOverview run, int iterations, StudentSettings student)
     {
         output.WriteLine($"Run       {Path.GetFullPath(run.Folder)}");
         output.WriteLine($"Created   {run.CreatedAt} by lion {run.LionVersion}");
         output.WriteLine($"Config    {run.ConfigSource ?? "defaults"}");
+        output.WriteLine($"Student   {student.Describe()}");
         foreach (var import in run.Imports)
             output.WriteLine($"Seeds     {import.Source} ({import.Format}): {import.Records} records, " +
                              $"{import.Added} added, {import.Duplicates} duplicates merged");

@@ -144,12 +144,14 @@ internal static class TrainCommand
         return command;
     }
 
-    /// <summary>Every record must carry the answer to learn.</summary>
+    /// <summary>Every record must carry the answer to learn: an empty one teaches the model to say nothing.</summary>
     private static List<InstructionRecord> Examples(SeedFile file)
     {
         for (int i = 0; i < file.Records.Count; i++)
-            if (file.Records[i].Output is null)
-                throw BadInputException.AtField(file.Path, file.LineOf(i), "output", "is missing: a training example needs the answer to learn");
+            if (string.IsNullOrWhiteSpace(file.Records[i].Output))
+                throw BadInputException.AtField(file.Path, file.LineOf(i), "output",
+                    (file.Records[i].Output is null ? "is missing" : "is empty") + ": a training example needs the answer to learn " +
+                    "(`lion export --format alpaca` writes only answered records)");
         return [.. file.Records];
     }
 }

@@ -70,6 +70,7 @@ internal static class RunReport
         var config = Core.Config.RunConfigReader.Parse(store.Config().Json, $"{store.Folder} (stored config)");
         var html = new StringBuilder()
             .Append($"<h1>lion run report</h1>\n<p>{Encode(Path.GetFullPath(store.Folder))} — created {Encode(overview.CreatedAt)}, ")
+            .Append($"student {Encode(config.Student.Describe())}, ")
             .Append($"selection {Vocabulary<Core.Config.SeedSelection>.Word(config.Selection)}, ")
             .Append($"{overview.Usage.Requests} paid requests, {overview.Usage.CachedHits} cache hits, cost {overview.Usage.Cost:0.####}.</p>\n");
         html.Append(Table(overview));

@@ -15,7 +15,14 @@ public sealed record RoleSettings
     /// <summary>Whether the built-in oracle answers this role (in-process: no provider, no price, no limits).</summary>
     public bool IsOracle => Endpoint == OracleEndpoint;
     public string Model { get; init; } = "lion-oracle";
-    public string ApiKeyEnv { get; init; } = "OPENAI_API_KEY";
+    /// <summary>
+    /// The environment variable the key is read from. Named, it must be set when the run starts;
+    /// left out, OPENAI_API_KEY is sent when set and no key otherwise (a local server needs none).
+    /// </summary>
+    public string? ApiKeyEnv { get; init; }
+
+    /// <summary>The variable the key is read from: the one named, else OPENAI_API_KEY.</summary>
+    public string KeyVariable => ApiKeyEnv ?? "OPENAI_API_KEY";
 
     /// <summary>Null: not sent, so the model's own default applies (reasoning models accept no other).</summary>
     public double? Temperature { get; init; }

@@ -199,6 +199,11 @@ public static class RunConfigReader
         Check(config.Batch.MaxPollSeconds >= config.Batch.PollSeconds && config.Batch.MaxPollSeconds <= 86400,
             "batch.max_poll_seconds", "must be at least batch.poll_seconds and at most 86400");
         Check(config.Batch.MaxAttempts is >= 1 and <= 100, "batch.max_attempts", "must be between 1 and 100");
+        if (config.Student.Kind is null
+            && new[] { ("teacher", config.Teacher), ("referee", config.Referee), ("generator", config.Generator) }.FirstOrDefault(r => !r.Item2.IsOracle) is ({ } paid, { } paidRole))
+            Check(false, "student.kind", $"is required when a role asks a real model ({paid} at {paidRole.Endpoint}): torch (the in-process student, " +
+                                         "trained on this machine) or external (your trainer and server); simulated, the offline stand-in " +
+                                         "that learns nothing, runs only when named");
     }
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";

@@ -8,7 +8,14 @@ namespace Lion.Core.Config;
 /// </summary>
 public sealed record StudentSettings
 {
-    public StudentKind Kind { get; init; } = StudentKind.Simulated;
+    /// <summary>
+    /// Null: not given, which means the simulated stand-in while every role is the offline oracle,
+    /// and is refused otherwise: a paid teacher never trains the stand-in unless the config says so.
+    /// </summary>
+    public StudentKind? Kind { get; init; }
+
+    /// <summary>The student that runs: the one named, else the simulated stand-in (offline runs only, as the config check ensures).</summary>
+    public StudentKind Runs => Kind ?? StudentKind.Simulated;
     public string? Endpoint { get; init; }
     public string Model { get; init; } = "student";
     public string ApiKeyEnv { get; init; } = "STUDENT_API_KEY";
@@ -47,4 +54,20 @@ public sealed record StudentSettings
 
     /// <summary>In-process training's matrix products; weights stay float32.</summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
+
+    /// <summary>The model the student is: the served model's name, the base checkpoint, a fresh model's size, or none for the stand-in.</summary>
+    public string ModelName => Runs switch
+    {
+        StudentKind.External => Model,
+        StudentKind.Torch => BaseCheckpoint ?? $"a fresh {Vocabulary<FreshSize>.Word(FreshSize)} model",
+        _ => "none",
+    };
+
+    /// <summary>Which student runs, in words, as plan, status and the report name it.</summary>
+    public string Describe() => Runs switch
+    {
+        StudentKind.Simulated => "simulated (the offline stand-in: it learns nothing and makes no model)",
+        StudentKind.External => $"external: {Model} at {Endpoint ?? "the server lion starts"}, trained by student.train_command",
+        _ => $"torch (in-process): {ModelName}",
+    };
 }

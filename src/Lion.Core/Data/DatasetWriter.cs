@@ -23,7 +23,7 @@ public static class DatasetWriter
         switch (format)
         {
             case ExportFormat.Alpaca:
-                WriteArray(records, destination, WriteAlpaca);
+                WriteArray(records, destination, (writer, record) => WriteAlpaca(writer, record, withState: false));
                 break;
             case ExportFormat.ShareGpt:
                 WriteArray(records, destination, WriteShareGpt);
@@ -72,14 +72,15 @@ public static class DatasetWriter
         using var writer = new Utf8JsonWriter(destination, Compact);
         foreach (var record in records)
         {
-            WriteAlpaca(writer, record);
+            WriteAlpaca(writer, record, withState: true);
             writer.Flush();
             destination.WriteByte((byte)'\n');
             writer.Reset();
         }
     }
 
-    private static void WriteAlpaca(Utf8JsonWriter writer, DatasetRecord record)
+    /// <param name="withState">JSON Lines says what each record's answer is; an Alpaca array holds answered records only.</param>
+    private static void WriteAlpaca(Utf8JsonWriter writer, DatasetRecord record, bool withState)
     {
         writer.WriteStartObject();
         writer.WriteString("instruction", record.Instruction.Instruction);
@@ -89,6 +90,8 @@ public static class DatasetWriter
             writer.WriteString("output", output);
         if (record.Provenance is { } from)
             WriteProvenance(writer, record.Id, from);
+        if (withState && record.State is { } state)
+            writer.WriteString("state", Vocabulary<AnswerState>.Word(state));
         writer.WriteEndObject();
     }
 

@@ -21,8 +21,13 @@ public static class RunGateway
     };
 
     /// <param name="oracle">Makes the in-process oracle, once, for the roles whose endpoint is "oracle".</param>
+    /// <exception cref="BadInputException">A role names a key variable that is not set: checked before anything is asked.</exception>
     public static TeacherGateway Create(RunConfig config, IGatewayLog log, IReadOnlyDictionary<string, RoleSettings> roles, Func<IChatClient> oracle)
     {
+        foreach (var (name, role) in roles)
+            if (!role.IsOracle && role.ApiKeyEnv is { } variable && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
+                throw new BadInputException($"{name}.api_key_env: the environment variable {variable} is not set (or is empty); " +
+                                            "export the key in it, or leave api_key_env out for a server that needs no key");
         var local = new Lazy<IChatClient>(oracle);
         IChatClient Upstream(string name)
         {
@@ -34,7 +39,7 @@ public static class RunGateway
             : roles.Values.All(r => config.LimitsFor(r) is null) ? RateLimits.Unlimited : new RateLimits();
         var settings = new GatewaySettings(null, roles.ToDictionary(r => r.Key, r => r.Value.Model))
         {
-            EndpointsByRole = roles.ToDictionary(r => r.Key, r => new RoleEndpoint(r.Value.Endpoint, r.Value.Model, r.Value.ApiKeyEnv,
+            EndpointsByRole = roles.ToDictionary(r => r.Key, r => new RoleEndpoint(r.Value.Endpoint, r.Value.Model, r.Value.KeyVariable,
                 TimeSpan.FromSeconds(r.Value.TimeoutSeconds), config.LimitsFor(r.Value) is { } limits ? Limits(limits) : RateLimits.Unlimited)
             {
                 Shape = Shape(r.Value),
@@ -70,7 +75,7 @@ public static class RunGateway
     };
 
     private static EndpointSettings Endpoint(RoleSettings role) =>
-        EndpointSettings.For(role.Endpoint, role.ApiKeyEnv, TimeSpan.FromSeconds(role.TimeoutSeconds), Shape(role));
+        EndpointSettings.For(role.Endpoint, role.KeyVariable, TimeSpan.FromSeconds(role.TimeoutSeconds), Shape(role));
 
     /// <summary>What the role's requests carry beyond the chat options: its extra body and headers.</summary>
     public static RequestShape Shape(RoleSettings role) => new()

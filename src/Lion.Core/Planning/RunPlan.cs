@@ -7,6 +7,9 @@ namespace Lion.Core.Planning;
 /// </summary>
 public sealed record RunPlan(IReadOnlyList<PlanLine> Lines, double WallMinutes, IReadOnlyList<string> UnpricedModels, IReadOnlyList<string> Assumptions)
 {
+    /// <summary>The student the plan is for.</summary>
+    public Config.StudentSettings? Student { get; init; }
+
     public long Requests => Lines.Sum(l => l.Requests);
     public long InputTokens => Lines.Sum(l => l.InputTokens);
     public long OutputTokens => Lines.Sum(l => l.OutputTokens);

@@ -28,7 +28,7 @@ public static class RunPlanner
     public static RunPlan Plan(RunConfig config, IReadOnlyList<InstructionRecord> seeds, PlanHistory? history = null)
     {
         var prompts = new PromptSet(config.Prompts);
-        var assumptions = new List<string>();
+        var assumptions = new List<string> { $"student: {config.Student.Describe()}" };
         var questions = seeds.Select(s => StudentPrompt.Question(s.Instruction, s.Input)).Distinct().ToList();
         if (questions.Count == 0)
             throw new BadInputException("there are no seed instructions to plan from");
@@ -76,7 +76,12 @@ public static class RunPlanner
         var refereeFrame = new TokenEstimator(config.Referee.Model).CountPrompt(prompts.Referee("", "", ""));
         var generatorFrame = new TokenEstimator(config.Generator.Model).CountPrompt(prompts.Generator("", GenerationKind.Hard));
         var lines = new List<PlanLine>();
-        for (int iteration = 1; iteration <= config.Iterations; iteration++)
+        int done = Math.Min(history?.IterationsDone ?? 0, config.Iterations);
+        if (done > 0)
+            assumptions.Add(done == config.Iterations
+                ? $"all {done} iterations are done: nothing is left to ask"
+                : $"iterations 1–{done} are done: only the {config.Iterations - done} left are planned");
+        for (int iteration = done + 1; iteration <= config.Iterations; iteration++)
         {
             long cache = seedCount + (long)fresh * (iteration - 1);
             long answered = iteration == 1 ? seedCount : fresh;
@@ -104,7 +109,7 @@ public static class RunPlanner
                 config.LimitsFor(Settings(config, role)) is { } limits
                     ? $"{role} {limits.RequestsPerMinute} requests and {limits.TokensPerMinute} tokens a minute"
                     : $"{role} unpaced on this machine")) + "), not the endpoint's latency or the student's training");
-        return new RunPlan(lines, wall, config.UnpricedModels().Select(u => u.Model).Distinct().ToList(), assumptions);
+        return new RunPlan(lines, wall, config.UnpricedModels().Select(u => u.Model).Distinct().ToList(), assumptions) { Student = config.Student };
     }
 
     private static PlanLine Line(RunConfig config, int iteration, string role, RoleSettings settings, long requests, double input, double output)

@@ -14,7 +14,9 @@ public sealed partial class RunStore
         var (asked, reviews) = Single(transaction, """
             SELECT COUNT(*), COUNT(DISTINCT instruction_id || ' ' || iteration || ' ' || teacher_first) FROM referee_reviews
             """, r => (r.GetInt64(0), r.GetInt64(1)));
-        return new PlanHistory(output, kept > 0 ? attempts / (double)kept : null, reviews > 0 ? asked / (double)reviews : null);
+        int done = Single(transaction, "SELECT COALESCE(MAX(iteration), 0) FROM stage_progress WHERE stage = $stage AND status = 'done'",
+            r => r.GetInt32(0), ("$stage", Vocabulary<LoopStage>.Word(LoopStage.Generation)));
+        return new PlanHistory(output, kept > 0 ? attempts / (double)kept : null, reviews > 0 ? asked / (double)reviews : null, done);
     });
 
     /// <summary>Keeps the plan a run starts with (or is continued with), for the report's plan against actual.</summary>

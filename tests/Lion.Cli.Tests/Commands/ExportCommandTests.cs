@@ -51,14 +51,28 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
-    public void By_default_alpaca_and_sharegpt_hold_only_answered_records_and_jsonl_holds_all()
+    public void By_default_alpaca_and_sharegpt_hold_only_answered_records_and_jsonl_holds_all_with_their_state()
     {
         LionInvocation.Run("init", "--seeds", _folder.Write("seeds.json", AwkwardAlpaca), "--out", Run);
 
         int Count(string format) => JsonDocument.Parse(LionInvocation.Run("export", "--out", Run, "--format", format).Output).RootElement.GetArrayLength();
-        int lines = LionInvocation.Run("export", "--out", Run, "--format", "jsonl").Output.Trim().Split('\n').Length;
+        var lines = LionInvocation.Run("export", "--out", Run, "--format", "jsonl").Output.Trim().Split('\n')
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("state").GetString()).ToList();
 
-        Assert.Equal((3, 3, 4), (Count("alpaca"), Count("sharegpt"), lines));
+        Assert.Equal((2, 2), (Count("alpaca"), Count("sharegpt")));
+        Assert.Equal(["seed", "seed", "empty", "not_asked"], lines);
+    }
+
+    [Fact]
+    public void A_jsonl_export_is_not_registered_as_a_training_set()
+    {
+        LionInvocation.Run("init", "--seeds", _folder.Write("seeds.json", AwkwardAlpaca), "--out", Run);
+
+        var result = LionInvocation.Run("export", "--out", Run, "--format", "jsonl", "--to", _folder.File("data.jsonl"), "--dataset-info");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("a jsonl export keeps every record, answered or not", result.Error);
+        Assert.False(File.Exists(_folder.File("dataset_info.json")));
     }
 
     [Theory]

@@ -36,24 +36,24 @@ internal sealed class OracleHttpRun(TempFolder folder)
         return path;
     }
 
-    public string Config(TestEndpoint server, int iterations = 3, string keyVariable = "LION_NO_KEY", string budget = "{}", string retry = "{}",
+    public string Config(TestEndpoint server, int iterations = 3, string? keyVariable = null, string budget = "{}", string retry = "{}",
         string role = "", string extra = "", int concurrency = 8) =>
         Config(server.BaseUrl.ToString(), iterations, keyVariable, budget, retry, role, extra, concurrency);
 
     /// <param name="role">Keys added to every role, e.g. <c>, "batch": true</c>.</param>
     /// <param name="extra">Keys added to the config, e.g. <c>, "batch": {…}</c>.</param>
-    public string Config(string endpoint, int iterations = 3, string keyVariable = "LION_NO_KEY", string budget = "{}", string retry = "{}",
+    public string Config(string endpoint, int iterations = 3, string? keyVariable = null, string budget = "{}", string retry = "{}",
         string role = "", string extra = "", int concurrency = 8)
     {
         string Role(double temperature, int maxTokens, int perWord = 0) =>
-            $$"""{"endpoint": "{{endpoint}}", "model": "lion-oracle", "api_key_env": "{{keyVariable}}", "temperature": {{temperature}}, "max_tokens": {{maxTokens}}, "max_tokens_per_seed_word": {{perWord}}, "timeout_seconds": 5{{role}}}""";
+            $$"""{"endpoint": "{{endpoint}}", "model": "lion-oracle"{{(keyVariable is null ? "" : $", \"api_key_env\": \"{keyVariable}\"")}}, "temperature": {{temperature}}, "max_tokens": {{maxTokens}}, "max_tokens_per_seed_word": {{perWord}}, "timeout_seconds": 5{{role}}}""";
         string path = folder.File($"config-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, $$"""
             {
               "iterations": {{iterations}}, "new_instructions_per_iteration": 24, "concurrency": {{concurrency}}{{extra}},
               "teacher": {{Role(0.7, 1024)}}, "referee": {{Role(0.2, 512)}}, "generator": {{Role(1.0, 256, 4)}},
               "limits": {"requests_per_minute": 100000, "tokens_per_minute": 100000000, "max_concurrency": 64},
-              "budget": {{budget}}, "retry": {{retry}}
+              "budget": {{budget}}, "retry": {{retry}}, "student": {"kind": "simulated"}
             }
             """);
         return path;

@@ -71,8 +71,10 @@ public sealed class PlanCommandTests : IDisposable
     {
         string run = _folder.File("run");
         Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--out", run).ExitCode);
+        // The smoke preset's config with three more iterations: the plan is of those three alone.
+        string more = _folder.Write("more.json", """{"iterations": 6, "new_instructions_per_iteration": 24, "concurrency": 8}""");
 
-        var plan = LastJson(LionInvocation.Run("plan", "--out", run));
+        var plan = LastJson(LionInvocation.Run("plan", "--out", run, "--config", more));
 
         long planned = RequestsByRole(plan)["generator"], asked = Ledger(run)["generator"];
         Assert.InRange(planned, asked * 0.9, asked * 1.1);
@@ -87,7 +89,7 @@ public sealed class PlanCommandTests : IDisposable
              "teacher": {"endpoint": "https://api.example.com/v1", "model": "teacher-x"},
              "referee": {"endpoint": "https://api.example.com/v1", "model": "judge-x"},
              "generator": {"endpoint": "https://api.example.com/v1", "model": "judge-x"},
-             "prices": {"judge-x": {"input_per_million": 1, "output_per_million": 2}}}
+             "prices": {"judge-x": {"input_per_million": 1, "output_per_million": 2}}, "student": {"kind": "simulated"}}
             """);
         string seeds = _folder.Write("seeds.txt", "Name three rivers of Peru.\nExplain what a prime number is.\n");
 
@@ -117,5 +119,20 @@ public sealed class PlanCommandTests : IDisposable
         var plan = JsonDocument.Parse(store.LatestPlan()!).RootElement;
         Assert.Equal(3, plan.GetProperty("plan").GetArrayLength());
         Assert.Equal(2, plan.GetProperty("plan")[0].GetProperty("requests").GetInt64());
+    }
+
+    [Fact]
+    public void The_plan_of_a_finished_run_is_that_nothing_is_left()
+    {
+        string run = _folder.File("run");
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--out", run).ExitCode);
+
+        var result = LionInvocation.Run("plan", "--out", run);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("Nothing is left to ask: every iteration of the run is done", result.Output);
+        var plan = LastJson(result);
+        Assert.Equal(0, plan.GetProperty("requests").GetInt64());
+        Assert.Equal("simulated", plan.GetProperty("student").GetProperty("kind").GetString());
     }
 }

@@ -31,15 +31,16 @@ public sealed class ProviderRefusalRunTests : IDisposable
             new ChatServerOptions { Models = ["lion-oracle"], Filter = behaviour, ContextLength = contextLength });
 
     /// <summary>A config as a user writes it: each role's endpoint and model, everything else the defaults unless given.</summary>
-    private string Config(string endpoint, int iterations = 1, string all = "", string teacher = "", string model = "lion-oracle", string key = "LION_NO_KEY")
+    private string Config(string endpoint, int iterations = 1, string all = "", string teacher = "", string model = "lion-oracle", string? key = null)
     {
-        string Role(string own) => $$"""{"endpoint": "{{endpoint}}", "model": "{{model}}", "api_key_env": "{{key}}", "timeout_seconds": 10{{all}}{{own}}}""";
+        string keyed = key is null ? "" : $", \"api_key_env\": \"{key}\"";
+        string Role(string own) => $$"""{"endpoint": "{{endpoint}}", "model": "{{model}}"{{keyed}}, "timeout_seconds": 10{{all}}{{own}}}""";
         string path = _folder.File($"config-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, $$"""
             {
               "iterations": {{iterations}}, "new_instructions_per_iteration": 24, "concurrency": {{Concurrency}},
               "teacher": {{Role(teacher)}}, "referee": {{Role("")}}, "generator": {{Role("")}},
-              "retry": {{OracleHttpRun.QuickRetries}}
+              "retry": {{OracleHttpRun.QuickRetries}}, "student": {"kind": "simulated"}
             }
             """);
         return path;
@@ -221,6 +222,20 @@ public sealed class ProviderRefusalRunTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("teacher.headers.X-Tenant: the environment variable LION_TEST_UNSET_VARIABLE is not set", result.Error);
+        Assert.Empty(recording.Requests);
+    }
+
+    [Fact]
+    public async Task A_named_key_variable_that_is_unset_stops_before_anything_is_asked()
+    {
+        var recording = new RecordingFilter();
+        await using var server = await Serve(recording);
+
+        var result = await OracleHttpRun.Invoke(["run", "--config", Config(server.BaseUrl.ToString(), key: "LION_TEST_UNSET_KEY"),
+            "--seeds", _http.WriteSeeds(), "--out", _folder.File("run")]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error: teacher.api_key_env: the environment variable LION_TEST_UNSET_KEY is not set (or is empty)", result.Error);
         Assert.Empty(recording.Requests);
     }
 }

@@ -114,7 +114,19 @@ public sealed class TrainAndGenerateCommandTests : IDisposable
         var result = LionInvocation.Run("train", "--init", "tiny", "--data", data, "--out", _folder.File("student"));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"error: {data}:2: field \"output\" is missing: a training example needs the answer to learn", result.Error.Trim());
+        Assert.StartsWith($"error: {data}:2: field \"output\" is missing: a training example needs the answer to learn", result.Error.Trim());
+        Assert.False(Directory.Exists(_folder.File("student")));
+    }
+
+    [Fact]
+    public void A_training_line_with_an_empty_answer_is_named_as_empty()
+    {
+        string data = _folder.Write("train.jsonl", "{\"instruction\": \"a\", \"output\": \"b\"}\n{\"instruction\": \"refused\", \"output\": \"  \"}\n");
+
+        var result = LionInvocation.Run("train", "--init", "tiny", "--data", data, "--out", _folder.File("student"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"error: {data}:2: field \"output\" is empty: a training example needs the answer to learn", result.Error.Trim());
         Assert.False(Directory.Exists(_folder.File("student")));
     }
 

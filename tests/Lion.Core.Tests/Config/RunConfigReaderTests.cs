@@ -133,7 +133,7 @@ public sealed class RunConfigReaderTests
         var config = RunConfigReader.Parse("""
             {"teacher": {"endpoint": "https://api.example.com/v1", "model": "a", "limits": {"requests_per_minute": 60}},
              "referee": {"endpoint": "https://api.example.com/v1", "model": "b"},
-             "generator": {"endpoint": "http://127.0.0.1:8000/v1", "model": "c"}}
+             "generator": {"endpoint": "http://127.0.0.1:8000/v1", "model": "c"}, "student": {"kind": "simulated"}}
             """, "lion.json");
 
         Assert.Equal(60, config.LimitsFor(config.Teacher)!.RequestsPerMinute);
@@ -180,6 +180,8 @@ public sealed class YamlRunConfigTests : IDisposable
               endpoint: https://api.example.com/v1
               model: gpt-x
               temperature: 0.5
+            student:
+              kind: torch
             budget:
               max_cost: 12
             prices:
@@ -229,12 +231,31 @@ public sealed class YamlRunConfigTests : IDisposable
     {
         var config = RunConfigReader.Parse("""
             {"concurrency": 8, "batch": {"max_lines": 5000, "retry_failed": "live"},
-             "teacher": {"endpoint": "https://api.example.com/v1", "batch": true}, "referee": {"endpoint": "https://api.example.com/v1"}}
+             "teacher": {"endpoint": "https://api.example.com/v1", "batch": true}, "referee": {"endpoint": "https://api.example.com/v1"},
+             "student": {"kind": "external", "endpoint": "http://127.0.0.1:8001/v1", "train_command": "train {data} {output}"}}
             """, "lion.json");
 
         Assert.Equal((5000, 8), (config.ConcurrencyFor(config.Teacher), config.ConcurrencyFor(config.Referee)));
         Assert.Equal(Lion.Core.Config.BatchRetry.Live, config.Batch.RetryFailed);
     }
+
+    [Fact]
+    public void A_real_endpoint_without_a_student_kind_is_refused_naming_the_key_and_the_choices()
+    {
+        var refused = Assert.Throws<BadInputException>(() =>
+            RunConfigReader.Parse("""{"teacher": {"endpoint": "https://api.openai.com/v1", "model": "gpt-4o-mini"}}""", "lion.json"));
+
+        Assert.StartsWith("lion.json: student.kind: is required when a role asks a real model (teacher at https://api.openai.com/v1): torch", refused.Message);
+        Assert.Contains("external", refused.Message);
+        Assert.Contains("simulated", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("""{}""", "simulated")]
+    [InlineData("""{"teacher": {"endpoint": "https://api.openai.com/v1"}, "student": {"kind": "simulated"}}""", "simulated")]
+    [InlineData("""{"teacher": {"endpoint": "https://api.openai.com/v1"}, "student": {"kind": "torch"}}""", "torch")]
+    public void The_simulated_student_runs_offline_or_when_named(string json, string runs) =>
+        Assert.Equal(runs, Vocabulary<StudentKind>.Word(RunConfigReader.Parse(json, "lion.json").Student.Runs));
 
     [Fact]
     public void A_sampling_parameter_set_to_null_is_left_out_and_stays_null_when_stored()

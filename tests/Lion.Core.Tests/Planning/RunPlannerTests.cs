@@ -14,7 +14,7 @@ public sealed class RunPlannerTests
          "teacher": {"endpoint": "https://api.example.com/v1", "model": "gpt-x", "batch": BATCH},
          "referee": {"endpoint": "https://api.example.com/v1", "model": "gpt-x"},
          "generator": {"endpoint": "https://api.example.com/v1", "model": "gpt-x"},
-         "prices": {"gpt-x": {"input_per_million": 2, "output_per_million": 8}}}
+         "prices": {"gpt-x": {"input_per_million": 2, "output_per_million": 8}}, "student": {"kind": "simulated"}}
         """.Replace("BATCH", batch ? "true" : "false"), "lion.json");
 
     [Fact]
