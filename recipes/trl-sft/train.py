@@ -3,7 +3,7 @@
 
 lion runs it once per iteration as its student.train_command:
 
-    python recipes/trl-sft/train.py --data {data} --previous {previous} --output {output}
+    torchrun --nproc_per_node 8 $LION_RECIPES/trl-sft/train.py --data {data} --previous {previous} --output {output}
 
 --data      lion's training set: Alpaca JSON, a list of {instruction, input, output}
 --previous  what to continue from: a model folder, or a PEFT adapter folder (LoRA)
@@ -29,8 +29,9 @@ def parse_args():
     parser.add_argument("--output", required=True)
     parser.add_argument("--epochs", type=float, default=3)
     parser.add_argument("--learning-rate", type=float, default=2e-5)
-    parser.add_argument("--batch-size", type=int, default=8)
-    parser.add_argument("--gradient-accumulation", type=int, default=16)
+    parser.add_argument("--batch-size", type=int, default=8, help="examples per GPU per step")
+    parser.add_argument("--effective-batch", type=int, default=128,
+                        help="examples per optimizer step over every GPU (the paper's 128): gradient accumulation makes up the rest")
     parser.add_argument("--max-length", type=int, default=1024)
     parser.add_argument("--lora-rank", type=int, default=0, help="0: train every weight")
     parser.add_argument("--lora-alpha", type=int, default=16)
@@ -65,12 +66,18 @@ def main():
         peft_config = LoraConfig(r=args.lora_rank, lora_alpha=args.lora_alpha, lora_dropout=0.0, task_type="CAUSAL_LM",
                                  target_modules=["q_proj", "k_proj", "v_proj", "o_proj"])
 
+    # torchrun sets WORLD_SIZE: the accumulation keeps the effective batch whatever the number of GPUs.
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    accumulation = max(1, round(args.effective_batch / (args.batch_size * world)))
+    if accumulation * args.batch_size * world != args.effective_batch:
+        print(f"effective batch {accumulation * args.batch_size * world} (asked {args.effective_batch}): "
+              f"{args.batch_size} per GPU x {world} GPUs does not divide it")
     config = SFTConfig(
         output_dir=args.output,
         num_train_epochs=args.epochs,
         learning_rate=args.learning_rate,
         per_device_train_batch_size=args.batch_size,
-        gradient_accumulation_steps=args.gradient_accumulation,
+        gradient_accumulation_steps=accumulation,
         max_length=args.max_length,
         lr_scheduler_type="cosine",
         warmup_ratio=0.03,
