@@ -3,13 +3,15 @@ namespace Lion.Core.Loop;
 /// <summary>
 /// Keeps `&lt;run&gt;/student/` a loadable Hugging Face folder of the newest checkpoint, whichever
 /// iteration made it, so any tool (`lion eval`, `lion serve`, transformers) can be pointed at one
-/// path. The files are symbolic links into the iteration's folder: a 7B checkpoint is not copied.
+/// path: a whole model, or a PEFT adapter (with <c>student.reload: lora</c>), which those tools
+/// resolve on the base its <c>adapter_config.json</c> names. The files are symbolic links into the
+/// iteration's folder: a 7B checkpoint is not copied.
 /// </summary>
 public static class LatestStudent
 {
     public static void Publish(string runFolder, string checkpoint)
     {
-        if (!File.Exists(Path.Combine(checkpoint, "config.json")))
+        if (!File.Exists(Path.Combine(checkpoint, "config.json")) && !File.Exists(Path.Combine(checkpoint, "adapter_config.json")))
             return;
         string latest = Path.Combine(runFolder, "student");
         Directory.CreateDirectory(latest);

@@ -164,6 +164,13 @@ public sealed class StudentServerRunTests : IDisposable
             string prompts = _folder.Write($"q{iteration}.jsonl", JsonSerializer.Serialize(new { instruction = question }) + "\n");
             var alone = LionInvocation.Run("generate", "--model", adapter, "--prompts", prompts, "--max-new-tokens", "6");
             Assert.Equal(JsonDocument.Parse(alone.Output).RootElement.GetProperty("output").GetString(), store.StudentAnswers(iteration)[id]);
+            // RUN/student is the latest adapter, resolved on its base like any checkpoint.
+            if (iteration == 2)
+            {
+                var latest = LionInvocation.Run("generate", "--model", Path.Combine(run, "student"), "--prompts", prompts, "--max-new-tokens", "6");
+                Assert.True(latest.ExitCode == 0, latest.Error);
+                Assert.Equal(alone.Output, latest.Output);
+            }
         }
         Assert.Empty(ProcessesUsing(run));
     }
