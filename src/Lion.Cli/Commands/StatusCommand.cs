@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Lion.Core;
 using Lion.Core.Config;
+using Lion.Core.Gateway;
 using Lion.Core.Store;
 
 namespace Lion.Cli.Commands;
@@ -20,16 +21,23 @@ internal static class StatusCommand
     {
         var folder = RunFolderOption.Create();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var refused = new Option<bool>("--refused")
+        {
+            Description = "Also list every request the endpoint refused for the item's sake, by role, with the provider's words.",
+        };
 
-        var command = new Command("status", "Show a run's pools, stages and usage.") { folder, json };
+        var command = new Command("status", "Show a run's pools, stages and usage.") { folder, json, refused };
         command.SetAction(parse => CommandBody.Run(parse, output =>
         {
             RunOverview overview;
             RunConfig config;
+            List<Refusal>? refusals = null;
             using (var store = RunStore.Open(parse.GetValue(folder)!))
             {
                 overview = store.Overview();
                 config = RunConfigReader.Parse(store.Config().Json, $"{store.Folder} (stored config)");
+                if (parse.GetValue(refused))
+                    refusals = store.Refusals();
             }
             int iterations = config.Iterations;
             if (parse.GetValue(json))
@@ -42,13 +50,38 @@ internal static class StatusCommand
                     ["kind"] = Vocabulary<StudentKind>.Word(config.Student.Runs),
                     ["model"] = config.Student.ModelName,
                 });
+                if (refusals is not null)
+                    document["refused"] = JsonSerializer.SerializeToNode(refusals, Json);
                 output.WriteLine(document.ToJsonString(Json));
             }
             else
+            {
                 WriteText(output, overview, iterations, config.Student);
+                if (refusals is not null)
+                    WriteRefusals(output, refusals);
+            }
             return ExitCode.Success;
         }));
         return command;
+    }
+
+    /// <summary>Failure kinds that are an item's result or were fitted, not failures.</summary>
+    private static readonly HashSet<string> RefusalKinds =
+        [nameof(RemoteFailureKind.BadRequest), nameof(RemoteFailureKind.ContextExceeded), nameof(RemoteFailureKind.ContentFiltered)];
+
+    private static void WriteRefusals(TextWriter output, IReadOnlyList<Refusal> refusals)
+    {
+        output.WriteLine($"Refused items: {refusals.Count}");
+        foreach (var refusal in refusals)
+            output.WriteLine($"  {refusal.Role,-9} {(refusal.Iteration is { } i ? $"iteration {i}" : ""),-12} lion-{refusal.InstructionId,-6} {refusal.Outcome,-14} " +
+                             $"{Short(refusal.Instruction, 60)} — {Short(refusal.Message, 200)}");
+    }
+
+    /// <summary>One line of at most <paramref name="length"/> characters, control characters and line breaks as spaces.</summary>
+    private static string Short(string text, int length)
+    {
+        string line = new(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+        return line.Length <= length ? line : line[..(length - 1)] + "…";
     }
 
     private static string Describe(RunOverview.StageState stage) =>
@@ -120,12 +153,15 @@ internal static class StatusCommand
             output.WriteLine($"  {batch.BatchId ?? "(not submitted)"}: {batch.Role}, {batch.Lines} lines, " +
                              $"{Vocabulary<Lion.Core.Gateway.Batches.BatchStatus>.Word(batch.Status)}, {Age(age)} old (lion run polls it again)");
         }
-        if (run.RemoteFailuresByKind.Count > 0)
-            output.WriteLine("Failures  " + string.Join(", ", run.RemoteFailuresByKind.Select(f => $"{f.Key} {f.Value}")) +
+        // Refusals of an item are its results (the lines below), and a context overflow was fitted or refused: neither is a failure.
+        var failures = run.RemoteFailuresByKind.Where(f => !RefusalKinds.Contains(f.Key)).ToList();
+        if (failures.Count > 0)
+            output.WriteLine("Failures  " + string.Join(", ", failures.Select(f => $"{f.Key} {f.Value}")) +
                              " (remote calls that failed; retried ones included)");
         if (run.UnanswerableByRole.Count > 0)
             output.WriteLine("Refused   " + string.Join(", ", run.UnanswerableByRole.Select(u => $"{u.Key} {u.Value}")) +
-                             " (requests the endpoint refused for the item's sake, a 400: kept as unanswerable under these parameters, never trained on)");
+                             " (results: requests the endpoint refused for the item's sake, kept as unanswerable under these parameters, " +
+                             "never trained on; `lion status --refused` lists them)");
         if (run.ContentFilteredByRole.Count > 0)
             output.WriteLine("Filtered  " + string.Join(", ", run.ContentFilteredByRole.Select(u => $"{u.Key} {u.Value}")) +
                              " (requests the provider's content filter refused or withheld: never asked again under these parameters, never trained on)");

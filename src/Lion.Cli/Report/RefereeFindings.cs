@@ -84,7 +84,10 @@ internal static class RefereeFindings
         foreach (int iteration in iterations)
             html.Append($"<th>iteration {iteration}</th>");
         html.Append("</tr>\n");
-        foreach (var (family, byIteration) in shares)
+        // Every family the oracle recognises that had verdicts, then "other" (whatever none recognises), always shown.
+        var rows = shares.Where(s => s.Key != Other)
+            .Append(new(Other, shares.GetValueOrDefault(Other) ?? new SortedDictionary<int, (int Hard, int All)>()));
+        foreach (var (family, byIteration) in rows)
         {
             html.Append($"<tr><td style=\"text-align:left\">{Encode(family)}</td>");
             foreach (int iteration in iterations)
@@ -92,7 +95,7 @@ internal static class RefereeFindings
                     ? $"<td>{share.Hard / (double)share.All:P0} of {share.All}</td>" : "<td>–</td>");
             html.Append("</tr>\n");
         }
-        return html.Append("</table>\n<p>Families as the oracle recognises them; other instructions count as \"other\".</p>\n").ToString();
+        return html.Append($"</table>\n<p>Families as the oracle recognises them; other instructions count as \"{Other}\".</p>\n").ToString();
     }
 
     /// <summary>The verdicts in their order, but the first of each family before any family's second.</summary>
@@ -103,11 +106,14 @@ internal static class RefereeFindings
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PoolItem, string> Families = new();
 
+    /// <summary>The row of instructions no oracle family recognises: a real teacher's instructions mostly.</summary>
+    private const string Other = "other";
+
     /// <summary>The oracle family an item belongs to ("other" when none recognises it), worked out once per item.</summary>
     private static string Family(PoolItem item) => Families.GetValue(item, known =>
     {
         string question = StudentPrompt.Question(known.Instruction, known.Input);
-        return Oracle.Oracle.Families.FirstOrDefault(f => f.Recognises(question))?.Name ?? "other";
+        return Oracle.Oracle.Families.FirstOrDefault(f => f.Recognises(question))?.Name ?? Other;
     });
 
     private static string Word(VerdictLabel label) => Lion.Core.Vocabulary<VerdictLabel>.Word(label);

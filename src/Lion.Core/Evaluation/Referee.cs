@@ -65,7 +65,7 @@ public sealed class Referee(IChatClient client, PromptSet prompts, ChatOptions o
             if (reply.FinishReason == ItemOutcome.ContentFilter)
             {
                 var withheld = new RefereeAttempt(attempt, reply.Text, null, null,
-                    $"{ItemOutcome.FilteredWord}: the provider's content filter withheld the reply") { RequestKey = requestKey };
+                    $"{ItemOutcome.FilteredWord}: {ItemOutcome.Withheld}") { RequestKey = requestKey };
                 record(withheld);
                 return new RefereeScore(null, withheld.Problem, null);
             }

@@ -24,6 +24,9 @@ public static class ItemOutcome
     /// <summary>The finish reason of a teacher's or student's answer that was refused.</summary>
     public static readonly ChatFinishReason Unanswerable = new(Word);
 
+    /// <summary>What is kept of a reply the content filter withheld (it has no text).</summary>
+    public const string Withheld = "the provider's content filter withheld the reply";
+
     /// <summary>The finish reason of an answer the provider's content filter withheld.</summary>
     public static readonly ChatFinishReason ContentFilter = ChatFinishReason.ContentFilter;
 

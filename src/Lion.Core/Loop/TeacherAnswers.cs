@@ -35,7 +35,8 @@ internal static class TeacherAnswers
             {
                 var response = await context.Teacher.GetResponseAsync([new ChatMessage(ChatRole.User, LoopContext.Question(item))], options, token);
                 bool withheld = response.FinishReason == ItemOutcome.ContentFilter;
-                context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, response.Text, response.FinishReason, withheld ? fingerprint : null);
+                context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, withheld ? ItemOutcome.Withheld : response.Text,
+                    response.FinishReason, withheld ? fingerprint : null);
                 if (withheld)
                     Interlocked.Increment(ref filtered);
                 owed.Succeeded();
@@ -43,7 +44,8 @@ internal static class TeacherAnswers
             }
             catch (RemoteRequestException error) when (ItemOutcome.IsRefusal(error))
             {
-                context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, "", ItemOutcome.FinishOf(error), fingerprint);
+                // A refusal keeps the provider's words for `lion status --refused`; it is never an answer.
+                context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, error.Failure.Message, ItemOutcome.FinishOf(error), fingerprint);
                 owed.Succeeded();
                 Interlocked.Increment(ref ItemOutcome.IsContentFiltered(error) ? ref filtered : ref refused);
             }
@@ -53,9 +55,9 @@ internal static class TeacherAnswers
             }
         }, cancellationToken);
         if (refused > 0)
-            context.Report($"  teacher: {refused} instructions refused by the endpoint, kept as unanswerable (see lion status)");
+            context.Report($"  teacher: {refused} instructions refused by the endpoint, kept as unanswerable (`lion status --refused` lists them)");
         if (filtered > 0)
-            context.Report($"  teacher: {filtered} instructions withheld by the provider's content filter (see lion status)");
+            context.Report($"  teacher: {filtered} instructions withheld by the provider's content filter (`lion status --refused` lists them)");
         owed.ThrowIfAny();
     }
 

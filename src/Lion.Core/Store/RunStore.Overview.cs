@@ -73,6 +73,28 @@ public sealed partial class RunStore
         };
     });
 
+    /// <summary>
+    /// Every request the endpoint refused for the item's sake, by role: the instruction (for the
+    /// generator, its seed), the iteration (none for the teacher, whose answers serve every
+    /// iteration), what became of it and the provider's words.
+    /// </summary>
+    public List<Refusal> Refusals() => Read(transaction => Rows(transaction, """
+        SELECT 'teacher', NULL, t.instruction_id, i.instruction, t.finish_reason, t.text
+        FROM teacher_answers t JOIN instructions i ON i.id = t.instruction_id WHERE t.finish_reason IN ('unanswerable', 'content_filter')
+        UNION ALL
+        SELECT 'referee', r.iteration, r.instruction_id, i.instruction, substr(r.parse_error, 1, instr(r.parse_error, ':') - 1),
+               trim(substr(r.parse_error, instr(r.parse_error, ':') + 1))
+        FROM referee_reviews r JOIN instructions i ON i.id = r.instruction_id
+        WHERE r.parse_error LIKE 'unanswerable:%' OR r.parse_error LIKE 'content_filter:%'
+        UNION ALL
+        SELECT 'generator', a.iteration, a.seed_instruction_id, i.instruction, a.reject_reason, a.raw
+        FROM generation_attempts a JOIN instructions i ON i.id = a.seed_instruction_id WHERE a.reject_reason IN ('unanswerable', 'content_filter')
+        UNION ALL
+        SELECT 'student', s.iteration, s.instruction_id, i.instruction, s.finish_reason, s.text
+        FROM student_answers s JOIN instructions i ON i.id = s.instruction_id WHERE s.finish_reason IN ('unanswerable', 'content_filter')
+        ORDER BY 1, 2, 3
+        """, r => new Refusal(r.GetString(0), r.IsDBNull(1) ? null : r.GetInt32(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetString(5))));
+
     /// <summary>Answered requests by role: paid ones and cache hits.</summary>
     public List<(string Role, long Paid, long Cached)> UsageByRole() => Read(transaction => Rows(transaction,
         "SELECT role, SUM(cached = 0), SUM(cached = 1) FROM usage GROUP BY role ORDER BY role",
@@ -101,7 +123,8 @@ public sealed partial class RunStore
             SELECT iteration, role, COUNT(*),
                    (SELECT message FROM remote_failures m WHERE m.iteration = f.iteration AND m.role = f.role
                     GROUP BY message ORDER BY COUNT(*) DESC, message LIMIT 1)
-            FROM remote_failures f WHERE iteration IS NOT NULL GROUP BY iteration, role ORDER BY iteration, role
+            FROM remote_failures f WHERE iteration IS NOT NULL AND kind NOT IN ('BadRequest', 'ContextExceeded', 'ContentFiltered')
+            GROUP BY iteration, role ORDER BY iteration, role
             """, r => (Iteration: r.GetInt32(0), Failure: new RunOverview.RoleFailures(r.GetString(1), r.GetInt32(2), r.GetString(3))))
             .ToLookup(f => f.Iteration, f => f.Failure);
         return verdicts.Keys.Union(attempts.Select(a => a.Key)).Union(heldOut.Keys).Union(benchmarkSized.Keys).Union(unparsed.Keys).Union(imitation.Keys)

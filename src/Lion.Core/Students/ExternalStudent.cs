@@ -159,7 +159,7 @@ public sealed class ExternalStudent : IStudent, IAsyncDisposable
                 catch (RemoteRequestException refused) when (Loop.ItemOutcome.IsRefusal(refused))
                 {
                     // A prompt over the served model's context, say: this question has no answer to judge, and the rest go on.
-                    replies[i] = new StudentReply("", Loop.ItemOutcome.FinishOf(refused));
+                    replies[i] = new StudentReply(refused.Failure.Message, Loop.ItemOutcome.FinishOf(refused));
                 }
             });
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Lion.Cli.Endpoint;
 using Lion.Core.Store;
 using Lion.Oracle;
@@ -129,6 +130,13 @@ public sealed class ProviderRefusalRunTests : IDisposable
         Assert.Equal(markedAfterFirst, markedAfterSame);
         Assert.Equal(markedAfterFirst + 10, Marked());
         Assert.Contains("Filtered  teacher 10", status.Output);
+        var listed = LionInvocation.Run("status", "--out", run, "--refused");
+        Assert.Contains("Refused items: 10", listed.Output);
+        Assert.Contains("The response was filtered due to the prompt triggering Azure OpenAI's content management policy", listed.Output);
+        Assert.Contains("the provider's content filter withheld the reply", listed.Output);
+        var refusedJson = JsonDocument.Parse(LionInvocation.Run("status", "--out", run, "--refused", "--json").Output).RootElement.GetProperty("refused");
+        Assert.Equal(10, refusedJson.GetArrayLength());
+        Assert.All(refusedJson.EnumerateArray(), r => Assert.Equal(("teacher", "content_filter"), (r.GetProperty("role").GetString(), r.GetProperty("outcome").GetString())));
         Assert.Contains("withheld by the provider's content filter: teacher 10.", File.ReadAllText(Path.Combine(run, "report", "index.html")));
         using var store = RunStore.Open(run);
         var imitation = store.Overview().Results.Single(r => r.Iteration == 1).Imitation!;
