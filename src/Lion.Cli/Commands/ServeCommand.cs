@@ -65,6 +65,7 @@ internal static class ServeCommand
                 ApiKey = key,
                 Models = [served],
                 ContextLength = batcher.ContextLength,
+                Completions = new StudentCompletions(student, tokenizer, batcher),
                 MaxConcurrentRequests = parse.GetValue(maxConcurrent) ?? 4 * batch,
             };
             await using var endpoint = await ChatServer.StartAsync(adapters ?? (Microsoft.Extensions.AI.IChatClient)new StudentChatClient(batcher, promptFormat),

@@ -77,6 +77,65 @@ internal static class ChatCompletionWriter
         await response.Body.FlushAsync();
     }
 
+    /// <summary>A legacy completions answer ("object": "text_completion"), a choice per prompt, with logprobs where asked.</summary>
+    public static async Task WriteTextCompletion(HttpResponse response, string id, string model, IReadOnlyList<TextCompletion> choices)
+    {
+        response.ContentType = "application/json";
+        await using var json = new Utf8JsonWriter(response.Body, Options);
+        json.WriteStartObject();
+        Header(json, id, "text_completion", model);
+        json.WriteStartArray("choices");
+        for (int i = 0; i < choices.Count; i++)
+        {
+            var choice = choices[i];
+            json.WriteStartObject();
+            json.WriteNumber("index", i);
+            json.WriteString("text", choice.Text);
+            if (choice.Logprobs is { } logprobs)
+                WriteLogprobs(json, logprobs);
+            else
+                json.WriteNull("logprobs");
+            json.WriteString("finish_reason", choice.FinishReason);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        Usage(json, choices.Sum(c => (long)c.PromptTokens), choices.Sum(c => (long)c.CompletionTokens));
+        json.WriteEndObject();
+        await json.FlushAsync();
+    }
+
+    private static void WriteLogprobs(Utf8JsonWriter json, CompletionLogprobs logprobs)
+    {
+        json.WriteStartObject("logprobs");
+        json.WriteStartArray("tokens");
+        foreach (string token in logprobs.Tokens)
+            json.WriteStringValue(token);
+        json.WriteEndArray();
+        json.WriteStartArray("token_logprobs");
+        foreach (double? value in logprobs.TokenLogprobs)
+            if (value is { } number) json.WriteNumberValue(number); else json.WriteNullValue();
+        json.WriteEndArray();
+        json.WriteStartArray("top_logprobs");
+        foreach (var top in logprobs.TopLogprobs)
+        {
+            if (top is null)
+            {
+                json.WriteNullValue();
+                continue;
+            }
+            json.WriteStartObject();
+            foreach (var (token, value) in top)
+                json.WriteNumber(token, value);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("text_offset");
+        foreach (int offset in logprobs.TextOffset)
+            json.WriteNumberValue(offset);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
     public static async Task WriteError(HttpResponse response, int status, string message, string type,
         string? param = null, string? code = null)
     {

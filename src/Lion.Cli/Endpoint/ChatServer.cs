@@ -66,6 +66,7 @@ public sealed class ChatServer : IAsyncDisposable
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         app.MapGet("/v1/models", server.ListModels);
         app.MapPost("/v1/chat/completions", server.Complete);
+        app.MapPost("/v1/completions", server.CompleteText);
         server.Batches.Map(app, server.Authorized, options.MaxFileBytes);
         if (options.Adapters is not null)
         {
@@ -266,6 +267,60 @@ public sealed class ChatServer : IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    /// <summary>
+    /// POST /v1/completions, as vLLM answers it: each prompt continued as raw text (no chat
+    /// template), with the prompt echoed and token log-probabilities where asked, so evaluation
+    /// harnesses (lm-evaluation-harness's local-completions) score continuations.
+    /// </summary>
+    private async Task CompleteText(HttpContext context)
+    {
+        var response = context.Response;
+        if (!await Authorized(context))
+            return;
+        if (_options.Completions is not { } completions)
+        {
+            await ChatCompletionWriter.WriteError(response, 404, "this endpoint serves chat completions only (POST /v1/chat/completions)", "invalid_request_error");
+            return;
+        }
+        CompletionRequest request;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            request = CompletionRequest.Parse(document.RootElement);
+        }
+        catch (JsonException error)
+        {
+            await ChatCompletionWriter.WriteError(response, 400, $"the body is not valid JSON: {error.Message}", "invalid_request_error");
+            return;
+        }
+        catch (InvalidRequestException error)
+        {
+            await ChatCompletionWriter.WriteError(response, 400, error.Message, "invalid_request_error", error.Param);
+            return;
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await ChatCompletionWriter.WriteError(response, 413, $"the request body is over the limit of {_options.MaxRequestBytes} bytes", "invalid_request_error");
+            return;
+        }
+        if (!_options.Models.Contains(request.Model))
+        {
+            await ChatCompletionWriter.WriteError(response, 404, $"The model `{request.Model}` does not exist.", "invalid_request_error", "model", "model_not_found");
+            return;
+        }
+        try
+        {
+            var choices = new List<TextCompletion>();
+            foreach (var prompt in request.Prompts)
+                choices.Add(await completions.CompleteAsync(prompt, request, context.RequestAborted));
+            await ChatCompletionWriter.WriteTextCompletion(response, $"cmpl-{Interlocked.Increment(ref _completions)}", request.Model, choices);
+        }
+        catch (InvalidRequestException invalid) when (!response.HasStarted)
+        {
+            await ChatCompletionWriter.WriteError(response, 400, invalid.Message, "invalid_request_error", invalid.Param);
         }
     }
 

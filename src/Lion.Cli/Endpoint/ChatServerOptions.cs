@@ -20,6 +20,9 @@ public sealed record ChatServerOptions
     /// <summary>The model's context in tokens, reported as <c>max_model_len</c> in GET /v1/models as vLLM does; null: not reported.</summary>
     public int? ContextLength { get; init; }
 
+    /// <summary>The model behind POST /v1/completions (raw text and token log-probabilities); null: that endpoint answers 404.</summary>
+    public ICompletionModel? Completions { get; init; }
+
     /// <summary>Requests answered at once; one more is a 429 with Retry-After. Null: no limit.</summary>
     public int? MaxConcurrentRequests { get; init; }
 

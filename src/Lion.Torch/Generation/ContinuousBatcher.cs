@@ -57,13 +57,21 @@ public sealed class ContinuousBatcher : IDisposable
     /// counts. Cancelling <paramref name="cancellationToken"/> takes the request out of the batch
     /// at the next step.
     /// </summary>
-    public async IAsyncEnumerable<GenerationUpdate> Generate(string prompt, SamplingOptions options, bool stream = true,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<GenerationUpdate> Generate(string prompt, SamplingOptions options, bool stream = true,
+        CancellationToken cancellationToken = default) =>
+        Generate(_batch.Row(prompt, options), stream, cancellationToken);
+
+    /// <summary>As <see cref="Generate(string, SamplingOptions, bool, CancellationToken)"/>, for a prompt of token ids taken as they are.</summary>
+    public IAsyncEnumerable<GenerationUpdate> Generate(IReadOnlyList<int> prompt, SamplingOptions options, bool stream = true,
+        CancellationToken cancellationToken = default) =>
+        Generate(_batch.Row(prompt, options), stream, cancellationToken);
+
+    private async IAsyncEnumerable<GenerationUpdate> Generate(DecodingRow row, bool stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
         if (_broken is { } failure)
             throw new InvalidOperationException("the decoder stopped after a failure", failure);
-        var request = new Request(_batch.Row(prompt, options), stream, cancellationToken);
+        var request = new Request(row, stream, cancellationToken);
         Interlocked.Increment(ref _active);
         _waiting.Enqueue(request);
         _arrived.Release();
@@ -173,7 +181,7 @@ public sealed class ContinuousBatcher : IDisposable
             request.Updates.Writer.TryComplete(new OperationCanceledException(request.Cancellation));
         else
         {
-            request.Updates.Writer.TryWrite(new GenerationUpdate("", row.FinishReason, row.Prompt.Count, row.Generated.Count));
+            request.Updates.Writer.TryWrite(new GenerationUpdate("", row.FinishReason, row.Prompt.Count, row.Generated.Count) { Tokens = [.. row.Generated] });
             request.Updates.Writer.TryComplete();
         }
     }

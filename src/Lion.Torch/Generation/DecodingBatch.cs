@@ -26,6 +26,10 @@ public sealed class DecodingBatch(LlamaForCausalLM model, ITextTokenizer tokeniz
     public DecodingRow Row(string prompt, SamplingOptions options) =>
         new([model.Config.BosTokenId, .. tokenizer.Encode(prompt).Select(t => (long)t)], options, new Random(Seed(options.Seed, prompt)));
 
+    /// <summary>A row for a prompt given as token ids, taken as they are (no BOS added), as a completions endpoint takes them.</summary>
+    public DecodingRow Row(IReadOnlyList<int> prompt, SamplingOptions options) =>
+        new([.. prompt.Select(t => (long)t)], options, new Random(Seed(options.Seed, string.Join(',', prompt))));
+
     /// <summary>Reads the new rows' prompts in one forward pass, picks each one's first token and adds them to the batch.</summary>
     public void Admit(IReadOnlyList<DecodingRow> rows)
     {

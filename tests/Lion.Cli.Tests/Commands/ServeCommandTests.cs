@@ -117,4 +117,86 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(empty, result.Error);
     }
+
+    /// <summary>lion serve for one test: its base URL, and a way to stop it.</summary>
+    private async Task<(HttpClient Http, Func<Task> Stop)> Serve(string student)
+    {
+        var output = new StringWriter();
+        var stop = new CancellationTokenSource();
+        var serving = LionCommand.Create().Parse(["serve", "--model", student, "--port", "0"])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, stop.Token);
+        var http = new HttpClient { BaseAddress = new Uri(await LionInvocation.WaitForUrl(output)) };
+        return (http, async () =>
+        {
+            stop.Cancel();
+            await serving;
+            http.Dispose();
+            stop.Dispose();
+        });
+    }
+
+    private static async Task<System.Text.Json.JsonElement> Post(HttpClient http, string path, string json)
+    {
+        using var response = await http.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task A_loglikelihood_request_as_lm_evaluation_harness_sends_it_gets_the_students_own_log_probabilities()
+    {
+        string student = SavedStudent();
+        var tokenizer = new ByteTokenizer();
+        int[] context = tokenizer.Encode("Question: 2 + 2 =\nAnswer:"), continuation = tokenizer.Encode(" 4");
+        int[] tokens = [.. context, .. continuation];
+        var (http, stop) = await Serve(student);
+        // local-completions' loglikelihood payload: token ids, one generated token, its log-probability and the prompt's echoed.
+        var answer = await Post(http, "completions", $$"""
+            {"model": "my-student", "prompt": [{{System.Text.Json.JsonSerializer.Serialize(tokens)}}], "temperature": 0, "max_tokens": 1, "logprobs": 1, "seed": 1234, "echo": true}
+            """);
+        await stop();
+
+        var logprobs = answer.GetProperty("choices")[0].GetProperty("logprobs");
+        var tokenLogprobs = logprobs.GetProperty("token_logprobs").EnumerateArray().ToList();
+        Assert.Equal(tokens.Length + 1, tokenLogprobs.Count);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, tokenLogprobs[0].ValueKind);
+        // The harness's sum: the continuation's tokens, the generated one left out.
+        double served = tokenLogprobs.Skip(context.Length).Take(continuation.Length).Sum(t => t.GetDouble());
+        var (model, _) = HuggingFaceFolder.LoadWithTokenizer(student);
+        using (model)
+        using (no_grad())
+        {
+            using var input = tensor(tokens.Select(t => (long)t).ToArray()).reshape(1, -1);
+            using var labels = tensor(tokens.Select((t, i) => i < context.Length ? -100L : t).ToArray()).reshape(1, -1);
+            using var loss = model.Loss(input, labels);
+            Assert.Equal(-loss.item<float>() * continuation.Length, served, 3);
+        }
+        var tops = logprobs.GetProperty("top_logprobs").EnumerateArray().Skip(1).ToList();
+        Assert.All(tops.Zip(tokenLogprobs.Skip(1)), pair =>
+            Assert.True(pair.First.EnumerateObject().Max(p => p.Value.GetDouble()) >= pair.Second.GetDouble() - 1e-6));
+    }
+
+    [Fact]
+    public async Task A_generate_until_request_continues_the_raw_text_and_stops_at_the_stop_string()
+    {
+        string student = SavedStudent();
+        var (http, stop) = await Serve(student);
+        string body = """{"model": "my-student", "prompt": ["Q: 1 + 1 =\nA:", "Q: 2 + 2 =\nA:"], "max_tokens": 12, "temperature": 0, "stop": ["\n"], "seed": 1234}""";
+        var first = await Post(http, "completions", body);
+        var again = await Post(http, "completions", body);
+        var models = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("models")).RootElement;
+        await stop();
+
+        Assert.Equal("text_completion", first.GetProperty("object").GetString());
+        var choices = first.GetProperty("choices").EnumerateArray().ToList();
+        Assert.Equal([0, 1], choices.Select(c => c.GetProperty("index").GetInt32()));
+        Assert.All(choices, c =>
+        {
+            Assert.DoesNotContain("\n", c.GetProperty("text").GetString());
+            Assert.Contains(c.GetProperty("finish_reason").GetString(), new[] { "stop", "length" });
+        });
+        Assert.Equal(first.GetProperty("choices").ToString(), again.GetProperty("choices").ToString());
+        Assert.Equal(LlamaConfig.TinyByteLevel.MaxPositionEmbeddings, models.GetProperty("data")[0].GetProperty("max_model_len").GetInt32());
+    }
 }
