@@ -9,8 +9,8 @@ internal static class DatasetOutput
     public static void Write(IEnumerable<DatasetRecord> records, ExportFormat format, string? path, TextWriter output) =>
         Write(stream => DatasetWriter.Write(records, format, stream), path, output);
 
-    public static void WritePairs(IEnumerable<PreferencePair> pairs, string? path, TextWriter output) =>
-        Write(stream => DatasetWriter.WritePairs(pairs, stream), path, output);
+    public static void WritePairs(IEnumerable<PreferencePair> pairs, ExportFormat format, string? path, TextWriter output) =>
+        Write(stream => DatasetWriter.WritePairs(pairs, stream, format), path, output);
 
     /// <summary>Whatever <paramref name="write"/> writes, to a file (beside it, then renamed) or standard output.</summary>
     public static void Write(Action<Stream> write, string? path, TextWriter output)
@@ -26,11 +26,23 @@ internal static class DatasetOutput
                     write(stream);
                 File.Move(partial, path, overwrite: true);
             }
+            catch (IOException error) when (!Core.StorageException.IsDiskFull(error))
+            {
+                if (File.Exists(partial))
+                    File.Delete(partial);
+                // The message names the file asked for, not the temporary one beside it.
+                throw new IOException($"{path}: cannot be written ({error.Message.Replace(partial, path)}); choose another place with --to", error);
+            }
             catch (IOException)
             {
                 // A full disk: the half-written file goes, whatever was at the path stays.
-                File.Delete(partial);
+                if (File.Exists(partial))
+                    File.Delete(partial);
                 throw;
+            }
+            catch (UnauthorizedAccessException error)
+            {
+                throw new UnauthorizedAccessException($"{path}: cannot be written there ({error.Message.Replace(partial, path)}).", error);
             }
         }
         else if (ReferenceEquals(output, Console.Out))

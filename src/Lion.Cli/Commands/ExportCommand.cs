@@ -13,6 +13,8 @@ internal static class ExportCommand
         ["sharegpt"] = ExportFormat.ShareGpt,
         ["jsonl"] = ExportFormat.JsonLines,
         ["dpo"] = ExportFormat.Dpo,
+        ["messages"] = ExportFormat.Messages,
+        ["dpo-messages"] = ExportFormat.DpoMessages,
     };
 
     private static readonly Dictionary<string, PoolSelection> Pools = new()
@@ -53,7 +55,8 @@ internal static class ExportCommand
         };
 
         var command = new Command("export",
-            "Export a run's instructions and answers as Alpaca JSON, ShareGPT JSON or JSON Lines with provenance, or its hard verdicts as DPO preference pairs.")
+            "Export a run's instructions and answers as Alpaca JSON, ShareGPT JSON, conversations (messages, JSON Lines) or JSON Lines with provenance, " +
+            "or its hard verdicts as DPO preference pairs (dpo, or dpo-messages for TRL).")
         {
             folder, format, pool, destination, all, datasetInfo,
         };
@@ -64,13 +67,12 @@ internal static class ExportCommand
             string? to = parse.GetValue(destination);
             if (parse.GetValue(datasetInfo) && to is null)
                 throw new Core.BadInputException("--dataset-info writes beside the exported file: give --to FILE");
-            if (parse.GetValue(datasetInfo) && chosen == ExportFormat.JsonLines)
-                throw new Core.BadInputException("--dataset-info registers a file a trainer can learn from whole; a jsonl export keeps every record, " +
-                                                 "answered or not: export --format alpaca or sharegpt (or dpo) to register one");
+            if (parse.GetValue(datasetInfo) && chosen is ExportFormat.JsonLines or ExportFormat.DpoMessages)
+                DatasetInfo.Write(to!, chosen); // refuses, naming the format to register instead
             using (var store = RunStore.Open(parse.GetValue(folder)!))
             {
-                if (chosen == ExportFormat.Dpo)
-                    DatasetOutput.WritePairs(store.ReadPreferencePairs(selection), to, output);
+                if (chosen is ExportFormat.Dpo or ExportFormat.DpoMessages)
+                    DatasetOutput.WritePairs(store.ReadPreferencePairs(selection), chosen, to, output);
                 else
                     DatasetOutput.Write(Chosen(store.ReadDataset(selection, withProvenance: chosen == ExportFormat.JsonLines), chosen, parse.GetValue(all)),
                         chosen, to, output);

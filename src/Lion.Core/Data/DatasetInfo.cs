@@ -38,6 +38,18 @@ public static class DatasetInfo
             ["formatting"] = "sharegpt",
             ["columns"] = new JsonObject { ["messages"] = "conversations" },
         },
+        ExportFormat.Messages => new JsonObject
+        {
+            ["file_name"] = fileName,
+            ["formatting"] = "sharegpt",
+            ["columns"] = new JsonObject { ["messages"] = "messages" },
+            ["tags"] = new JsonObject { ["role_tag"] = "role", ["content_tag"] = "content", ["user_tag"] = "user", ["assistant_tag"] = "assistant" },
+        },
+        ExportFormat.DpoMessages => throw new BadInputException(
+            "--dataset-info: LLaMA-Factory reads preference pairs as --format dpo; dpo-messages is TRL's conversational form"),
+        ExportFormat.JsonLines => throw new BadInputException(
+            "--dataset-info registers a file a trainer can learn from whole; a jsonl export keeps every record, answered or not: " +
+            "export --format alpaca, sharegpt or messages (or dpo) to register one"),
         ExportFormat.Dpo => new JsonObject
         {
             ["file_name"] = fileName,

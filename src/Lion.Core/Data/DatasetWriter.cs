@@ -29,17 +29,50 @@ public static class DatasetWriter
                 WriteArray(records, destination, WriteShareGpt);
                 break;
             case ExportFormat.JsonLines:
-                WriteLines(records, destination);
+                WriteLines(records, destination, (writer, record) => WriteAlpaca(writer, record, withState: true));
                 break;
-            case ExportFormat.Dpo:
+            case ExportFormat.Messages:
+                WriteLines(records, destination, WriteMessages);
+                break;
+            case ExportFormat.Dpo or ExportFormat.DpoMessages:
                 throw new ArgumentException("preference pairs are written by WritePairs", nameof(format));
             default:
                 throw new ArgumentOutOfRangeException(nameof(format), format, null);
         }
     }
 
-    /// <summary>Preference pairs as a JSON array: the columns LLaMA-Factory's and TRL's DPO trainers read, and the referee's figures.</summary>
-    public static void WritePairs(IEnumerable<PreferencePair> pairs, Stream destination) =>
+    /// <summary>
+    /// Preference pairs: as a JSON array with the columns LLaMA-Factory's and TRL's DPO trainers
+    /// read and the referee's figures, or (<see cref="ExportFormat.DpoMessages"/>) one
+    /// conversational pair per line as TRL's DPOTrainer reads it.
+    /// </summary>
+    public static void WritePairs(IEnumerable<PreferencePair> pairs, Stream destination, ExportFormat format = ExportFormat.Dpo)
+    {
+        if (format == ExportFormat.DpoMessages)
+            WriteLines(pairs, destination, WritePairMessages);
+        else
+            WritePairArray(pairs, destination);
+    }
+
+    private static void WritePairMessages(Utf8JsonWriter writer, PreferencePair pair)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", pair.Id);
+        writer.WriteStartArray("prompt");
+        WriteMessage(writer, "user", Prompts.StudentPrompt.Question(pair.Instruction, pair.Input));
+        writer.WriteEndArray();
+        writer.WriteStartArray("chosen");
+        WriteMessage(writer, "assistant", pair.Chosen);
+        writer.WriteEndArray();
+        writer.WriteStartArray("rejected");
+        WriteMessage(writer, "assistant", pair.Rejected);
+        writer.WriteEndArray();
+        writer.WriteNumber("iteration", pair.Iteration);
+        writer.WriteNumber("gap", pair.Gap);
+        writer.WriteEndObject();
+    }
+
+    private static void WritePairArray(IEnumerable<PreferencePair> pairs, Stream destination) =>
         WriteArray(pairs, destination, (writer, pair) =>
         {
             writer.WriteStartObject();
@@ -67,12 +100,12 @@ public static class DatasetWriter
         destination.WriteByte((byte)'\n');
     }
 
-    private static void WriteLines(IEnumerable<DatasetRecord> records, Stream destination)
+    private static void WriteLines<T>(IEnumerable<T> records, Stream destination, Action<Utf8JsonWriter, T> writeOne)
     {
         using var writer = new Utf8JsonWriter(destination, Compact);
         foreach (var record in records)
         {
-            WriteAlpaca(writer, record, withState: true);
+            writeOne(writer, record);
             writer.Flush();
             destination.WriteByte((byte)'\n');
             writer.Reset();
@@ -116,6 +149,26 @@ public static class DatasetWriter
     private static void WriteOrNull(Utf8JsonWriter writer, string name, double? value)
     {
         if (value is { } number) writer.WriteNumber(name, number); else writer.WriteNull(name);
+    }
+
+    /// <summary>The record as a conversation: the question (instruction, then input) from the user, the answer from the assistant.</summary>
+    private static void WriteMessages(Utf8JsonWriter writer, DatasetRecord record)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("messages");
+        WriteMessage(writer, "user", Prompts.StudentPrompt.Question(record.Instruction.Instruction, record.Instruction.Input));
+        if (record.Instruction.Output is { } output)
+            WriteMessage(writer, "assistant", output);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteMessage(Utf8JsonWriter writer, string role, string content)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("role", role);
+        writer.WriteString("content", content);
+        writer.WriteEndObject();
     }
 
     private static void WriteShareGpt(Utf8JsonWriter writer, DatasetRecord record)

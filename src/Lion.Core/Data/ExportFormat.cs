@@ -14,4 +14,10 @@ public enum ExportFormat
 
     /// <summary>A JSON array of preference pairs {instruction, input, chosen, rejected, …} (<see cref="PreferencePair"/>).</summary>
     Dpo,
+
+    /// <summary>One {"messages": [{role: user}, {role: assistant}]} per line: the conversational form OpenAI's fine-tuning and TRL's SFTTrainer read.</summary>
+    Messages,
+
+    /// <summary>One {"prompt": [user], "chosen": [assistant], "rejected": [assistant]} per line: TRL's conversational preference form (DPOTrainer).</summary>
+    DpoMessages,
 }

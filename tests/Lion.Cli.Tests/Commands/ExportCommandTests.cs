@@ -173,4 +173,64 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("xml", result.Error);
     }
+
+    [Fact]
+    public void A_messages_export_is_one_conversation_a_line_registered_for_llama_factory_and_read_by_lion_train()
+    {
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--out", Run).ExitCode);
+        string exported = _folder.File("chat.jsonl");
+
+        var result = LionInvocation.Run("export", "--out", Run, "--format", "messages", "--to", exported, "--dataset-info");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var lines = File.ReadAllLines(exported).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var alpaca = JsonDocument.Parse(LionInvocation.Run("export", "--out", Run, "--format", "alpaca").Output).RootElement.EnumerateArray().ToList();
+        Assert.Equal(alpaca.Count, lines.Count);
+        Assert.All(lines.Zip(alpaca), pair =>
+        {
+            var messages = pair.First.GetProperty("messages").EnumerateArray().ToList();
+            Assert.Equal(["user", "assistant"], messages.Select(m => m.GetProperty("role").GetString()));
+            Assert.Equal(pair.Second.GetProperty("output").GetString(), messages[1].GetProperty("content").GetString());
+        });
+        var info = JsonDocument.Parse(File.ReadAllText(_folder.File("dataset_info.json"))).RootElement.GetProperty("chat");
+        Assert.Equal(("sharegpt", "messages"), (info.GetProperty("formatting").GetString(), info.GetProperty("columns").GetProperty("messages").GetString()));
+        Assert.Equal(alpaca.Count, SeedFileReader.Read(exported).Records.Count(r => r.Output is not null));
+    }
+
+    [Fact]
+    public void A_dpo_messages_export_is_trls_conversational_preference_form()
+    {
+        Assert.Equal(0, LionInvocation.Run("run", "--preset", "smoke", "--out", Run).ExitCode);
+
+        var result = LionInvocation.Run("export", "--out", Run, "--format", "dpo-messages");
+        var refused = LionInvocation.Run("export", "--out", Run, "--format", "dpo-messages", "--to", _folder.File("pairs.jsonl"), "--dataset-info");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var pairs = result.Output.Trim().Split('\n').Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var flat = JsonDocument.Parse(LionInvocation.Run("export", "--out", Run, "--format", "dpo").Output).RootElement.EnumerateArray().ToList();
+        Assert.Equal(flat.Count, pairs.Count);
+        Assert.All(pairs.Zip(flat), pair =>
+        {
+            Assert.Equal("user", pair.First.GetProperty("prompt")[0].GetProperty("role").GetString());
+            Assert.Equal(pair.Second.GetProperty("prompt").GetString(), pair.First.GetProperty("prompt")[0].GetProperty("content").GetString());
+            Assert.Equal(pair.Second.GetProperty("chosen").GetString(), pair.First.GetProperty("chosen")[0].GetProperty("content").GetString());
+            Assert.Equal(pair.Second.GetProperty("rejected").GetString(), pair.First.GetProperty("rejected")[0].GetProperty("content").GetString());
+            Assert.Equal("assistant", pair.First.GetProperty("rejected")[0].GetProperty("role").GetString());
+        });
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("LLaMA-Factory reads preference pairs as --format dpo", refused.Error);
+    }
+
+    [Fact]
+    public void An_export_to_a_place_that_cannot_be_written_names_the_file_asked_for()
+    {
+        LionInvocation.Run("init", "--seeds", _folder.Write("seeds.json", AwkwardAlpaca), "--out", Run);
+        string target = Path.Combine(_folder.File("no-such-folder"), "data.json");
+
+        var result = LionInvocation.Run("export", "--out", Run, "--format", "alpaca", "--to", target);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(target, result.Error);
+        Assert.DoesNotContain(".partial", result.Error);
+    }
 }
