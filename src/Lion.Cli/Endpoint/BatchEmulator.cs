@@ -38,6 +38,8 @@ public sealed class BatchEmulator(IChatClient model, TimeSpan completionDelay, I
         public string Window => window;
         public long CreatedAt => createdAt;
         public volatile string Status = "validating";
+        public int Ordinal;
+        public readonly CancellationTokenSource Cancelled = new();
         public string? OutputFileId;
         public string? ErrorFileId;
         public int Total, Completed, Failed;
@@ -94,6 +96,78 @@ public sealed class BatchEmulator(IChatClient model, TimeSpan completionDelay, I
             else
                 await NotFound(context, $"No such Batch object: {id}");
         });
+        app.MapGet("/v1/batches", async context =>
+        {
+            if (await authorized(context))
+                await ListBatches(context);
+        });
+        app.MapPost("/v1/batches/{id}/cancel", async (HttpContext context, string id) =>
+        {
+            if (await authorized(context))
+                await Cancel(context, id);
+        });
+        app.MapGet("/v1/files", async context =>
+        {
+            if (!await authorized(context))
+                return;
+            string? purpose = context.Request.Query["purpose"];
+            var files = _files.Values.Where(f => string.IsNullOrEmpty(purpose) || f.Purpose == purpose)
+                .OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id, StringComparer.Ordinal).Select(FileObject).ToList();
+            await context.Response.WriteAsJsonAsync(new { @object = "list", data = files, has_more = false });
+        });
+        app.MapDelete("/v1/files/{id}", async (HttpContext context, string id) =>
+        {
+            if (!await authorized(context))
+                return;
+            if (_files.TryRemove(id, out _))
+                await context.Response.WriteAsJsonAsync(new { id, @object = "file", deleted = true });
+            else
+                await NotFound(context, $"No such File object: {id}");
+        });
+    }
+
+    /// <summary>Files the endpoint holds now: uploads and batch outputs not yet deleted.</summary>
+    public int FilesStored => _files.Count;
+
+    /// <summary>GET /v1/batches: newest first, <c>limit</c> (1–100, default 20) after the cursor <c>after</c>.</summary>
+    private async Task ListBatches(HttpContext context)
+    {
+        string? after = context.Request.Query["after"];
+        int limit = int.TryParse(context.Request.Query["limit"], out int asked) ? asked : 20;
+        if (limit is < 1 or > 100)
+        {
+            await Invalid(context, "limit must be from 1 to 100", "limit");
+            return;
+        }
+        var ordered = _batches.Values.OrderByDescending(b => b.Ordinal).ToList();
+        int start = after is null ? 0 : ordered.FindIndex(b => b.Id == after) + 1;
+        var page = ordered.Skip(start).Take(limit).ToList();
+        await context.Response.WriteAsJsonAsync(new Dictionary<string, object?>
+        {
+            ["object"] = "list",
+            ["data"] = page.Select(BatchObject).ToList(),
+            ["first_id"] = page.FirstOrDefault()?.Id,
+            ["last_id"] = page.LastOrDefault()?.Id,
+            ["has_more"] = start + page.Count < ordered.Count,
+        });
+    }
+
+    /// <summary>POST /v1/batches/{id}/cancel: a batch still running goes to cancelling, then cancelled with what it answered so far.</summary>
+    private async Task Cancel(HttpContext context, string id)
+    {
+        if (!_batches.TryGetValue(id, out var batch))
+        {
+            await NotFound(context, $"No such Batch object: {id}");
+            return;
+        }
+        if (batch.Status is not ("validating" or "in_progress" or "finalizing"))
+        {
+            await Invalid(context, $"Cannot cancel a batch with status '{batch.Status}'.", null);
+            return;
+        }
+        batch.Status = "cancelling";
+        batch.Cancelled.Cancel();
+        await WriteBatch(context.Response, batch);
     }
 
     private async Task Upload(HttpContext context, long maxFileBytes)
@@ -150,7 +224,7 @@ public sealed class BatchEmulator(IChatClient model, TimeSpan completionDelay, I
             return;
         }
         int ordinal = Interlocked.Increment(ref _batchCount);
-        var batch = new Batch($"batch_{ordinal}", inputFileId, window ?? "24h", Now());
+        var batch = new Batch($"batch_{ordinal}", inputFileId, window ?? "24h", Now()) { Ordinal = ordinal };
         _batches[batch.Id] = batch;
         _createdFromFile.AddOrUpdate(inputFileId, 1, (_, count) => count + 1);
         var delay = CompletionDelay;
@@ -163,14 +237,24 @@ public sealed class BatchEmulator(IChatClient model, TimeSpan completionDelay, I
     {
         var lines = Encoding.UTF8.GetString(file.Content).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         batch.Total = lines.Length;
-        batch.Status = "in_progress";
-        await Task.Delay(delay);
+        if (batch.Status == "validating")
+            batch.Status = "in_progress";
+        try
+        {
+            await Task.Delay(delay, batch.Cancelled.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
         bool expires = filter?.Expires(ordinal) ?? false;
         int answerable = expires ? lines.Length / 2 : lines.Length;
         var output = new StringBuilder();
         var errors = new StringBuilder();
         foreach (var line in lines.Take(answerable))
         {
+            // A cancelled batch answers no more lines: what it answered before stays in its output.
+            if (batch.Cancelled.IsCancellationRequested)
+                break;
             var (result, failed) = await Answer(ordinal, line);
             (failed ? errors : output).Append(result).Append('\n');
             if (failed)
@@ -180,7 +264,7 @@ public sealed class BatchEmulator(IChatClient model, TimeSpan completionDelay, I
         }
         batch.OutputFileId = Store(output, $"{batch.Id}_output.jsonl");
         batch.ErrorFileId = errors.Length > 0 ? Store(errors, $"{batch.Id}_error.jsonl") : null;
-        batch.Status = expires ? "expired" : "completed";
+        batch.Status = batch.Cancelled.IsCancellationRequested ? "cancelled" : expires ? "expired" : "completed";
     }
 
     private string Store(StringBuilder text, string name)
@@ -248,7 +332,9 @@ public sealed class BatchEmulator(IChatClient model, TimeSpan completionDelay, I
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static Task WriteBatch(HttpResponse response, Batch batch) => response.WriteAsJsonAsync(new Dictionary<string, object?>
+    private static Task WriteBatch(HttpResponse response, Batch batch) => response.WriteAsJsonAsync(BatchObject(batch));
+
+    private static Dictionary<string, object?> BatchObject(Batch batch) => new()
     {
         ["id"] = batch.Id,
         ["object"] = "batch",
@@ -260,7 +346,7 @@ public sealed class BatchEmulator(IChatClient model, TimeSpan completionDelay, I
         ["error_file_id"] = batch.ErrorFileId,
         ["created_at"] = batch.CreatedAt,
         ["request_counts"] = new { total = batch.Total, completed = batch.Completed, failed = batch.Failed },
-    });
+    };
 
     private static object FileObject(StoredFile file) => new
     {

@@ -68,6 +68,9 @@ public static class RunGateway
                 : EndpointModels.ContextLengthAsync(Endpoint(roles[name]), roles[name].Model, name, token));
     }
 
+    /// <summary>The Files and Batches endpoints of a role's provider, with its key, headers and timeout.</summary>
+    public static IBatchApi BatchApi(RoleSettings role, string name) => new OpenAiBatchApi(Endpoint(role), name);
+
     /// <summary>A model's live price, and its batch price: the one given, else the live one times the discount.</summary>
     public static ModelPrice Price(PriceSettings price, double discount) => new(price.InputPerMillion, price.OutputPerMillion)
     {

@@ -127,6 +127,74 @@ public sealed class BatchRunTests : IDisposable
         Assert.Equal(0, server.Server.Received);
     }
 
+    [Fact]
+    public async Task A_pending_batch_is_cancelled_by_lion_batch_cancel_and_the_next_run_finishes_leaving_no_file_at_the_provider()
+    {
+        await using var server = await Serve(delay: TimeSpan.FromSeconds(30));
+        string run = _folder.File("run");
+        string config = _http.Config(server, iterations: 1, role: BatchRole, extra: Batch());
+        string seeds = _http.WriteSeeds();
+        using (var first = Process.Start(new ProcessStartInfo(Lion, ["run", "--config", config, "--seeds", seeds, "--out", run])
+               { RedirectStandardOutput = true, RedirectStandardError = true })!)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!(File.Exists(Path.Combine(run, "lion.db")) && StoredBatchesOrNone(run).Any(b => b.BatchId is not null)))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "no batch was submitted within a minute");
+                await Task.Delay(50);
+            }
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync();
+        }
+        string batchId = StoredBatches(run).Single().BatchId!;
+
+        var cancelled = await OracleHttpRun.Invoke(["batch", "cancel", "--out", run]);
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        var listed = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("batches?limit=10")).RootElement;
+        server.Server.Batches.CompletionDelay = TimeSpan.Zero;
+        var again = await OracleHttpRun.Invoke(["run", "--config", config, "--seeds", seeds, "--out", run]);
+        var files = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("files")).RootElement;
+
+        Assert.True(cancelled.ExitCode == 0, cancelled.Error);
+        Assert.Contains($"{batchId} (teacher, ", cancelled.Output);
+        Assert.Contains(": cancelling", cancelled.Output);
+        Assert.Equal(batchId, listed.GetProperty("data")[0].GetProperty("id").GetString());
+        Assert.Contains(listed.GetProperty("data")[0].GetProperty("status").GetString(), new[] { "cancelling", "cancelled" });
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Equal("cancelled", StoredBatches(run)[0].Status);
+        Assert.True(files.GetProperty("data").GetArrayLength() == 0, files.ToString());
+    }
+
+    [Fact]
+    public async Task The_emulated_files_and_batches_endpoints_list_cancel_and_delete_as_openai_documents_them()
+    {
+        await using var server = await Serve(delay: TimeSpan.FromSeconds(30));
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        var line = """{"custom_id": "a", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "lion-oracle", "messages": [{"role": "user", "content": "((1 + 2) * 3) ="}]}}""";
+        using var form = new MultipartFormDataContent { { new StringContent("batch"), "purpose" }, { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(line + "\n")), "file", "in.jsonl" } };
+        string fileId = System.Text.Json.JsonDocument.Parse(await (await http.PostAsync("files", form)).Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        async Task<string> Create() => System.Text.Json.JsonDocument.Parse(await (await http.PostAsync("batches", new StringContent(
+            $$"""{"input_file_id": "{{fileId}}", "endpoint": "/v1/chat/completions", "completion_window": "24h"}""", System.Text.Encoding.UTF8, "application/json")))
+            .Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        string older = await Create(), newer = await Create();
+
+        var page = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("batches?limit=1")).RootElement;
+        var next = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"batches?limit=1&after={newer}")).RootElement;
+        var cancel = await http.PostAsync($"batches/{older}/cancel", null);
+        var cancelAgain = await http.PostAsync($"batches/{older}/cancel", null);
+        var files = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("files?purpose=batch")).RootElement;
+        var deleted = await http.DeleteAsync($"files/{fileId}");
+        var deletedAgain = await http.DeleteAsync($"files/{fileId}");
+
+        Assert.Equal((newer, true), (page.GetProperty("data")[0].GetProperty("id").GetString(), page.GetProperty("has_more").GetBoolean()));
+        Assert.Equal((older, false), (next.GetProperty("data")[0].GetProperty("id").GetString(), next.GetProperty("has_more").GetBoolean()));
+        Assert.Equal("cancelling", System.Text.Json.JsonDocument.Parse(await cancel.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        Assert.Equal(400, (int)cancelAgain.StatusCode);
+        Assert.Equal(fileId, files.GetProperty("data")[0].GetProperty("id").GetString());
+        Assert.True(System.Text.Json.JsonDocument.Parse(await deleted.Content.ReadAsStringAsync()).RootElement.GetProperty("deleted").GetBoolean());
+        Assert.Equal(404, (int)deletedAgain.StatusCode);
+    }
+
     private static List<(string? BatchId, string Status, int Lines, int Answered, int Failed)> StoredBatchesOrNone(string run)
     {
         try

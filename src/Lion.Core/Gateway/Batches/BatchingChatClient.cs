@@ -242,10 +242,11 @@ public sealed class BatchingChatClient : IChatClient
         var answered = new HashSet<string>();
         var failed = new Dictionary<string, string>();
         var refused = new Dictionary<string, RemoteFailure>();
+        var delivered = new List<Action>();
         foreach (var line in lines.Where(l => mine.Contains(l.CustomId)))
         {
             if (line.Response is { } response && answered.Add(line.CustomId))
-                Answered(line.CustomId, response, batchId);
+                delivered.Add(Answered(line.CustomId, response, batchId));
             else if (line.Error is { } error)
             {
                 failed.TryAdd(line.CustomId, error);
@@ -257,6 +258,11 @@ public sealed class BatchingChatClient : IChatClient
             failed[key] = $"the batch ended {Vocabulary<BatchStatus>.Word(state.Status)} without answering it";
         failed = failed.Where(f => !answered.Contains(f.Key)).ToDictionary();
         _log.BatchFinished(id, state.Status, answered.Count, failed.Count);
+        // Every answer is in the store now: the provider's copies (its storage is limited) go
+        // before anyone is given an answer, so a run that ends with this batch leaves none behind.
+        await DeleteFilesAsync(state.InputFileId, state.OutputFileId, state.ErrorFileId).ConfigureAwait(false);
+        foreach (var deliver in delivered)
+            deliver();
         lock (_gate)
             foreach (var key in keys)
                 _inBatch.Remove(key);
@@ -265,6 +271,22 @@ public sealed class BatchingChatClient : IChatClient
                 Refused(key, refusal);
             else
                 Retry(key, batchId, error);
+    }
+
+    /// <summary>Deletes a finished batch's files at the provider; one that cannot be deleted stays, and costs only storage.</summary>
+    private async Task DeleteFilesAsync(params string?[] fileIds)
+    {
+        foreach (string fileId in fileIds.OfType<string>().Distinct())
+        {
+            try
+            {
+                await _api.DeleteFileAsync(fileId, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception error) when (RemoteFailure.From(error, CancellationToken.None) is { } failure)
+            {
+                _log.Record(_role, _model, failure with { Message = $"deleting the batch file {fileId}: {failure.Message}" }, 1);
+            }
+        }
     }
 
     /// <summary>A line the provider refused as it would refuse the live request: its caller gets the refusal at once.</summary>
@@ -277,8 +299,9 @@ public sealed class BatchingChatClient : IChatClient
         waiter?.Answer.TrySetException(new RemoteRequestException(refusal, refusal.Message));
     }
 
-    /// <summary>A line's answer: stored and accounted at the batch price once, then given to whoever waits for it.</summary>
-    private void Answered(string key, ChatResponse response, string batchId)
+    /// <summary>A line's answer: stored and accounted at the batch price once; given to whoever waits for it by the action returned.</summary>
+    /// <returns>What gives the answer to whoever waits for it.</returns>
+    private Action Answered(string key, ChatResponse response, string batchId)
     {
         Waiter? waiter;
         lock (_gate)
@@ -290,7 +313,7 @@ public sealed class BatchingChatClient : IChatClient
                 response.Usage?.OutputTokenCount ?? _estimator.Count(response.Text), batch: true);
             _log.Store(key, response.ModelId ?? _model, waiter?.RequestJson ?? $$"""{"batch":"{{batchId}}"}""", CachedReply.From(response));
         }
-        waiter?.Answer.TrySetResult(response);
+        return () => waiter?.Answer.TrySetResult(response);
     }
 
     /// <summary>A failed or unanswered line: asked again (in a new batch, or live) while attempts remain, else its caller fails.</summary>

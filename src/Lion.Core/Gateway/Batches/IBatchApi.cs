@@ -13,4 +13,10 @@ public interface IBatchApi
 
     /// <summary>A file's content: a batch's output or error lines.</summary>
     Task<string> DownloadAsync(string fileId, CancellationToken cancellationToken);
+
+    /// <summary>Asks the provider to stop a batch: it goes to cancelling, then cancelled with what it answered so far.</summary>
+    Task<BatchState> CancelAsync(string batchId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a file from the provider's storage (which is limited, and kept until deleted).</summary>
+    Task DeleteFileAsync(string fileId, CancellationToken cancellationToken);
 }

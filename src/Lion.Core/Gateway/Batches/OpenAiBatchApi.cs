@@ -53,6 +53,16 @@ public sealed class OpenAiBatchApi : IBatchApi
 
     private static RequestOptions Options(CancellationToken cancellationToken) => new() { CancellationToken = cancellationToken };
 
+    public async Task<BatchState> CancelAsync(string batchId, CancellationToken cancellationToken)
+    {
+        var operation = await CreateBatchOperation.RehydrateAsync(_batches, batchId, cancellationToken).ConfigureAwait(false);
+        var result = await operation.CancelAsync(Options(cancellationToken)).ConfigureAwait(false);
+        return Read(result.GetRawResponse().Content);
+    }
+
+    public async Task DeleteFileAsync(string fileId, CancellationToken cancellationToken) =>
+        await _files.DeleteFileAsync(fileId, cancellationToken).ConfigureAwait(false);
+
     /// <summary>A batch object: its id, status, and output and error files.</summary>
     public static BatchState Read(BinaryData json)
     {
@@ -62,7 +72,10 @@ public sealed class OpenAiBatchApi : IBatchApi
         string status = Text("status") ?? throw new JsonException("the batch object has no status");
         return new BatchState(Text("id") ?? throw new JsonException("the batch object has no id"),
             Vocabulary<BatchStatus>.TryParse(status, out var known) ? known : throw new JsonException($"unknown batch status \"{status}\""),
-            Text("output_file_id"), Text("error_file_id"));
+            Text("output_file_id"), Text("error_file_id"))
+        {
+            InputFileId = Text("input_file_id"),
+        };
     }
 }
 #pragma warning restore OPENAI001
