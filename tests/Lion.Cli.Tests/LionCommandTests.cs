@@ -51,4 +51,23 @@ public sealed class LionCommandTests
         Assert.Equal("", output);
         Assert.Equal("error: /nonexistent/run: no such run folder; create one with `lion init`", error.Trim());
     }
+
+    [Fact]
+    public void A_command_line_that_does_not_parse_says_error_and_which_help_to_read_with_exit_code_1()
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "lion"), ["export", "--format", "yaml"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        using var process = Process.Start(start)!;
+        string error = process.StandardError.ReadToEnd();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.StartsWith("error: Argument 'yaml' not recognized.", error);
+        Assert.EndsWith("`lion export --help` describes the command.", error.Trim());
+    }
 }

@@ -33,6 +33,9 @@ internal static class InitCommand
             seedFile.WarnAboutDropped(parse.InvocationConfiguration.Error);
             var setup = parse.GetValue(config) is { } configPath ? RunSetup.FromConfigFile(configPath) : new RunSetup();
             string runFolder = parse.GetValue(folder)!;
+            // The files the config names are checked before the run is made, as `lion run` checks them.
+            if (parse.GetValue(config) is { } named)
+                Lion.Core.Config.ConfigReferences.Check(Lion.Core.Config.RunConfigReader.Parse(setup.ConfigJson, named), runFolder, named);
 
             using var writer = RunLock.Acquire(runFolder, "lion init");
             var summary = RunFolder.Create(runFolder, seedFile, setup);

@@ -111,24 +111,24 @@ internal static class RunCommand
         }
         catch (ConfigRefusedException refused)
         {
-            error.WriteLine($"error: {refused.Message}. Nothing was stored for the refused requests: set {refused.ConfigKey} to a value the model " +
+            error.WriteLine($"error: {Clause(refused.Message)}. Nothing was stored for the refused requests: set {refused.ConfigKey} to a value the model " +
                             $"takes (null leaves it out of the request) and continue with `lion run --out {runFolder} --config FILE`.");
             return ExitCode.InputError;
         }
         catch (RemoteRequestException remote) when (remote.Failure.Kind == RemoteFailureKind.QuotaExhausted)
         {
-            error.WriteLine($"error: the provider says the account has no credit left: {remote.Failure.ProviderMessage.Trim().TrimEnd('.')}. " +
+            error.WriteLine($"error: the provider says the account has no credit left: {Clause(remote.Failure.ProviderMessage)}. " +
                             $"No request was retried and nothing stored is lost; add credit (or raise the account's limit) and `lion run --out {runFolder}` continues.");
             return ExitCode.RemoteError;
         }
         catch (RemoteRequestException remote) when (remote.StopsTheRun)
         {
-            error.WriteLine($"error: the endpoint refused the run: {remote.Message.Trim().TrimEnd('.')}. Nothing stored is lost; fix it and run again.");
+            error.WriteLine($"error: the endpoint refused the run: {Clause(remote.Message)}. Nothing stored is lost; fix it and run again.");
             return ExitCode.RemoteError;
         }
         catch (StageStoppedException stopped)
         {
-            error.WriteLine($"error: {stopped.Message}. Everything answered is stored; " + (stopped is StageIncompleteException
+            error.WriteLine($"error: {Clause(stopped.Message)}. Everything answered is stored; " + (stopped is StageIncompleteException
                 ? $"`lion run --out {runFolder}` asks for exactly what is owed."
                 : $"`lion status --out {runFolder}` shows what came back, and `lion run --out {runFolder} --config FILE` continues with a changed config."));
             return ExitCode.RemoteError;
@@ -136,13 +136,13 @@ internal static class RunCommand
         catch (RemoteRequestException remote)
         {
             // The student's own endpoint, say: no stage owns the failure, and nothing stored is lost.
-            error.WriteLine($"error: a request failed for good: {remote.Message}. Nothing stored is lost; " +
+            error.WriteLine($"error: a request failed for good: {Clause(remote.Message)}. Nothing stored is lost; " +
                             $"`lion run --out {runFolder}` continues once the endpoint answers.");
             return ExitCode.RemoteError;
         }
         catch (BudgetExceededException budget)
         {
-            error.WriteLine($"Stopped at the budget: {budget.Message}. Everything paid for is stored; " +
+            error.WriteLine($"Stopped at the budget: {Clause(budget.Message)}. Everything paid for is stored; " +
                             $"`lion run --out {runFolder} --config FILE` with a higher budget continues.");
             return ExitCode.RemoteError;
         }
@@ -165,4 +165,7 @@ internal static class RunCommand
             }
         }
     }
+
+    /// <summary>A message that a sentence goes on after: without its own closing full stop (a provider's message often has one).</summary>
+    private static string Clause(string message) => message.TrimEnd().TrimEnd('.');
 }

@@ -75,6 +75,8 @@ internal static class TrainCommand
             if (parse.GetValue(workers) is < 1)
                 throw new BadInputException($"--workers must be at least 1, got {parse.GetValue(workers)}");
             CheckpointFolder.CheckWritable(parse.GetValue(output)!, parse.GetValue(overwrite));
+            if (parse.GetValue(gguf) is { } ggufTarget)
+                CheckpointFolder.CanWriteBeside(ggufTarget, "--gguf");
             var promptFormat = CheckpointPromptFormat.Resolve(parse.GetValue(format), parse.GetValue(baseModel));
             var dataFile = SeedFileReader.Read(parse.GetValue(data)!);
             dataFile.WarnAboutDropped(parse.InvocationConfiguration.Error);

@@ -14,6 +14,10 @@ public static class ConfigReferences
     /// <summary>Throws a <see cref="BadInputException"/> naming the key and the path when one is missing or unusable.</summary>
     public static void Check(RunConfig config, string runFolder, string source)
     {
+        foreach (var (key, path) in new[] { ("referee", config.Prompts.Referee), ("generator_hard", config.Prompts.GeneratorHard),
+                     ("generator_easy", config.Prompts.GeneratorEasy) })
+            if (path is not null && !File.Exists(path))
+                throw BadInputException.InFile(source, $"prompts.{key}: no such file {path} (a relative path is taken from the folder lion runs in)");
         _ = new PromptSet(config.Prompts);
         foreach (var (set, folder) in TestSetFolders(config, runFolder))
         {

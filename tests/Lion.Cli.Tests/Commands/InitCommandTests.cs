@@ -86,4 +86,19 @@ public sealed class InitCommandTests : IDisposable
     }
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    [Theory]
+    [InlineData("""{"prompts": {"referee": "no-such-template.txt"}}""", "prompts.referee: no such file no-such-template.txt")]
+    [InlineData("""{"evaluation": {"bbh_data": "no-such-folder"}}""", "evaluation.bbh_data: no such folder")]
+    public void A_config_naming_a_missing_file_makes_no_run_and_names_the_config_and_the_key(string json, string message)
+    {
+        string config = _folder.Write("lion.json", json);
+        string run = _folder.File("run");
+
+        var result = LionInvocation.Run("init", "--seeds", _folder.Write("seeds.txt", "One.\nTwo.\n"), "--out", run, "--config", config);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"error: {config}: {message}", result.Error.Trim());
+        Assert.False(Directory.Exists(run));
+    }
 }

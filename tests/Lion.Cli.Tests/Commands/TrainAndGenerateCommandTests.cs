@@ -225,4 +225,17 @@ public sealed class TrainAndGenerateCommandTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("no config.json", result.Error);
     }
+
+    [Fact]
+    public void An_out_folder_where_nothing_can_be_written_is_refused_before_any_training()
+    {
+        string data = _folder.Write("train.jsonl", "{\"instruction\": \"a\", \"output\": \"b\"}\n");
+        string blocked = _folder.Write("a-file", "not a folder");
+
+        var result = LionInvocation.Run("train", "--init", "tiny", "--data", data, "--out", Path.Combine(blocked, "student"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--out: nothing can be written there", result.Error);
+        Assert.DoesNotContain("Training on", result.Output);
+    }
 }
