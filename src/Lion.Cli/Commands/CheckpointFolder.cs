@@ -21,7 +21,7 @@ internal static class CheckpointFolder
         if (File.Exists(folder))
             throw BadInputException.InFile(folder, "is a file; --out names the folder the checkpoint is written to");
         // Saving writes beside the folder and renames: that place must take files, found out before any training.
-        CanWriteBeside(folder, "--out");
+        WritablePlace.Check(folder, "--out");
         if (overwrite || !Directory.Exists(folder))
             return;
         var foreign = Directory.EnumerateFileSystemEntries(folder)
@@ -31,24 +31,6 @@ internal static class CheckpointFolder
             throw BadInputException.InFile(folder,
                 $"holds files that are not a checkpoint's ({string.Join(", ", foreign.Take(3))}{(foreign.Count > 3 ? $" and {foreign.Count - 3} more" : "")}); " +
                 "saving would replace the whole folder. Choose an empty or new folder, or add --overwrite to replace it");
-    }
-
-    /// <summary>Whether files can be made beside <paramref name="path"/> (its folder made if missing): a probe file, made and removed.</summary>
-    public static void CanWriteBeside(string path, string option)
-    {
-        string full = Path.GetFullPath(path).TrimEnd('/', '\\');
-        string probe = full + $".lion-write-check-{Environment.ProcessId}";
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
-        catch (Exception error) when (error is UnauthorizedAccessException or IOException)
-        {
-            throw BadInputException.InFile(path, $"{option}: nothing can be written there ({error.Message.Replace(probe, Path.GetDirectoryName(full))}); " +
-                                                 "choose a place you can write to");
-        }
     }
 
     private static bool IsCheckpointFile(string? name) =>

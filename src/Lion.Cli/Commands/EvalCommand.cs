@@ -61,6 +61,8 @@ internal static class EvalCommand
         {
             if ((parse.GetValue(model) is null) == (parse.GetValue(endpoint) is null))
                 throw new Core.BadInputException("give either --model DIR or --endpoint URL");
+            if (parse.GetValue(replies) is { } repliesPath)
+                WritablePlace.Check(repliesPath, "--replies");
             var loaded = load(BbhEvaluation.Files(parse.GetValue(data)!, parse.GetValue(tasks)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)),
                 parse.InvocationConfiguration.Error);
             if (parse.GetValue(endpoint) is { } address && !Uri.TryCreate(address, UriKind.Absolute, out _))

@@ -41,6 +41,8 @@ internal static class GenerateCommand
         command.SetAction(parse => CommandBody.Run(parse, writer =>
         {
             string path = parse.GetValue(prompts)!;
+            if (parse.GetValue(output) is { } target)
+                WritablePlace.Check(target, "--out");
             var asked = JudgeQuestionFile.IsQuestionFile(path) ? JudgeQuestionFile.Read(path) : null;
             var questions = asked is null ? SeedFileReader.Read(path) : null;
             var promptFormat = CheckpointPromptFormat.Resolve(parse.GetValue(format), parse.GetValue(model));

@@ -76,7 +76,7 @@ internal static class TrainCommand
                 throw new BadInputException($"--workers must be at least 1, got {parse.GetValue(workers)}");
             CheckpointFolder.CheckWritable(parse.GetValue(output)!, parse.GetValue(overwrite));
             if (parse.GetValue(gguf) is { } ggufTarget)
-                CheckpointFolder.CanWriteBeside(ggufTarget, "--gguf");
+                WritablePlace.Check(ggufTarget, "--gguf");
             var promptFormat = CheckpointPromptFormat.Resolve(parse.GetValue(format), parse.GetValue(baseModel));
             var dataFile = SeedFileReader.Read(parse.GetValue(data)!);
             dataFile.WarnAboutDropped(parse.InvocationConfiguration.Error);

@@ -110,8 +110,11 @@ public sealed class MessyModelRunTests : IDisposable
         var status = LionInvocation.Run("status", "--out", run);
 
         Assert.True(result.ExitCode == 0, result.Error);
+        var refused = LionInvocation.Run("status", "--out", run, "--refused");
         Assert.Contains("Refused   student 1 ", status.Output);
-        Assert.Contains("student: 1 failed requests, most often: HTTP 400: the prompt is longer than this model's context", status.Output);
+        // A refusal is the item's result, not a failed request.
+        Assert.DoesNotContain("student: 1 failed requests", status.Output);
+        Assert.Contains("HTTP 400: the prompt is longer than this model's context", refused.Output);
         using var store = RunStore.Open(run);
         Assert.Single(store.Verdicts(1));
     }
@@ -132,7 +135,7 @@ public sealed class MessyModelRunTests : IDisposable
     [Fact]
     public async Task A_weak_served_student_as_teacher_referee_and_generator_ends_finished_or_with_exit_2_and_so_does_its_resume()
     {
-        string data = _folder.Write("data.jsonl", string.Concat(Enumerable.Range(0, 16).Select(i =>
+        string data = _folder.Write("data.jsonl", string.Concat(Enumerable.Range(1, 16).Select(i =>
             $"{{\"instruction\": \"Count to {i}.\", \"output\": \"{string.Join(' ', Enumerable.Range(1, i))}\"}}\n")));
         string model = _folder.File("weak");
         Assert.Equal(0, LionInvocation.Run("train", "--init", "tiny", "--data", data, "--out", model, "--epochs", "1").ExitCode);

@@ -60,7 +60,7 @@ public sealed class RunPreflightTests : IDisposable
         var refused = await OracleHttpRun.Invoke(["run", "--config", broken, "--out", run]);
 
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains($"error: {missing}: no such file", refused.Error);
+        Assert.Contains($"error: {broken}: prompts.referee: no such file {missing}", refused.Error);
         using var after = RunStore.Open(run);
         Assert.Equal(before, after.Config().Json);
         Assert.Equal(0, server.Log.Received);
