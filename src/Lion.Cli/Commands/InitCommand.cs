@@ -35,7 +35,7 @@ internal static class InitCommand
             string runFolder = parse.GetValue(folder)!;
             // The files the config names are checked before the run is made, as `lion run` checks them.
             if (parse.GetValue(config) is { } named)
-                Lion.Core.Config.ConfigReferences.Check(Lion.Core.Config.RunConfigReader.Parse(setup.ConfigJson, named), runFolder, named);
+                Lion.Core.Config.ConfigReferences.Check(Lion.Core.Config.RunConfigReader.Parse(setup.ConfigJson, named), runFolder, named, keys: false);
 
             using var writer = RunLock.Acquire(runFolder, "lion init");
             var summary = RunFolder.Create(runFolder, seedFile, setup);

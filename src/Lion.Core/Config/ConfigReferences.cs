@@ -5,15 +5,18 @@ using Lion.Core.Store;
 namespace Lion.Core.Config;
 
 /// <summary>
-/// The files and folders a run config names (prompt templates, test sets), checked before a
-/// run stores the config or pays for a request: a missing one is an input error then, not a
-/// crash after the first iteration's answers.
+/// What a run config names outside itself (prompt templates, test sets, the environment variables
+/// of its keys), checked before a run stores the config or pays for a request: a missing one is an
+/// input error then, not a crash after the first iteration's answers.
 /// </summary>
 public static class ConfigReferences
 {
     /// <summary>Throws a <see cref="BadInputException"/> naming the key and the path when one is missing or unusable.</summary>
-    public static void Check(RunConfig config, string runFolder, string source)
+    /// <param name="keys">Whether the key variables must be set now: not for a run only made here (`lion init`), to be run elsewhere.</param>
+    public static void Check(RunConfig config, string runFolder, string source, bool keys = true)
     {
+        if (keys)
+            Gateway.RunGateway.CheckKeys(Gateway.RunGateway.LoopRoles(config));
         foreach (var (key, path) in new[] { ("referee", config.Prompts.Referee), ("generator_hard", config.Prompts.GeneratorHard),
                      ("generator_easy", config.Prompts.GeneratorEasy) })
             if (path is not null && !File.Exists(path))

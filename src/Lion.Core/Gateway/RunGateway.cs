@@ -24,10 +24,7 @@ public static class RunGateway
     /// <exception cref="BadInputException">A role names a key variable that is not set: checked before anything is asked.</exception>
     public static TeacherGateway Create(RunConfig config, IGatewayLog log, IReadOnlyDictionary<string, RoleSettings> roles, Func<IChatClient> oracle)
     {
-        foreach (var (name, role) in roles)
-            if (!role.IsOracle && role.ApiKeyEnv is { } variable && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
-                throw new BadInputException($"{name}.api_key_env: the environment variable {variable} is not set (or is empty); " +
-                                            "export the key in it, or leave api_key_env out for a server that needs no key");
+        CheckKeys(roles);
         var local = new Lazy<IChatClient>(oracle);
         IChatClient Upstream(string name)
         {
@@ -66,6 +63,15 @@ public static class RunGateway
         return new TeacherGateway(settings, log, Upstream, batchApi: name => new OpenAiBatchApi(Endpoint(roles[name]), name),
             contextLength: (name, token) => roles[name].IsOracle ? Task.FromResult<int?>(null)
                 : EndpointModels.ContextLengthAsync(Endpoint(roles[name]), roles[name].Model, name, token));
+    }
+
+    /// <summary>Every key variable a role names is set: a run is refused before it asks anything, or makes anything.</summary>
+    public static void CheckKeys(IReadOnlyDictionary<string, RoleSettings> roles)
+    {
+        foreach (var (name, role) in roles)
+            if (!role.IsOracle && role.ApiKeyEnv is { } variable && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
+                throw new BadInputException($"{name}.api_key_env: the environment variable {variable} is not set (or is empty); " +
+                                            "export the key in it, or leave api_key_env out for a server that needs no key");
     }
 
     /// <summary>The Files and Batches endpoints of a role's provider, with its key, headers and timeout.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -181,7 +182,12 @@ public sealed class ContinuousBatcher : IDisposable
             request.Updates.Writer.TryComplete(new OperationCanceledException(request.Cancellation));
         else
         {
-            request.Updates.Writer.TryWrite(new GenerationUpdate("", row.FinishReason, row.Prompt.Count, row.Generated.Count) { Tokens = [.. row.Generated] });
+            // The EOS that ended a row is a token it generated (a scorer of the completion needs it), though never text.
+            bool endedOnEos = row.FinishReason == ChatFinishReason.Stop && row.Pending == _config.EosTokenId;
+            request.Updates.Writer.TryWrite(new GenerationUpdate("", row.FinishReason, row.Prompt.Count, row.Generated.Count)
+            {
+                Tokens = endedOnEos ? [.. row.Generated, _config.EosTokenId] : [.. row.Generated],
+            });
             request.Updates.Writer.TryComplete();
         }
     }
