@@ -30,23 +30,18 @@ public sealed record ChatCompletionRequest(
 
         var messages = ParseMessages(body);
         var options = new ChatOptions { ModelId = model };
-        options.Temperature = Number(body, "temperature", 0, 2);
-        options.TopP = Number(body, "top_p", 0, 1);
-        options.FrequencyPenalty = Number(body, "frequency_penalty", -2, 2);
-        options.PresencePenalty = Number(body, "presence_penalty", -2, 2);
+        options.Temperature = (float?)RequestParameters.Number(body, "temperature", 0, 2);
+        options.TopP = (float?)RequestParameters.Number(body, "top_p", 0, 1);
+        options.FrequencyPenalty = (float?)RequestParameters.Number(body, "frequency_penalty", -2, 2);
+        options.PresencePenalty = (float?)RequestParameters.Number(body, "presence_penalty", -2, 2);
         options.MaxOutputTokens = PositiveInteger(body, "max_completion_tokens") ?? PositiveInteger(body, "max_tokens");
-        options.Seed = body.TryGetProperty("seed", out var seed) && seed.ValueKind != JsonValueKind.Null
-            ? seed.ValueKind == JsonValueKind.Number && seed.TryGetInt64(out long seedValue)
-                ? seedValue : throw new InvalidRequestException("seed must be an integer", "seed")
-            : null;
-        options.StopSequences = Stops(body);
+        options.Seed = RequestParameters.Seed(body);
+        options.StopSequences = RequestParameters.Stops(body);
+        RequestParameters.OneChoice(body);
 
-        if (body.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null && !(n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out int count) && count == 1))
-            throw new InvalidRequestException("only n = 1 is supported", "n");
-
-        bool stream = Flag(body, "stream");
+        bool stream = RequestParameters.Flag(body, "stream");
         bool includeUsage = body.TryGetProperty("stream_options", out var streamOptions)
-                            && streamOptions.ValueKind == JsonValueKind.Object && Flag(streamOptions, "include_usage");
+                            && streamOptions.ValueKind == JsonValueKind.Object && RequestParameters.Flag(streamOptions, "include_usage");
         return new ChatCompletionRequest(model, messages, options, stream, includeUsage);
     }
 
@@ -94,15 +89,6 @@ public sealed record ChatCompletionRequest(
         return text.ToString();
     }
 
-    private static float? Number(JsonElement body, string name, double min, double max)
-    {
-        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-            return null;
-        if (value.ValueKind != JsonValueKind.Number || value.GetDouble() is var number && (number < min || number > max))
-            throw new InvalidRequestException($"{name} must be a number from {min} to {max}", name);
-        return (float)number;
-    }
-
     private static int? PositiveInteger(JsonElement body, string name)
     {
         if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -111,23 +97,4 @@ public sealed record ChatCompletionRequest(
             throw new InvalidRequestException($"{name} must be a positive integer", name);
         return number;
     }
-
-    private static List<string>? Stops(JsonElement body)
-    {
-        if (!body.TryGetProperty("stop", out var stop) || stop.ValueKind == JsonValueKind.Null)
-            return null;
-        if (stop.ValueKind == JsonValueKind.String)
-            return [stop.GetString()!];
-        if (stop.ValueKind == JsonValueKind.Array && stop.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String))
-            return stop.EnumerateArray().Select(s => s.GetString()!).ToList();
-        throw new InvalidRequestException("stop must be a string or an array of strings", "stop");
-    }
-
-    private static bool Flag(JsonElement body, string name) =>
-        body.TryGetProperty(name, out var value) && value.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False or JsonValueKind.Null => false,
-            _ => throw new InvalidRequestException($"{name} must be a boolean", name),
-        };
 }

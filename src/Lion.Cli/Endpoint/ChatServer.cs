@@ -193,37 +193,8 @@ public sealed class ChatServer : IAsyncDisposable
         // traffic costs no memory however large the bodies it announces.
         if (!await Authorized(context))
             return;
-        byte[] body;
-        try
-        {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-            body = buffer.ToArray();
-        }
-        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            await ChatCompletionWriter.WriteError(response, 413,
-                $"the request body is over the limit of {_options.MaxRequestBytes} bytes", "invalid_request_error");
+        if (await Body(context) is not { } body || await Parsed(response, body, ChatCompletionRequest.Parse) is not { } request)
             return;
-        }
-
-
-        ChatCompletionRequest request;
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            request = ChatCompletionRequest.Parse(document.RootElement);
-        }
-        catch (JsonException error)
-        {
-            await ChatCompletionWriter.WriteError(response, 400, $"the body is not valid JSON: {error.Message}", "invalid_request_error");
-            return;
-        }
-        catch (InvalidRequestException error)
-        {
-            await ChatCompletionWriter.WriteError(response, 400, error.Message, "invalid_request_error", error.Param);
-            return;
-        }
         if (!ServedModels().Contains(request.Model))
         {
             await ChatCompletionWriter.WriteError(response, 404, $"The model `{request.Model}` does not exist.",
@@ -285,27 +256,8 @@ public sealed class ChatServer : IAsyncDisposable
             await ChatCompletionWriter.WriteError(response, 404, "this endpoint serves chat completions only (POST /v1/chat/completions)", "invalid_request_error");
             return;
         }
-        CompletionRequest request;
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-            request = CompletionRequest.Parse(document.RootElement);
-        }
-        catch (JsonException error)
-        {
-            await ChatCompletionWriter.WriteError(response, 400, $"the body is not valid JSON: {error.Message}", "invalid_request_error");
+        if (await Body(context) is not { } body || await Parsed(response, body, CompletionRequest.Parse) is not { } request)
             return;
-        }
-        catch (InvalidRequestException error)
-        {
-            await ChatCompletionWriter.WriteError(response, 400, error.Message, "invalid_request_error", error.Param);
-            return;
-        }
-        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            await ChatCompletionWriter.WriteError(response, 413, $"the request body is over the limit of {_options.MaxRequestBytes} bytes", "invalid_request_error");
-            return;
-        }
         if (!_options.Models.Contains(request.Model))
         {
             await ChatCompletionWriter.WriteError(response, 404, $"The model `{request.Model}` does not exist.", "invalid_request_error", "model", "model_not_found");
@@ -322,6 +274,42 @@ public sealed class ChatServer : IAsyncDisposable
         {
             await ChatCompletionWriter.WriteError(response, 400, invalid.Message, "invalid_request_error", invalid.Param);
         }
+    }
+
+    /// <summary>The request's body, or null once a 413 is answered for one over the limit.</summary>
+    private async Task<byte[]?> Body(HttpContext context)
+    {
+        try
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            return buffer.ToArray();
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await ChatCompletionWriter.WriteError(context.Response, 413,
+                $"the request body is over the limit of {_options.MaxRequestBytes} bytes", "invalid_request_error");
+            return null;
+        }
+    }
+
+    /// <summary>The body read by <paramref name="parse"/>, or null once a 400 naming the problem is answered.</summary>
+    private static async Task<T?> Parsed<T>(HttpResponse response, byte[] body, Func<JsonElement, T> parse) where T : class
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return parse(document.RootElement);
+        }
+        catch (JsonException error)
+        {
+            await ChatCompletionWriter.WriteError(response, 400, $"the body is not valid JSON: {error.Message}", "invalid_request_error");
+        }
+        catch (InvalidRequestException error)
+        {
+            await ChatCompletionWriter.WriteError(response, 400, error.Message, "invalid_request_error", error.Param);
+        }
+        return null;
     }
 
     private async Task Answer(IChatClient model, HttpResponse response, string id, ChatCompletionRequest request, CancellationToken cancellationToken)

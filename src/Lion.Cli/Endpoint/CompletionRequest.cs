@@ -25,19 +25,16 @@ public sealed record CompletionRequest(
             ? name.GetString()! : throw new InvalidRequestException("you must provide a model parameter", "model");
         if (!body.TryGetProperty("prompt", out var prompt))
             throw new InvalidRequestException("you must provide a prompt", "prompt");
-        if (Flag(body, "stream"))
+        if (RequestParameters.Flag(body, "stream"))
             throw new InvalidRequestException("streaming is not offered on /v1/completions; use /v1/chat/completions to stream", "stream");
-        if (body.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null && !(n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out int count) && count == 1))
-            throw new InvalidRequestException("only n = 1 is supported", "n");
+        RequestParameters.OneChoice(body);
         return new CompletionRequest(model, ReadPrompts(prompt),
             Whole(body, "max_tokens", 0, int.MaxValue) ?? 16,
-            Number(body, "temperature", 0, 2) ?? 1,
-            Number(body, "top_p", 0, 1) ?? 1,
-            Stops(body),
-            body.TryGetProperty("seed", out var seed) && seed.ValueKind != JsonValueKind.Null
-                ? seed.ValueKind == JsonValueKind.Number && seed.TryGetInt64(out long seedValue) ? seedValue : throw new InvalidRequestException("seed must be an integer", "seed")
-                : null,
-            Flag(body, "echo"),
+            RequestParameters.Number(body, "temperature", 0, 2) ?? 1,
+            RequestParameters.Number(body, "top_p", 0, 1) ?? 1,
+            RequestParameters.Stops(body)?.Where(stop => stop.Length > 0).ToList() ?? [],
+            RequestParameters.Seed(body),
+            RequestParameters.Flag(body, "echo"),
             Whole(body, "logprobs", 0, MaxLogprobs));
     }
 
@@ -62,15 +59,6 @@ public sealed record CompletionRequest(
         list.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out int id) && id >= 0
             ? id : throw new InvalidRequestException($"{param} must hold token ids (whole numbers from 0)", param)).ToArray();
 
-    private static double? Number(JsonElement body, string name, double min, double max)
-    {
-        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-            return null;
-        if (value.ValueKind != JsonValueKind.Number || value.GetDouble() is var number && (number < min || number > max))
-            throw new InvalidRequestException($"{name} must be a number from {min} to {max}", name);
-        return number;
-    }
-
     private static int? Whole(JsonElement body, string name, int min, int max)
     {
         if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -79,25 +67,6 @@ public sealed record CompletionRequest(
             throw new InvalidRequestException($"{name} must be a whole number from {min} to {max}", name);
         return number;
     }
-
-    private static List<string> Stops(JsonElement body)
-    {
-        if (!body.TryGetProperty("stop", out var stop) || stop.ValueKind == JsonValueKind.Null)
-            return [];
-        if (stop.ValueKind == JsonValueKind.String)
-            return [stop.GetString()!];
-        if (stop.ValueKind == JsonValueKind.Array && stop.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String))
-            return stop.EnumerateArray().Select(s => s.GetString()!).Where(s => s.Length > 0).ToList();
-        throw new InvalidRequestException("stop must be a string or an array of strings", "stop");
-    }
-
-    private static bool Flag(JsonElement body, string name) =>
-        body.TryGetProperty(name, out var value) && value.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False or JsonValueKind.Null => false,
-            _ => throw new InvalidRequestException($"{name} must be a boolean", name),
-        };
 }
 
 /// <summary>One prompt of a completions request: text, or token ids taken as they are.</summary>

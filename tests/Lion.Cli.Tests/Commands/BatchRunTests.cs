@@ -96,19 +96,7 @@ public sealed class BatchRunTests : IDisposable
         string config = _http.Config(server, iterations: 1, role: BatchRole, extra: Batch());
         string seeds = _http.WriteSeeds();
 
-        using (var first = Process.Start(new ProcessStartInfo(Lion, ["run", "--config", config, "--seeds", seeds, "--out", run])
-               { RedirectStandardOutput = true, RedirectStandardError = true })!)
-        {
-            var clock = Stopwatch.StartNew();
-            while (!(File.Exists(Path.Combine(run, "lion.db")) && StoredBatchesOrNone(run).Any(b => b.BatchId is not null)))
-            {
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "no batch was submitted within a minute");
-                Assert.False(first.HasExited, "the run ended before its batch was pending");
-                await Task.Delay(50);
-            }
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync();
-        }
+        await KillOnceABatchIsPending(config, seeds, run);
         Assert.Equal(1, server.Server.Batches.BatchesCreated);
         var pending = StoredBatches(run).Single();
         var status = await OracleHttpRun.Invoke(["status", "--out", run]);
@@ -134,18 +122,7 @@ public sealed class BatchRunTests : IDisposable
         string run = _folder.File("run");
         string config = _http.Config(server, iterations: 1, role: BatchRole, extra: Batch());
         string seeds = _http.WriteSeeds();
-        using (var first = Process.Start(new ProcessStartInfo(Lion, ["run", "--config", config, "--seeds", seeds, "--out", run])
-               { RedirectStandardOutput = true, RedirectStandardError = true })!)
-        {
-            var clock = Stopwatch.StartNew();
-            while (!(File.Exists(Path.Combine(run, "lion.db")) && StoredBatchesOrNone(run).Any(b => b.BatchId is not null)))
-            {
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "no batch was submitted within a minute");
-                await Task.Delay(50);
-            }
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync();
-        }
+        await KillOnceABatchIsPending(config, seeds, run);
         string batchId = StoredBatches(run).Single().BatchId!;
 
         var cancelled = await OracleHttpRun.Invoke(["batch", "cancel", "--out", run]);
@@ -193,6 +170,22 @@ public sealed class BatchRunTests : IDisposable
         Assert.Equal(fileId, files.GetProperty("data")[0].GetProperty("id").GetString());
         Assert.True(System.Text.Json.JsonDocument.Parse(await deleted.Content.ReadAsStringAsync()).RootElement.GetProperty("deleted").GetBoolean());
         Assert.Equal(404, (int)deletedAgain.StatusCode);
+    }
+
+    /// <summary>Starts `lion run` as a process and kills it (as kill -9 does) once a batch is pending at the provider.</summary>
+    private static async Task KillOnceABatchIsPending(string config, string seeds, string run)
+    {
+        using var first = Process.Start(new ProcessStartInfo(Lion, ["run", "--config", config, "--seeds", seeds, "--out", run])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var clock = Stopwatch.StartNew();
+        while (!(File.Exists(Path.Combine(run, "lion.db")) && StoredBatchesOrNone(run).Any(b => b.BatchId is not null)))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "no batch was submitted within a minute");
+            Assert.False(first.HasExited, "the run ended before its batch was pending");
+            await Task.Delay(50);
+        }
+        first.Kill(entireProcessTree: true);
+        await first.WaitForExitAsync();
     }
 
     private static List<(string? BatchId, string Status, int Lines, int Answered, int Failed)> StoredBatchesOrNone(string run)
