@@ -76,11 +76,18 @@ public static class HuggingFaceFolder
         }
     }
 
+    /// <summary>"Qwen/Qwen2.5-0.5B-Instruct": an owner and a name, as the Hub names models, not a path on this machine.</summary>
+    private static bool LooksLikeHubId(string text) =>
+        System.Text.RegularExpressions.Regex.IsMatch(text, @"^[A-Za-z0-9][\w.-]*/[\w.-]+$") && !text.StartsWith('.');
+
     public static LlamaForCausalLM Load(string folder)
     {
         string configPath = Path.Combine(folder, ConfigFile);
         if (!File.Exists(configPath))
-            throw BadInputException.InFile(folder, $"not a Hugging Face model folder (no {ConfigFile})");
+            throw BadInputException.InFile(folder, Directory.Exists(folder) || !LooksLikeHubId(folder)
+                ? $"not a Hugging Face model folder (no {ConfigFile})"
+                : $"no such folder; a model on the Hugging Face Hub is downloaded first, e.g. `huggingface-cli download {folder} --local-dir " +
+                  $"{folder.Split('/')[^1]}`, and that folder given (lion loads {string.Join(", ", LlamaConfig.Architectures)} checkpoints)");
         var config = LlamaConfig.Read(configPath);
         var model = new LlamaForCausalLM(config);
         bool single = File.Exists(Path.Combine(folder, WeightsFile));

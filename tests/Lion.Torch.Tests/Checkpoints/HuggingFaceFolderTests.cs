@@ -45,6 +45,15 @@ public sealed class HuggingFaceFolderTests : IDisposable
     }
 
     [Fact]
+    public void A_hub_id_given_for_a_folder_is_answered_with_how_to_download_it_and_what_loads()
+    {
+        var error = Assert.Throws<BadInputException>(() => HuggingFaceFolder.Load("Qwen/Qwen2.5-0.5B-Instruct"));
+
+        Assert.Contains("huggingface-cli download Qwen/Qwen2.5-0.5B-Instruct --local-dir Qwen2.5-0.5B-Instruct", error.Message);
+        Assert.Contains("Qwen2ForCausalLM", error.Message);
+    }
+
+    [Fact]
     public void A_folder_without_a_config_is_named()
     {
         Directory.CreateDirectory(_folder.File("empty"));
