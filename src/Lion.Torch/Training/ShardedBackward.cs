@@ -10,7 +10,7 @@ namespace Lion.Torch.Training;
 /// worker takes a contiguous share of the batch's rows and runs it single-threaded. A student of a
 /// few million parameters is made of small operations, and libtorch splits each of them across
 /// all cores and waits for the slowest at a barrier; shares that never wait for each other are
-/// faster (see README, "The in-process student"). Each share's loss is weighted by its share of
+/// faster (see docs/student.md). Each share's loss is weighted by its share of
 /// the batch's answer tokens, and the shares' gradients are summed in worker order, so the result
 /// is the whole batch's mean-loss gradient, the same bits every run. The workers compute their
 /// products as the calling thread does (<see cref="Autocast"/>).

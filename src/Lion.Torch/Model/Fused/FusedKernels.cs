@@ -6,7 +6,7 @@ namespace Lion.Torch.Model.Fused;
 /// The switch for the student's hand-written float32 kernels (RMSNorm, SwiGLU, rotary heads,
 /// and AdamW's update), each one pass where libtorch's composed operations take several: on
 /// a student of a few million parameters these passes over memory, not the products, are what
-/// keeps the CPU from its matmul peak (see README, "The in-process student"). Off, the same
+/// keeps the CPU from its matmul peak (see docs/student.md). Off, the same
 /// functions run as libtorch operations, which is what the kernels are tested against. Their
 /// loops are compiled optimised at first call (AggressiveOptimization): a short run would end
 /// before tiered compilation got round to them.
