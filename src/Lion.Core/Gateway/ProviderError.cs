@@ -31,7 +31,7 @@ public sealed record ProviderError(string Message, string? Type, string? Code, s
                 return null;
             string? innerCode = error.TryGetProperty("innererror", out var innerError) && innerError.ValueKind == JsonValueKind.Object
                 ? Text(innerError, "code") : null;
-            return new ProviderError(message, Text(error, "type"), Text(error, "code"), Text(error, "param"), innerCode)
+            return new ProviderError(Bounded(message), Text(error, "type"), Text(error, "code"), Text(error, "param"), innerCode)
             {
                 PromptTokens = Whole(error, "n_prompt_tokens"),
                 ContextSize = Whole(error, "n_ctx"),
@@ -42,6 +42,12 @@ public sealed record ProviderError(string Message, string? Type, string? Code, s
             return null;
         }
     }
+
+    /// <summary>The longest provider message kept: it is shown in one line and stored with every failure.</summary>
+    public const int MaxMessage = 2000;
+
+    private static string Bounded(string message) =>
+        message.Length <= MaxMessage ? message : message[..MaxMessage] + $"… ({message.Length - MaxMessage} more characters)";
 
     /// <summary>A string field as text; a number (vLLM puts the status in <c>code</c>) as its digits.</summary>
     private static string? Text(JsonElement element, string name) =>

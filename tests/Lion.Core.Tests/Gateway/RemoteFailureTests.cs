@@ -91,4 +91,29 @@ public sealed class RemoteFailureTests
         Assert.Equal(RemoteFailureKind.BadRequest, failure.Kind);
         Assert.Contains("bad gateway", failure.Message);
     }
+
+    [Fact]
+    public void An_error_body_of_any_size_and_content_is_read_and_its_message_bounded()
+    {
+        string huge = "temperature \\u0000 " + new string('x', 3_000_000);
+        string body = "{\"error\": {\"message\": \"" + huge + "\", \"param\": \"temperature\", \"code\": \"unsupported_value\"}}";
+        var failure = RemoteFailure.FromStatus(400, body, null);
+
+        Assert.Equal(RemoteFailureKind.ConfigRejected, failure.Kind);
+        Assert.InRange(failure.ProviderMessage.Length, ProviderError.MaxMessage, ProviderError.MaxMessage + 100);
+        Assert.Contains('\0', failure.ProviderMessage);
+    }
+
+    [Theory]
+    [InlineData("\u0000\u0001")]
+    [InlineData("{\"error\": 42}")]
+    [InlineData("{\"error\": {\"message\": null}}")]
+    [InlineData("[1, 2, 3]")]
+    [InlineData("{\"error\": {\"message\": \"x\", \"n_ctx\": \"many\", \"param\": [1]}}")]
+    public void A_malformed_error_body_never_throws(string body)
+    {
+        var failure = RemoteFailure.FromStatus(400, body, null);
+
+        Assert.False(failure.IsRetryable);
+    }
 }
