@@ -14,7 +14,7 @@ namespace Lion.Core.Gateway;
 /// every call is paid; a refusal of the config's own parameters becomes an error naming the config
 /// key, never an item's result; a request fitted to the context is still the request the cache
 /// keys; retries pass through the rate limiter like any request. Roles on the
-/// same endpoint (<see cref="RoleEndpoint"/>: address, model, key and timeout) share its upstream client
+/// same endpoint (<see cref="RoleEndpoint"/>: address, model, key, timeout, extra body and headers) share its upstream client
 /// and pacer (paced to the first such role's limits, else the settings' limits: providers limit per
 /// model), and all share one concurrency cap and one ledger. A batch role's chain is
 /// sanitising → durable cache → <see cref="BatchingChatClient"/>, which accounts its lines itself
@@ -74,7 +74,8 @@ public sealed class TeacherGateway
         chain = new RetryingChatClient(chain, _settings.Retry, (failure, attempt) => _log.Record(role, model, failure, attempt), _time);
         chain = new ContextFittingChatClient(chain, (_, token) => ContextLength(role, identity, token), estimator,
             (asked, given) => _log.RecordClamp(role, model, asked, given));
-        chain = new ConfigRefusalChatClient(chain, _settings.ConfigKeysByRole.GetValueOrDefault(role) ?? ConfigKeys.Of(role));
+        var keys = _settings.ConfigKeysByRole.GetValueOrDefault(role) ?? ConfigKeys.Of(role);
+        chain = new ConfigRefusalChatClient(chain, keys);
         chain = new UsageLedgerChatClient(chain, Ledger, role, model, estimator, maxOutput);
         if (_settings.BatchRoles.Contains(role))
         {
@@ -84,13 +85,13 @@ public sealed class TeacherGateway
                 _batchApi?.Invoke(role) ?? throw new ArgumentException($"the role \"{role}\" is a batch role, but the gateway has no batch endpoint", nameof(role)),
                 _log, Ledger, role, model, endpoint.CacheIdentity, maxOutput, _settings.Batch, _settings.Retry, _settings.Batch.RetryLive ? live : null, _time,
                 endpoint.Shape.ExtraBody));
-            chain = new ConfigRefusalChatClient(chain, _settings.ConfigKeysByRole.GetValueOrDefault(role) ?? ConfigKeys.Of(role));
+            chain = new ConfigRefusalChatClient(chain, keys);
         }
         chain = new DurableCachingChatClient(chain, _log, model, reply => Ledger.RecordCacheHit(role, model, reply), endpoint.CacheIdentity);
         return new SanitizingChatClient(chain);
     }
 
-    /// <summary>The context the role's endpoint reports, asked once per endpoint; a failed ask is asked again next time.</summary>
+    /// <summary>The context the role's endpoint reports, asked once per endpoint identity (one that reports none, or cannot be asked, is not asked again).</summary>
     private Task<int?> ContextLength(string role, string identity, CancellationToken cancellationToken)
     {
         if (_contextLength is null)
