@@ -46,7 +46,7 @@ internal static class ExportCommand
         };
         var all = new Option<bool>("--all")
         {
-            Description = "alpaca and sharegpt: include instructions not answered yet (or cut off, or empty) too, without an answer; " +
+            Description = "alpaca, sharegpt and messages: include instructions not answered yet (or cut off, or empty) too, without an answer; " +
                           "never those the endpoint refused (jsonl always has every record, with its state).",
         };
         var datasetInfo = new Option<bool>("--dataset-info")
