@@ -156,7 +156,7 @@ internal static class EvalCommand
         int maxNewTokens, Core.Store.RunStore store, Core.Config.RunConfig config, CancellationToken cancellationToken)
     {
         var role = new Core.Config.RoleSettings { Endpoint = url, Model = modelName, ApiKeyEnv = keyVariable, Temperature = 0, MaxTokens = maxNewTokens };
-        var client = LoopSetup.Gateway(store, config, new Dictionary<string, Core.Config.RoleSettings> { ["evaluated"] = role }).For("evaluated");
+        var client = CommandLineHost.Gateway(store, config, new Dictionary<string, Core.Config.RoleSettings> { ["evaluated"] = role }).For("evaluated");
         var options = new Microsoft.Extensions.AI.ChatOptions { ModelId = modelName, Temperature = 0, MaxOutputTokens = maxNewTokens };
         return BbhEvaluation.RunAsync(tasks, async (questions, cancellation) =>
         {

@@ -37,7 +37,7 @@ internal static class PlanCommand
                 using var store = RunStore.Open(runFolder);
                 var stored = parse.GetValue(config) is { } path ? RunConfigReader.Read(path)
                     : RunConfigReader.Parse(store.Config().Json, $"{runFolder} (stored config)");
-                var seedRecords = Seeds(store);
+                var seedRecords = store.SeedInstructions();
                 if (seedRecords.Count == 0)
                     throw new Core.BadInputException($"{runFolder}: the run has no seed instructions to plan from");
                 plan = RunPlanner.Plan(stored, seedRecords, store.PlanHistory());
@@ -51,32 +51,13 @@ internal static class PlanCommand
             }
             if (!parse.GetValue(json))
                 WriteTable(output, plan);
-            output.WriteLine(Json(plan));
+            output.WriteLine(plan.ToJson());
             return ExitCode.Success;
         }));
         return command;
     }
 
     /// <summary>The seed instructions of a stored run.</summary>
-    public static IReadOnlyList<InstructionRecord> Seeds(RunStore store) =>
-        store.ReadDataset(PoolSelection.All, withProvenance: true).Where(r => r.Provenance!.Origin == InstructionOrigin.Seed).Select(r => r.Instruction).ToList();
-
-    public static string Json(RunPlan plan) => JsonSerializer.Serialize(new
-    {
-        plan = plan.Lines.Select(l => new
-        {
-            iteration = l.Iteration, role = l.Role, model = l.Model, requests = l.Requests,
-            input_tokens = l.InputTokens, output_tokens = l.OutputTokens, cost = l.Cost is { } c ? Math.Round(c, 4) : (double?)null,
-        }),
-        requests = plan.Requests,
-        input_tokens = plan.InputTokens,
-        output_tokens = plan.OutputTokens,
-        cost = plan.Cost is { } total ? Math.Round(total, 2) : (double?)null,
-        wall_minutes = Math.Round(plan.WallMinutes, 1),
-        unpriced_models = plan.UnpricedModels,
-        student = plan.Student is { } student ? new { kind = Core.Vocabulary<StudentKind>.Word(student.Runs), model = student.ModelName } : null,
-        assumptions = plan.Assumptions,
-    });
 
     private static void WriteTable(TextWriter output, RunPlan plan)
     {

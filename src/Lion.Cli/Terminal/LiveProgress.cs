@@ -1,19 +1,19 @@
+using Lion.Core.Loop;
 using Spectre.Console;
 
 namespace Lion.Cli.Terminal;
 
 /// <summary>
-/// The loop's progress as live bars when a person watches a terminal: one bar per kind of
-/// counted work (teacher answers, pairs judged, new instructions kept), replaced when a new
-/// stage counts again, with the loop's report lines printed above them. Piped or redirected
-/// output never gets here: it stays plain lines, which Spectre would otherwise swallow.
+/// The loop's events as live bars when a person watches a terminal: one bar per kind of counted
+/// work and iteration, with its rate and time left, and the loop's notes and scores printed above
+/// them. Piped or redirected output never gets here: it stays plain lines, which Spectre would
+/// otherwise swallow.
 /// </summary>
-internal sealed class LiveProgress
+internal sealed class LiveProgress : IProgress<LoopEvent>
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, ProgressTask> _tasks = [];
+    private readonly Dictionary<(int, WorkKind), ProgressTask> _tasks = [];
     private ProgressContext? _context;
-    private string _stage = "";
 
     /// <summary>True when standard output is an interactive terminal that can redraw bars.</summary>
     public static bool Available(TextWriter output) =>
@@ -30,35 +30,48 @@ internal sealed class LiveProgress
         });
     }
 
-    public void Line(string text)
+    public void Report(LoopEvent value)
     {
         lock (_gate)
         {
-            // The loop announces each iteration; its bars carry the number.
-            if (text.StartsWith("Iteration ", StringComparison.Ordinal))
-                _stage = text.ToLowerInvariant() + " · ";
-            AnsiConsole.MarkupLine(Markup.Escape(text));
+            switch (value)
+            {
+                case IterationStarted started:
+                    Print(EventText.Iteration(started));
+                    break;
+                case StageNote note:
+                    Print(note.Text);
+                    break;
+                case IterationScored scored:
+                    Print("  " + EventText.Score(scored));
+                    break;
+                case IterationFinished finished:
+                    Print("  " + EventText.Finished(finished));
+                    break;
+                case ItemsDone done:
+                    Advance(done);
+                    break;
+            }
         }
     }
 
-    public void Advance(string what, int done, int total)
+    private static void Print(string text) => AnsiConsole.MarkupLine(Markup.Escape(text));
+
+    private void Advance(ItemsDone done)
     {
-        lock (_gate)
+        if (_context is null)
+            return;
+        // A new iteration or a new total is the next piece of work: a fresh bar.
+        var key = (done.Iteration, done.Work);
+        if (!_tasks.TryGetValue(key, out var task) || task.MaxValue != Math.Max(done.Total, 1))
         {
-            if (_context is null)
-                return;
-            // A new iteration or a new total is the next piece of work: a fresh bar. Counts from
-            // concurrent workers arrive slightly out of order, so a bar only moves forward.
-            string name = _stage + what;
-            if (!_tasks.TryGetValue(name, out var task) || task.MaxValue != Math.Max(total, 1))
-            {
-                task?.StopTask();
-                task = _context.AddTask(Markup.Escape(name), maxValue: Math.Max(total, 1));
-                _tasks[name] = task;
-            }
-            task.Value = Math.Max(task.Value, done);
-            if (done >= total)
-                task.StopTask();
+            task?.StopTask();
+            task = _context.AddTask("", maxValue: Math.Max(done.Total, 1));
+            _tasks[key] = task;
         }
+        task.Description = Markup.Escape($"iteration {done.Iteration} · {EventText.Work(done.Work)}" + (done.PerSecond > 0 ? $" · {EventText.Rate(done.PerSecond)}" : ""));
+        task.Value = Math.Max(task.Value, done.Done);
+        if (done.Done >= done.Total)
+            task.StopTask();
     }
 }

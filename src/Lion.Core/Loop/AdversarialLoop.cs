@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Lion.Core.Prompts;
 using Lion.Core.Store;
 
@@ -21,24 +22,28 @@ public sealed class AdversarialLoop(LoopContext context)
         catch (StageStoppedException stopped)
         {
             context.Store.StageStopped(stopped.Iteration, stopped.Stage, stopped.Detail);
+            context.Events.Report(new StageStopped(stopped.Iteration, stopped.Stage, stopped.Detail));
             throw;
         }
-        context.Report("Done.");
     }
 
     private async Task IterateAsync(CancellationToken cancellationToken)
     {
         var store = context.Store;
+        int iterations = context.Config.Iterations;
         string? loaded = null;
         bool studentReady = false;
-        for (int iteration = 1; iteration <= context.Config.Iterations; iteration++)
+        var session = Stopwatch.StartNew();
+        int finishedHere = 0;
+        for (int iteration = 1; iteration <= iterations; iteration++)
         {
             if (store.Stage(iteration, LoopStage.Generation).Status == StageStatus.Done)
             {
                 loaded = store.Checkpoint(iteration);
                 continue;
             }
-            context.Report($"Iteration {iteration}");
+            var clock = Stopwatch.StartNew();
+            context.Events.Report(new IterationStarted(iteration, iterations));
 
             string? checkpoint = store.Checkpoint(iteration);
             if (checkpoint is null)
@@ -61,6 +66,11 @@ public sealed class AdversarialLoop(LoopContext context)
             if (store.Stage(iteration, LoopStage.Discrimination).Status != StageStatus.Done)
                 await DiscriminationStage.RunAsync(context, iteration, checkpoint!, _prompts, cancellationToken);
             await GenerationStage.RunAsync(context, iteration, _prompts, cancellationToken);
+
+            finishedHere++;
+            // The pace of the iterations run in this session, for the ones still to come.
+            var left = TimeSpan.FromTicks(session.Elapsed.Ticks / finishedHere * (iterations - iteration));
+            context.Events.Report(new IterationFinished(iteration, iterations, clock.Elapsed, left));
         }
     }
 }

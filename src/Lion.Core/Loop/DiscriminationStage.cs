@@ -20,7 +20,7 @@ internal static class DiscriminationStage
     public static async Task RunAsync(LoopContext context, int iteration, string checkpoint, PromptSet prompts, CancellationToken cancellationToken)
     {
         var store = context.Store;
-        store.StageStarted(iteration, LoopStage.Discrimination);
+        context.Started(iteration, LoopStage.Discrimination);
         var cache = store.PoolMembers(Pool.Cache, iteration);
         await TeacherAnswers.EnsureAsync(context, iteration, LoopStage.Discrimination, cache, "cache-pool", cancellationToken);
         var teacher = store.TeacherAnswers();
@@ -32,10 +32,10 @@ internal static class DiscriminationStage
         var reviews = store.Reviews(iteration).ToLookup(r => r.InstructionId);
         var judged = store.Verdicts(iteration).Select(v => v.InstructionId).ToHashSet();
         var toJudge = judgeable.Where(item => !judged.Contains(item.Id) && student.ContainsKey(item.Id)).ToList();
-        context.Report($"  referee: {toJudge.Count} pairs to judge in both orders");
+        context.Note($"  referee: {toJudge.Count} pairs to judge in both orders");
         var referee = new Referee(context.Referee, prompts, LoopContext.Options(context.Config.Referee), 1 + context.Config.RefereeRetries,
             Gateway.RequestFingerprint.Of(context.Config.Referee));
-        int done = 0;
+        var judgedCount = context.Count(iteration, LoopStage.Discrimination, WorkKind.PairsJudged, toJudge.Count);
         var owed = new OwedItems(LoopStage.Discrimination, iteration, context.Config.ConcurrencyFor(context.Config.Referee));
         await owed.ForEach(context, toJudge, async (item, token) =>
         {
@@ -53,7 +53,7 @@ internal static class DiscriminationStage
                 // Recorded by the gateway; the pair stays owed, and a rerun asks for its missing reviews.
                 owed.Failed(error);
             }
-            TeacherAnswers.Progress(context, Interlocked.Increment(ref done), toJudge.Count, "pairs judged");
+            judgedCount.Advance();
         }, cancellationToken);
         owed.ThrowIfAny();
         if (cache.Count > 0 && store.Verdicts(iteration).Count == 0)
@@ -79,11 +79,13 @@ internal static class DiscriminationStage
         var answered = context.Store.StudentAnswered(iteration);
         var missing = items.Where(item => !answered.Contains(item.Id)).ToList();
         if (missing.Count > 0)
-            context.Report($"  student: {missing.Count} cache-pool instructions to answer");
+            context.Note($"  student: {missing.Count} cache-pool instructions to answer");
+        var counter = context.Count(iteration, LoopStage.Discrimination, WorkKind.StudentAnswers, missing.Count);
         foreach (var batch in missing.Chunk(StudentBatch))
         {
             var replies = await context.Student.AnswerAsync(batch.Select(i => new StudentQuestion(i.Instruction, i.Input)).ToList(), cancellationToken);
             context.Store.SaveStudentAnswers(iteration, checkpoint, batch.Zip(replies, (item, reply) => (item.Id, reply)));
+            counter.Advance(batch.Length);
         }
     }
 

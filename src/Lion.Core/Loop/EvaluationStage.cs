@@ -17,16 +17,19 @@ internal static class EvaluationStage
         if (sets.Count == 0)
             return;
         var store = context.Store;
-        store.StageStarted(iteration, LoopStage.Evaluation);
+        context.Started(iteration, LoopStage.Evaluation);
         foreach (var (set, folder) in sets)
         {
-            var result = await BbhEvaluation.RunAsync(BbhEvaluation.Files(folder), async (questions, token) =>
-                (await context.Student.AnswerAsync(questions.Select(q => new StudentQuestion(q, "")).ToList(), token)).Select(r => r.Text).ToList(),
-                cancellationToken);
+            var tasks = BbhEvaluation.Files(folder).Select(file => (Task: Path.GetFileNameWithoutExtension(file), Examples: BbhFile.Read(file))).ToList();
+            var counter = context.Count(iteration, LoopStage.Evaluation, WorkKind.TestAnswers, tasks.Sum(task => task.Examples.Count));
+            var result = await BbhEvaluation.RunAsync(tasks, async (questions, token) =>
+            {
+                var replies = await context.Student.AnswerAsync(questions.Select(q => new StudentQuestion(q, "")).ToList(), token);
+                counter.Advance(questions.Count);
+                return replies.Select(r => r.Text).ToList();
+            }, cancellationToken);
             store.SaveEvaluation(iteration, set, result.Tasks);
-            string name = set == TestSet.HeldOut ? "held-out" : "benchmark-sized";
-            context.Report($"  {name}: {result.Average:P1} averaged over {result.Tasks.Count} tasks " +
-                           $"({string.Join(", ", result.Tasks.Select(t => $"{t.Task} {t.Accuracy:P0}"))})");
+            context.Events.Report(new IterationScored(iteration, set, result.Average, result.Tasks));
         }
         store.StageDone(iteration, LoopStage.Evaluation);
     }

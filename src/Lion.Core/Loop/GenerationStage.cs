@@ -8,15 +8,15 @@ namespace Lion.Core.Loop;
 
 /// <summary>
 /// Generation: new instructions from hard and easy seeds at the configured ratio, one seed per
-/// generator call. Replies pass the reply filter, the exact-copy check (no pool instruction, no
-/// held-out test item, whatever the novelty threshold) and then the novelty rule, against the
-/// cache pool and every instruction kept before them in slot order. Every attempt is recorded with
-/// what became of it. Then the pools move on: the kept instructions become the next train pool
-/// and join the cache pool.
+/// generator call. Every attempt is recorded with what became of it; then the pools move on: the
+/// kept instructions become the next train pool and join the cache pool.
 ///
-/// Work goes in batches of slots whose kinds are fixed by what the batch's start still needs,
-/// and each slot's seed by (random seed, iteration, slot): a run resumed mid-batch asks for
-/// exactly what an uninterrupted run would have, and the request cache answers what was paid for.
+/// Scheduling is kept apart from deciding. Each slot's kind is fixed in advance
+/// (<see cref="GenerationSlots"/>) and its seed by (random seed, iteration, slot); requests go out
+/// in rounds of the run's concurrency (a batch generator: one batch a round), at most what each kind
+/// still needs; <see cref="GenerationDecisions"/> decides the replies in slot order. So the same
+/// config keeps the same instructions at any concurrency, live or batched, and a resumed run asks
+/// for exactly what an uninterrupted one would have, the request cache answering what was paid for.
 /// </summary>
 internal static class GenerationStage
 {
@@ -24,7 +24,7 @@ internal static class GenerationStage
     {
         var store = context.Store;
         var config = context.Config;
-        store.StageStarted(iteration, LoopStage.Generation);
+        context.Started(iteration, LoopStage.Generation);
 
         var cache = store.PoolMembers(Pool.Cache, iteration);
         var byId = cache.ToDictionary(item => item.Id);
@@ -38,53 +38,45 @@ internal static class GenerationStage
             (hard, easy) = (hard.Count > 0 ? everyone : [], easy.Count > 0 ? everyone : []);
         }
         var (wantHard, wantEasy) = Split(config.NewInstructionsPerIteration, config.HardEasyRatio, hard.Count > 0, easy.Count > 0);
-        context.Report($"  generator: {wantHard} hard from {hard.Count} seeds, {wantEasy} easy from {easy.Count} seeds");
+        context.Note($"  generator: {wantHard} hard from {hard.Count} seeds, {wantEasy} easy from {easy.Count} seeds");
 
-        var filter = new NoveltyFilter(cache.Select(LoopContext.Question), config.NoveltyThreshold);
-        var taken = new TakenInstructions(cache.Select(LoopContext.Question), HeldOutQuestions(context));
-        var attempts = store.Attempts(iteration);
-        foreach (var kept in attempts.Where(a => a.Kept))
-        {
-            filter.Consider(kept.Candidate!);
-            taken.Add(kept.Candidate!);
-        }
-        int keptHard = attempts.Count(a => a.Kept && a.Kind == GenerationKind.Hard);
-        int keptEasy = attempts.Count(a => a.Kept && a.Kind == GenerationKind.Easy);
-        int maxSlots = config.NewInstructionsPerIteration * config.GenerationAttemptsPerInstruction;
-        var recorded = attempts.ToDictionary(a => a.Slot);
-
-        // Batches start where the recorded attempts of whole batches end.
-        int slot = 0, reportedKept = keptHard + keptEasy;
+        var slots = new GenerationSlots(wantHard, wantEasy, config.NewInstructionsPerIteration * config.GenerationAttemptsPerInstruction);
+        var decisions = new GenerationDecisions(slots,
+            new NoveltyFilter(cache.Select(LoopContext.Question), config.NoveltyThreshold),
+            new TakenInstructions(cache.Select(LoopContext.Question), HeldOutQuestions(context)),
+            store.Attempts(iteration));
+        var replies = new Dictionary<int, GenerationReply>();
+        var keptCount = context.Count(iteration, LoopStage.Generation, WorkKind.InstructionsKept, wantHard + wantEasy);
+        var replyCount = context.Count(iteration, LoopStage.Generation, WorkKind.GeneratorReplies, slots.Count);
         // A batch generator takes a whole round of slots in one batch; a live one, the run's concurrency.
         int roundSize = config.ConcurrencyFor(config.Generator);
         var owed = new OwedItems(LoopStage.Generation, iteration, roundSize);
-        while (slot < maxSlots && (keptHard < wantHard || keptEasy < wantEasy))
+        GenerationAttempt Save(GenerationAttempt attempt) => store.SaveAttempt(iteration, attempt);
+
+        decisions.DecideInOrder(replies, Save);
+        while (!decisions.Done && decisions.Next < slots.Count)
         {
             // A batch round waits for its batch: it asks for as many more as the replies so far say filling the quota takes.
-            double overAsk = config.Generator.Batch && config.Batch.GenerationOverAsk ? AttemptsPerKept(recorded.Values, config.GenerationAttemptsPerInstruction) : 1;
-            var kinds = BatchKinds((int)Math.Ceiling((wantHard - CountUpTo(recorded, slot, GenerationKind.Hard)) * overAsk),
-                (int)Math.Ceiling((wantEasy - CountUpTo(recorded, slot, GenerationKind.Easy)) * overAsk),
-                Math.Min(roundSize, maxSlots - slot));
-            var slots = kinds.Select((kind, i) => (Slot: slot + i, Kind: kind)).ToList();
-            var replies = new Dictionary<int, (string Raw, ChatFinishReason? Finish, long Seed)>();
-            var requests = slots.Where(s => !recorded.ContainsKey(s.Slot)).ToList();
-            await owed.ForEach(context, requests, async (s, token) =>
+            double overAsk = config.Generator.Batch && config.Batch.GenerationOverAsk
+                ? AttemptsPerKept(decisions.Recorded, config.GenerationAttemptsPerInstruction) : 1;
+            await owed.ForEach(context, Round(slots, decisions, replies, roundSize, overAsk), async (asked, token) =>
             {
-                var seeds = s.Kind == GenerationKind.Hard ? hard : easy;
-                long seedId = seeds[new Random((int)(StableSeed(config.RandomSeed, iteration, s.Slot) % int.MaxValue)).Next(seeds.Count)];
+                var (slot, kind) = asked;
+                var seeds = kind == GenerationKind.Hard ? hard : easy;
+                long seedId = seeds[new Random((int)(StableSeed(config.RandomSeed, iteration, slot) % int.MaxValue)).Next(seeds.Count)];
                 string seedText = LoopContext.Question(byId[seedId]);
                 int words = seedText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
                 int? maxTokens = config.Generator.MaxTokensPerSeedWord > 0 ? Math.Max(16, config.Generator.MaxTokensPerSeedWord * words) : null;
-                var options = LoopContext.Options(config.Generator, maxTokens, seed: StableSeed(config.RandomSeed, iteration, s.Slot));
-                (string, ChatFinishReason?, long) reply;
+                var options = LoopContext.Options(config.Generator, maxTokens, seed: StableSeed(config.RandomSeed, iteration, slot));
+                GenerationReply reply;
                 try
                 {
-                    var response = await context.Generator.GetResponseAsync(prompts.Generator(seedText, s.Kind), options, token);
-                    reply = (response.Text, response.FinishReason, seedId);
+                    var response = await context.Generator.GetResponseAsync(prompts.Generator(seedText, kind), options, token);
+                    reply = new GenerationReply(kind, response.Text, response.FinishReason, seedId);
                 }
                 catch (Gateway.RemoteRequestException error) when (ItemOutcome.IsRefusal(error))
                 {
-                    reply = (error.Message, ItemOutcome.FinishOf(error), seedId);
+                    reply = new GenerationReply(kind, error.Message, ItemOutcome.FinishOf(error), seedId);
                 }
                 catch (Gateway.RemoteRequestException error) when (!error.StopsTheRun)
                 {
@@ -93,41 +85,16 @@ internal static class GenerationStage
                 }
                 owed.Succeeded();
                 lock (replies)
-                    replies[s.Slot] = reply;
+                    replies[slot] = reply;
+                replyCount.Advance();
             }, cancellationToken);
 
-            foreach (var (s, kind) in slots)
-            {
-                if (recorded.ContainsKey(s))
-                    continue;
-                // Slots are decided in order, as an uninterrupted run decides them: after a slot
-                // still owed, the replies that came (kept in the request cache) wait for the rerun.
-                if (!replies.TryGetValue(s, out var reply))
-                    break;
-                var (raw, finish, seedId) = reply;
-                var attempt = Decide(filter, taken, s, seedId, kind, raw, finish);
-                if (attempt.Kept && (kind == GenerationKind.Hard ? keptHard >= wantHard : keptEasy >= wantEasy))
-                    attempt = attempt with { Kept = false, RejectReason = "quota_filled" };
-                attempt = store.SaveAttempt(iteration, attempt);
-                recorded[s] = attempt;
-                if (attempt.Kept)
-                {
-                    if (kind == GenerationKind.Hard) keptHard++; else keptEasy++;
-                }
-            }
-            int before = slot;
-            slot += slots.Count;
-            if (context.Progress is { } live)
-                live("new instructions kept", keptHard + keptEasy, wantHard + wantEasy);
-            else if (Tenth(reportedKept, keptHard + keptEasy, wantHard + wantEasy) || Tenth(before, slot, maxSlots))
-            {
-                // A line per tenth of the quota or of the attempts allowed, not per batch.
-                context.Report($"  generator: {keptHard + keptEasy}/{wantHard + wantEasy} kept after {slot} attempts");
-                reportedKept = keptHard + keptEasy;
-            }
+            // After a slot still owed, the replies that came (kept in the request cache) wait for the rerun.
+            decisions.DecideInOrder(replies, Save);
+            keptCount.Reached(decisions.Kept);
             owed.ThrowIfAny();
         }
-        if (keptHard + keptEasy == 0 && wantHard + wantEasy > 0)
+        if (decisions.Kept == 0 && wantHard + wantEasy > 0)
         {
             var reasons = store.Attempts(iteration).GroupBy(a => a.RejectReason ?? "").OrderByDescending(g => g.Count()).ToList();
             throw new NothingUsableException(iteration, LoopStage.Generation,
@@ -138,23 +105,28 @@ internal static class GenerationStage
         store.StageDone(iteration, LoopStage.Generation);
     }
 
-    /// <summary>Whether going from <paramref name="from"/> to <paramref name="to"/> crosses a tenth of <paramref name="total"/>.</summary>
-    private static bool Tenth(int from, int to, int total) => total > 0 && to * 10L / total > from * 10L / total;
-
-    private static GenerationAttempt Decide(NoveltyFilter filter, TakenInstructions taken, int slot, long seedId, GenerationKind kind, string raw, ChatFinishReason? finish)
+    /// <summary>
+    /// The next slots to ask, in slot order from the first undecided one: those neither recorded nor
+    /// answered, of a kind still wanted, at most what each kind needs (times the over-ask) and at most
+    /// <paramref name="size"/> in all.
+    /// </summary>
+    private static List<(int Slot, GenerationKind Kind)> Round(GenerationSlots slots, GenerationDecisions decisions, Dictionary<int, GenerationReply> replies, int size, double overAsk)
     {
-        var (candidate, reason, unwrapped) = ItemOutcome.IsRefused(finish)
-            ? (null, ItemOutcome.WordOf(finish!.Value), false)
-            : GeneratorReplyFilter.CheckUnwrapped(raw, finish);
-        if (candidate is not null)
-            reason = taken.Reason(candidate);
-        if (candidate is null || reason is not null)
-            return new GenerationAttempt(slot, seedId, kind, raw, candidate, finish, false, reason, null, null, unwrapped);
-        var decision = filter.Consider(candidate);
-        if (decision.Kept)
-            taken.Add(candidate);
-        return new GenerationAttempt(slot, seedId, kind, raw, candidate, finish, decision.Kept,
-            decision.Kept ? null : "not_novel", null, decision.MaxScore, unwrapped);
+        var room = new Dictionary<GenerationKind, int>
+        {
+            [GenerationKind.Hard] = (int)Math.Ceiling(decisions.Need(GenerationKind.Hard) * overAsk),
+            [GenerationKind.Easy] = (int)Math.Ceiling(decisions.Need(GenerationKind.Easy) * overAsk),
+        };
+        var round = new List<(int, GenerationKind)>();
+        for (int slot = decisions.Next; slot < slots.Count && round.Count < size && room.Values.Any(left => left > 0); slot++)
+        {
+            var kind = decisions.KindOf(slot);
+            if (decisions.IsRecorded(slot) || replies.ContainsKey(slot) || room[kind] == 0)
+                continue;
+            room[kind]--;
+            round.Add((slot, kind));
+        }
+        return round;
     }
 
     /// <summary>
@@ -183,25 +155,6 @@ internal static class GenerationStage
         int hardShare = (int)Math.Round((double)total * ratio.Hard / (ratio.Hard + ratio.Easy));
         return (hardShare, total - hardShare);
     }
-
-    /// <summary>A batch's kinds: what is still needed, interleaved in proportion, at most <paramref name="size"/>.</summary>
-    private static List<GenerationKind> BatchKinds(int needHard, int needEasy, int size)
-    {
-        needHard = Math.Max(0, needHard);
-        needEasy = Math.Max(0, needEasy);
-        var kinds = new List<GenerationKind>();
-        int hard = 0, easy = 0;
-        while (kinds.Count < size && (hard < needHard || easy < needEasy))
-        {
-            bool takeHard = easy >= needEasy || hard < needHard && hard * (long)needEasy <= easy * (long)needHard;
-            kinds.Add(takeHard ? GenerationKind.Hard : GenerationKind.Easy);
-            if (takeHard) hard++; else easy++;
-        }
-        return kinds;
-    }
-
-    private static int CountUpTo(Dictionary<int, GenerationAttempt> recorded, int slot, GenerationKind kind) =>
-        recorded.Values.Count(a => a.Slot < slot && a.Kept && a.Kind == kind);
 
     /// <summary>A seed fixed by the run's random seed, the iteration and the slot, the same in every process.</summary>
     private static long StableSeed(int randomSeed, int iteration, int slot) =>

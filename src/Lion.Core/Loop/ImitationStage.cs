@@ -14,7 +14,7 @@ internal static class ImitationStage
     public static async Task<string> RunAsync(LoopContext context, int iteration, CancellationToken cancellationToken)
     {
         var store = context.Store;
-        store.StageStarted(iteration, LoopStage.Imitation);
+        context.Started(iteration, LoopStage.Imitation);
         var train = store.PoolMembers(context.Config.TrainOn == Config.TrainingData.All ? Pool.Cache : Pool.Train, iteration);
         await TeacherAnswers.EnsureAsync(context, iteration, LoopStage.Imitation, train, "train-pool", cancellationToken);
 
@@ -31,7 +31,7 @@ internal static class ImitationStage
                 $"nothing to train on: none of the {train.Count} instructions has a complete teacher answer " +
                 $"({truncated} truncated at teacher.max_tokens or empty, {refused} refused by the endpoint or its content filter)");
         string left = examples.Count == train.Count ? "" : $" of {train.Count} ({truncated} truncated or empty, {refused} refused: left out)";
-        context.Report($"  student: training on {examples.Count} examples{left}");
+        context.Note($"  student: training on {examples.Count} examples{left}");
         string checkpoint = await context.Student.TrainAsync(examples, context.StudentFolder(iteration), cancellationToken);
         LatestStudent.Publish(store.Folder, checkpoint);
         store.StageDone(iteration, LoopStage.Imitation, checkpoint);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Loop;
 
-/// <summary>What every stage works with: the store, the config, the three roles, the student, and where to report.</summary>
+/// <summary>What every stage works with: the store, the config, the three roles, the student, and who watches.</summary>
 public sealed record LoopContext(
     RunStore Store,
     RunConfig Config,
@@ -13,13 +13,19 @@ public sealed record LoopContext(
     IChatClient Referee,
     IChatClient Generator,
     IStudent Student,
-    Action<string> Report)
+    IProgress<LoopEvent> Events)
 {
-    /// <summary>
-    /// Where counted work reports each item done (what, done, total), for a live display; without
-    /// one, progress is a plain line every tenth of the way.
-    /// </summary>
-    public Action<string, int, int>? Progress { get; init; }
+    /// <summary>Marks the stage started in the store and tells the watchers.</summary>
+    public void Started(int iteration, LoopStage stage)
+    {
+        Store.StageStarted(iteration, stage);
+        Events.Report(new StageStarted(iteration, stage));
+    }
+
+    public void Note(string text) => Events.Report(new StageNote(text));
+
+    /// <summary>A counter for <paramref name="total"/> items of <paramref name="work"/>, reported as they are done.</summary>
+    public WorkCounter Count(int iteration, LoopStage stage, WorkKind work, int total) => new(Events, iteration, stage, work, total);
 
     public string StudentFolder(int iteration) => Path.Combine(Store.Folder, "student", $"iteration-{iteration}");
 

@@ -24,10 +24,11 @@ internal static class TeacherAnswers
         if (missing.Count == 0)
             return;
         int again = missing.Count(item => answered.ContainsKey(item.Id));
-        context.Report($"  teacher: {missing.Count} {why} instructions to answer ({items.Count - missing.Count} answered already" +
+        context.Note($"  teacher: {missing.Count} {why} instructions to answer ({items.Count - missing.Count} answered already" +
                        (again > 0 ? $"; {again} refused under other parameters, asked again" : "") + ")");
         var options = LoopContext.Options(context.Config.Teacher);
-        int done = 0, refused = 0, filtered = 0;
+        int refused = 0, filtered = 0;
+        var counter = context.Count(iteration, stage, WorkKind.TeacherAnswers, missing.Count);
         var owed = new OwedItems(stage, iteration, context.Config.ConcurrencyFor(context.Config.Teacher));
         await owed.ForEach(context, missing, async (item, token) =>
         {
@@ -40,7 +41,7 @@ internal static class TeacherAnswers
                 if (withheld)
                     Interlocked.Increment(ref filtered);
                 owed.Succeeded();
-                Progress(context, Interlocked.Increment(ref done), missing.Count, "teacher answers");
+                counter.Advance();
             }
             catch (RemoteRequestException error) when (ItemOutcome.IsRefusal(error))
             {
@@ -55,21 +56,9 @@ internal static class TeacherAnswers
             }
         }, cancellationToken);
         if (refused > 0)
-            context.Report($"  teacher: {refused} instructions refused by the endpoint, kept as unanswerable (`lion status --refused` lists them)");
+            context.Note($"  teacher: {refused} instructions refused by the endpoint, kept as unanswerable (`lion status --refused` lists them)");
         if (filtered > 0)
-            context.Report($"  teacher: {filtered} instructions withheld by the provider's content filter (`lion status --refused` lists them)");
+            context.Note($"  teacher: {filtered} instructions withheld by the provider's content filter (`lion status --refused` lists them)");
         owed.ThrowIfAny();
-    }
-
-    internal static void Progress(LoopContext context, int done, int total, string what)
-    {
-        if (context.Progress is { } live)
-        {
-            live(what, done, total);
-            return;
-        }
-        int step = Math.Max(1, total / 10);
-        if (done % step == 0 || done == total)
-            context.Report($"  {what}: {done}/{total}");
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Lion.Core.Planning;
 
 /// <summary>
@@ -16,4 +18,22 @@ public sealed record RunPlan(IReadOnlyList<PlanLine> Lines, double WallMinutes, 
 
     /// <summary>The cost of every priced line; null when no line has a price.</summary>
     public double? Cost => Lines.Any(l => l.Cost is not null) ? Lines.Sum(l => l.Cost ?? 0) : null;
+
+    /// <summary>The plan as `lion plan --json` prints it and the store keeps it.</summary>
+    public string ToJson() => JsonSerializer.Serialize(new
+    {
+        plan = Lines.Select(l => new
+        {
+            iteration = l.Iteration, role = l.Role, model = l.Model, requests = l.Requests,
+            input_tokens = l.InputTokens, output_tokens = l.OutputTokens, cost = l.Cost is { } c ? Math.Round(c, 4) : (double?)null,
+        }),
+        requests = Requests,
+        input_tokens = InputTokens,
+        output_tokens = OutputTokens,
+        cost = Cost is { } total ? Math.Round(total, 2) : (double?)null,
+        wall_minutes = Math.Round(WallMinutes, 1),
+        unpriced_models = UnpricedModels,
+        student = Student is { } student ? new { kind = Vocabulary<Config.StudentKind>.Word(student.Runs), model = student.ModelName } : null,
+        assumptions = Assumptions,
+    });
 }

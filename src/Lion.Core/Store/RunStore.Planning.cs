@@ -19,6 +19,10 @@ public sealed partial class RunStore
         return new PlanHistory(output, kept > 0 ? attempts / (double)kept : null, reviews > 0 ? asked / (double)reviews : null, done);
     });
 
+    /// <summary>The seed instructions the run was created with, which a plan is made from.</summary>
+    public IReadOnlyList<Data.InstructionRecord> SeedInstructions() =>
+        ReadDataset(PoolSelection.All, withProvenance: true).Where(r => r.Provenance!.Origin == InstructionOrigin.Seed).Select(r => r.Instruction).ToList();
+
     /// <summary>Keeps the plan a run starts with (or is continued with), for the report's plan against actual.</summary>
     public void SavePlan(string planJson) => InTransaction(transaction =>
     {

@@ -69,6 +69,26 @@ public sealed class BatchRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Generation_keeps_the_same_instructions_live_at_any_concurrency_and_in_batch_mode()
+    {
+        await using var live = await OracleHttpRun.OracleServer();
+        await using var batch = await Serve();
+        string one = _folder.File("one"), three = _folder.File("three"), batched = _folder.File("batched");
+
+        var runs = new[]
+        {
+            await OracleHttpRun.Invoke(["run", "--config", _http.Config(live, iterations: 2, concurrency: 1), "--seeds", _http.WriteSeeds(), "--out", one]),
+            await OracleHttpRun.Invoke(["run", "--config", _http.Config(live, iterations: 2, concurrency: 3), "--seeds", _http.WriteSeeds(), "--out", three]),
+            await OracleHttpRun.Invoke(["run", "--config", _http.Config(batch, iterations: 2, concurrency: 5, role: BatchRole, extra: Batch(overAsk: false)),
+                "--seeds", _http.WriteSeeds(), "--out", batched]),
+        };
+
+        Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.Error));
+        Assert.Equal(OracleHttpRun.Snapshot(one), OracleHttpRun.Snapshot(three));
+        Assert.Equal(OracleHttpRun.Snapshot(one), OracleHttpRun.Snapshot(batched));
+    }
+
+    [Fact]
     public async Task Over_asking_fills_the_generator_quota_in_fewer_batches()
     {
         await using var server = await Serve();

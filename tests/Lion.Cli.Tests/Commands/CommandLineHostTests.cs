@@ -9,7 +9,7 @@ using Microsoft.Extensions.AI;
 
 namespace Lion.Cli.Tests.Commands;
 
-public sealed class LoopSetupTests : IDisposable
+public sealed class CommandLineHostTests : IDisposable
 {
     private readonly TempFolder _folder = new();
 
@@ -32,7 +32,7 @@ public sealed class LoopSetupTests : IDisposable
             };
             RunFolder.Create(_folder.File("run"), new SeedFile("none", SeedFormat.JsonLines, []), new RunSetup());
             using var store = RunStore.Open(_folder.File("run"));
-            var gateway = LoopSetup.Gateway(store, config, new Dictionary<string, RoleSettings> { ["teacher"] = config.Teacher, ["referee"] = config.Referee });
+            var gateway = CommandLineHost.Gateway(store, config, new Dictionary<string, RoleSettings> { ["teacher"] = config.Teacher, ["referee"] = config.Referee });
 
             await gateway.For("teacher").GetResponseAsync([new ChatMessage(ChatRole.User, "teach")], new ChatOptions { ModelId = "same-name" });
             await gateway.For("referee").GetResponseAsync([new ChatMessage(ChatRole.User, "judge")], new ChatOptions { ModelId = "same-name" });
@@ -59,7 +59,7 @@ public sealed class LoopSetupTests : IDisposable
         };
         RunFolder.Create(_folder.File("run"), new SeedFile("none", SeedFormat.JsonLines, []), new RunSetup());
         using var store = RunStore.Open(_folder.File("run"));
-        var gateway = LoopSetup.Gateway(store, config, new Dictionary<string, RoleSettings> { ["teacher"] = config.Teacher, ["referee"] = config.Referee });
+        var gateway = CommandLineHost.Gateway(store, config, new Dictionary<string, RoleSettings> { ["teacher"] = config.Teacher, ["referee"] = config.Referee });
         var options = new ChatOptions { ModelId = "same-name" };
 
         await gateway.For("teacher").GetResponseAsync([new ChatMessage(ChatRole.User, "the same question")], options);
