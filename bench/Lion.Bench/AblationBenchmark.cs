@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Lion.Core;
 using Lion.Core.Store;
 
 namespace Lion.Bench;

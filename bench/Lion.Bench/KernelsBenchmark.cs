@@ -27,45 +27,55 @@ internal static class KernelsBenchmark
         set_num_threads(1);
         manual_seed(1);
         var config = LlamaConfig.TinyByteLevel with { HiddenSize = 256, IntermediateSize = 704, NumHiddenLayers = 4, NumAttentionHeads = 8, NumKeyValueHeads = 4 };
-        using var norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
-        using var mlp = new LlamaMlp(config);
-        using var attention = new LlamaAttention(config);
+        // Each block built twice, with its kernel and without, on the same weights.
+        var fused = new ModelCompute(FusedKernels.Parse("1"));
+        var plain = ModelCompute.WithoutKernels();
+        using var norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, fused);
+        using var plainNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, plain);
+        using var mlp = new LlamaMlp(config, fused);
+        using var plainMlp = new LlamaMlp(config, plain);
+        using var attention = new LlamaAttention(config, fused);
+        using var plainAttention = new LlamaAttention(config, plain);
+        plainMlp.load_state_dict(mlp.state_dict());
+        plainAttention.load_state_dict(attention.state_dict());
         using var model = new LlamaForCausalLM(config);
         var parameters = model.parameters().ToList();
         foreach (var p in parameters)
             p.grad = randn_like(p) * 1e-3;
         using var optimizer = new AdamWOptimizer(parameters, 1e-3, weightDecay: 0.01);
+        using var plainOptimizer = new AdamWOptimizer(parameters, 1e-3, weightDecay: 0.01, fused: false);
         var x = randn(8, 256, config.HiddenSize).requires_grad_(true);
 
-        void Pass(nn.Module<Tensor, Tensor> module)
+        void Pass(nn.Module<Tensor, Tensor> module, ModelCompute compute)
         {
             using var scope = NewDisposeScope();
             module.forward(x).sum().backward();
+            compute.HandedOver.Release();
             x.grad = null;
         }
 
-        var kernels = new (string Name, Action Work)[]
+        var kernels = new (string Name, Action Fused, Action Plain)[]
         {
-            ("rms_norm", () => Pass(norm)),
-            ("swiglu", () => Pass(mlp)),
-            ("attention", () => Pass(attention)),
-            ("adamw", optimizer.Step),
+            ("rms_norm", () => Pass(norm, fused), () => Pass(plainNorm, plain)),
+            ("swiglu", () => Pass(mlp, fused), () => Pass(plainMlp, plain)),
+            ("attention", () => Pass(attention, fused), () => Pass(plainAttention, plain)),
+            ("adamw", optimizer.Step, plainOptimizer.Step),
         };
         var only = args.Length > 1 ? args[1].Split(',') : kernels.Select(k => k.Name).ToArray();
         var results = new Dictionary<string, object>();
-        foreach (var (name, work) in kernels.Where(k => only.Contains(k.Name)))
+        foreach (var (name, withKernel, withoutKernel) in kernels.Where(k => only.Contains(k.Name)))
         {
             // Both paths warmed up (the kernels compile optimised at first call).
-            Time(work, fused: true);
-            Time(work, fused: false);
-            var fused = new List<double>();
+            Time(withKernel);
+            Time(withoutKernel);
+            var fusedTimes = new List<double>();
             var libtorch = new List<double>();
             for (int i = 0; i < repetitions; i++)
             {
-                fused.Add(Time(work, fused: true));
-                libtorch.Add(Time(work, fused: false));
+                fusedTimes.Add(Time(withKernel));
+                libtorch.Add(Time(withoutKernel));
             }
-            double f = Median.Of(fused), l = Median.Of(libtorch);
+            double f = Median.Of(fusedTimes), l = Median.Of(libtorch);
             Console.WriteLine($"{name}: fused {f * 1e3:F3} ms, libtorch {l * 1e3:F3} ms, {l / f:F3}×");
             results[name] = new { fused_ms = Math.Round(f * 1e3, 3), libtorch_ms = Math.Round(l * 1e3, 3), fused_over_libtorch = Math.Round(l / f, 3) };
         }
@@ -73,9 +83,8 @@ internal static class KernelsBenchmark
         return 0;
     }
 
-    private static double Time(Action work, bool fused)
+    private static double Time(Action work)
     {
-        using var off = fused ? null : FusedKernels.Off();
         var clock = Stopwatch.StartNew();
         work();
         return clock.Elapsed.TotalSeconds;

@@ -17,8 +17,8 @@ namespace Lion.Bench;
 /// batch cut into one single-threaded share a core (<see cref="ShardedBackward"/>), so the peak
 /// is the better of one product on all threads and one single-threaded product a core at once.
 /// Each round also times the same step as one multi-threaded pass, and the peak the way earlier
-/// versions took it (the median of seven single products), and the sharded step with libtorch's
-/// composed operations in place of the fused kernels (<see cref="FusedKernels"/>), so each change
+/// versions took it (the median of seven single products), and the sharded step of a second model,
+/// the same weights built without the fused kernels (<see cref="FusedKernels"/>), so each change
 /// can be told apart. The products run in the precision the trainer would take here
 /// (<see cref="BFloat16Probe"/>) unless told, and the peak is measured in that type; with bfloat16
 /// products each round also times the float32 step against the float32 peak.
@@ -54,35 +54,31 @@ internal static class TrainBenchmark
         using var onePass = new ShardedBackward(1);
         using var peakWorkers = new TorchWorkers(get_num_threads());
         var tokens = randint(0, 256, [batch, length], dtype: int64);
+        // The same weights built to compute with libtorch's composed operations only.
+        using var unfused = new LlamaForCausalLM(config, FusedKernels.Parse("0"));
+        unfused.load_state_dict(model.state_dict());
+        var unfusedTrainable = unfused.parameters().ToList();
+        using var unfusedOptimizer = new AdamWOptimizer(unfusedTrainable, 1e-3, weightDecay: 0, fused: false);
         Console.WriteLine($"model {parameters:N0} parameters, batch {batch} × {length} tokens, {get_num_threads()} threads, {workers} workers, "
                           + $"products in {productType} (bfloat16 probed {probed:F2}× float32)");
 
-        double Steps(ShardedBackward passes, int count, bool inBFloat16)
+        double StepsOf(LlamaForCausalLM stepped, List<TorchSharp.Modules.Parameter> parametersOf, AdamWOptimizer optimizerOf,
+            ShardedBackward passes, int count, bool inBFloat16)
         {
-            using var cast = Autocast.BFloat16(inBFloat16);
+            using var cast = stepped.Compute.BFloat16(inBFloat16);
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < count; i++)
             {
-                passes.Backward(model, trainable, tokens, tokens, scale: 1);
-                nn.utils.clip_grad_norm_(trainable, 1.0);
-                optimizer.Step();
-                optimizer.ZeroGrad();
+                passes.Backward(stepped, parametersOf, tokens, tokens, scale: 1);
+                nn.utils.clip_grad_norm_(parametersOf, 1.0);
+                optimizerOf.Step();
+                optimizerOf.ZeroGrad();
             }
             return clock.Elapsed.TotalSeconds / count;
         }
+        double Steps(ShardedBackward passes, int count, bool inBFloat16) => StepsOf(model, trainable, optimizer, passes, count, inBFloat16);
         // The same sharded steps with libtorch's composed operations in place of the fused kernels.
-        double UnfusedSteps(int count)
-        {
-            FusedKernels.Enabled = false;
-            try
-            {
-                return Steps(sharded, count, useBFloat16);
-            }
-            finally
-            {
-                FusedKernels.Enabled = true;
-            }
-        }
+        double UnfusedSteps(int count) => StepsOf(unfused, unfusedTrainable, unfusedOptimizer, sharded, count, useBFloat16);
         Steps(sharded, 2, useBFloat16);
         Steps(onePass, 1, useBFloat16);
         UnfusedSteps(1);
@@ -132,9 +128,8 @@ internal static class TrainBenchmark
             one_pass_tokens_per_s = Math.Round(onePassTokensPerSecond),
             sharded_over_one_pass = Math.Round(Middle(r => r.OnePassSeconds / r.Seconds), 3),
             fused_over_libtorch_ops = Math.Round(Middle(r => r.UnfusedSeconds / r.Seconds), 3),
-            vector_bits = Lion.Torch.Model.Fused.FusedKernels.VectorBits,
-            fused_kernels = Lion.Torch.Model.Fused.FusedKernels.Enabled
-                ? Lion.Torch.Model.Fused.FusedKernels.Kernels.Order().Select(k => Lion.Core.Vocabulary<Lion.Torch.Model.Fused.FusedKernel>.Word(k)).ToArray() : [],
+            vector_bits = FusedKernels.VectorBits,
+            fused_kernels = model.Compute.Kernels.Order().Select(k => Lion.Core.Vocabulary<FusedKernel>.Word(k)).ToArray(),
             float32_tokens_per_s = Math.Round(float32TokensPerSecond),
             float32_mfu = Math.Round(Middle(r => r.Float32Mfu), 3),
             over_float32_steps = Math.Round(Middle(r => r.Float32Seconds / r.Seconds), 3),

@@ -14,9 +14,11 @@ namespace Lion.Torch;
 /// The in-process student: a LLaMA-family model on TorchSharp, fine-tuned and run in this
 /// process, its checkpoints Hugging Face folders with their tokenizer.json. It starts from the
 /// configured base folder or, without one, from a fresh tiny model with the byte-level tokenizer. Prompts are in the
-/// configured student format (Alpaca by default, or ChatML).
+/// configured student format (Alpaca by default, or ChatML). Every model it builds takes the
+/// fused kernels it was given (null: those measured faster on this CPU).
 /// </summary>
-public sealed class TorchStudent(StudentSettings settings, int seed, Action<string>? report = null) : IStudent, IDisposable
+public sealed class TorchStudent(StudentSettings settings, int seed, Action<string>? report = null, IReadOnlySet<Model.Fused.FusedKernel>? kernels = null)
+    : IStudent, IDisposable
 {
     private const int AnswerBatch = 16;
     private ITextTokenizer _tokenizer = new ByteTokenizer();
@@ -29,7 +31,7 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
         (_tokenizer as IDisposable)?.Dispose();
         _trainedBefore = checkpoint is not null;
         string? folder = checkpoint ?? settings.BaseCheckpoint;
-        (_model, _tokenizer) = folder is null ? (Fresh(), new ByteTokenizer()) : HuggingFaceFolder.LoadWithTokenizer(folder);
+        (_model, _tokenizer) = folder is null ? (Fresh(), new ByteTokenizer()) : HuggingFaceFolder.LoadWithTokenizer(folder, kernels);
         return Task.CompletedTask;
     }
 
@@ -87,6 +89,6 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
     private LlamaForCausalLM Fresh()
     {
         manual_seed(seed);
-        return new LlamaForCausalLM(settings.FreshSize == FreshSize.Small ? LlamaConfig.SmallByteLevel : LlamaConfig.TinyByteLevel);
+        return new LlamaForCausalLM(settings.FreshSize == FreshSize.Small ? LlamaConfig.SmallByteLevel : LlamaConfig.TinyByteLevel, kernels);
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Lion.Core;
 using Lion.Core.Config;
 using Lion.Core.Gateway;
-using Lion.Core.Gateway.Batches;
 using Lion.Core.Store;
 
 namespace Lion.Cli.Commands;

@@ -28,6 +28,6 @@ internal static class CommandLineHost
         StudentKind.Simulated => new SimulatedStudentAdapter(StudentProfile.Default, setup.Config.RandomSeed),
         StudentKind.External => ExternalStudent.Create(setup.Config.Student, setup.Config.Concurrency, setup.Config.Retry.Settings(),
             setup.Store.Gateway, setup.Store.Folder, setup.Report),
-        _ => new Torch.TorchStudent(setup.Config.Student, setup.Config.RandomSeed, setup.Report),
+        _ => new Torch.TorchStudent(setup.Config.Student, setup.Config.RandomSeed, setup.Report, StudentKernels.FromEnvironment()),
     };
 }

@@ -132,7 +132,7 @@ internal static class EvalCommand
     private static async Task<BbhEvaluation.Result> ByModel(List<(string, IReadOnlyList<BbhExample>)> tasks, string folder, PromptFormat promptFormat,
         int maxNewTokens, CancellationToken cancellationToken)
     {
-        var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(folder);
+        var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(folder, StudentKernels.FromEnvironment());
         using var disposeModel = student;
         using var disposeTokenizer = tokenizer as IDisposable;
         var generator = new TextGenerator(student, tokenizer);

@@ -46,7 +46,7 @@ internal static class GenerateCommand
             var asked = JudgeQuestionFile.IsQuestionFile(path) ? JudgeQuestionFile.Read(path) : null;
             var questions = asked is null ? SeedFileReader.Read(path) : null;
             var promptFormat = CheckpointPromptFormat.Resolve(parse.GetValue(format), parse.GetValue(model));
-            var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(parse.GetValue(model)!);
+            var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(parse.GetValue(model)!, StudentKernels.FromEnvironment());
             using var disposeModel = student;
             using var disposeTokenizer = tokenizer as IDisposable;
             var generator = new TextGenerator(student, tokenizer);

@@ -49,7 +49,7 @@ internal static class ServeCommand
                 throw new Lion.Core.BadInputException("--max-batch and --max-concurrent must be at least 1");
             string folder = Path.GetFullPath(parse.GetValue(model)!);
             var promptFormat = CheckpointPromptFormat.Resolve(parse.GetValue(format), folder);
-            var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(folder);
+            var (student, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(folder, StudentKernels.FromEnvironment());
             using var disposeModel = student;
             using var disposeTokenizer = tokenizer as IDisposable;
             using var batcher = new ContinuousBatcher(student, tokenizer, batch);

@@ -151,7 +151,7 @@ internal static class StatusCommand
         {
             var age = DateTimeOffset.UtcNow - DateTimeOffset.Parse(batch.CreatedAt, System.Globalization.CultureInfo.InvariantCulture);
             output.WriteLine($"  {batch.BatchId ?? "(not submitted)"}: {batch.Role}, {batch.Lines} lines, " +
-                             $"{Vocabulary<Lion.Core.Gateway.Batches.BatchStatus>.Word(batch.Status)}, {Age(age)} old (lion run polls it again)");
+                             $"{Vocabulary<Lion.Core.Gateway.BatchStatus>.Word(batch.Status)}, {Age(age)} old (lion run polls it again)");
         }
         // Refusals of an item are its results (the lines below), and a context overflow was fitted or refused: neither is a failure.
         var failures = run.RemoteFailuresByKind.Where(f => !RefusalKinds.Contains(f.Key)).ToList();

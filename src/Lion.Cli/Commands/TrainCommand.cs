@@ -88,8 +88,8 @@ internal static class TrainCommand
             if (parse.GetValue(adapter) && (parse.GetValue(baseModel) is null || prior is null && parse.GetValue(loraRank) is null || parse.GetValue(gguf) is not null))
                 throw new BadInputException("--adapter saves a LoRA adapter of a base model: give --base DIR and --lora-rank R (or --base an adapter), without --gguf");
             var (model, tokenizer) = parse.GetValue(baseModel) is { } folder
-                ? HuggingFaceFolder.LoadWithTokenizer(prior?.BaseModel ?? folder)
-                : (new LlamaForCausalLM(parse.GetValue(init) == FreshSize.Small ? LlamaConfig.SmallByteLevel : LlamaConfig.TinyByteLevel),
+                ? HuggingFaceFolder.LoadWithTokenizer(prior?.BaseModel ?? folder, StudentKernels.FromEnvironment())
+                : (new LlamaForCausalLM(parse.GetValue(init) == FreshSize.Small ? LlamaConfig.SmallByteLevel : LlamaConfig.TinyByteLevel, StudentKernels.FromEnvironment()),
                    (ITextTokenizer)new ByteTokenizer());
             using var disposeModel = model;
             using var disposeTokenizer = tokenizer as IDisposable;

@@ -218,9 +218,9 @@ public sealed class BatchEmulator(IChatClient model, TimeSpan completionDelay, I
             await Invalid(context, $"input_file_id \"{inputFileId}\" names no uploaded file", "input_file_id");
             return;
         }
-        if (endpoint != Lion.Core.Gateway.Batches.BatchRequestLine.Url)
+        if (endpoint != Lion.Core.Gateway.BatchRequestLine.Url)
         {
-            await Invalid(context, $"endpoint \"{endpoint}\" is not served here: only \"{Lion.Core.Gateway.Batches.BatchRequestLine.Url}\"", "endpoint");
+            await Invalid(context, $"endpoint \"{endpoint}\" is not served here: only \"{Lion.Core.Gateway.BatchRequestLine.Url}\"", "endpoint");
             return;
         }
         int ordinal = Interlocked.Increment(ref _batchCount);
@@ -338,7 +338,7 @@ public sealed class BatchEmulator(IChatClient model, TimeSpan completionDelay, I
     {
         ["id"] = batch.Id,
         ["object"] = "batch",
-        ["endpoint"] = Lion.Core.Gateway.Batches.BatchRequestLine.Url,
+        ["endpoint"] = Lion.Core.Gateway.BatchRequestLine.Url,
         ["input_file_id"] = batch.InputFileId,
         ["completion_window"] = batch.Window,
         ["status"] = batch.Status,

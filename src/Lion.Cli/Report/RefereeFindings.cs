@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Lion.Core;
 using Lion.Core.Prompts;
 using Lion.Core.Store;
 

@@ -42,7 +42,7 @@ internal sealed class LoraModels(IChatClient basis, string baseName, int maxBatc
                 throw new InvalidRequestException($"The LoRA adapter '{name}' has already been loaded.", "lora_name");
         if (!PeftAdapter.IsAdapter(path))
             throw new InvalidRequestException($"{path} holds no LoRA adapter ({PeftAdapter.ConfigFile})", "lora_path");
-        var (model, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(path);
+        var (model, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(path, Commands.StudentKernels.FromEnvironment());
         var batcher = new ContinuousBatcher(model, tokenizer, maxBatch);
         var format = ChatTemplate.Read(path) ?? baseFormat;
         var adapter = new Adapter(model, tokenizer, batcher, new StudentChatClient(batcher, format));

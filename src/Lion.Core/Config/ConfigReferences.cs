@@ -1,6 +1,5 @@
 using Lion.Core.Evaluation;
 using Lion.Core.Prompts;
-using Lion.Core.Store;
 
 namespace Lion.Core.Config;
 
@@ -16,7 +15,7 @@ public static class ConfigReferences
     public static void Check(RunConfig config, string runFolder, string source, bool keys = true)
     {
         if (keys)
-            Gateway.RunGateway.CheckKeys(Gateway.RunGateway.LoopRoles(config));
+            RunGateway.CheckKeys(RunGateway.LoopRoles(config));
         foreach (var (key, path) in new[] { ("referee", config.Prompts.Referee), ("generator_hard", config.Prompts.GeneratorHard),
                      ("generator_easy", config.Prompts.GeneratorEasy) })
             if (path is not null && !File.Exists(path))

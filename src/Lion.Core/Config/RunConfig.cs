@@ -1,3 +1,5 @@
+using Lion.Core.Prompts;
+
 namespace Lion.Core.Config;
 
 /// <summary>
@@ -87,14 +89,6 @@ public sealed record OracleSettings
 {
     public OracleStyle Style { get; init; } = OracleStyle.Plain;
     public EasyMove EasyMove { get; init; } = EasyMove.Rarer;
-}
-
-/// <summary>Template files that replace the built-in prompts; null keeps ours.</summary>
-public sealed record PromptFiles
-{
-    public string? Referee { get; init; }
-    public string? GeneratorHard { get; init; }
-    public string? GeneratorEasy { get; init; }
 }
 
 /// <summary>A provider's limits: requests and tokens a minute, and requests in flight at once.</summary>

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using System.Text.Json;
 using Lion.Core.Data;
+using Lion.Core.Text;
 
 namespace Lion.Core.Config;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lion.Core.Text;
 
 namespace Lion.Core.Data;
 

@@ -1,4 +1,3 @@
-using Lion.Core.Store;
 
 namespace Lion.Core.Data;
 

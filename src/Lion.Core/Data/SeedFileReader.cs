@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Lion.Core.Text;
 
 namespace Lion.Core.Data;
 

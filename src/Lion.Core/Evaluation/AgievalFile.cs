@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lion.Core.Data;
+using Lion.Core.Text;
 
 namespace Lion.Core.Evaluation;
 
@@ -46,7 +47,7 @@ public static class AgievalFile
         string Text(string field, bool required)
         {
             if (item.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String)
-                return Data.OutsideText.Clean(value.GetString()!);
+                return OutsideText.Clean(value.GetString()!);
             if (!required && (!item.TryGetProperty(field, out value) || value.ValueKind == JsonValueKind.Null))
                 return "";
             throw BadInputException.AtField(path, line, field, "must be a string");
@@ -62,7 +63,7 @@ public static class AgievalFile
         if (passage.Length > 0) text.Append(passage).Append('\n');
         text.Append(question).Append('\n');
         foreach (var option in options.EnumerateArray())
-            text.Append(Data.OutsideText.Clean(option.GetString()!)).Append('\n');
+            text.Append(OutsideText.Clean(option.GetString()!)).Append('\n');
         text.Append("Answer:");
         return new BbhExample(text.ToString(), $"({label})");
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lion.Core.Data;
+using Lion.Core.Text;
 
 namespace Lion.Core.Evaluation;
 
@@ -49,7 +50,7 @@ public static class BbhFile
     {
         string Field(string name) =>
             example.ValueKind == JsonValueKind.Object && example.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-                ? Data.OutsideText.Clean(value.GetString()!)
+                ? OutsideText.Clean(value.GetString()!)
                 : throw BadInputException.InFile(path, $"{where}: field \"{name}\" must be a string");
         return new BbhExample(Field("input"), Field("target"));
     }

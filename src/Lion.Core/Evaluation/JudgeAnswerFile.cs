@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lion.Core.Data;
 using Lion.Core.Prompts;
+using Lion.Core.Text;
 
 namespace Lion.Core.Evaluation;
 
@@ -76,11 +77,11 @@ public sealed class JudgeAnswerFile
             throw BadInputException.AtLine(path, line, "must be a JSON object");
         string id = JudgeQuestionFile.Id(path, line, item, "question_id");
         if (item.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
-            return (id, Data.OutsideText.Clean(text.GetString()!));
+            return (id, OutsideText.Clean(text.GetString()!));
         if (item.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0
             && choices[0].TryGetProperty("turns", out var turns) && turns.ValueKind == JsonValueKind.Array && turns.GetArrayLength() > 0
             && turns[0].ValueKind == JsonValueKind.String)
-            return (id, Data.OutsideText.Clean(turns[0].GetString()!));
+            return (id, OutsideText.Clean(turns[0].GetString()!));
         throw BadInputException.AtField(path, line, "choices", "must hold [{\"turns\": [\"answer\", …]}] (or give the answer as \"text\")");
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lion.Core.Data;
 using Lion.Core.Prompts;
+using Lion.Core.Text;
 
 namespace Lion.Core.Evaluation;
 
@@ -62,7 +63,7 @@ public static class JudgeQuestionFile
         if (!item.TryGetProperty("turns", out var turns) || turns.ValueKind != JsonValueKind.Array || turns.GetArrayLength() == 0
             || turns.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))
             throw BadInputException.AtField(path, line, "turns", "must be a non-empty array of strings");
-        string text = Data.OutsideText.Clean(turns[0].GetString()!);
+        string text = OutsideText.Clean(turns[0].GetString()!);
         if (text.Trim().Length == 0)
             throw BadInputException.AtField(path, line, "turns", "the first turn is empty");
         return new JudgeQuestion(id, category, text);

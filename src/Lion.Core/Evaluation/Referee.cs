@@ -1,5 +1,4 @@
 using Lion.Core.Gateway;
-using Lion.Core.Loop;
 using Lion.Core.Prompts;
 using Microsoft.Extensions.AI;
 

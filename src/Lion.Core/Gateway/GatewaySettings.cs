@@ -19,7 +19,7 @@ public sealed record GatewaySettings(EndpointSettings? Endpoint, IReadOnlyDictio
 
     /// <summary>The roles whose requests go through the Batch API, and how.</summary>
     public IReadOnlySet<string> BatchRoles { get; init; } = new HashSet<string>();
-    public Batches.BatchOptions Batch { get; init; } = new();
+    public BatchOptions Batch { get; init; } = new();
 
     /// <summary>The output tokens assumed for a request that sets no max tokens (limits and budget).</summary>
     public int DefaultMaxOutputTokens { get; init; } = 1024;

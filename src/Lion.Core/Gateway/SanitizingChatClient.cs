@@ -1,4 +1,4 @@
-using Lion.Core.Data;
+using Lion.Core.Text;
 using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Gateway;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Lion.Core.Gateway.Batches;
+using Lion.Core.Gateway;
 using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Gateway;

@@ -1,3 +1,4 @@
+using Lion.Core.Config;
 using Lion.Core.Evaluation;
 using Lion.Core.Prompts;
 using Lion.Core.Store;
@@ -34,7 +35,7 @@ internal static class DiscriminationStage
         var toJudge = judgeable.Where(item => !judged.Contains(item.Id) && student.ContainsKey(item.Id)).ToList();
         context.Note($"  referee: {toJudge.Count} pairs to judge in both orders");
         var referee = new Referee(context.Referee, prompts, LoopContext.Options(context.Config.Referee), 1 + context.Config.RefereeRetries,
-            Gateway.RequestFingerprint.Of(context.Config.Referee));
+            RequestFingerprint.Of(context.Config.Referee));
         var judgedCount = context.Count(iteration, LoopStage.Discrimination, WorkKind.PairsJudged, toJudge.Count);
         var owed = new OwedItems(LoopStage.Discrimination, iteration, context.Config.ConcurrencyFor(context.Config.Referee));
         await owed.ForEach(context, toJudge, async (item, token) =>

@@ -1,3 +1,4 @@
+using Lion.Core.Gateway;
 using Lion.Core.Novelty;
 using Lion.Core.Prompts;
 using Lion.Core.Store;

@@ -1,4 +1,5 @@
 using Lion.Core.Evaluation;
+using Lion.Core.Gateway;
 using Lion.Core.Novelty;
 using Lion.Core.Prompts;
 using Lion.Core.Store;

@@ -1,3 +1,4 @@
+using Lion.Core.Config;
 using Lion.Core.Gateway;
 using Lion.Core.Store;
 using Microsoft.Extensions.AI;

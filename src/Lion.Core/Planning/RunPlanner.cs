@@ -4,6 +4,7 @@ using Lion.Core.Gateway;
 using Lion.Core.Loop;
 using Lion.Core.Novelty;
 using Lion.Core.Prompts;
+using Lion.Core.Store;
 using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Planning;
@@ -119,7 +120,7 @@ public static class RunPlanner
         double? cost = settings.IsOracle ? 0
             : config.Prices.TryGetValue(settings.Model, out var price)
                 ? settings.Batch
-                    ? Gateway.RunGateway.Price(price, config.Batch.Discount).Batch!.Cost(inputTokens, outputTokens)
+                    ? RunGateway.Price(price, config.Batch.Discount).Batch!.Cost(inputTokens, outputTokens)
                     : (inputTokens * price.InputPerMillion + outputTokens * price.OutputPerMillion) / 1_000_000
                 : null;
         return new PlanLine(iteration, role, settings.Model, requests, inputTokens, outputTokens, cost);

@@ -1,5 +1,4 @@
-using Lion.Core.Config;
-using Lion.Core.Data;
+using Lion.Core.Text;
 using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Prompts;

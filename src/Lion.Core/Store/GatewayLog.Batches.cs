@@ -1,4 +1,4 @@
-using Lion.Core.Gateway.Batches;
+using Lion.Core.Gateway;
 
 namespace Lion.Core.Store;
 

@@ -1,3 +1,4 @@
+using Lion.Core.Gateway;
 using Lion.Core.Prompts;
 using Microsoft.Extensions.AI;
 
@@ -32,7 +33,7 @@ public sealed record TeacherAnswer(string Text, ChatFinishReason? FinishReason, 
 {
     public bool IsComplete => (FinishReason is null || FinishReason == ChatFinishReason.Stop) && !string.IsNullOrWhiteSpace(Text);
 
-    public bool IsRefused => Loop.ItemOutcome.IsRefused(FinishReason);
+    public bool IsRefused => ItemOutcome.IsRefused(FinishReason);
 
     /// <summary>Whether this is the teacher's result under <paramref name="fingerprint"/>: an answer always, a refusal only under the parameters it was refused with.</summary>
     public bool StandsUnder(string fingerprint) => !IsRefused || RequestKey == fingerprint;

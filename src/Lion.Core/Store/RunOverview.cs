@@ -53,7 +53,7 @@ public sealed record RunOverview(
     public sealed record UsageTotals(long Requests, long CachedHits, long InputTokens, long OutputTokens, double Cost, long BatchRequests = 0);
 
     /// <summary>A batch the provider has not finished (or that is not yet submitted): the run polls it when it starts again.</summary>
-    public sealed record PendingBatch(string Role, string? BatchId, int Lines, Gateway.Batches.BatchStatus Status, string CreatedAt);
+    public sealed record PendingBatch(string Role, string? BatchId, int Lines, Lion.Core.Gateway.BatchStatus Status, string CreatedAt);
 
     /// <summary>Batches that ended: how many, the lines answered, and the lines failed or left unanswered (asked again).</summary>
     public sealed record FinishedBatches(int Batches, int Answered, int Failed);

@@ -1,4 +1,5 @@
 using Lion.Core.Data;
+using Lion.Core.Gateway;
 
 namespace Lion.Core.Store;
 
@@ -60,9 +61,9 @@ public sealed partial class RunStore
     /// </summary>
     private static (AnswerState State, string? Output) Answer(string? seedOutput, bool asked, string? text, string? finish)
     {
-        if (finish == Loop.ItemOutcome.Unanswerable.Value)
+        if (finish == ItemOutcome.Unanswerable.Value)
             return (AnswerState.Refused, null);
-        if (finish == Loop.ItemOutcome.ContentFilter.Value)
+        if (finish == ItemOutcome.ContentFilter.Value)
             return (AnswerState.ContentFiltered, null);
         var teacher = new TeacherAnswer(text ?? "", finish is null ? null : new Microsoft.Extensions.AI.ChatFinishReason(finish));
         if (asked && teacher.IsComplete)

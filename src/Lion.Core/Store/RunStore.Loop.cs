@@ -1,5 +1,5 @@
 using Lion.Core.Data;
-using Lion.Core.Loop;
+using Lion.Core.Gateway;
 using Lion.Core.Prompts;
 using Lion.Core.Students;
 using Microsoft.Data.Sqlite;

@@ -38,7 +38,7 @@ public sealed partial class RunStore
 
         var pending = Rows(transaction, "SELECT role, batch_id, lines, status, created_at FROM batches WHERE finished_at IS NULL ORDER BY id",
             r => new RunOverview.PendingBatch(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt32(2),
-                Vocabulary<Gateway.Batches.BatchStatus>.Parse(r.GetString(3)), r.GetString(4)));
+                Vocabulary<Lion.Core.Gateway.BatchStatus>.Parse(r.GetString(3)), r.GetString(4)));
         var batchesDone = Single(transaction,
             "SELECT COUNT(*), COALESCE(SUM(answered), 0), COALESCE(SUM(failed), 0) FROM batches WHERE finished_at IS NOT NULL",
             r => new RunOverview.FinishedBatches(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2)));

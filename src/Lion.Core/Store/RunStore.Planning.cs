@@ -1,4 +1,3 @@
-using Lion.Core.Planning;
 
 namespace Lion.Core.Store;
 

@@ -156,10 +156,10 @@ public sealed class ExternalStudent : IStudent, IAsyncDisposable
                     var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, question)], options, token);
                     replies[i] = new StudentReply(response.Text, response.FinishReason ?? ChatFinishReason.Stop);
                 }
-                catch (RemoteRequestException refused) when (Loop.ItemOutcome.IsRefusal(refused))
+                catch (RemoteRequestException refused) when (ItemOutcome.IsRefusal(refused))
                 {
                     // A prompt over the served model's context, say: this question has no answer to judge, and the rest go on.
-                    replies[i] = new StudentReply(refused.Failure.Message, Loop.ItemOutcome.FinishOf(refused));
+                    replies[i] = new StudentReply(refused.Failure.Message, ItemOutcome.FinishOf(refused));
                 }
             });
     }

@@ -13,6 +13,7 @@ namespace Lion.Torch.Model;
 public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
 {
     private readonly LlamaConfig _config;
+    private readonly ModelCompute _compute;
 #pragma warning disable IDE1006 // Hugging Face parameter names
     private readonly Linear q_proj, k_proj, v_proj, o_proj;
 #pragma warning restore IDE1006
@@ -23,11 +24,12 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     internal IEnumerable<(string Name, Linear Projection)> Projections() =>
         [("q_proj", q_proj), ("k_proj", k_proj), ("v_proj", v_proj), ("o_proj", o_proj)];
 
-    private Tensor Project(Linear projection, string name, Tensor x) => LoraAdapter.Project(projection, name, x, Adapters);
+    private Tensor Project(Linear projection, string name, Tensor x) => LoraAdapter.Project(_compute, projection, name, x, Adapters);
 
-    public LlamaAttention(LlamaConfig config) : base(nameof(LlamaAttention))
+    public LlamaAttention(LlamaConfig config, ModelCompute compute) : base(nameof(LlamaAttention))
     {
         _config = config;
+        _compute = compute;
         int kv = config.NumKeyValueHeads * config.HeadDim;
         q_proj = nn.Linear(config.HiddenSize, config.NumAttentionHeads * config.HeadDim, hasBias: config.AttentionBias);
         k_proj = nn.Linear(config.HiddenSize, kv, hasBias: config.AttentionBias);
@@ -43,13 +45,14 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (cos, sin) = RotaryEmbedding.Cached((int)hidden.shape[1], _config.HeadDim, _config.RopeTheta, _config.RopeScaling);
-        if (Adapters is null && FloatMemory.Fits(hidden, FusedKernel.Attention))
+        if (Adapters is null && _compute.Takes(hidden, FusedKernel.Attention))
         {
             // Rotation and the heads' layout in one kernel, each key head's group of queries side by
             // side, then attention by blocks of queries; the result, [batch, kv heads, length, group ·
             // head dim], holds head kv·group + g where Output expects it.
-            var (rq, rk, rv) = FusedRotaryHeads.Apply(Product(hidden, inputScale, computeType: true), cos, sin, _config.NumAttentionHeads, _config.NumKeyValueHeads);
-            var grouped = FusedCausalAttention.Apply(rq, rk, rv);
+            var (rq, rk, rv) = FusedRotaryHeads.Apply(Product(hidden, inputScale, computeType: true), cos, sin, _config.NumAttentionHeads, _config.NumKeyValueHeads,
+                _compute.HandedOver);
+            var grouped = FusedCausalAttention.Apply(rq, rk, rv, _compute);
             return Output(grouped.view(rk.shape[0], rk.shape[1], rk.shape[2], -1)).MoveToOuterDisposeScope();
         }
         var (q, k, v) = QueryKeyValue(hidden, inputScale, cos, sin);
@@ -95,14 +98,14 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Queries, keys and values side by side from one product: a wider matrix keeps the CPU's
     /// matmul busier than three narrow ones; the weights stay three Hugging Face parameters. In
-    /// the <paramref name="computeType"/> (bfloat16 under <see cref="Autocast"/>) for the fused
+    /// the <paramref name="computeType"/> (bfloat16 under <see cref="ModelCompute.BFloat16"/>) for the fused
     /// kernel, float32 otherwise.
     /// </summary>
     private Tensor Product(Tensor hidden, Tensor? inputScale, bool computeType = false)
     {
         var weight = cat([q_proj.weight!, k_proj.weight!, v_proj.weight!], 0);
         var bias = _config.AttentionBias ? cat([q_proj.bias!, k_proj.bias!, v_proj.bias!], 0) : null;
-        return computeType ? ScaledInput.Product(hidden, weight, inputScale, bias) : ScaledInput.Linear(hidden, weight, inputScale, bias);
+        return computeType ? ScaledInput.Product(_compute, hidden, weight, inputScale, bias) : ScaledInput.Linear(_compute, hidden, weight, inputScale, bias);
     }
 
     /// <summary>Attention of the queries over the keys (each key head shared by its group of query heads), then the output projection.</summary>

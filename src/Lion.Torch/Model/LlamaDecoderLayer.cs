@@ -16,12 +16,12 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor>
 
     internal LlamaMlp Mlp => mlp;
 
-    public LlamaDecoderLayer(LlamaConfig config) : base(nameof(LlamaDecoderLayer))
+    public LlamaDecoderLayer(LlamaConfig config, ModelCompute compute) : base(nameof(LlamaDecoderLayer))
     {
-        self_attn = new LlamaAttention(config);
-        mlp = new LlamaMlp(config);
-        input_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
-        post_attention_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        self_attn = new LlamaAttention(config, compute);
+        mlp = new LlamaMlp(config, compute);
+        input_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, compute);
+        post_attention_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, compute);
         RegisterComponents();
     }
 

@@ -17,10 +17,12 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     private readonly Linear? lm_head;
 #pragma warning restore IDE1006
 
-    public LlamaForCausalLM(LlamaConfig config) : base(nameof(LlamaForCausalLM))
+    /// <param name="kernels">The fused kernels it takes (<see cref="Fused.FusedKernels"/>); null, those measured faster on this CPU.</param>
+    public LlamaForCausalLM(LlamaConfig config, IReadOnlySet<Fused.FusedKernel>? kernels = null) : base(nameof(LlamaForCausalLM))
     {
         Config = config;
-        model = new LlamaModel(config);
+        Compute = new ModelCompute(kernels);
+        model = new LlamaModel(config, Compute);
         if (!config.TieWordEmbeddings)
             lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         RegisterComponents();
@@ -46,6 +48,9 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     }
 
     public LlamaConfig Config { get; }
+
+    /// <summary>How it computes: its kernels, chosen when it was built, and its products' type in the pass under way.</summary>
+    public ModelCompute Compute { get; }
 
     /// <summary>
     /// Attaches LoRA adapters to the targeted projections of every layer and freezes everything
@@ -105,13 +110,13 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
             parameter.requires_grad = true;
     }
 
-    private static Dictionary<string, LoraAdapter> Adapters(IEnumerable<(string Name, Linear Projection)> projections, int rank, double alpha,
+    private Dictionary<string, LoraAdapter> Adapters(IEnumerable<(string Name, Linear Projection)> projections, int rank, double alpha,
         IReadOnlyCollection<string> targets, List<Parameter> trainable)
     {
         var adapters = new Dictionary<string, LoraAdapter>();
         foreach (var (name, projection) in projections.Where(p => targets.Contains(p.Name)))
         {
-            var adapter = new LoraAdapter(projection, rank, alpha);
+            var adapter = new LoraAdapter(projection, rank, alpha, Compute);
             adapters[name] = adapter;
             trainable.Add(adapter.A);
             trainable.Add(adapter.B);
@@ -150,7 +155,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var weight = lm_head is not null ? lm_head.weight! : model.embed_tokens.weight!;
-        return ScaledInput.Linear(normalized, weight, model.NormWeight).MoveToOuterDisposeScope();
+        return ScaledInput.Linear(Compute, normalized, weight, model.NormWeight).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -18,10 +18,13 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     internal IEnumerable<(string Name, Linear Projection)> Projections() =>
         [("gate_proj", gate_proj), ("up_proj", up_proj), ("down_proj", down_proj)];
 
-    private Tensor Project(Linear projection, string name, Tensor x) => LoraAdapter.Project(projection, name, x, Adapters);
+    private readonly ModelCompute _compute;
 
-    public LlamaMlp(LlamaConfig config) : base(nameof(LlamaMlp))
+    private Tensor Project(Linear projection, string name, Tensor x) => LoraAdapter.Project(_compute, projection, name, x, Adapters);
+
+    public LlamaMlp(LlamaConfig config, ModelCompute compute) : base(nameof(LlamaMlp))
     {
+        _compute = compute;
         gate_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
         up_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
         down_proj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: false);
@@ -38,9 +41,9 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
         if (Adapters is null)
         {
             // Gate and up in one product (see LlamaAttention): the weights stay two parameters.
-            var product = ScaledInput.Product(x, cat([gate_proj.weight!, up_proj.weight!], 0), inputScale);
-            if (FloatMemory.FitsWithBFloat16(product, FusedKernel.SwiGlu))
-                inner = FusedSwiGlu.Apply(product);
+            var product = ScaledInput.Product(_compute, x, cat([gate_proj.weight!, up_proj.weight!], 0), inputScale);
+            if (_compute.TakesWithBFloat16(product, FusedKernel.SwiGlu))
+                inner = FusedSwiGlu.Apply(product, _compute.HandedOver);
             else
             {
                 var both = product.to(float32).chunk(2, -1);

@@ -17,12 +17,12 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
 
     internal IEnumerable<LlamaDecoderLayer> Layers => layers;
 
-    public LlamaModel(LlamaConfig config) : base(nameof(LlamaModel))
+    public LlamaModel(LlamaConfig config, ModelCompute compute) : base(nameof(LlamaModel))
     {
         _config = config;
         embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
-        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config)).ToArray());
-        norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config, compute)).ToArray());
+        norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, compute);
         RegisterComponents();
     }
 

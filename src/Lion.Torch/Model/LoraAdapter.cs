@@ -13,8 +13,11 @@ public sealed class LoraAdapter : IDisposable
 {
     private readonly Scalar _scale; // held: see HeldScalars
 
-    public LoraAdapter(Linear projection, int rank, double alpha)
+    private readonly ModelCompute _compute;
+
+    public LoraAdapter(Linear projection, int rank, double alpha, ModelCompute compute)
     {
+        _compute = compute;
         long output = projection.weight!.shape[0], input = projection.weight.shape[1];
         _scale = (alpha / rank).ToScalar();
         using Scalar spread = Math.Sqrt(input);
@@ -28,13 +31,13 @@ public sealed class LoraAdapter : IDisposable
     public Tensor Forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return (Autocast.Linear(Autocast.Linear(x, A), B) * _scale).MoveToOuterDisposeScope();
+        return (_compute.Linear(_compute.Linear(x, A), B) * _scale).MoveToOuterDisposeScope();
     }
 
     /// <summary>The projection of <paramref name="x"/>, plus its adapter's update when <paramref name="adapters"/> has one by that name.</summary>
-    public static Tensor Project(Linear projection, string name, Tensor x, IReadOnlyDictionary<string, LoraAdapter>? adapters)
+    public static Tensor Project(ModelCompute compute, Linear projection, string name, Tensor x, IReadOnlyDictionary<string, LoraAdapter>? adapters)
     {
-        var projected = Autocast.Linear(x, projection.weight!, projection.bias);
+        var projected = compute.Linear(x, projection.weight!, projection.bias);
         return adapters is not null && adapters.TryGetValue(name, out var adapter) ? projected.Plus(adapter.Forward(x)) : projected;
     }
 

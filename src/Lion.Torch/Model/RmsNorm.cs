@@ -10,12 +10,14 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Scalar _eps, _size; // held: see HeldScalars
     private readonly double _epsValue;
+    private readonly ModelCompute _compute;
 #pragma warning disable IDE1006 // Hugging Face parameter names
     private readonly Parameter weight;
 #pragma warning restore IDE1006
 
-    public RmsNorm(int size, double eps) : base(nameof(RmsNorm))
+    public RmsNorm(int size, double eps, ModelCompute compute) : base(nameof(RmsNorm))
     {
+        _compute = compute;
         _epsValue = eps;
         _eps = eps.ToScalar();
         _size = size.ToScalar();
@@ -38,8 +40,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     /// </summary>
     internal Tensor Normalize(Tensor input)
     {
-        if (FloatMemory.Fits(input, FusedKernel.RmsNorm))
-            return FusedRmsNorm.Apply(input, _epsValue);
+        if (_compute.Takes(input, FusedKernel.RmsNorm))
+            return FusedRmsNorm.Apply(input, _epsValue, _compute.HandedOver);
         using var scope = NewDisposeScope();
         bool single = input.dtype == float32;
         var x = single ? input : input.to(float32);

@@ -7,15 +7,15 @@ namespace Lion.Torch.Model;
 /// linear(x, W · s), so the scale goes on whichever of the two is smaller. In training the
 /// activations are the larger (thousands of positions) and the weight takes the scale, one pass
 /// over the activations saved forward and two backward; in decoding a step has few rows and the
-/// activations take it. Inside an <see cref="Autocast"/> scope the product is bfloat16.
+/// activations take it. Inside a <see cref="ModelCompute.BFloat16"/> scope the product is bfloat16.
 /// </summary>
 internal static class ScaledInput
 {
-    /// <summary>The projection as float32 (see <see cref="Autocast.Linear"/>).</summary>
-    public static Tensor Linear(Tensor x, Tensor weight, Tensor? scale, Tensor? bias = null) => Project(Autocast.Linear, x, weight, scale, bias);
+    /// <summary>The projection as float32 (see <see cref="ModelCompute.Linear"/>).</summary>
+    public static Tensor Linear(ModelCompute compute, Tensor x, Tensor weight, Tensor? scale, Tensor? bias = null) => Project(compute.Linear, x, weight, scale, bias);
 
-    /// <summary>The projection in the type it is computed in (see <see cref="Autocast.Product"/>).</summary>
-    public static Tensor Product(Tensor x, Tensor weight, Tensor? scale, Tensor? bias = null) => Project(Autocast.Product, x, weight, scale, bias);
+    /// <summary>The projection in the type it is computed in (see <see cref="ModelCompute.Product"/>).</summary>
+    public static Tensor Product(ModelCompute compute, Tensor x, Tensor weight, Tensor? scale, Tensor? bias = null) => Project(compute.Product, x, weight, scale, bias);
 
     private static Tensor Project(Func<Tensor, Tensor, Tensor?, Tensor> linear, Tensor x, Tensor weight, Tensor? scale, Tensor? bias)
     {

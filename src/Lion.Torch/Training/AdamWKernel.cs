@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Lion.Torch.Model.Fused;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Lion.Torch.Training;
@@ -15,7 +16,7 @@ internal static unsafe class AdamWKernel
     /// <summary>Each taken in double and rounded once, as libtorch rounds the Scalars it is given.</summary>
     public readonly record struct Coefficients(float Decay, float Beta1, float Rest1, float Beta2, float Rest2, float Root2, float Epsilon, float StepSize);
 
-    public static bool Fits(params Tensor[] tensors) => tensors.All(t => FloatMemory.Fits(t, FusedKernel.AdamW) && t.is_contiguous());
+    public static bool Fits(params Tensor[] tensors) => tensors.All(t => t.dtype == float32 && t.device_type == DeviceType.CPU && t.is_contiguous());
 
     public static void Step(Tensor parameter, Tensor gradient, Tensor first, Tensor second, Coefficients c)
     {

@@ -17,10 +17,13 @@ public sealed class AdamWOptimizer : IDisposable
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly double _weightDecay;
     private readonly Tensor[] _first, _second;
+    private readonly bool _fused;
 
-    public AdamWOptimizer(IReadOnlyList<Parameter> parameters, double learningRate, double weightDecay)
+    /// <param name="fused">Whether the update takes the one-pass kernel (<see cref="AdamWKernel"/>) where a parameter fits it.</param>
+    public AdamWOptimizer(IReadOnlyList<Parameter> parameters, double learningRate, double weightDecay, bool fused = true)
     {
         _parameters = parameters;
+        _fused = fused;
         _weightDecay = weightDecay;
         LearningRate = learningRate;
         _first = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
@@ -46,7 +49,7 @@ public sealed class AdamWOptimizer : IDisposable
             var parameter = _parameters[i];
             if (parameter.grad is not { } grad)
                 continue;
-            if (AdamWKernel.Fits(parameter, grad, _first[i], _second[i]))
+            if (_fused && AdamWKernel.Fits(parameter, grad, _first[i], _second[i]))
             {
                 AdamWKernel.Step(parameter, grad, _first[i], _second[i], coefficients);
                 continue;

@@ -9,7 +9,7 @@ namespace Lion.Torch.Training;
 /// Whether bfloat16 products pay on this CPU: one with native bfloat16 dot products (AVX512-BF16,
 /// AMX) runs them about twice as fast as float32, one without emulates them slower than float32.
 /// Measured, not guessed from CPU flags: the model's widest projection, forward and backward, with
-/// the casts that <see cref="Autocast"/> adds, in each type, alternating, on one thread as a
+/// the casts that <see cref="ModelCompute.BFloat16"/> adds, in each type, alternating, on one thread as a
 /// training worker runs. Once per process and shape (about a fifth of a second).
 /// </summary>
 public static class BFloat16Probe
@@ -39,12 +39,13 @@ public static class BFloat16Probe
         using var generator = new Generator(1);
         var x = randn(rows, input, generator: generator).requires_grad_(true);
         var weight = randn(output, input, generator: generator).requires_grad_(true);
+        var compute = ModelCompute.WithoutKernels();
         double Pass(bool bfloat16)
         {
-            using var cast = Autocast.BFloat16(bfloat16);
+            using var cast = compute.BFloat16(bfloat16);
             using var pass = NewDisposeScope();
             var clock = Stopwatch.StartNew();
-            Autocast.Linear(x, weight).sum().backward();
+            compute.Linear(x, weight).sum().backward();
             (x.grad, weight.grad) = (null, null);
             return clock.Elapsed.TotalSeconds;
         }

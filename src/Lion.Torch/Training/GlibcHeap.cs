@@ -12,14 +12,14 @@ namespace Lion.Torch.Training;
 public static partial class GlibcHeap
 {
     private const int TrimThreshold = -1, TopPad = -2, MmapThreshold = -3; // M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD
-    private static int _kept;
 
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int Mallopt(int parameter, int value);
 
     public static void KeepFreedMemory()
     {
-        if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref _kept, 1) == 1)
+        // The settings are the process's allocator's; setting them again is harmless.
+        if (!OperatingSystem.IsLinux())
             return;
         try
         {

@@ -30,10 +30,10 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         var trainable = options.Lora is { } lora
             ? model.AttachLora(lora.Rank, lora.Alpha, [.. lora.Targets], lora.Initial)
             : model.parameters().ToList();
-        using var optimizer = new AdamWOptimizer(trainable, options.LearningRate, options.WeightDecay);
+        using var optimizer = new AdamWOptimizer(trainable, options.LearningRate, options.WeightDecay, model.Compute.Kernels.Contains(Model.Fused.FusedKernel.AdamW));
         var precision = Precision(config);
-        report?.Invoke($"  kernels: {Model.Fused.FusedKernels.Description}");
-        using var cast = Autocast.BFloat16(precision == TrainingPrecision.BFloat16);
+        report?.Invoke($"  kernels: {model.Compute.Description}");
+        using var cast = model.Compute.BFloat16(precision == TrainingPrecision.BFloat16);
         model.train();
         try
         {
@@ -59,7 +59,7 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         if (state.Epoch > 1 || state.Batch > 0)
             report?.Invoke($"  resuming at epoch {state.Epoch}, batch {state.Batch + 1}, step {state.Step}");
         long tokensAtStart = state.Tokens;
-        using var passes = new ShardedBackward(options.Workers ?? ShardedBackward.DefaultWorkers);
+        using var passes = new ShardedBackward(options.Workers ?? ShardedBackward.DefaultWorkers, options.KeepFreedMemory);
         int startEpoch = state.Epoch;
         double last = double.NaN;
         for (int epoch = 1; epoch <= options.Epochs; epoch++)

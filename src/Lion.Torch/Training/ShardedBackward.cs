@@ -13,17 +13,19 @@ namespace Lion.Torch.Training;
 /// faster (see docs/student.md). Each share's loss is weighted by its share of
 /// the batch's answer tokens, and the shares' gradients are summed in worker order, so the result
 /// is the whole batch's mean-loss gradient, the same bits every run. The workers compute their
-/// products as the calling thread does (<see cref="Autocast"/>).
+/// products as the model's owner chose (<see cref="ModelCompute.BFloat16"/>).
 /// </summary>
 public sealed class ShardedBackward : IDisposable
 {
     private readonly TorchWorkers? _workers;
 
     /// <param name="workers">How many shares a batch is cut into; 1 runs the pass on the calling thread as it is.</param>
-    public ShardedBackward(int workers)
+    /// <param name="keepFreedMemory">Whether the process's allocator keeps freed memory for the next step (<see cref="GlibcHeap"/>).</param>
+    public ShardedBackward(int workers, bool keepFreedMemory = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
-        GlibcHeap.KeepFreedMemory();
+        if (keepFreedMemory)
+            GlibcHeap.KeepFreedMemory();
         _workers = workers > 1 ? new TorchWorkers(workers) : null;
     }
 
@@ -44,20 +46,19 @@ public sealed class ShardedBackward : IDisposable
             using var scope = NewDisposeScope();
             var loss = model.Loss(input, labels);
             loss.mul(held).backward();
+            model.Compute.HandedOver.Release();
             return loss.item<float>();
         }
         var shares = Shares(labels);
         long answers = shares.Sum(s => s.Answers);
         var losses = new double[shares.Count];
         var gradients = new Tensor?[shares.Count][];
-        bool bfloat16 = Autocast.IsBFloat16;
         try
         {
             _workers.Run(i =>
             {
                 if (i >= shares.Count)
                     return;
-                using var cast = Autocast.BFloat16(bfloat16);
                 using var scope = NewDisposeScope();
                 var (start, rows, shareAnswers) = shares[i];
                 var loss = model.Loss(input.narrow(0, start, rows), labels.narrow(0, start, rows));
@@ -73,6 +74,7 @@ public sealed class ShardedBackward : IDisposable
             foreach (var share in gradients)
                 foreach (var gradient in share ?? [])
                     gradient?.Dispose();
+            model.Compute.HandedOver.Release();
         }
         return losses.Sum();
     }

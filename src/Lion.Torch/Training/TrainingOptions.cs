@@ -24,6 +24,9 @@ public sealed record TrainingOptions
     /// </summary>
     public int? Workers { get; init; }
 
+    /// <summary>Whether the process's allocator keeps freed memory for the next step rather than handing it back (<see cref="GlibcHeap"/>).</summary>
+    public bool KeepFreedMemory { get; init; } = true;
+
     /// <summary>The type of the matrix products: bfloat16 with float32 weights where it pays on this CPU, unless set.</summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Lion.Cli.Endpoint;
-using Lion.Core.Gateway.Batches;
+using Lion.Core.Gateway;
 using Lion.Core.Store;
 using Lion.Oracle;
 using Lion.Testing;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lion.Core;
 using Lion.Core.Prompts;
 using Lion.Core.Store;
 using Lion.Oracle;

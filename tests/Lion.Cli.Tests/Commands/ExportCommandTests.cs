@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lion.Core;
 using Lion.Core.Data;
 using Lion.Core.Store;
 using Lion.Tests;

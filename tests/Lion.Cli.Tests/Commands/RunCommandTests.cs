@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lion.Cli.Endpoint;
+using Lion.Core;
 using Lion.Core.Prompts;
 using Lion.Core.Store;
 using Lion.Testing;

@@ -28,7 +28,7 @@ public sealed class ConfigurationDocsTests
             if (value.IsGenericType && value.GetGenericTypeDefinition() == typeof(Dictionary<,>))
                 foreach (var nested in Keys(value.GetGenericArguments()[1], key + ".MODEL."))
                     yield return nested;
-            else if (value.IsClass && value != typeof(string) && value.Namespace == typeof(RunConfig).Namespace)
+            else if (value.IsClass && value != typeof(string) && value.Namespace?.StartsWith("Lion.Core", StringComparison.Ordinal) == true)
                 foreach (var nested in Keys(value, key + "."))
                     yield return nested;
             else

@@ -1,4 +1,5 @@
 using Lion.Core.Data;
+using Lion.Core.Text;
 
 namespace Lion.Core.Tests.Data;
 

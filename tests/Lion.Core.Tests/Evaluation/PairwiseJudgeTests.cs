@@ -33,7 +33,7 @@ public sealed class PairwiseJudgeTests
     }
 
     private static PairwiseJudge Judge(IChatClient judge, int maxAttempts = 3) =>
-        new(new Referee(judge, new PromptSet(new Lion.Core.Config.PromptFiles()), new ChatOptions(), maxAttempts));
+        new(new Referee(judge, new PromptSet(new PromptFiles()), new ChatOptions(), maxAttempts));
 
     private static string Scores(string first, string second) =>
         RefereeReply.Format("ok", first == "4" ? 9 : 3, second == "4" ? 9 : 3);

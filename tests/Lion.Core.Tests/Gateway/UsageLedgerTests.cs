@@ -1,3 +1,4 @@
+using Lion.Core.Config;
 using Lion.Core.Gateway;
 
 namespace Lion.Core.Tests.Gateway;
@@ -31,8 +32,8 @@ public sealed class UsageLedgerTests
         var log = new MemoryUsageLog();
         var prices = new Dictionary<string, ModelPrice>
         {
-            ["gpt-x"] = Lion.Core.Gateway.RunGateway.Price(new Lion.Core.Config.PriceSettings { InputPerMillion = 1.0, OutputPerMillion = 2.0 }, 0.5),
-            ["gpt-y"] = Lion.Core.Gateway.RunGateway.Price(new Lion.Core.Config.PriceSettings { InputPerMillion = 1.0, OutputPerMillion = 2.0, BatchOutputPerMillion = 0.2 }, 0.5),
+            ["gpt-x"] = RunGateway.Price(new Lion.Core.Config.PriceSettings { InputPerMillion = 1.0, OutputPerMillion = 2.0 }, 0.5),
+            ["gpt-y"] = RunGateway.Price(new Lion.Core.Config.PriceSettings { InputPerMillion = 1.0, OutputPerMillion = 2.0, BatchOutputPerMillion = 0.2 }, 0.5),
         };
         var ledger = new UsageLedger(log, prices, Budget.None);
 

@@ -25,8 +25,8 @@ public sealed class ShardedBackwardTests
 
     private static (double Loss, Tensor[] Gradients) Pass(int workers, double scale = 1, bool bfloat16 = false)
     {
-        using var cast = Autocast.BFloat16(bfloat16);
         using var model = Model();
+        using var cast = model.Compute.BFloat16(bfloat16);
         var (input, labels) = Batch();
         var trainable = model.parameters().ToList();
         using var passes = new ShardedBackward(workers);

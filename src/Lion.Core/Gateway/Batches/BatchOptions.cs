@@ -1,4 +1,4 @@
-namespace Lion.Core.Gateway.Batches;
+namespace Lion.Core.Gateway;
 
 /// <summary>
 /// How a batch role collects, submits and polls (the run config's <c>batch</c> block): requests

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Lion.Core.Gateway.Batches;
+namespace Lion.Core.Gateway;
 
 /// <summary>
 /// One line of a batch's output or error file: {"custom_id", "response": {"status_code", "body"},

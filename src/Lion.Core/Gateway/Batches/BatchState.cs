@@ -1,4 +1,4 @@
-namespace Lion.Core.Gateway.Batches;
+namespace Lion.Core.Gateway;
 
 /// <summary>A batch as the provider reports it: its status and, once finished, the files holding its answers and its failed lines.</summary>
 public sealed record BatchState(string Id, BatchStatus Status, string? OutputFileId, string? ErrorFileId)

@@ -1,4 +1,4 @@
-namespace Lion.Core.Gateway.Batches;
+namespace Lion.Core.Gateway;
 
 /// <summary>
 /// Where a batch stands: the Batch API's statuses, and <see cref="Submitting"/> for a batch whose

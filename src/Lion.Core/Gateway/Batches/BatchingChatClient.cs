@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Lion.Core.Gateway.Batches;
+namespace Lion.Core.Gateway;
 
 /// <summary>
 /// A batch role's upstream: requests are not sent one by one but collected, written as batch

@@ -1,4 +1,4 @@
-namespace Lion.Core.Gateway.Batches;
+namespace Lion.Core.Gateway;
 
 /// <summary>The provider's Files and Batches endpoints, as far as a batch role needs them.</summary>
 public interface IBatchApi

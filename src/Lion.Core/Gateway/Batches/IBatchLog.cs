@@ -1,4 +1,4 @@
-namespace Lion.Core.Gateway.Batches;
+namespace Lion.Core.Gateway;
 
 /// <summary>
 /// Where a batch role writes each step of a batch as soon as it happens, so that a run stopped at

@@ -5,7 +5,7 @@ using OpenAI;
 using OpenAI.Batch;
 using OpenAI.Files;
 
-namespace Lion.Core.Gateway.Batches;
+namespace Lion.Core.Gateway;
 
 /// <summary>
 /// The Files and Batches endpoints of an OpenAI-compatible provider, through the official SDK's

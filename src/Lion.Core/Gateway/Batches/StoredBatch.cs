@@ -1,4 +1,4 @@
-namespace Lion.Core.Gateway.Batches;
+namespace Lion.Core.Gateway;
 
 /// <summary>A batch as the run store keeps it: whose, how big, its ids once they exist, and the custom ids of its lines.</summary>
 public sealed record StoredBatch(

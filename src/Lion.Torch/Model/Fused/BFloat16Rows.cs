@@ -6,7 +6,7 @@ namespace Lion.Torch.Model.Fused;
 
 /// <summary>
 /// bfloat16 rows for the kernels that read a bfloat16 product or write its gradient (under
-/// <see cref="Autocast"/>): a row is widened to float32 (exactly: bfloat16 is float32's upper
+/// <see cref="ModelCompute.BFloat16"/>): a row is widened to float32 (exactly: bfloat16 is float32's upper
 /// half), worked on as float32, and its result rounded back as libtorch rounds (to nearest, ties
 /// to even; NaN as 0xFFFF). Each row is converted in a core's cache, so the tensors cross memory at
 /// two bytes an element instead of being converted by a pass of their own.

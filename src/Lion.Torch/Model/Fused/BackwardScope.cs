@@ -11,22 +11,22 @@ namespace Lion.Torch.Model.Fused;
 /// with them. The larger live set spills glibc's per-thread heaps, which are unmapped when they
 /// empty and faulted in again, page by page, on the next step. This scope frees the saved
 /// tensors' and the temporaries' handles when the backward returns, and the upstream handles it
-/// is given; the gradients it returns are let go of at the calling thread's next backward (the
-/// engine has taken its own references by then) or at <see cref="ReleaseHandedOver"/>.
+/// is given; the gradients it returns go to the model's <see cref="HandedOverGradients"/>, let go
+/// of at the calling thread's next backward (the engine has taken its own references by then).
 /// </summary>
 internal sealed class BackwardScope : IDisposable
 {
-    [ThreadStatic]
-    private static List<Tensor>? t_handedOver;
-
     private readonly DisposeScope _scope;
     private readonly IReadOnlyList<Tensor> _upstream;
     private List<Tensor> _results = [];
 
+    private readonly HandedOverGradients _handedOver;
+
     /// <param name="upstream">The gradients the backward was given, freed with the scope unless returned.</param>
-    public BackwardScope(params IReadOnlyList<Tensor> upstream)
+    public BackwardScope(HandedOverGradients handedOver, params IReadOnlyList<Tensor> upstream)
     {
-        ReleaseHandedOver();
+        _handedOver = handedOver;
+        handedOver.ReleaseThisThread();
         _upstream = upstream;
         _scope = NewDisposeScope();
     }
@@ -35,20 +35,9 @@ internal sealed class BackwardScope : IDisposable
     public List<Tensor> Results(params Tensor?[] gradients)
     {
         _results = [.. gradients.OfType<Tensor>()];
-        t_handedOver ??= [];
         foreach (var gradient in _results.Where(g => !_upstream.Any(u => ReferenceEquals(u, g))))
-            t_handedOver.Add(gradient.DetachFromDisposeScope());
+            _handedOver.Add(gradient.DetachFromDisposeScope());
         return [.. gradients.Select(g => g!)];
-    }
-
-    /// <summary>Frees the handles of the gradients this thread's last backward returned.</summary>
-    public static void ReleaseHandedOver()
-    {
-        if (t_handedOver is not { Count: > 0 } handedOver)
-            return;
-        foreach (var tensor in handedOver)
-            tensor.Dispose();
-        handedOver.Clear();
     }
 
     public void Dispose()

@@ -19,11 +19,4 @@ internal static unsafe class FloatMemory
             throw new ArgumentException($"A fused kernel needs a contiguous {type} CPU tensor, got {tensor.dtype} {(tensor.is_contiguous() ? "contiguous" : "strided")} on {tensor.device}");
         return Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
     }
-
-    /// <summary>Whether <paramref name="tensor"/> can take the fused path (the rest take libtorch's).</summary>
-    public static bool Fits(Tensor tensor, FusedKernel kernel) => FusedKernels.OnThisThread(kernel) && tensor.dtype == float32 && tensor.device_type == DeviceType.CPU;
-
-    /// <summary>The same for a kernel that also takes a bfloat16 product (<see cref="BFloat16Rows"/>).</summary>
-    public static bool FitsWithBFloat16(Tensor tensor, FusedKernel kernel) =>
-        FusedKernels.OnThisThread(kernel) && tensor.dtype is ScalarType.Float32 or ScalarType.BFloat16 && tensor.device_type == DeviceType.CPU;
 }

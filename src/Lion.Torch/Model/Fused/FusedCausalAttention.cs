@@ -17,7 +17,7 @@ namespace Lion.Torch.Model.Fused;
 /// positions, each against the keys up to its own end only, so the products skip most of what
 /// the mask throws away. Short sequences keep the probabilities for backward; longer ones keep,
 /// as flash attention does, each row's log-sum-exp and compute them again, so that memory grows
-/// with the length, not its square (<see cref="KeptProbabilitiesAtMost"/>). Inside an <see cref="Autocast"/> bfloat16 scope every
+/// with the length, not its square (<see cref="KeptProbabilitiesAtMost"/>). Inside an <see cref="ModelCompute.BFloat16"/> bfloat16 scope every
 /// product is bfloat16, the scores included (as PyTorch's autocast computes attention by explicit
 /// products); the softmax widens each row to float32 and rounds the probabilities and their
 /// gradient back. libtorch's CPU flash attention, which it replaces in training, does its
@@ -43,10 +43,12 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
     /// <param name="q">Grouped queries, [batch, key heads, length · group, head dim].</param>
     /// <param name="k">Keys, [batch, key heads, length, head dim].</param>
     /// <param name="v">Values, as the keys.</param>
-    public static Tensor Apply(Tensor q, Tensor k, Tensor v) => Apply(q, k, v, KeptProbabilitiesAtMost);
+    /// <param name="compute">The model's: its products in bfloat16 or not, and where the backward's gradients are handed over.</param>
+    public static Tensor Apply(Tensor q, Tensor k, Tensor v, ModelCompute compute) => Apply(q, k, v, compute, KeptProbabilitiesAtMost);
 
     /// <param name="keptAtMost">The most scores forward keeps for backward (<see cref="KeptProbabilitiesAtMost"/>); 0 computes them again.</param>
-    internal static Tensor Apply(Tensor q, Tensor k, Tensor v, long keptAtMost) => apply(q, k, v, Autocast.IsBFloat16, keptAtMost)[0];
+    internal static Tensor Apply(Tensor q, Tensor k, Tensor v, ModelCompute compute, long keptAtMost) =>
+        apply(q, k, v, compute.InBFloat16, keptAtMost, compute.HandedOver)[0];
 
     /// <summary>Key heads and their positions; each position has <paramref name="Group"/> query rows.</summary>
     private readonly record struct Shape(long Batch, long Heads, long Length, long Group, long Dim, bool BFloat16, long KeptAtMost)
@@ -116,12 +118,13 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
         var grouped = output.view(q.shape);
         ctx.save_for_backward([q, k, v, grouped, logSumExp, .. kept]);
         ctx.save_data(nameof(Shape), shape);
+        ctx.save_data(nameof(HandedOverGradients), vars[5]);
         return [grouped];
     }
 
     public override List<Tensor> backward(AutogradContext ctx, List<Tensor> gradients)
     {
-        using var scope = new BackwardScope(gradients);
+        using var scope = new BackwardScope((HandedOverGradients)ctx.get_data(nameof(HandedOverGradients)), gradients);
         var saved = ctx.get_saved_variables();
         var shape = (Shape)ctx.get_data(nameof(Shape));
         var dq = empty(shape.Pairs, shape.QueryRows, shape.Dim, dtype: float32);
@@ -163,7 +166,7 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
             }
         }
         long[] queryShape = [shape.Batch, shape.Heads, shape.QueryRows, shape.Dim], keyShape = [shape.Batch, shape.Heads, shape.Length, shape.Dim];
-        return scope.Results(dq.view(queryShape), dk.view(keyShape), dv.view(keyShape), null, null);
+        return scope.Results(dq.view(queryShape), dk.view(keyShape), dv.view(keyShape), null, null, null);
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
+using static TorchSharp.torch;
 
 namespace Lion.Torch.Model.Fused;
 
@@ -13,7 +13,7 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
 {
     public override string Name => nameof(FusedRmsNorm);
 
-    public static Tensor Apply(Tensor x, double eps) => apply(x, eps);
+    public static Tensor Apply(Tensor x, double eps, HandedOverGradients handedOver) => apply(x, eps, handedOver);
 
     public override Tensor forward(AutogradContext ctx, params object[] vars)
     {
@@ -34,12 +34,13 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
             }
         });
         ctx.save_for_backward([x, inverse]);
+        ctx.save_data(nameof(HandedOverGradients), vars[2]);
         return y;
     }
 
     public override List<Tensor> backward(AutogradContext ctx, Tensor gradient)
     {
-        using var scope = new BackwardScope(gradient);
+        using var scope = new BackwardScope((HandedOverGradients)ctx.get_data(nameof(HandedOverGradients)), gradient);
         var saved = ctx.get_saved_variables();
         var (x, inverse) = (saved[0], saved[1]);
         var dy = gradient.contiguous();
@@ -56,7 +57,7 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
                 ScaleSubtract(upstream, r, input, c, pdx + row * size, (int)size);
             }
         });
-        return scope.Results(dx, null);
+        return scope.Results(dx, null, null);
     }
 
     // Pointers rather than span slices: at 8 floats a vector a row of 256 is 32 steps, and a

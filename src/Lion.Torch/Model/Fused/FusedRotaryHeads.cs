@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
+using static TorchSharp.torch;
 
 namespace Lion.Torch.Model.Fused;
 
@@ -13,15 +13,15 @@ namespace Lion.Torch.Model.Fused;
 /// One pass forward and one backward, which writes the product's gradient directly; libtorch
 /// takes a split, transposes, the rotation's five operations a tensor, the repeats of keys and
 /// values, and in backward as many again and a concatenation. A bfloat16 product
-/// (under <see cref="Autocast"/>) is read as it is, and its gradient written in bfloat16.
+/// (under <see cref="ModelCompute.BFloat16"/>) is read as it is, and its gradient written in bfloat16.
 /// </summary>
 internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryHeads>
 {
     public override string Name => nameof(FusedRotaryHeads);
 
-    public static (Tensor Q, Tensor K, Tensor V) Apply(Tensor qkv, Tensor cos, Tensor sin, int heads, int kvHeads)
+    public static (Tensor Q, Tensor K, Tensor V) Apply(Tensor qkv, Tensor cos, Tensor sin, int heads, int kvHeads, HandedOverGradients handedOver)
     {
-        var outputs = apply(qkv, cos, sin, heads, kvHeads);
+        var outputs = apply(qkv, cos, sin, heads, kvHeads, handedOver);
         return (outputs[0], outputs[1], outputs[2]);
     }
 
@@ -47,7 +47,7 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
         var q = empty([shape.Batch, kvHeads, shape.Length * shape.Group, shape.Dim], dtype: float32);
         long[] keysShape = [shape.Batch, kvHeads, shape.Length, shape.Dim];
         var (k, v) = (empty(keysShape, dtype: float32), empty(keysShape, dtype: float32));
-        // A bfloat16 product (under Autocast) is widened a row at a time.
+        // A bfloat16 product (under ModelCompute.BFloat16) is widened a row at a time.
         ushort* pin16 = qkv.dtype == bfloat16 ? FloatMemory.BFloat16Of(qkv) : null;
         float* pin = pin16 == null ? FloatMemory.Of(qkv) : null, pc = FloatMemory.Of(cos), ps = FloatMemory.Of(sin);
         float* pq = FloatMemory.Of(q), pk = FloatMemory.Of(k), pv = FloatMemory.Of(v);
@@ -82,12 +82,13 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
         ctx.save_data("Type", qkv.dtype);
         ctx.save_for_backward([cos, sin]);
         ctx.save_data(nameof(Shape), shape);
+        ctx.save_data(nameof(HandedOverGradients), vars[5]);
         return [q, k, v];
     }
 
     public override List<Tensor> backward(AutogradContext ctx, List<Tensor> gradients)
     {
-        using var scope = new BackwardScope(gradients);
+        using var scope = new BackwardScope((HandedOverGradients)ctx.get_data(nameof(HandedOverGradients)), gradients);
         var saved = ctx.get_saved_variables();
         var shape = (Shape)ctx.get_data(nameof(Shape));
         var (dq, dk, dv) = (gradients[0].contiguous(), gradients[1].contiguous(), gradients[2].contiguous());
@@ -122,7 +123,7 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
                 }
             }
         });
-        return scope.Results(dqkv, null, null, null, null);
+        return scope.Results(dqkv, null, null, null, null, null);
     }
 
     /// <summary>y = x·cos + rotate_half(x)·sin, rotate_half(x) = (−x₂, x₁).</summary>

@@ -1,8 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
+using static TorchSharp.torch;
 
 namespace Lion.Torch.Model.Fused;
 
@@ -10,7 +10,7 @@ namespace Lion.Torch.Model.Fused;
 /// silu(gate) · up, where gate and up are the two halves of one product's last axis, as one pass
 /// forward and one backward that writes both halves' gradients into the product's gradient
 /// (libtorch: silu, mul, and in backward two muls, silu's backward and the halves' concatenation).
-/// A bfloat16 product (under <see cref="Autocast"/>) gives a bfloat16 result, the down projection's
+/// A bfloat16 product (under <see cref="ModelCompute.BFloat16"/>) gives a bfloat16 result, the down projection's
 /// input, and gets a bfloat16 gradient, the gate and up projection's: computed in float32 a row
 /// at a time, rounded where the casts around a float32 kernel would round.
 /// </summary>
@@ -18,7 +18,7 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
 {
     public override string Name => nameof(FusedSwiGlu);
 
-    public static Tensor Apply(Tensor gateAndUp) => apply(gateAndUp);
+    public static Tensor Apply(Tensor gateAndUp, HandedOverGradients handedOver) => apply(gateAndUp, handedOver);
 
     public override Tensor forward(AutogradContext ctx, params object[] vars)
     {
@@ -52,12 +52,13 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
             });
         }
         ctx.save_for_backward([both]);
+        ctx.save_data(nameof(HandedOverGradients), vars[1]);
         return h;
     }
 
     public override List<Tensor> backward(AutogradContext ctx, Tensor gradient)
     {
-        using var scope = new BackwardScope(gradient);
+        using var scope = new BackwardScope((HandedOverGradients)ctx.get_data(nameof(HandedOverGradients)), gradient);
         var both = ctx.get_saved_variables()[0];
         var dh = gradient.to(both.dtype).contiguous();
         int width = (int)both.shape[^1] / 2;
@@ -92,7 +93,7 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
                 }
             });
         }
-        return scope.Results(dboth);
+        return scope.Results(dboth, null);
     }
 
     // Pointers rather than span slices: a slice's bounds check each vector cost more than the

@@ -1,4 +1,4 @@
-using Lion.Core.Gateway.Batches;
+using Lion.Core.Gateway;
 using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Tests.Gateway.Batches;

@@ -6,6 +6,8 @@ namespace Lion.Torch.Tests.Model.Fused;
 
 public sealed class FusedCausalAttentionTests
 {
+    private static readonly ModelCompute Compute = ModelCompute.WithoutKernels();
+
     private static Tensor Reference(Tensor q, Tensor k, Tensor v) => nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
 
     /// <summary>Queries, keys and values side by side in one tensor, so one gradient check covers all three.</summary>
@@ -26,7 +28,7 @@ public sealed class FusedCausalAttentionTests
     {
         manual_seed(4);
         long keptAtMost = keepsProbabilities ? FusedCausalAttention.KeptProbabilitiesAtMost : 0;
-        GradientCheck.Same(qkv => Split(qkv, (q, k, v) => FusedCausalAttention.Apply(q, k, v, keptAtMost)), qkv => Split(qkv, Reference),
+        GradientCheck.Same(qkv => Split(qkv, (q, k, v) => FusedCausalAttention.Apply(q, k, v, Compute, keptAtMost)), qkv => Split(qkv, Reference),
             randn(2, 3 * heads, length, dim), rtol: 1e-4, atol: 1e-5);
     }
 
@@ -46,7 +48,7 @@ public sealed class FusedCausalAttentionTests
             var parts = all.split([kvHeads * group, kvHeads, kvHeads], 1);
             var (q, k, v) = (parts[0], parts[1], parts[2]);
             return fused
-                ? [FusedCausalAttention.Apply(FusedRotaryHeadsTests.Grouped(q, kvHeads), k, v, keptAtMost)]
+                ? [FusedCausalAttention.Apply(FusedRotaryHeadsTests.Grouped(q, kvHeads), k, v, Compute, keptAtMost)]
                 : [FusedRotaryHeadsTests.Grouped(Reference(q, k.repeat_interleave(group, dim: 1), v.repeat_interleave(group, dim: 1)), kvHeads)];
         }
 
@@ -72,7 +74,7 @@ public sealed class FusedCausalAttentionTests
         // Near one-hot rows: dS = p·(dP − Σ p·dP) cancels, and any float32 order of rounding shows.
         var exact = Gradient(qkv.to(float64), Reference);
         double Error(Tensor gradient) => (gradient - exact).abs().max().item<double>() / exact.abs().max().item<double>();
-        double ours = Error(Gradient(qkv, (q, k, v) => FusedCausalAttention.Apply(q, k, v, keptAtMost))), theirs = Error(Gradient(qkv, Reference));
+        double ours = Error(Gradient(qkv, (q, k, v) => FusedCausalAttention.Apply(q, k, v, Compute, keptAtMost))), theirs = Error(Gradient(qkv, Reference));
 
         Assert.True(ours <= Math.Max(2 * theirs, 1e-5), $"largest error of the largest gradient: ours {ours}, libtorch's {theirs}");
     }
@@ -90,9 +92,9 @@ public sealed class FusedCausalAttentionTests
         var exactGradient = autograd.grad([exact], [qkv], [upstream])[0];
 
         Tensor rounded, roundedGradient;
-        using (Autocast.BFloat16())
+        using (Compute.BFloat16())
         {
-            rounded = Split(qkv, (q, k, v) => FusedCausalAttention.Apply(q, k, v, keptAtMost))[0];
+            rounded = Split(qkv, (q, k, v) => FusedCausalAttention.Apply(q, k, v, Compute, keptAtMost))[0];
             roundedGradient = autograd.grad([rounded], [qkv], [upstream])[0];
         }
 

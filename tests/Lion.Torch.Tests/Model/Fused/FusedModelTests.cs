@@ -8,10 +8,9 @@ public sealed class FusedModelTests
 {
     private static (double Loss, Tensor[] Gradients) LossAndGradients(LlamaConfig config, bool fused, bool bfloat16 = false)
     {
-        using var off = fused ? null : FusedKernels.Off();
-        using var cast = Autocast.BFloat16(bfloat16);
         manual_seed(4);
-        using var model = new LlamaForCausalLM(config);
+        using var model = new LlamaForCausalLM(config, fused ? FusedKernels.Parse("1") : FusedKernels.Parse("0"));
+        using var cast = model.Compute.BFloat16(bfloat16);
         var tokens = randint(0, config.VocabSize, [3, 19], dtype: int64);
         var loss = model.Loss(tokens, tokens);
         var parameters = model.parameters().ToArray();

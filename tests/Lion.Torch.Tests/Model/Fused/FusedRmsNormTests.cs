@@ -13,7 +13,7 @@ public sealed class FusedRmsNormTests
         manual_seed(1);
         using var eps = tensor(1e-5f);
         GradientCheck.Same(
-            x => [FusedRmsNorm.Apply(x, 1e-5)],
+            x => [FusedRmsNorm.Apply(x, 1e-5, new HandedOverGradients())],
             x => [x * rsqrt(x.square().mean([-1], keepdim: true).add(eps))],
             randn(2, rows, size) * 3);
     }

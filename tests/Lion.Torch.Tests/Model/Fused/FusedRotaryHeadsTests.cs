@@ -25,7 +25,7 @@ public sealed class FusedRotaryHeadsTests
         GradientCheck.Same(
             qkv =>
             {
-                var (q, k, v) = FusedRotaryHeads.Apply(qkv, cos, sin, heads, kvHeads);
+                var (q, k, v) = FusedRotaryHeads.Apply(qkv, cos, sin, heads, kvHeads, new HandedOverGradients());
                 return [q, k, v];
             },
             qkv =>
@@ -51,11 +51,11 @@ public sealed class FusedRotaryHeadsTests
         var product = randn(2, 9, (heads + 2 * kvHeads) * dim).to(bfloat16);
         Tensor[] upstream = [randn(2, kvHeads, 9 * heads / kvHeads, dim), randn(2, kvHeads, 9, dim), randn(2, kvHeads, 9, dim)];
         var wide = product.to(float32).requires_grad_(true);
-        var (wq, wk, wv) = FusedRotaryHeads.Apply(wide, cos, sin, heads, kvHeads);
+        var (wq, wk, wv) = FusedRotaryHeads.Apply(wide, cos, sin, heads, kvHeads, new HandedOverGradients());
         var wideGradient = autograd.grad([wq, wk, wv], [wide], upstream)[0];
 
         var narrow = product.clone().requires_grad_(true);
-        var (q, k, v) = FusedRotaryHeads.Apply(narrow, cos, sin, heads, kvHeads);
+        var (q, k, v) = FusedRotaryHeads.Apply(narrow, cos, sin, heads, kvHeads, new HandedOverGradients());
         var gradient = autograd.grad([q, k, v], [narrow], upstream)[0];
 
         foreach (var (ours, theirs) in new[] { (q, wq), (k, wk), (v, wv) })

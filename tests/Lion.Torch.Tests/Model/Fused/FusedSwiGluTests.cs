@@ -13,7 +13,7 @@ public sealed class FusedSwiGluTests
     {
         manual_seed(2);
         GradientCheck.Same(
-            x => [FusedSwiGlu.Apply(x)],
+            x => [FusedSwiGlu.Apply(x, new HandedOverGradients())],
             x =>
             {
                 var halves = x.chunk(2, -1);
@@ -29,11 +29,11 @@ public sealed class FusedSwiGluTests
         var product = (randn(7, 2 * 45) * 4).to(bfloat16);
         var upstream = randn(7, 45).to(bfloat16);
         var wide = product.to(float32).requires_grad_(true);
-        var wideResult = FusedSwiGlu.Apply(wide);
+        var wideResult = FusedSwiGlu.Apply(wide, new HandedOverGradients());
         var wideGradient = autograd.grad([wideResult], [wide], [upstream.to(float32)])[0];
 
         var narrow = product.clone().requires_grad_(true);
-        var result = FusedSwiGlu.Apply(narrow);
+        var result = FusedSwiGlu.Apply(narrow, new HandedOverGradients());
         var gradient = autograd.grad([result], [narrow], [upstream])[0];
 
         Assert.Equal(ScalarType.BFloat16, result.dtype);
@@ -47,7 +47,7 @@ public sealed class FusedSwiGluTests
         var gates = tensor(new float[] { -200, -90, 90, 200 });
         var both = cat([gates, ones(4)]).reshape(1, 8).requires_grad_(true);
 
-        var gradient = autograd.grad([FusedSwiGlu.Apply(both)], [both], [ones(1, 4)])[0];
+        var gradient = autograd.grad([FusedSwiGlu.Apply(both, new HandedOverGradients())], [both], [ones(1, 4)])[0];
 
         Assert.True(gradient.isfinite().all().item<bool>(), gradient.ToString(TorchSharp.TensorStringStyle.Numpy));
     }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Lion.Core.Data;
+namespace Lion.Core.Text;
 
 /// <summary>
 /// Text that comes from outside (a model's reply, a seed file) made safe to store, compare and

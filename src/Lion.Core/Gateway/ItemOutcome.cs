@@ -1,7 +1,7 @@
 using Lion.Core.Gateway;
 using Microsoft.Extensions.AI;
 
-namespace Lion.Core.Loop;
+namespace Lion.Core.Gateway;
 
 /// <summary>
 /// What a request the endpoint refused for the item's own sake leaves in the store: a result of

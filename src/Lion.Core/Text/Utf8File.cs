@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Unicode;
 
-namespace Lion.Core.Data;
+namespace Lion.Core.Text;
 
 /// <summary>
 /// The bytes of a text file that has been checked to be UTF-8 without a byte-order mark,

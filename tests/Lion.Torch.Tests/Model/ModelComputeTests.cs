@@ -3,8 +3,10 @@ using static TorchSharp.torch;
 
 namespace Lion.Torch.Tests.Model;
 
-public sealed class AutocastTests
+public sealed class ModelComputeTests
 {
+    private readonly ModelCompute _compute = ModelCompute.WithoutKernels();
+
     private static (Tensor X, Tensor Weight, Tensor Bias) Inputs()
     {
         manual_seed(3);
@@ -19,8 +21,8 @@ public sealed class AutocastTests
     {
         var (x, weight, bias) = Inputs();
 
-        Assert.False(Autocast.IsBFloat16);
-        Assert.True(Autocast.Linear(x, weight, bias).allclose(nn.functional.linear(x, weight, bias), rtol: 0, atol: 0));
+        Assert.False(_compute.InBFloat16);
+        Assert.True(_compute.Linear(x, weight, bias).allclose(nn.functional.linear(x, weight, bias), rtol: 0, atol: 0));
     }
 
     [Fact]
@@ -29,8 +31,8 @@ public sealed class AutocastTests
         var (x, weight, bias) = Inputs();
         var exact = nn.functional.linear(x, weight, bias);
 
-        using var cast = Autocast.BFloat16();
-        var product = Autocast.Linear(x, weight, bias);
+        using var cast = _compute.BFloat16();
+        var product = _compute.Linear(x, weight, bias);
 
         Assert.Equal(ScalarType.Float32, product.dtype);
         Assert.False(product.allclose(exact, rtol: 0, atol: 0));
@@ -46,8 +48,8 @@ public sealed class AutocastTests
         nn.functional.linear(x, w32, bias).pow(2).sum().backward();
         var w16 = weight.clone().requires_grad_(true);
 
-        using (Autocast.BFloat16())
-            Autocast.Linear(x, w16, bias).pow(2).sum().backward();
+        using (_compute.BFloat16())
+            _compute.Linear(x, w16, bias).pow(2).sum().backward();
 
         Assert.Equal(ScalarType.Float32, w16.grad!.dtype);
         Assert.True(MaxRelative(w16.grad, w32.grad!) < 3e-2, $"relative difference {MaxRelative(w16.grad, w32.grad!)}");
@@ -56,25 +58,37 @@ public sealed class AutocastTests
     [Fact]
     public void A_scope_restores_the_setting_it_found()
     {
-        using (Autocast.BFloat16())
+        using (_compute.BFloat16())
         {
-            using (Autocast.BFloat16(enabled: false))
-                Assert.False(Autocast.IsBFloat16);
-            Assert.True(Autocast.IsBFloat16);
+            using (_compute.BFloat16(enabled: false))
+                Assert.False(_compute.InBFloat16);
+            Assert.True(_compute.InBFloat16);
         }
-        Assert.False(Autocast.IsBFloat16);
+        Assert.False(_compute.InBFloat16);
     }
 
     [Fact]
-    public void A_scope_holds_for_its_own_thread_only()
+    public void A_scope_belongs_to_its_model_and_holds_on_every_thread_its_passes_run_on()
     {
-        using var cast = Autocast.BFloat16();
-        bool elsewhere = true;
-        var thread = new Thread(() => elsewhere = Autocast.IsBFloat16);
+        var other = ModelCompute.WithoutKernels();
+        using var cast = _compute.BFloat16();
+        bool onWorker = false;
+        var thread = new Thread(() => onWorker = _compute.InBFloat16);
         thread.Start();
         thread.Join();
 
-        Assert.True(Autocast.IsBFloat16);
-        Assert.False(elsewhere);
+        Assert.True(onWorker);
+        Assert.False(other.InBFloat16);
+    }
+
+    [Fact]
+    public void A_model_takes_the_kernels_it_was_built_with()
+    {
+        using var model = new LlamaForCausalLM(LlamaConfig.TinyByteLevel, new HashSet<Lion.Torch.Model.Fused.FusedKernel> { Lion.Torch.Model.Fused.FusedKernel.RmsNorm });
+        using var plain = new LlamaForCausalLM(LlamaConfig.TinyByteLevel, new HashSet<Lion.Torch.Model.Fused.FusedKernel>());
+
+        Assert.Equal([Lion.Torch.Model.Fused.FusedKernel.RmsNorm], model.Compute.Kernels);
+        Assert.Empty(plain.Compute.Kernels);
+        Assert.Contains("rms_norm", model.Compute.Description);
     }
 }

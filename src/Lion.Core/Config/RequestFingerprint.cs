@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Lion.Core.Config;
 
-namespace Lion.Core.Gateway;
+namespace Lion.Core.Config;
 
 /// <summary>
 /// The parameters a role's requests are made with, as a short hash: who answers (endpoint and

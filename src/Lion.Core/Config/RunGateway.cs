@@ -1,8 +1,8 @@
 using Lion.Core.Config;
-using Lion.Core.Gateway.Batches;
+using Lion.Core.Gateway;
 using Microsoft.Extensions.AI;
 
-namespace Lion.Core.Gateway;
+namespace Lion.Core.Config;
 
 /// <summary>
 /// The teacher gateway a run's config describes: each role reaches its own endpoint (the

@@ -1,4 +1,4 @@
-namespace Lion.Core.Store;
+namespace Lion.Core;
 
 /// <summary>
 /// Which of a run's two test sets a score is on. Both are scored after every imitation and never

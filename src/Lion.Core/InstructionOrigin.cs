@@ -1,4 +1,4 @@
-namespace Lion.Core.Store;
+namespace Lion.Core;
 
 /// <summary>Where an instruction of the pools came from.</summary>
 public enum InstructionOrigin

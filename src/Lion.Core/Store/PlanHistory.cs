@@ -1,4 +1,4 @@
-namespace Lion.Core.Planning;
+namespace Lion.Core.Store;
 
 /// <summary>
 /// What a run under way has measured, for planning the rest of it: mean output tokens per paid
