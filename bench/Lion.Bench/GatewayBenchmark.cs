@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using Lion.Core;
 using Lion.Cli.Endpoint;
 using Lion.Core.Data;
 using Lion.Core.Gateway;
@@ -48,12 +49,12 @@ internal static class GatewayBenchmark
         {
             using var store = RunStore.Open(work);
             var settings = new GatewaySettings(new EndpointSettings(server.BaseUrl, "LION_BENCH_NO_KEY"),
-                new Dictionary<string, string> { ["teacher"] = "teacher-model" })
+                new Dictionary<Role, string> { [Role.Teacher] = "teacher-model" })
             {
                 Limits = new RateLimits(RequestsPerMinute: limitRpm, TokensPerMinute: 10_000_000, MaxConcurrency: 256),
                 DefaultMaxOutputTokens = 256,
             };
-            var teacher = new TeacherGateway(settings, store.Gateway).For("teacher");
+            var teacher = new TeacherGateway(settings, store.Gateway).For(Role.Teacher);
 
             var latencies = new ConcurrentBag<double>();
             int lost = 0, next = -1;

@@ -33,7 +33,7 @@ internal static class BatchCommand
             int failed = 0;
             foreach (var batch in pending)
             {
-                if (!roles.TryGetValue(batch.Role, out var role) || role.IsOracle)
+                if (!roles.TryGetValue(new Role(batch.Role), out var role) || role.IsOracle)
                     throw new BadInputException($"{runFolder}: batch {batch.BatchId} belongs to the role \"{batch.Role}\", which the run's config no longer sends to a provider");
                 try
                 {

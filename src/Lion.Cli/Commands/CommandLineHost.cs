@@ -1,3 +1,4 @@
+using Lion.Core;
 using Lion.Core.Config;
 using Lion.Core.Gateway;
 using Lion.Core.Runs;
@@ -17,7 +18,7 @@ internal static class CommandLineHost
     public static RunHost Run { get; } = new(Oracle, Student);
 
     /// <summary>The gateway for the given roles (an evaluation's, say), its records in the run's store.</summary>
-    public static TeacherGateway Gateway(RunStore store, RunConfig config, IReadOnlyDictionary<string, RoleSettings> roles) =>
+    public static TeacherGateway Gateway(RunStore store, RunConfig config, IReadOnlyDictionary<Role, RoleSettings> roles) =>
         RunGateway.Create(config, store.Gateway, roles, () => Oracle(config));
 
     private static IChatClient Oracle(RunConfig config) =>

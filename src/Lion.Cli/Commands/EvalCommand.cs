@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Lion.Core;
 using Lion.Core.Evaluation;
 using Lion.Core.Prompts;
 using Lion.Torch.Checkpoints;
@@ -156,7 +157,7 @@ internal static class EvalCommand
         int maxNewTokens, Core.Store.RunStore store, Core.Config.RunConfig config, CancellationToken cancellationToken)
     {
         var role = new Core.Config.RoleSettings { Endpoint = url, Model = modelName, ApiKeyEnv = keyVariable, Temperature = 0, MaxTokens = maxNewTokens };
-        var client = CommandLineHost.Gateway(store, config, new Dictionary<string, Core.Config.RoleSettings> { ["evaluated"] = role }).For("evaluated");
+        var client = CommandLineHost.Gateway(store, config, new Dictionary<Role, Core.Config.RoleSettings> { [Role.Evaluated] = role }).For(Role.Evaluated);
         var options = new Microsoft.Extensions.AI.ChatOptions { ModelId = modelName, Temperature = 0, MaxOutputTokens = maxNewTokens };
         return BbhEvaluation.RunAsync(tasks, async (questions, cancellation) =>
         {

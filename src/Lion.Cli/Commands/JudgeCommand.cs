@@ -80,7 +80,7 @@ internal static class JudgeCommand
             };
             if (!role.IsOracle && !Uri.TryCreate(role.Endpoint, UriKind.Absolute, out _))
                 throw new BadInputException($"--endpoint {role.Endpoint}: not an absolute URL or \"oracle\"");
-            var client = CommandLineHost.Gateway(store, config, new Dictionary<string, RoleSettings> { ["judge"] = role }).For("judge");
+            var client = CommandLineHost.Gateway(store, config, new Dictionary<Role, RoleSettings> { [Role.Judge] = role }).For(Role.Judge);
             var judge = new PairwiseJudge(new Referee(client, new PromptSet(config.Prompts),
                 new ChatOptions { ModelId = role.Model, Temperature = (float?)role.Temperature, MaxOutputTokens = role.MaxTokens }, parse.GetValue(attempts)));
 

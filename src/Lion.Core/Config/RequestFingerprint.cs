@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Lion.Core.Config;
 
 namespace Lion.Core.Config;
 

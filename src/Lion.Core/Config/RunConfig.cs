@@ -56,10 +56,18 @@ public sealed record RunConfig
     public int ConcurrencyFor(RoleSettings role) => role.Batch && !role.IsOracle ? Batch.MaxLines : Concurrency;
 
     /// <summary>The models of roles served by a paid endpoint (anything but the oracle) that have no entry in <see cref="Prices"/>: their cost counts as 0.</summary>
-    public IReadOnlyList<(string Role, string Model)> UnpricedModels() =>
-        new[] { ("teacher", Teacher), ("referee", Referee), ("generator", Generator) }
-            .Where(r => !r.Item2.IsOracle && !Prices.ContainsKey(r.Item2.Model))
-            .Select(r => (r.Item1, r.Item2.Model)).ToList();
+    public IReadOnlyList<(Role Role, string Model)> UnpricedModels() =>
+        Role.Loop.Select(role => (Role: role, Settings: Settings(role)))
+            .Where(r => !r.Settings.IsOracle && !Prices.ContainsKey(r.Settings.Model))
+            .Select(r => (r.Role, r.Settings.Model)).ToList();
+
+    /// <summary>The settings of one of the loop's roles.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A role outside the loop (a judge's settings are the command's, not the run's).</exception>
+    public RoleSettings Settings(Role role) =>
+        role == Role.Teacher ? Teacher
+        : role == Role.Referee ? Referee
+        : role == Role.Generator ? Generator
+        : throw new ArgumentOutOfRangeException(nameof(role), role, "not one of the loop's roles");
 
     /// <summary>
     /// The limits a role's requests are paced to: none for the oracle (in-process), the role's own,

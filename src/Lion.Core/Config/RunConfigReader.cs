@@ -133,7 +133,7 @@ public static class RunConfigReader
         Check(config.GenerationAttemptsPerInstruction is >= 1 and <= 100, "generation_attempts_per_instruction", "must be between 1 and 100");
         Check(config.RefereeRetries is >= 0 and <= 10, "referee_retries", "must be between 0 and 10");
         Check(config.Concurrency is >= 1 and <= 1024, "concurrency", "must be between 1 and 1024");
-        foreach (var (name, role) in new[] { ("teacher", config.Teacher), ("referee", config.Referee), ("generator", config.Generator) })
+        foreach (var (name, role) in Role.Loop.Select(role => (role.Name, config.Settings(role))))
         {
             Check(role.Temperature is null or >= 0 and <= 2, $"{name}.temperature", "must be between 0 and 2, or null (not sent)");
             Check(role.TopP is null or > 0 and <= 1, $"{name}.top_p", "must be above 0 and at most 1, or null (not sent)");
@@ -201,7 +201,7 @@ public static class RunConfigReader
             "batch.max_poll_seconds", "must be at least batch.poll_seconds and at most 86400");
         Check(config.Batch.MaxAttempts is >= 1 and <= 100, "batch.max_attempts", "must be between 1 and 100");
         if (config.Student.Kind is null
-            && new[] { ("teacher", config.Teacher), ("referee", config.Referee), ("generator", config.Generator) }.FirstOrDefault(r => !r.Item2.IsOracle) is ({ } paid, { } paidRole))
+            && Role.Loop.Select(role => (Role: role, Settings: config.Settings(role))).FirstOrDefault(r => !r.Settings.IsOracle) is ({ Name: { } paid }, { } paidRole))
             Check(false, "student.kind", $"is required when a role asks a real model ({paid} at {paidRole.Endpoint}): torch (the in-process student, " +
                                          "trained on this machine) or external (your trainer and server); simulated, the offline stand-in " +
                                          "that learns nothing, runs only when named");

@@ -1,4 +1,3 @@
-using Lion.Core.Config;
 using Lion.Core.Gateway;
 using Microsoft.Extensions.AI;
 
@@ -13,23 +12,18 @@ namespace Lion.Core.Config;
 public static class RunGateway
 {
     /// <summary>The loop's three roles as the config names them.</summary>
-    public static IReadOnlyDictionary<string, RoleSettings> LoopRoles(RunConfig config) => new Dictionary<string, RoleSettings>
-    {
-        ["teacher"] = config.Teacher,
-        ["referee"] = config.Referee,
-        ["generator"] = config.Generator,
-    };
+    public static IReadOnlyDictionary<Role, RoleSettings> LoopRoles(RunConfig config) => Role.Loop.ToDictionary(role => role, config.Settings);
 
     /// <param name="oracle">Makes the in-process oracle, once, for the roles whose endpoint is "oracle".</param>
     /// <exception cref="BadInputException">A role names a key variable that is not set: checked before anything is asked.</exception>
-    public static TeacherGateway Create(RunConfig config, IGatewayLog log, IReadOnlyDictionary<string, RoleSettings> roles, Func<IChatClient> oracle)
+    public static TeacherGateway Create(RunConfig config, IGatewayLog log, IReadOnlyDictionary<Role, RoleSettings> roles, Func<IChatClient> oracle)
     {
         CheckKeys(roles);
         var local = new Lazy<IChatClient>(oracle);
-        IChatClient Upstream(string name)
+        IChatClient Upstream(Role name)
         {
             var role = roles[name];
-            return role.IsOracle ? local.Value : OpenAiEndpoint.Create(Endpoint(role), role.Model, name);
+            return role.IsOracle ? local.Value : OpenAiEndpoint.Create(Endpoint(role), role.Model, name.Name);
         }
 
         var shared = config.Limits is { } given ? Limits(given)
@@ -41,7 +35,7 @@ public static class RunGateway
             {
                 Shape = Shape(r.Value),
             }),
-            ConfigKeysByRole = roles.ToDictionary(r => r.Key, r => new ConfigKeys(r.Key,
+            ConfigKeysByRole = roles.ToDictionary(r => r.Key, r => new ConfigKeys(r.Key.Name,
                 (r.Value.ExtraBody?.Keys ?? Enumerable.Empty<string>()).ToHashSet(), r.Value.MaxTokensPerSeedWord > 0)),
             Limits = shared,
             Retry = config.Retry.Settings(),
@@ -60,13 +54,13 @@ public static class RunGateway
                 MaxAttempts = config.Batch.MaxAttempts,
             },
         };
-        return new TeacherGateway(settings, log, Upstream, batchApi: name => new OpenAiBatchApi(Endpoint(roles[name]), name),
+        return new TeacherGateway(settings, log, Upstream, batchApi: name => new OpenAiBatchApi(Endpoint(roles[name]), name.Name),
             contextLength: (name, token) => roles[name].IsOracle ? Task.FromResult<int?>(null)
-                : EndpointModels.ContextLengthAsync(Endpoint(roles[name]), roles[name].Model, name, token));
+                : EndpointModels.ContextLengthAsync(Endpoint(roles[name]), roles[name].Model, name.Name, token));
     }
 
     /// <summary>Every key variable a role names is set: a run is refused before it asks anything, or makes anything.</summary>
-    public static void CheckKeys(IReadOnlyDictionary<string, RoleSettings> roles)
+    public static void CheckKeys(IReadOnlyDictionary<Role, RoleSettings> roles)
     {
         foreach (var (name, role) in roles)
             if (!role.IsOracle && role.ApiKeyEnv is { } variable && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))

@@ -51,6 +51,7 @@ public sealed class Referee(IChatClient client, PromptSet prompts, ChatOptions o
                 var unanswerable = new RefereeAttempt(attempt, "", null, null, $"{ItemOutcome.WordOf(ItemOutcome.FinishOf(cannot))}: {cannot.Failure.Message}")
                 {
                     RequestKey = requestKey,
+                    RefusedAs = ItemOutcome.FinishOf(cannot),
                 };
                 record(unanswerable);
                 return new RefereeScore(null, attempt == setAside + 1 ? unanswerable.Problem : AfterUnparsed(problem, attempt - setAside, cannot), null);
@@ -64,7 +65,7 @@ public sealed class Referee(IChatClient client, PromptSet prompts, ChatOptions o
             if (reply.FinishReason == ItemOutcome.ContentFilter)
             {
                 var withheld = new RefereeAttempt(attempt, reply.Text, null, null,
-                    $"{ItemOutcome.FilteredWord}: {ItemOutcome.Withheld}") { RequestKey = requestKey };
+                    $"{ItemOutcome.FilteredWord}: {ItemOutcome.Withheld}") { RequestKey = requestKey, RefusedAs = ItemOutcome.ContentFilter };
                 record(withheld);
                 return new RefereeScore(null, withheld.Problem, null);
             }
@@ -93,9 +94,11 @@ public sealed record RefereeAttempt(int Attempt, string Raw, double? First, doub
     /// <summary>For a refused call, the fingerprint of the referee's parameters it was refused under.</summary>
     public string? RequestKey { get; init; }
 
+    /// <summary>How the endpoint refused the request for the pair's sake (unanswerable or content filter); null when it did not.</summary>
+    public ChatFinishReason? RefusedAs { get; init; }
+
     /// <summary>The endpoint refused the request for the pair's sake: it is never asked again under the same parameters.</summary>
-    public bool Refused => Problem is { } problem
-        && (problem.StartsWith(ItemOutcome.Word + ":", StringComparison.Ordinal) || problem.StartsWith(ItemOutcome.FilteredWord + ":", StringComparison.Ordinal));
+    public bool Refused => RefusedAs is not null;
 }
 
 /// <summary>What the referee made of a pair in one order: the two scores, or why there are none (and the failure, when a request failed).</summary>

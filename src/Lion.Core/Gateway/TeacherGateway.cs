@@ -24,14 +24,14 @@ public sealed class TeacherGateway
 {
     private readonly GatewaySettings _settings;
     private readonly IGatewayLog _log;
-    private readonly Func<string, IChatClient> _upstream;
+    private readonly Func<Role, IChatClient> _upstream;
     private readonly SemaphoreSlim _concurrency;
     private readonly ConcurrentDictionary<string, RequestPacer> _pacers = new();
     private readonly ConcurrentDictionary<string, IChatClient> _upstreams = new();
     private readonly TimeProvider _time;
-    private readonly Func<string, IBatchApi>? _batchApi;
-    private readonly ConcurrentDictionary<string, BatchingChatClient> _batchers = new();
-    private readonly Func<string, CancellationToken, Task<int?>>? _contextLength;
+    private readonly Func<Role, IBatchApi>? _batchApi;
+    private readonly ConcurrentDictionary<Role, BatchingChatClient> _batchers = new();
+    private readonly Func<Role, CancellationToken, Task<int?>>? _contextLength;
     private readonly ConcurrentDictionary<string, Lazy<Task<int?>>> _contexts = new();
 
     /// <param name="upstream">The client a role's requests go to, made once per endpoint identity; by default the settings' endpoint with the role's model.</param>
@@ -39,8 +39,8 @@ public sealed class TeacherGateway
     /// <param name="contextLength">The context a role's endpoint reports for its model (null: none), asked once per endpoint identity.</param>
     public TeacherGateway(
         GatewaySettings settings, IGatewayLog log,
-        Func<string, IChatClient>? upstream = null, TimeProvider? time = null, Func<string, IBatchApi>? batchApi = null,
-        Func<string, CancellationToken, Task<int?>>? contextLength = null)
+        Func<Role, IChatClient>? upstream = null, TimeProvider? time = null, Func<Role, IBatchApi>? batchApi = null,
+        Func<Role, CancellationToken, Task<int?>>? contextLength = null)
     {
         _contextLength = contextLength;
         _settings = settings;
@@ -48,7 +48,7 @@ public sealed class TeacherGateway
         _batchApi = batchApi;
         _upstream = upstream ?? (role => OpenAiEndpoint.Create(
             settings.Endpoint ?? throw new ArgumentException($"no endpoint is configured for the role \"{role}\"", nameof(role)),
-            settings.ModelsByRole[role]));
+            settings.ModelsByRole[role], role.Name));
         _time = time ?? TimeProvider.System;
         _concurrency = new SemaphoreSlim(settings.Limits.MaxConcurrency);
         Ledger = new UsageLedger(log, settings.Prices, settings.Budget);
@@ -56,8 +56,9 @@ public sealed class TeacherGateway
 
     public UsageLedger Ledger { get; }
 
-    public IChatClient For(string role)
+    public IChatClient For(Role role)
     {
+        string name = role.Name;
         if (!_settings.ModelsByRole.TryGetValue(role, out var model))
             throw new ArgumentException($"no model is configured for the role \"{role}\"", nameof(role));
 
@@ -71,28 +72,28 @@ public sealed class TeacherGateway
 
         IChatClient chain = _upstreams.GetOrAdd(identity, _ => _upstream(role));
         chain = new RateLimitingChatClient(chain, pacer, _concurrency, estimator, maxOutput);
-        chain = new RetryingChatClient(chain, _settings.Retry, (failure, attempt) => _log.Record(role, model, failure, attempt), _time);
+        chain = new RetryingChatClient(chain, _settings.Retry, (failure, attempt) => _log.Record(name, model, failure, attempt), _time);
         chain = new ContextFittingChatClient(chain, (_, token) => ContextLength(role, identity, token), estimator,
-            (asked, given) => _log.RecordClamp(role, model, asked, given));
-        var keys = _settings.ConfigKeysByRole.GetValueOrDefault(role) ?? ConfigKeys.Of(role);
+            (asked, given) => _log.RecordClamp(name, model, asked, given));
+        var keys = _settings.ConfigKeysByRole.GetValueOrDefault(role) ?? ConfigKeys.Of(name);
         chain = new ConfigRefusalChatClient(chain, keys);
-        chain = new UsageLedgerChatClient(chain, Ledger, role, model, estimator, maxOutput);
+        chain = new UsageLedgerChatClient(chain, Ledger, name, model, estimator, maxOutput);
         if (_settings.BatchRoles.Contains(role))
         {
             var live = chain;
             // One per role: two would each resume the role's pending batches.
             chain = _batchers.GetOrAdd(role, _ => new BatchingChatClient(
                 _batchApi?.Invoke(role) ?? throw new ArgumentException($"the role \"{role}\" is a batch role, but the gateway has no batch endpoint", nameof(role)),
-                _log, Ledger, role, model, endpoint.CacheIdentity, maxOutput, _settings.Batch, _settings.Retry, _settings.Batch.RetryLive ? live : null, _time,
+                _log, Ledger, name, model, endpoint.CacheIdentity, maxOutput, _settings.Batch, _settings.Retry, _settings.Batch.RetryLive ? live : null, _time,
                 endpoint.Shape.ExtraBody));
             chain = new ConfigRefusalChatClient(chain, keys);
         }
-        chain = new DurableCachingChatClient(chain, _log, model, reply => Ledger.RecordCacheHit(role, model, reply), endpoint.CacheIdentity);
+        chain = new DurableCachingChatClient(chain, _log, model, reply => Ledger.RecordCacheHit(name, model, reply), endpoint.CacheIdentity);
         return new SanitizingChatClient(chain);
     }
 
     /// <summary>The context the role's endpoint reports, asked once per endpoint identity (one that reports none, or cannot be asked, is not asked again).</summary>
-    private Task<int?> ContextLength(string role, string identity, CancellationToken cancellationToken)
+    private Task<int?> ContextLength(Role role, string identity, CancellationToken cancellationToken)
     {
         if (_contextLength is null)
             return Task.FromResult<int?>(null);

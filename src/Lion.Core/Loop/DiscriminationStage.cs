@@ -98,12 +98,13 @@ internal static class DiscriminationStage
             .Select(r => new RefereeAttempt(r.Attempt, r.Raw, teacherFirst ? r.TeacherScore : r.StudentScore, teacherFirst ? r.StudentScore : r.TeacherScore, r.ParseError)
             {
                 RequestKey = r.RequestKey,
+                RefusedAs = r.RefusedAs,
             })
             .ToList();
         var (first, second) = teacherFirst ? (teacherAnswer, studentAnswer) : (studentAnswer, teacherAnswer);
         var score = await referee.ScoreAsync(LoopContext.Question(item), first, second, mine,
             a => context.Store.SaveReview(iteration, new Review(item.Id, teacherFirst, a.Attempt, a.Raw,
-                teacherFirst ? a.First : a.Second, teacherFirst ? a.Second : a.First, a.Problem) { RequestKey = a.RequestKey }),
+                teacherFirst ? a.First : a.Second, teacherFirst ? a.Second : a.First, a.Problem) { RequestKey = a.RequestKey, RefusedAs = a.RefusedAs }),
             cancellationToken);
         if (score.Failure is { } failed)
             throw failed; // Recorded by the gateway; the pair stays owed.

@@ -79,7 +79,7 @@ internal sealed class GenerationDecisions
     private GenerationAttempt Decide(int slot, GenerationKind kind, GenerationReply reply)
     {
         var (candidate, reason, unwrapped) = ItemOutcome.IsRefused(reply.Finish)
-            ? (null, ItemOutcome.WordOf(reply.Finish!.Value), false)
+            ? (null, reply.Finish == ItemOutcome.ContentFilter ? RejectReason.ContentFilter : RejectReason.Unanswerable, false)
             : GeneratorReplyFilter.CheckUnwrapped(reply.Raw, reply.Finish);
         if (candidate is not null)
             reason = _taken.Reason(candidate);
@@ -92,7 +92,7 @@ internal sealed class GenerationDecisions
             Count(kind);
         }
         return new GenerationAttempt(slot, reply.SeedId, kind, reply.Raw, candidate, reply.Finish, decision.Kept,
-            decision.Kept ? null : "not_novel", null, decision.MaxScore, unwrapped);
+            decision.Kept ? null : RejectReason.NotNovel, null, decision.MaxScore, unwrapped);
     }
 
     private void Count(GenerationKind kind)

@@ -97,10 +97,11 @@ internal static class GenerationStage
         }
         if (decisions.Kept == 0 && wantHard + wantEasy > 0)
         {
-            var reasons = store.Attempts(iteration).GroupBy(a => a.RejectReason ?? "").OrderByDescending(g => g.Count()).ToList();
+            var reasons = store.Attempts(iteration).Where(a => a.RejectReason is not null).GroupBy(a => a.RejectReason!.Value)
+                .OrderByDescending(g => g.Count()).ToList();
             throw new NothingUsableException(iteration, LoopStage.Generation,
                 $"no new instruction kept from {reasons.Sum(g => g.Count())} generator replies " +
-                $"(rejected: {string.Join(", ", reasons.Select(g => $"{g.Key} {g.Count()}"))})");
+                $"(rejected: {string.Join(", ", reasons.Select(g => $"{Vocabulary<RejectReason>.Word(g.Key)} {g.Count()}"))})");
         }
         store.AdvancePools(iteration);
         store.StageDone(iteration, LoopStage.Generation);

@@ -1,3 +1,4 @@
+using Lion.Core.Store;
 using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Loop;
@@ -18,37 +19,37 @@ public static partial class GeneratorReplyFilter
     ];
 
     /// <summary>The candidate instruction, or null with the reason it was discarded.</summary>
-    public static (string? Candidate, string? Reason) Check(string reply, ChatFinishReason? finishReason)
+    public static (string? Candidate, RejectReason? Reason) Check(string reply, ChatFinishReason? finishReason)
     {
         var (candidate, reason, _) = CheckUnwrapped(reply, finishReason);
         return (candidate, reason);
     }
 
     /// <summary>As <see cref="Check"/>, and whether the reply came wrapped.</summary>
-    public static (string? Candidate, string? Reason, bool Unwrapped) CheckUnwrapped(string reply, ChatFinishReason? finishReason)
+    public static (string? Candidate, RejectReason? Reason, bool Unwrapped) CheckUnwrapped(string reply, ChatFinishReason? finishReason)
     {
         if (finishReason == ChatFinishReason.Length)
-            return (null, "truncated", false);
+            return (null, RejectReason.Truncated, false);
         var (text, unwrapped) = GeneratorReplyUnwrapper.Unwrap(reply);
         var (candidate, reason) = Filter(text);
         return (candidate, reason, unwrapped);
     }
 
-    private static (string? Candidate, string? Reason) Filter(string text)
+    private static (string? Candidate, RejectReason? Reason) Filter(string text)
     {
         if (text.Length == 0)
-            return (null, "empty");
+            return (null, RejectReason.Empty);
         if (Refusal().IsMatch(text))
-            return (null, "refusal");
+            return (null, RejectReason.Refusal);
         if (Labels.Any(label => text.Contains(label, StringComparison.OrdinalIgnoreCase)))
-            return (null, "echoes_prompt_labels");
+            return (null, RejectReason.EchoesPromptLabels);
         if (text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length <= 3)
-            return (null, "too_short");
+            return (null, RejectReason.TooShort);
         char first = text[0];
         if (first > 127)
-            return (null, "starts_with_non_ascii");
+            return (null, RejectReason.StartsWithNonAscii);
         if (char.IsPunctuation(first) || char.IsSymbol(first))
-            return (null, "starts_with_punctuation");
+            return (null, RejectReason.StartsWithPunctuation);
         return (text, null);
     }
 

@@ -1,3 +1,5 @@
+using Lion.Core.Store;
+
 namespace Lion.Core.Loop;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal sealed class TakenInstructions(IEnumerable<string> pool, IEnumerable<st
 
     public void Add(string candidate) => _pool.Add(candidate.Trim());
 
-    /// <summary>"duplicate", "held_out", or null when the candidate is new.</summary>
-    public string? Reason(string candidate) =>
-        _pool.Contains(candidate.Trim()) ? "duplicate" : _heldOut.Contains(candidate.Trim()) ? "held_out" : null;
+    /// <summary>Duplicate, held out, or null when the candidate is new.</summary>
+    public RejectReason? Reason(string candidate) =>
+        _pool.Contains(candidate.Trim()) ? RejectReason.Duplicate : _heldOut.Contains(candidate.Trim()) ? RejectReason.HeldOut : null;
 }

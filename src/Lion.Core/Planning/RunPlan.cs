@@ -24,7 +24,7 @@ public sealed record RunPlan(IReadOnlyList<PlanLine> Lines, double WallMinutes, 
     {
         plan = Lines.Select(l => new
         {
-            iteration = l.Iteration, role = l.Role, model = l.Model, requests = l.Requests,
+            iteration = l.Iteration, role = l.Role.Name, model = l.Model, requests = l.Requests,
             input_tokens = l.InputTokens, output_tokens = l.OutputTokens, cost = l.Cost is { } c ? Math.Round(c, 4) : (double?)null,
         }),
         requests = Requests,

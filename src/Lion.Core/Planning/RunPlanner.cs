@@ -36,9 +36,9 @@ public static class RunPlanner
         int seedCount = questions.Count;
         int fresh = config.NewInstructionsPerIteration;
 
-        double AnswerTokens(string role, RoleSettings settings, int cap)
+        double AnswerTokens(Role role, RoleSettings settings, int cap)
         {
-            if (history?.MeanOutputTokens.GetValueOrDefault(role) is { } measured and > 0)
+            if (history?.MeanOutputTokens.GetValueOrDefault(role.Name) is { } measured and > 0)
             {
                 assumptions.Add($"{role} answers: {measured:0} tokens on average, as this run has measured");
                 return measured;
@@ -51,12 +51,12 @@ public static class RunPlanner
 
         var teacher = new TokenEstimator(config.Teacher.Model);
         double question = questions.Average(q => (double)teacher.Count(q));
-        double teacherOut = AnswerTokens("teacher", config.Teacher, config.Teacher.MaxTokens ?? UnsentMaxTokens);
-        double refereeOut = AnswerTokens("referee", config.Referee, config.Referee.MaxTokens ?? UnsentMaxTokens);
+        double teacherOut = AnswerTokens(Role.Teacher, config.Teacher, config.Teacher.MaxTokens ?? UnsentMaxTokens);
+        double refereeOut = AnswerTokens(Role.Referee, config.Referee, config.Referee.MaxTokens ?? UnsentMaxTokens);
         double seedWords = questions.Average(q => (double)q.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length);
         int generatorCap = config.Generator.MaxTokensPerSeedWord > 0
             ? (int)Math.Max(16, config.Generator.MaxTokensPerSeedWord * seedWords) : config.Generator.MaxTokens ?? UnsentMaxTokens;
-        double generatorOut = AnswerTokens("generator", config.Generator, generatorCap);
+        double generatorOut = AnswerTokens(Role.Generator, config.Generator, generatorCap);
 
         double refereeAsks = history?.RefereeRequestsPerReview ?? 1;
         assumptions.Add(history?.RefereeRequestsPerReview is { } asks
@@ -88,17 +88,17 @@ public static class RunPlanner
             long answered = iteration == 1 ? seedCount : fresh;
             long reviews = (long)Math.Round(2 * cache * refereeAsks);
             long generated = (long)Math.Round(fresh * perKept);
-            lines.Add(Line(config, iteration, "teacher", config.Teacher, answered, teacherFrame + question, teacherOut));
-            lines.Add(Line(config, iteration, "referee", config.Referee, reviews, refereeFrame + question + 2 * teacherOut, refereeOut));
-            lines.Add(Line(config, iteration, "generator", config.Generator, generated, generatorFrame + question, generatorOut));
+            lines.Add(Line(config, iteration, Role.Teacher, config.Teacher, answered, teacherFrame + question, teacherOut));
+            lines.Add(Line(config, iteration, Role.Referee, config.Referee, reviews, refereeFrame + question + 2 * teacherOut, refereeOut));
+            lines.Add(Line(config, iteration, Role.Generator, config.Generator, generated, generatorFrame + question, generatorOut));
         }
 
-        var paid = lines.Where(l => !Settings(config, l.Role).IsOracle).ToList();
-        var batchRoles = paid.Select(l => l.Role).Distinct().Where(role => Settings(config, role).Batch).ToList();
+        var paid = lines.Where(l => !config.Settings(l.Role).IsOracle).ToList();
+        var batchRoles = paid.Select(l => l.Role).Distinct().Where(role => config.Settings(role).Batch).ToList();
         // A batch role's time is the provider's completion window, not its rate limits.
-        paid = paid.Where(l => !Settings(config, l.Role).Batch).ToList();
+        paid = paid.Where(l => !config.Settings(l.Role).Batch).ToList();
         // The stages run one after another, so each role's time at its own limits adds up.
-        double wall = paid.GroupBy(l => l.Role).Sum(role => config.LimitsFor(Settings(config, role.Key)) is { } limits
+        double wall = paid.GroupBy(l => l.Role).Sum(role => config.LimitsFor(config.Settings(role.Key)) is { } limits
             ? Math.Max(role.Sum(l => l.Requests) / (double)limits.RequestsPerMinute,
                 role.Sum(l => l.InputTokens + l.OutputTokens) / (double)limits.TokensPerMinute)
             : 0);
@@ -107,13 +107,13 @@ public static class RunPlanner
                             $"completion window ({config.Batch.CompletionWindow}) per round, not counted in the wall time");
         if (paid.Count > 0)
             assumptions.Add("wall time: the rate limits alone (" + string.Join("; ", paid.Select(l => l.Role).Distinct().Select(role =>
-                config.LimitsFor(Settings(config, role)) is { } limits
+                config.LimitsFor(config.Settings(role)) is { } limits
                     ? $"{role} {limits.RequestsPerMinute} requests and {limits.TokensPerMinute} tokens a minute"
                     : $"{role} unpaced on this machine")) + "), not the endpoint's latency or the student's training");
         return new RunPlan(lines, wall, config.UnpricedModels().Select(u => u.Model).Distinct().ToList(), assumptions) { Student = config.Student };
     }
 
-    private static PlanLine Line(RunConfig config, int iteration, string role, RoleSettings settings, long requests, double input, double output)
+    private static PlanLine Line(RunConfig config, int iteration, Role role, RoleSettings settings, long requests, double input, double output)
     {
         long inputTokens = (long)Math.Round(requests * input), outputTokens = (long)Math.Round(requests * output);
         // A batch role pays the batch price: the one given, else the live one times the discount.
@@ -125,13 +125,6 @@ public static class RunPlanner
                 : null;
         return new PlanLine(iteration, role, settings.Model, requests, inputTokens, outputTokens, cost);
     }
-
-    private static RoleSettings Settings(RunConfig config, string role) => role switch
-    {
-        "teacher" => config.Teacher,
-        "referee" => config.Referee,
-        _ => config.Generator,
-    };
 
     /// <summary>
     /// Requests a kept instruction if new instructions fare as the seeds do. A new instruction is

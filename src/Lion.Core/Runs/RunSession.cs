@@ -88,7 +88,7 @@ public sealed class RunSession : IDisposable
         {
             var gateway = RunGateway.Create(config, Store.Gateway, RunGateway.LoopRoles(config), () => host.Oracle(config));
             student = host.Student(new StudentSetup(config, Store, text => events.Report(new StageNote(text))));
-            var context = new LoopContext(Store, config, gateway.For("teacher"), gateway.For("referee"), gateway.For("generator"), student, events);
+            var context = new LoopContext(Store, config, gateway.For(Role.Teacher), gateway.For(Role.Referee), gateway.For(Role.Generator), student, events);
             await new AdversarialLoop(context).RunAsync(cancellationToken);
             return new RunOutcome.Finished();
         }

@@ -12,6 +12,9 @@ public sealed record Review(long InstructionId, bool TeacherFirst, int Attempt, 
 {
     /// <summary>For a refused call, the fingerprint of the referee's parameters it was refused under.</summary>
     public string? RequestKey { get; init; }
+
+    /// <summary>How the endpoint refused the call for the pair's sake (unanswerable or content filter); null when it did not.</summary>
+    public ChatFinishReason? RefusedAs { get; init; }
 }
 
 /// <summary>The referee's judgement of one instruction, both orders averaged.</summary>
@@ -20,7 +23,7 @@ public sealed record Verdict(long InstructionId, double TeacherScore, double Stu
 /// <summary>One generator call and what became of its reply; <see cref="Unwrapped"/> when the instruction came wrapped.</summary>
 public sealed record GenerationAttempt(
     int Slot, long SeedInstructionId, GenerationKind Kind, string Raw, string? Candidate, ChatFinishReason? FinishReason,
-    bool Kept, string? RejectReason, long? InstructionId, double? MaxSimilarity, bool Unwrapped = false);
+    bool Kept, RejectReason? RejectReason, long? InstructionId, double? MaxSimilarity, bool Unwrapped = false);
 
 /// <summary>Where a stage of an iteration stands; a stopped one says what it owes.</summary>
 public sealed record StageProgress(StageStatus Status, string? Owed);

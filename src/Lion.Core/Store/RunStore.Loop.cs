@@ -55,22 +55,27 @@ public sealed partial class RunStore
 
     /// <summary>Where a stage of an iteration stands, and for a stopped one what it owes.</summary>
     public StageProgress Stage(int iteration, LoopStage stage) => Read(transaction =>
-        Rows(transaction, "SELECT status, detail FROM stage_progress WHERE iteration = $iteration AND stage = $stage",
+        Rows(transaction, "SELECT status, owed FROM stage_progress WHERE iteration = $iteration AND stage = $stage",
             r => Progress(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)),
             ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage)))
-        .Select(p => new StageProgress(p.Status, p.Owed)).SingleOrDefault(new StageProgress(StageStatus.NotStarted, null)));
+        .SingleOrDefault(new StageProgress(StageStatus.NotStarted, null)));
 
+    /// <summary>A stage begins (again, after a stop or a crash: what it owed is asked for now).</summary>
     public void StageStarted(int iteration, LoopStage stage) => InTransaction(transaction => Execute(transaction, """
-        INSERT OR IGNORE INTO stage_progress (iteration, stage, status, started_at) VALUES ($iteration, $stage, 'running', $now)
+        INSERT INTO stage_progress (iteration, stage, status, started_at) VALUES ($iteration, $stage, 'running', $now)
+        ON CONFLICT (iteration, stage) DO UPDATE SET owed = NULL WHERE status = 'running'
         """, ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage)), ("$now", Now())));
 
-    /// <summary>A stage that stopped with items still owed: it stays unfinished, and says how much it owes.</summary>
+    /// <summary>
+    /// A stage that stopped with items still owed: it stays unfinished, as a crashed one does, so a
+    /// rerun picks it up; <paramref name="owed"/> says what it owes.
+    /// </summary>
     public void StageStopped(int iteration, LoopStage stage, string owed) => InTransaction(transaction => Execute(transaction,
-        "UPDATE stage_progress SET detail = $detail WHERE iteration = $iteration AND stage = $stage AND status = 'running'",
-        ("$detail", StoppedPrefix + owed), ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage))));
+        "UPDATE stage_progress SET owed = $owed WHERE iteration = $iteration AND stage = $stage AND status = 'running'",
+        ("$owed", owed), ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage))));
 
     public void StageDone(int iteration, LoopStage stage, string? detail = null) => InTransaction(transaction => Execute(transaction,
-        "UPDATE stage_progress SET status = 'done', finished_at = $now, detail = $detail WHERE iteration = $iteration AND stage = $stage",
+        "UPDATE stage_progress SET status = 'done', finished_at = $now, detail = $detail, owed = NULL WHERE iteration = $iteration AND stage = $stage",
         ("$now", Now()), ("$detail", detail), ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage))));
 
     /// <summary>The checkpoint an iteration's finished imitation made; null while it is not done.</summary>
@@ -79,13 +84,10 @@ public sealed partial class RunStore
             r => r.IsDBNull(0) ? null : r.GetString(0), ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(LoopStage.Imitation)))
         .SingleOrDefault());
 
-    // A stopped stage is stored as still running, its detail saying what it owes: a rerun picks it up as it would a crashed one.
-    private const string StoppedPrefix = "stopped: ";
-
-    private static (StageStatus Status, string? Owed) Progress(string status, string? detail) =>
-        status == "done" ? (StageStatus.Done, null)
-        : detail is not null && detail.StartsWith(StoppedPrefix, StringComparison.Ordinal) ? (StageStatus.Stopped, detail[StoppedPrefix.Length..])
-        : (StageStatus.Running, null);
+    private static StageProgress Progress(string status, string? owed) =>
+        status == "done" ? new StageProgress(StageStatus.Done, null)
+        : owed is not null ? new StageProgress(StageStatus.Stopped, owed)
+        : new StageProgress(StageStatus.Running, null);
 
     public void SaveImitationSet(int iteration, ImitationSet set) => InTransaction(transaction =>
     {
@@ -160,21 +162,23 @@ public sealed partial class RunStore
         });
 
     public List<Review> Reviews(int iteration) => Read(transaction => Rows(transaction, """
-        SELECT instruction_id, teacher_first, attempt, raw, teacher_score, student_score, parse_error, request_key
+        SELECT instruction_id, teacher_first, attempt, raw, teacher_score, student_score, parse_error, request_key, refused
         FROM referee_reviews WHERE iteration = $iteration ORDER BY id
         """, r => new Review(r.GetInt64(0), r.GetInt32(1) == 1, r.GetInt32(2), r.GetString(3),
             r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetDouble(5), r.IsDBNull(6) ? null : r.GetString(6))
         {
             RequestKey = r.IsDBNull(7) ? null : r.GetString(7),
+            RefusedAs = FinishReasonOf(r, 8),
         },
         ("$iteration", iteration)));
 
     public void SaveReview(int iteration, Review review) => InTransaction(transaction =>
     {
         using var insert = Command(transaction, """
-            INSERT INTO referee_reviews (instruction_id, iteration, teacher_first, attempt, raw, teacher_score, student_score, parse_error, request_key, created_at)
-            VALUES ($id, $iteration, $first, $attempt, $raw, $teacher, $student, $error, $key, $now)
+            INSERT INTO referee_reviews (instruction_id, iteration, teacher_first, attempt, raw, teacher_score, student_score, parse_error, request_key, refused, created_at)
+            VALUES ($id, $iteration, $first, $attempt, $raw, $teacher, $student, $error, $key, $refused, $now)
             """);
+        insert.Parameters.AddWithValue("$refused", (object?)review.RefusedAs?.Value ?? DBNull.Value);
         insert.Parameters.AddWithValue("$key", (object?)review.RequestKey ?? DBNull.Value);
         insert.Parameters.AddWithValue("$id", review.InstructionId);
         insert.Parameters.AddWithValue("$iteration", iteration);
@@ -217,7 +221,7 @@ public sealed partial class RunStore
         FROM generation_attempts WHERE iteration = $iteration ORDER BY slot
         """, r => new GenerationAttempt(r.GetInt32(0), r.GetInt64(1), Vocabulary<GenerationKind>.Parse(r.GetString(2)), r.GetString(3),
             r.IsDBNull(4) ? null : r.GetString(4), FinishReasonOf(r, 5), r.GetInt32(6) == 1,
-            r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetInt64(8), r.IsDBNull(9) ? null : r.GetDouble(9),
+            r.IsDBNull(7) ? null : Vocabulary<RejectReason>.Parse(r.GetString(7)), r.IsDBNull(8) ? null : r.GetInt64(8), r.IsDBNull(9) ? null : r.GetDouble(9),
             r.GetInt32(10) == 1),
         ("$iteration", iteration)));
 
@@ -262,7 +266,7 @@ public sealed partial class RunStore
         log.Parameters.AddWithValue("$candidate", (object?)attempt.Candidate ?? DBNull.Value);
         log.Parameters.AddWithValue("$finish", (object?)attempt.FinishReason?.Value ?? DBNull.Value);
         log.Parameters.AddWithValue("$kept", attempt.Kept ? 1 : 0);
-        log.Parameters.AddWithValue("$reason", (object?)attempt.RejectReason ?? DBNull.Value);
+        log.Parameters.AddWithValue("$reason", attempt.RejectReason is { } reason ? Vocabulary<RejectReason>.Word(reason) : DBNull.Value);
         log.Parameters.AddWithValue("$instruction", (object?)instructionId ?? DBNull.Value);
         log.Parameters.AddWithValue("$similarity", (object?)attempt.MaxSimilarity ?? DBNull.Value);
         log.Parameters.AddWithValue("$unwrapped", attempt.Unwrapped ? 1 : 0);

@@ -20,11 +20,11 @@ public sealed partial class RunStore
             "SELECT pool, iteration, COUNT(*) FROM pool_members GROUP BY pool, iteration ORDER BY iteration, pool",
             r => new RunOverview.PoolSize(Vocabulary<Pool>.Parse(r.GetString(0)), r.GetInt32(1), r.GetInt32(2)));
 
-        var stages = Rows(transaction, "SELECT iteration, stage, status, detail FROM stage_progress ORDER BY iteration, started_at",
+        var stages = Rows(transaction, "SELECT iteration, stage, status, owed FROM stage_progress ORDER BY iteration, started_at",
             r =>
             {
-                var (status, owed) = Progress(r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3));
-                return new RunOverview.StageState(r.GetInt32(0), Vocabulary<LoopStage>.Parse(r.GetString(1)), status, owed);
+                var progress = Progress(r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3));
+                return new RunOverview.StageState(r.GetInt32(0), Vocabulary<LoopStage>.Parse(r.GetString(1)), progress.Status, progress.Owed);
             });
 
         var usage = Single(transaction, """
@@ -48,14 +48,14 @@ public sealed partial class RunStore
 
         var unanswerable = Rows(transaction, """
             SELECT 'teacher', COUNT(*) FROM teacher_answers WHERE finish_reason = 'unanswerable'
-            UNION ALL SELECT 'referee', COUNT(*) FROM referee_reviews WHERE parse_error IS NOT NULL AND parse_error LIKE 'unanswerable:%'
+            UNION ALL SELECT 'referee', COUNT(*) FROM referee_reviews WHERE refused = 'unanswerable'
             UNION ALL SELECT 'generator', COUNT(*) FROM generation_attempts WHERE reject_reason = 'unanswerable'
             UNION ALL SELECT 'student', COUNT(*) FROM student_answers WHERE finish_reason = 'unanswerable'
             """, r => (Role: r.GetString(0), Count: r.GetInt32(1)));
 
         var filtered = Rows(transaction, """
             SELECT 'teacher', COUNT(*) FROM teacher_answers WHERE finish_reason = 'content_filter'
-            UNION ALL SELECT 'referee', COUNT(*) FROM referee_reviews WHERE parse_error IS NOT NULL AND parse_error LIKE 'content_filter:%'
+            UNION ALL SELECT 'referee', COUNT(*) FROM referee_reviews WHERE refused = 'content_filter'
             UNION ALL SELECT 'generator', COUNT(*) FROM generation_attempts WHERE reject_reason = 'content_filter'
             UNION ALL SELECT 'student', COUNT(*) FROM student_answers WHERE finish_reason = 'content_filter'
             """, r => (Role: r.GetString(0), Count: r.GetInt32(1)));
@@ -82,10 +82,10 @@ public sealed partial class RunStore
         SELECT 'teacher', NULL, t.instruction_id, i.instruction, t.finish_reason, t.text
         FROM teacher_answers t JOIN instructions i ON i.id = t.instruction_id WHERE t.finish_reason IN ('unanswerable', 'content_filter')
         UNION ALL
-        SELECT 'referee', r.iteration, r.instruction_id, i.instruction, substr(r.parse_error, 1, instr(r.parse_error, ':') - 1),
+        SELECT 'referee', r.iteration, r.instruction_id, i.instruction, r.refused,
                trim(substr(r.parse_error, instr(r.parse_error, ':') + 1))
         FROM referee_reviews r JOIN instructions i ON i.id = r.instruction_id
-        WHERE r.parse_error LIKE 'unanswerable:%' OR r.parse_error LIKE 'content_filter:%'
+        WHERE r.refused IS NOT NULL
         UNION ALL
         SELECT 'generator', a.iteration, a.seed_instruction_id, i.instruction, a.reject_reason, a.raw
         FROM generation_attempts a JOIN instructions i ON i.id = a.seed_instruction_id WHERE a.reject_reason IN ('unanswerable', 'content_filter')

@@ -312,5 +312,16 @@ internal static class StoreSchema
             created_at TEXT NOT NULL
         );
         """,
+        """
+        -- What a stopped stage owes in a column of its own; it was the detail text after "stopped: ".
+        ALTER TABLE stage_progress ADD COLUMN owed TEXT;
+        UPDATE stage_progress SET owed = substr(detail, 10), detail = NULL WHERE status = 'running' AND detail LIKE 'stopped: %';
+
+        -- How the endpoint refused a referee call for the pair's sake, in a column of its own; it was
+        -- the word before the colon of the problem text.
+        ALTER TABLE referee_reviews ADD COLUMN refused TEXT;
+        UPDATE referee_reviews SET refused = 'unanswerable' WHERE parse_error LIKE 'unanswerable:%';
+        UPDATE referee_reviews SET refused = 'content_filter' WHERE parse_error LIKE 'content_filter:%';
+        """,
     ];
 }

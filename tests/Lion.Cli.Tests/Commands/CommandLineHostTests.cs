@@ -1,3 +1,4 @@
+using Lion.Core;
 using Lion.Cli.Commands;
 using Lion.Cli.Endpoint;
 using Lion.Core.Config;
@@ -32,10 +33,10 @@ public sealed class CommandLineHostTests : IDisposable
             };
             RunFolder.Create(_folder.File("run"), new SeedFile("none", SeedFormat.JsonLines, []), new RunSetup());
             using var store = RunStore.Open(_folder.File("run"));
-            var gateway = CommandLineHost.Gateway(store, config, new Dictionary<string, RoleSettings> { ["teacher"] = config.Teacher, ["referee"] = config.Referee });
+            var gateway = CommandLineHost.Gateway(store, config, new Dictionary<Role, RoleSettings> { [Role.Teacher] = config.Teacher, [Role.Referee] = config.Referee });
 
-            await gateway.For("teacher").GetResponseAsync([new ChatMessage(ChatRole.User, "teach")], new ChatOptions { ModelId = "same-name" });
-            await gateway.For("referee").GetResponseAsync([new ChatMessage(ChatRole.User, "judge")], new ChatOptions { ModelId = "same-name" });
+            await gateway.For(Role.Teacher).GetResponseAsync([new ChatMessage(ChatRole.User, "teach")], new ChatOptions { ModelId = "same-name" });
+            await gateway.For(Role.Referee).GetResponseAsync([new ChatMessage(ChatRole.User, "judge")], new ChatOptions { ModelId = "same-name" });
 
             Assert.Equal((1, 1), (teacherServer.Log.Received, refereeServer.Log.Received));
             Assert.Empty(store.Overview().RemoteFailuresByKind);
@@ -59,12 +60,12 @@ public sealed class CommandLineHostTests : IDisposable
         };
         RunFolder.Create(_folder.File("run"), new SeedFile("none", SeedFormat.JsonLines, []), new RunSetup());
         using var store = RunStore.Open(_folder.File("run"));
-        var gateway = CommandLineHost.Gateway(store, config, new Dictionary<string, RoleSettings> { ["teacher"] = config.Teacher, ["referee"] = config.Referee });
+        var gateway = CommandLineHost.Gateway(store, config, new Dictionary<Role, RoleSettings> { [Role.Teacher] = config.Teacher, [Role.Referee] = config.Referee });
         var options = new ChatOptions { ModelId = "same-name" };
 
-        await gateway.For("teacher").GetResponseAsync([new ChatMessage(ChatRole.User, "the same question")], options);
-        await gateway.For("referee").GetResponseAsync([new ChatMessage(ChatRole.User, "the same question")], options);
-        await gateway.For("referee").GetResponseAsync([new ChatMessage(ChatRole.User, "the same question")], options);
+        await gateway.For(Role.Teacher).GetResponseAsync([new ChatMessage(ChatRole.User, "the same question")], options);
+        await gateway.For(Role.Referee).GetResponseAsync([new ChatMessage(ChatRole.User, "the same question")], options);
+        await gateway.For(Role.Referee).GetResponseAsync([new ChatMessage(ChatRole.User, "the same question")], options);
 
         Assert.Equal((1, 1), (first.Log.Received, second.Log.Received));
     }

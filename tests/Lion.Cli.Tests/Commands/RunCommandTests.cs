@@ -142,8 +142,8 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         using var store = RunStore.Open(run);
         var attempts = store.Attempts(1);
-        Assert.Contains(attempts, a => a.RejectReason == "held_out");
-        Assert.Contains(attempts, a => a.RejectReason == "duplicate");
+        Assert.Contains(attempts, a => a.RejectReason == RejectReason.HeldOut);
+        Assert.Contains(attempts, a => a.RejectReason == RejectReason.Duplicate);
         var kept = attempts.Where(a => a.Kept).Select(a => a.Candidate!).ToList();
         Assert.NotEmpty(kept);
         Assert.Empty(kept.Intersect(heldOut.Concat(seeds)));

@@ -1,3 +1,4 @@
+using Lion.Core;
 using Lion.Cli.Endpoint;
 using Lion.Core.Data;
 using Lion.Core.Gateway;
@@ -59,7 +60,7 @@ public sealed class GatewayFixture : IAsyncDisposable
     {
         var settings = new GatewaySettings(
             new EndpointSettings(Server.BaseUrl, KeyVariable) { Timeout = timeout ?? TimeSpan.FromSeconds(5) },
-            new Dictionary<string, string> { ["teacher"] = "echo", ["referee"] = "echo" })
+            new Dictionary<Role, string> { [Role.Teacher] = "echo", [Role.Referee] = "echo" })
         {
             Retry = FastRetries,
             Limits = new RateLimits(RequestsPerMinute: 60_000, TokensPerMinute: 100_000_000, MaxConcurrency: 32),

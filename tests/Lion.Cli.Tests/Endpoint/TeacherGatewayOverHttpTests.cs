@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Lion.Core;
 using Lion.Cli.Endpoint;
 using Lion.Core.Gateway;
 using Lion.Testing;
@@ -19,7 +20,7 @@ public sealed class TeacherGatewayOverHttpTests
     public async Task A_retryable_failure_is_retried_recorded_and_answered(FaultKind fault, string recordedKind)
     {
         await using var run = await GatewayFixture.StartAsync(new FaultPlan { Script = [fault], RetryAfter = TimeSpan.FromMilliseconds(50) });
-        var teacher = run.Gateway(timeout: fault == FaultKind.Hang ? TimeSpan.FromMilliseconds(800) : null).For("teacher");
+        var teacher = run.Gateway(timeout: fault == FaultKind.Hang ? TimeSpan.FromMilliseconds(800) : null).For(Role.Teacher);
 
         var answer = await teacher.GetResponseAsync(GatewayFixture.Ask("What is two plus two?"));
 
@@ -32,7 +33,7 @@ public sealed class TeacherGatewayOverHttpTests
     public async Task A_429_waits_as_long_as_retry_after_says()
     {
         await using var run = await GatewayFixture.StartAsync(new FaultPlan { Script = [FaultKind.RateLimited], RetryAfter = TimeSpan.FromMilliseconds(600) });
-        var teacher = run.Gateway().For("teacher");
+        var teacher = run.Gateway().For(Role.Teacher);
 
         var clock = Stopwatch.StartNew();
         await teacher.GetResponseAsync(GatewayFixture.Ask("Patience?"));
@@ -46,7 +47,7 @@ public sealed class TeacherGatewayOverHttpTests
     public async Task An_empty_or_truncated_answer_is_stored_and_surfaced_not_retried(FaultKind fault, string flag)
     {
         await using var run = await GatewayFixture.StartAsync(new FaultPlan { Script = [fault] });
-        var teacher = run.Gateway().For("teacher");
+        var teacher = run.Gateway().For(Role.Teacher);
 
         var first = await teacher.GetResponseAsync(GatewayFixture.Ask("Tell me a long story about lions."));
         var again = await teacher.GetResponseAsync(GatewayFixture.Ask("Tell me a long story about lions."));
@@ -60,7 +61,7 @@ public sealed class TeacherGatewayOverHttpTests
     public async Task A_refused_key_fails_at_once_and_stops_the_run()
     {
         await using var run = await GatewayFixture.StartAsync(serverKey: "sk-right", clientKey: "sk-wrong");
-        var teacher = run.Gateway().For("teacher");
+        var teacher = run.Gateway().For(Role.Teacher);
 
         var error = await Assert.ThrowsAsync<RemoteRequestException>(() => teacher.GetResponseAsync(GatewayFixture.Ask("Hi?")));
 
@@ -74,7 +75,7 @@ public sealed class TeacherGatewayOverHttpTests
     public async Task A_refused_parameter_fails_at_once_naming_its_config_key_and_the_servers_message()
     {
         await using var run = await GatewayFixture.StartAsync();
-        var teacher = run.Gateway().For("teacher");
+        var teacher = run.Gateway().For(Role.Teacher);
 
         var error = await Assert.ThrowsAsync<ConfigRefusedException>(() =>
             teacher.GetResponseAsync(GatewayFixture.Ask("Hi?"), new ChatOptions { Temperature = 3 }));
@@ -89,7 +90,7 @@ public sealed class TeacherGatewayOverHttpTests
     public async Task Retries_are_bounded_and_every_failed_attempt_is_recorded()
     {
         await using var run = await GatewayFixture.StartAsync(new FaultPlan { ServerError = 1.0 });
-        var teacher = run.Gateway().For("teacher");
+        var teacher = run.Gateway().For(Role.Teacher);
 
         var error = await Assert.ThrowsAsync<RemoteRequestException>(() => teacher.GetResponseAsync(GatewayFixture.Ask("Hi?")));
 
@@ -105,11 +106,11 @@ public sealed class TeacherGatewayOverHttpTests
         await using var run = await GatewayFixture.StartAsync();
         var questions = Enumerable.Range(0, 20).Select(i => GatewayFixture.Ask($"Question {i}?")).ToList();
         var options = new ChatOptions { Temperature = 0.7f, MaxOutputTokens = 64 };
-        var before = await Task.WhenAll(questions.Select(q => run.Gateway().For("teacher").GetResponseAsync(q, options)));
+        var before = await Task.WhenAll(questions.Select(q => run.Gateway().For(Role.Teacher).GetResponseAsync(q, options)));
         int receivedBefore = run.Server.Log.Received;
 
         run.Restart();
-        var teacher = run.Gateway().For("teacher");
+        var teacher = run.Gateway().For(Role.Teacher);
         var after = await Task.WhenAll(questions.Select(q => teacher.GetResponseAsync(q, options)));
 
         Assert.Equal(receivedBefore, run.Server.Log.Received);
@@ -125,7 +126,7 @@ public sealed class TeacherGatewayOverHttpTests
         {
             MinLatency = TimeSpan.FromMilliseconds(300), MaxLatency = TimeSpan.FromMilliseconds(300),
         });
-        var teacher = run.Gateway().For("teacher");
+        var teacher = run.Gateway().For(Role.Teacher);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => teacher.GetResponseAsync(GatewayFixture.Ask("Same?"))));
 
@@ -143,7 +144,7 @@ public sealed class TeacherGatewayOverHttpTests
             Prices = new Dictionary<string, ModelPrice> { ["echo"] = new ModelPrice(1000, 1000) },
             Budget = new Budget(MaxCost: 0.1),
         });
-        var teacher = gateway.For("teacher");
+        var teacher = gateway.For(Role.Teacher);
         var options = new ChatOptions { MaxOutputTokens = 20 };
 
         int answered = 0;
@@ -170,7 +171,7 @@ public sealed class TeacherGatewayOverHttpTests
             RateLimited = 0.08, ServerError = 0.06, Unavailable = 0.04, DropConnection = 0.04, MalformedJson = 0.04,
             RetryAfter = TimeSpan.FromMilliseconds(30), Seed = 7,
         });
-        var teacher = run.Gateway(settings => settings with { Retry = settings.Retry with { MaxAttempts = 8 } }).For("teacher");
+        var teacher = run.Gateway(settings => settings with { Retry = settings.Retry with { MaxAttempts = 8 } }).For(Role.Teacher);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => teacher.GetResponseAsync(GatewayFixture.Ask($"Item {i}"))));
 
@@ -185,7 +186,7 @@ public sealed class TeacherGatewayOverHttpTests
     {
         string secret = $"sk-lion-secret-{Guid.NewGuid():N}";
         await using var run = await GatewayFixture.StartAsync(new FaultPlan { Script = [FaultKind.ServerError, FaultKind.RateLimited] }, serverKey: secret);
-        var teacher = run.Gateway().For("teacher");
+        var teacher = run.Gateway().For(Role.Teacher);
         for (int i = 0; i < 5; i++)
             await teacher.GetResponseAsync(GatewayFixture.Ask($"Question {i}"));
         run.Restart();

@@ -1,4 +1,5 @@
 using Lion.Core.Loop;
+using Lion.Core.Store;
 using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Tests.Loop;
@@ -18,7 +19,7 @@ public sealed class GeneratorReplyFilterTests
     {
         var (candidate, why) = GeneratorReplyFilter.Check(reply, new ChatFinishReason(finish));
 
-        Assert.Equal(reason, why);
+        Assert.Equal(reason, why is { } rejected ? Vocabulary<RejectReason>.Word(rejected) : null);
         Assert.Equal(reason is null, candidate is not null);
     }
 

@@ -1,4 +1,5 @@
 using Lion.Core.Loop;
+using Lion.Core.Store;
 using Microsoft.Extensions.AI;
 
 namespace Lion.Core.Tests.Loop;
@@ -64,7 +65,7 @@ public sealed class GeneratorReplyUnwrapperTests
         var (candidate, reason, _) = GeneratorReplyFilter.CheckUnwrapped("I'm sorry, but I can't help with that request.", ChatFinishReason.Stop);
 
         Assert.Null(candidate);
-        Assert.Equal("refusal", reason);
+        Assert.Equal(RejectReason.Refusal, reason);
     }
 
     [Fact]

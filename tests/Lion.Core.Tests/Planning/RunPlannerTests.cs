@@ -23,9 +23,9 @@ public sealed class RunPlannerTests
         var live = RunPlanner.Plan(Paid(batch: false), Seeds);
         var batch = RunPlanner.Plan(Paid(batch: true), Seeds);
 
-        double Cost(RunPlan plan, string role) => plan.Lines.Where(l => l.Role == role).Sum(l => l.Cost!.Value);
-        Assert.Equal(Cost(live, "teacher") / 2, Cost(batch, "teacher"), 9);
-        Assert.Equal(Cost(live, "referee"), Cost(batch, "referee"), 9);
+        double Cost(RunPlan plan, Role role) => plan.Lines.Where(l => l.Role == role).Sum(l => l.Cost!.Value);
+        Assert.Equal(Cost(live, Role.Teacher) / 2, Cost(batch, Role.Teacher), 9);
+        Assert.Equal(Cost(live, Role.Referee), Cost(batch, Role.Referee), 9);
         Assert.True(batch.WallMinutes < live.WallMinutes);
         Assert.Contains(batch.Assumptions, a => a.StartsWith("teacher through the Batch API at the batch price", StringComparison.Ordinal));
     }

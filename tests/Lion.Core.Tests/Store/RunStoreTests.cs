@@ -1,5 +1,6 @@
 using Lion.Core;
 using Lion.Core.Data;
+using Lion.Core.Gateway;
 using Lion.Core.Store;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
@@ -48,6 +49,32 @@ public sealed class RunStoreTests : IDisposable
 
         using var upgraded = OpenRaw();
         Assert.Equal(StoreSchema.LatestVersion, Scalar<long>(upgraded, "PRAGMA user_version"));
+    }
+
+    [Fact]
+    public void A_stopped_stage_and_a_refused_review_stored_as_text_by_an_older_lion_read_back_typed()
+    {
+        Directory.CreateDirectory(_fixture.RunFolder);
+        using (var connection = OpenRaw(SqliteOpenMode.ReadWriteCreate))
+        {
+            Execute(connection, $"PRAGMA application_id = {StoreSchema.ApplicationId}");
+            foreach (string migration in StoreSchema.Migrations[..^1])
+                Execute(connection, migration);
+            Execute(connection, $"PRAGMA user_version = {StoreSchema.LatestVersion - 1}");
+            Execute(connection, """
+                INSERT INTO instructions (id, instruction, content_key, origin, iteration_added, created_at) VALUES (1, 'Seed.', 'k1', 'seed', 0, 'now');
+                INSERT INTO stage_progress (iteration, stage, status, started_at, detail) VALUES (1, 'discrimination', 'running', 'now', 'stopped: 3 owed');
+                INSERT INTO referee_reviews (instruction_id, iteration, teacher_first, attempt, raw, parse_error, created_at)
+                VALUES (1, 1, 1, 1, '', 'unanswerable: the prompt is too long', 'now'), (1, 1, 0, 1, 'no scores', 'no score lines', 'now');
+                """);
+        }
+
+        using var store = RunStore.Open(_fixture.RunFolder);
+
+        Assert.Equal(new StageProgress(StageStatus.Stopped, "3 owed"), store.Stage(1, LoopStage.Discrimination));
+        var reviews = store.Reviews(1);
+        Assert.Equal(ItemOutcome.Unanswerable, reviews.Single(r => r.TeacherFirst).RefusedAs);
+        Assert.Null(reviews.Single(r => !r.TeacherFirst).RefusedAs);
     }
 
     [Fact]
