@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Lion.Core;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core.Data;
 using Lion.Core.Gateway;
 using Lion.Core.Store;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Testing;
 
 namespace Lion.Bench;

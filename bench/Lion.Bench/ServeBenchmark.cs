@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Cli.Serving;
 using Lion.Core.Prompts;
 using Lion.Testing;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core.Gateway;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;

@@ -1,4 +1,4 @@
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Microsoft.Extensions.AI;
 
 namespace Lion.Testing;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core;
 using Lion.Core.Config;
 using Lion.Core.Evaluation;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Cli.Serving;
 using Lion.Core;
 using Lion.Core.Prompts;

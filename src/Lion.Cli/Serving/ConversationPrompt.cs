@@ -1,5 +1,5 @@
 using System.Text;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core;
 using Lion.Core.Prompts;
 using Microsoft.Extensions.AI;

@@ -1,5 +1,5 @@
 using Lion.Cli.Commands;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core.Prompts;
 using Lion.Torch.Checkpoints;
 using Lion.Torch.Generation;

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core.Prompts;
 using Lion.Torch.Generation;
 using Microsoft.Extensions.AI;

@@ -1,5 +1,5 @@
 using System.Text;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Torch.Generation;
 using Lion.Torch.Model;
 using Lion.Torch.Tokenization;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core.Gateway;
 using Lion.Core.Store;
 using Lion.Oracle;

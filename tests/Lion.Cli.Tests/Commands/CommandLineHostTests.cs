@@ -1,6 +1,6 @@
 using Lion.Core;
 using Lion.Cli.Commands;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core.Config;
 using Lion.Core.Data;
 using Lion.Core.Store;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core.Store;
 using Lion.Oracle;
 using Lion.Testing;

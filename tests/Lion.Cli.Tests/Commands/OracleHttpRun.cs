@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Lion.Cli.Commands;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core.Data;
 using Lion.Core.Store;
 using Lion.Oracle;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core.Store;
 using Lion.Oracle;
 using Lion.Testing.Providers;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core.Data;
 using Lion.Core.Store;
 using Lion.Testing;

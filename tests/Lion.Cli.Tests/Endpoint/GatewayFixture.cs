@@ -1,5 +1,5 @@
 using Lion.Core;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core.Data;
 using Lion.Core.Gateway;
 using Lion.Core.Store;

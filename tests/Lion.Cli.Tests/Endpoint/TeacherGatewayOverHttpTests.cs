@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Lion.Core;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core.Gateway;
 using Lion.Testing;
 using Microsoft.Extensions.AI;

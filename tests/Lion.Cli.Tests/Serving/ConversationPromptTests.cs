@@ -1,4 +1,4 @@
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Cli.Serving;
 using Lion.Core.Prompts;
 using Microsoft.Extensions.AI;

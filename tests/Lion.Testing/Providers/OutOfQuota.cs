@@ -1,4 +1,4 @@
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 

@@ -3,12 +3,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Testing;
 using OpenAI;
 using OpenAI.Chat;
 
-namespace Lion.Cli.Tests.Endpoint;
+namespace Lion.Endpoint.Tests;
 
 public sealed class ChatServerTests : IAsyncLifetime
 {

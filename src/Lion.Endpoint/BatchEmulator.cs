@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
 
-namespace Lion.Cli.Endpoint;
+namespace Lion.Endpoint;
 
 /// <summary>
 /// The Files and Batches endpoints of the OpenAI API over the endpoint's model, so batch mode

@@ -1,4 +1,4 @@
-namespace Lion.Cli.Endpoint;
+namespace Lion.Endpoint;
 
 /// <summary>
 /// A model that continues raw text (no chat template) and scores tokens: what POST /v1/completions

@@ -1,4 +1,4 @@
-namespace Lion.Cli.Endpoint;
+namespace Lion.Endpoint;
 
 /// <summary>How the OpenAI-compatible endpoint listens and whom it lets in.</summary>
 public sealed record ChatServerOptions

@@ -12,7 +12,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Lion.Cli.Endpoint;
+namespace Lion.Endpoint;
 
 /// <summary>
 /// An OpenAI-compatible HTTP endpoint (POST /v1/chat/completions, streaming or not; GET

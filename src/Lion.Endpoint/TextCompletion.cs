@@ -1,4 +1,4 @@
-namespace Lion.Cli.Endpoint;
+namespace Lion.Endpoint;
 
 /// <summary>One choice of a completions answer: its text (the prompt first when echoed), why it stopped, token counts and, when asked, log-probabilities.</summary>
 public sealed record TextCompletion(string Text, string FinishReason, int PromptTokens, int CompletionTokens, CompletionLogprobs? Logprobs);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Lion.Cli.Endpoint;
+namespace Lion.Endpoint;
 
 /// <summary>
 /// A POST /v1/completions body as OpenAI's legacy completions API and vLLM take it: a prompt

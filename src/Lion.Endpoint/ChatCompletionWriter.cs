@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace Lion.Cli.Endpoint;
+namespace Lion.Endpoint;
 
 /// <summary>Writes chat completions, chunks and errors in the OpenAI wire format.</summary>
 internal static class ChatCompletionWriter

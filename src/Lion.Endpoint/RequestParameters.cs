@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Lion.Cli.Endpoint;
+namespace Lion.Endpoint;
 
 /// <summary>
 /// The parameters the OpenAI-style request bodies share, read as OpenAI's API reads them: absent

@@ -1,12 +1,12 @@
 using System.ClientModel;
-using Lion.Cli.Endpoint;
+using Lion.Endpoint;
 using Lion.Core.Prompts;
 using Lion.Oracle;
 using Lion.Testing;
 using OpenAI;
 using OpenAI.Chat;
 
-namespace Lion.Cli.Tests.Endpoint;
+namespace Lion.Endpoint.Tests;
 
 /// <summary>The oracle's three roles through the endpoint, as any OpenAI client sees them.</summary>
 public sealed class OracleOverHttpTests : IAsyncLifetime

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Lion.Cli.Endpoint;
+namespace Lion.Endpoint;
 
 /// <summary>
 /// A POST /v1/chat/completions body, validated the way OpenAI's API validates it: every

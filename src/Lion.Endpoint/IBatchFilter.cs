@@ -1,4 +1,4 @@
-namespace Lion.Cli.Endpoint;
+namespace Lion.Endpoint;
 
 /// <summary>
 /// Decides how the endpoint's emulated Batch API treats a batch and its lines: a batch may expire

@@ -1,4 +1,4 @@
-namespace Lion.Cli.Endpoint;
+namespace Lion.Endpoint;
 
 /// <summary>A chat request the endpoint refuses with 400, naming the offending parameter.</summary>
 public sealed class InvalidRequestException(string message, string? param = null) : Exception(message)

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Lion.Cli.Endpoint;
+namespace Lion.Endpoint;
 
 /// <summary>
 /// Checks "Authorization: Bearer KEY" in constant time: both sides are hashed first, so neither
