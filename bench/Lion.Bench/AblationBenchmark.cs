@@ -65,12 +65,12 @@ internal static class AblationBenchmark
                     var curve = new Dictionary<TestSet, double[]>();
                     foreach (var set in new[] { TestSet.HeldOut, TestSet.BenchmarkSized })
                     {
-                        var scores = store.Evaluations(set);
+                        var scores = store.Evaluations.Scores(set);
                         if (scores.Count > 0)
                             curve[set] = scores.GroupBy(s => s.Iteration).OrderBy(g => g.Key).Select(g => g.Average(s => s.Score.Accuracy)).ToArray();
                     }
                     // Per task on the set the arms are compared on: an overall difference is usually one family's.
-                    var compared = store.Evaluations(curve.ContainsKey(TestSet.BenchmarkSized) ? TestSet.BenchmarkSized : TestSet.HeldOut);
+                    var compared = store.Evaluations.Scores(curve.ContainsKey(TestSet.BenchmarkSized) ? TestSet.BenchmarkSized : TestSet.HeldOut);
                     int last = compared.Max(s => s.Iteration);
                     finalTasks[arm.Name].Add(compared.Where(s => s.Iteration == last).ToDictionary(s => s.Score.Task, s => s.Score.Accuracy));
                     curves[arm.Name].Add(curve);
@@ -140,7 +140,7 @@ internal static class AblationBenchmark
     /// people): how far each arm's pool climbed from the seeds' sizes.
     /// </summary>
     private static SortedDictionary<string, double> PoolSizes(RunStore store, int iteration) =>
-        new(store.PoolMembers(Pool.Train, iteration)
+        new(store.Loop.PoolMembers(Pool.Train, iteration)
             .Select(item => Shape(Lion.Core.Prompts.StudentPrompt.Question(item.Instruction, item.Input)))
             .OfType<Lion.Oracle.ItemShape>()
             .GroupBy(shape => shape.Family)

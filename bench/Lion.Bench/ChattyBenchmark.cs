@@ -103,19 +103,19 @@ internal static class ChattyBenchmark
     private static StyleResult Measure(string run, int exitCode, double seconds)
     {
         using var store = RunStore.Open(run);
-        var pool = store.ReadDataset(PoolSelection.All).ToDictionary(r => long.Parse(r.Id["lion-".Length..]), r => r.Instruction.Instruction);
+        var pool = store.Datasets.ReadDataset(PoolSelection.All).ToDictionary(r => long.Parse(r.Id["lion-".Length..]), r => r.Instruction.Instruction);
         int firstAsked = 0, firstParsed = 0, requests = 0, kept = 0, unwrapped = 0;
         var verdicts = new Dictionary<(int, string), string>();
         for (int iteration = 1; iteration <= 3; iteration++)
         {
-            var first = store.Reviews(iteration).Where(r => r.Attempt == 1).ToList();
+            var first = store.Loop.Reviews(iteration).Where(r => r.Attempt == 1).ToList();
             firstAsked += first.Count;
             firstParsed += first.Count(r => r.ParseError is null);
-            var attempts = store.Attempts(iteration);
+            var attempts = store.Loop.Attempts(iteration);
             requests += attempts.Count;
             kept += attempts.Count(a => a.Kept);
             unwrapped += attempts.Count(a => a.Unwrapped);
-            foreach (var verdict in store.Verdicts(iteration))
+            foreach (var verdict in store.Loop.Verdicts(iteration))
                 verdicts[(iteration, pool[verdict.InstructionId])] = Vocabulary<VerdictLabel>.Word(verdict.Label);
         }
         return new StyleResult(exitCode, seconds, firstAsked == 0 ? 0 : firstParsed / (double)firstAsked, requests, kept, unwrapped, verdicts);

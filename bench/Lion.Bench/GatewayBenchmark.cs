@@ -92,7 +92,7 @@ internal static class GatewayBenchmark
             var sorted = latencies.Order().ToArray();
             int upstream = server.Log.Received;
             double achieved = upstream / seconds * 60;
-            var failures = store.Overview().RemoteFailuresByKind;
+            var failures = store.Summary.Overview().RemoteFailuresByKind;
             Console.WriteLine($"{requests} requests in {seconds:F1} s; failures retried: {string.Join(", ", failures.Select(f => $"{f.Key} {f.Value}"))}");
             Console.WriteLine(JsonSerializer.Serialize(new
             {

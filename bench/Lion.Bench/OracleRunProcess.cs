@@ -61,12 +61,12 @@ internal static class OracleRunProcess
     public static string Fingerprint(string run)
     {
         using var store = RunStore.Open(run);
-        return store.Fingerprint();
+        return store.Summary.Fingerprint();
     }
 
     public static bool IsDone(string run)
     {
         using var store = RunStore.Open(run);
-        return store.Stage(3, LoopStage.Generation).Status == StageStatus.Done;
+        return store.Loop.Stage(3, LoopStage.Generation).Status == StageStatus.Done;
     }
 }

@@ -41,7 +41,7 @@ internal static class StoreBenchmark
                 clock.Restart();
                 using (var store = RunStore.Open(run))
                 using (var output = File.Create(Path.Combine(work, $"export-{round}.json")))
-                    DatasetWriter.Write(store.ReadDataset(PoolSelection.All), ExportFormat.Alpaca, output);
+                    DatasetWriter.Write(store.Datasets.ReadDataset(PoolSelection.All), ExportFormat.Alpaca, output);
                 export.Add(clock.Elapsed.TotalSeconds);
                 Console.WriteLine($"round {round}: read {read[^1]:F2} s, init {create[^1]:F2} s, export {export[^1]:F2} s");
             }

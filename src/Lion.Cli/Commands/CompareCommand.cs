@@ -75,7 +75,7 @@ internal static class CompareCommand
     {
         using var store = RunStore.Open(folder);
         var config = RunConfigReader.Parse(store.Config().Json, $"{folder} (stored config)");
-        return (folder, config.Selection, store.Overview(), store.Evaluations());
+        return (folder, config.Selection, store.Summary.Overview(), store.Evaluations.Scores());
     }
 
     private static void Row(TextWriter output, string label, IEnumerable<string> values) =>

@@ -107,7 +107,7 @@ internal static class EvalCommand
                 overall = Math.Round(result.Overall, 4),
             });
             if (runFolder is not null)
-                store?.SaveBenchmarkResult(name, subject, Path.GetFullPath(parse.GetValue(data)!), summary);
+                store?.Evaluations.SaveBenchmarkResult(name, subject, Path.GetFullPath(parse.GetValue(data)!), summary);
 
             if (parse.GetValue(replies) is { } path)
                 File.WriteAllLines(path, result.Replies.Select(r => JsonSerializer.Serialize(new

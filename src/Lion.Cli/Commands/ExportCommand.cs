@@ -72,9 +72,9 @@ internal static class ExportCommand
             using (var store = RunStore.Open(parse.GetValue(folder)!))
             {
                 if (chosen is ExportFormat.Dpo or ExportFormat.DpoMessages)
-                    DatasetOutput.WritePairs(store.ReadPreferencePairs(selection), chosen, to, output);
+                    DatasetOutput.WritePairs(store.Datasets.ReadPreferencePairs(selection), chosen, to, output);
                 else
-                    DatasetOutput.Write(Chosen(store.ReadDataset(selection, withProvenance: chosen == ExportFormat.JsonLines), chosen, parse.GetValue(all)),
+                    DatasetOutput.Write(Chosen(store.Datasets.ReadDataset(selection, withProvenance: chosen == ExportFormat.JsonLines), chosen, parse.GetValue(all)),
                         chosen, to, output);
             }
             if (parse.GetValue(datasetInfo))

@@ -118,7 +118,7 @@ internal static class JudgeCommand
                 categories = summaries.Select(Json),
                 missing = results.Where(r => !r.Complete).Select(r => new { question_id = r.Question.Id, reasons = r.Missing }),
             });
-            store.SaveJudgement(Path.GetFullPath(parse.GetValue(questions)!), Path.GetFullPath(parse.GetValue(candidate)!),
+            store.Evaluations.SaveJudgement(Path.GetFullPath(parse.GetValue(questions)!), Path.GetFullPath(parse.GetValue(candidate)!),
                 Path.GetFullPath(parse.GetValue(reference)!), role.Model, summaryJson);
             if (parse.GetValue(verdicts) is { } path)
                 File.WriteAllLines(path, results.Select(VerdictLine));

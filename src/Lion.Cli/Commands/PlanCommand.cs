@@ -37,10 +37,10 @@ internal static class PlanCommand
                 using var store = RunStore.Open(runFolder);
                 var stored = parse.GetValue(config) is { } path ? RunConfigReader.Read(path)
                     : RunConfigReader.Parse(store.Config().Json, $"{runFolder} (stored config)");
-                var seedRecords = store.SeedInstructions();
+                var seedRecords = store.Plans.SeedInstructions();
                 if (seedRecords.Count == 0)
                     throw new Core.BadInputException($"{runFolder}: the run has no seed instructions to plan from");
-                plan = RunPlanner.Plan(stored, seedRecords, store.PlanHistory());
+                plan = RunPlanner.Plan(stored, seedRecords, store.Plans.PlanHistory());
             }
             else
             {

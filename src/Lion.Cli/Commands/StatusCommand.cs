@@ -34,10 +34,10 @@ internal static class StatusCommand
             List<Refusal>? refusals = null;
             using (var store = RunStore.Open(parse.GetValue(folder)!))
             {
-                overview = store.Overview();
+                overview = store.Summary.Overview();
                 config = RunConfigReader.Parse(store.Config().Json, $"{store.Folder} (stored config)");
                 if (parse.GetValue(refused))
-                    refusals = store.Refusals();
+                    refusals = store.Summary.Refusals();
             }
             int iterations = config.Iterations;
             if (parse.GetValue(json))

@@ -11,7 +11,7 @@ internal static class CostByIteration
     public static string Html(RunStore store, double? maxCost, long? maxTokens)
     {
         var html = new StringBuilder("<h2>Cost</h2>\n");
-        var usage = store.UsageByIteration();
+        var usage = store.Plans.UsageByIteration();
         if (usage.Count == 0)
             return html.Append("<p><em>No request yet.</em></p>\n").ToString();
         html.Append("<table><tr><th>iteration</th><th style=\"text-align:left\">by role</th><th>tokens</th><th>cost</th><th>cumulative cost</th>")

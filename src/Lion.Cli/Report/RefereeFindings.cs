@@ -21,14 +21,14 @@ internal static class RefereeFindings
         var html = new StringBuilder("<h2>What the referee found</h2>\n");
         if (iterations.Count == 0)
             return html.Append("<p><em>Nothing judged yet.</em></p>\n").ToString();
-        var teacher = store.TeacherAnswers();
+        var teacher = store.Loop.TeacherAnswers();
         var shares = new SortedDictionary<string, SortedDictionary<int, (int Hard, int All)>>(StringComparer.Ordinal);
         foreach (int iteration in iterations)
         {
-            var items = store.PoolMembers(Pool.Cache, iteration).ToDictionary(i => i.Id);
-            var student = store.StudentAnswers(iteration);
-            var reviews = store.Reviews(iteration).Where(r => r.ParseError is null).ToLookup(r => r.InstructionId);
-            var verdicts = store.Verdicts(iteration);
+            var items = store.Loop.PoolMembers(Pool.Cache, iteration).ToDictionary(i => i.Id);
+            var student = store.Loop.StudentAnswers(iteration);
+            var reviews = store.Loop.Reviews(iteration).Where(r => r.ParseError is null).ToLookup(r => r.InstructionId);
+            var verdicts = store.Loop.Verdicts(iteration);
             foreach (var verdict in verdicts.Where(v => items.ContainsKey(v.InstructionId)))
             {
                 var family = shares.TryGetValue(Family(items[verdict.InstructionId]), out var known) ? known
@@ -65,7 +65,7 @@ internal static class RefereeFindings
     /// <summary>A sample of the instructions an iteration's generator kept, with the seed and the kind of prompt they came from.</summary>
     private static string Generated(RunStore store, int iteration, Dictionary<long, PoolItem> items)
     {
-        var kept = store.Attempts(iteration).Where(a => a.Kept).ToList();
+        var kept = store.Loop.Attempts(iteration).Where(a => a.Kept).ToList();
         if (kept.Count == 0)
             return "";
         var html = new StringBuilder($"<p>Generated: {kept.Count} kept. A sample, with their seeds:</p>\n<table>" +

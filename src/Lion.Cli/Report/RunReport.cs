@@ -54,7 +54,7 @@ internal static class RunReport
     /// <summary>One run's sections, its plots saved as <paramref name="images"/> says.</summary>
     private static string Body(RunStore store, Images images)
     {
-        var overview = store.Overview();
+        var overview = store.Summary.Overview();
         var sections = new List<(string Title, string? Image, string Caption)>
         {
             ("Held-out accuracy", HeldOut(store, images, TestSet.HeldOut), "Exact match on the held-out tasks after each iteration's imitation, per family."),
@@ -134,10 +134,10 @@ internal static class RunReport
     private static string PlanAgainstActual(RunStore store)
     {
         var html = new StringBuilder("<h2>Plan against actual</h2>\n");
-        if (store.LatestPlan() is not { } json)
+        if (store.Plans.LatestPlan() is not { } json)
             return html.Append("<p><em>No plan stored.</em> <code>lion plan</code> shows one; a run stores its plan when it starts.</p>\n").ToString();
         using var plan = System.Text.Json.JsonDocument.Parse(json);
-        var actual = store.UsageByIteration().ToDictionary(u => (u.Iteration, u.Role));
+        var actual = store.Plans.UsageByIteration().ToDictionary(u => (u.Iteration, u.Role));
         html.Append("<table><tr><th>iteration</th><th>role</th><th>requests planned</th><th>asked</th><th>tokens planned</th><th>used</th>")
             .Append("<th>cost planned</th><th>paid</th></tr>\n");
         foreach (var line in plan.RootElement.GetProperty("plan").EnumerateArray())
@@ -165,7 +165,7 @@ internal static class RunReport
     /// <summary>Every `lion eval bbh` / `agieval` kept in the run: the model, the data, accuracy per task and averaged.</summary>
     private static string BenchmarkResults(RunStore store)
     {
-        var results = store.BenchmarkResults();
+        var results = store.Evaluations.BenchmarkResults();
         var html = new StringBuilder("<h2>Benchmark evaluations</h2>\n");
         if (results.Count == 0)
             return html.Append("<p><em>None yet.</em> <code>lion eval bbh|agieval --run DIR</code> keeps its results here.</p>\n").ToString();
@@ -185,7 +185,7 @@ internal static class RunReport
     /// <summary>Every `lion eval judge` kept in the run: what was compared, and the paper's figures per category.</summary>
     private static string Judgements(RunStore store)
     {
-        var judgements = store.Judgements();
+        var judgements = store.Evaluations.Judgements();
         var html = new StringBuilder("<h2>Pairwise judgements</h2>\n");
         if (judgements.Count == 0)
             return html.Append("<p><em>None yet.</em> <code>lion eval judge --run DIR</code> keeps its results here.</p>\n").ToString();
@@ -222,7 +222,7 @@ internal static class RunReport
 
     private static string? HeldOut(RunStore store, Images images, TestSet set)
     {
-        var evaluations = store.Evaluations(set);
+        var evaluations = store.Evaluations.Scores(set);
         if (evaluations.Count == 0)
             return null;
         var plot = new Plot();
@@ -261,7 +261,7 @@ internal static class RunReport
 
     private static string? Gaps(RunStore store, RunOverview overview, Images images)
     {
-        var gaps = overview.Results.SelectMany(r => store.Verdicts(r.Iteration)).Select(v => v.Gap).ToList();
+        var gaps = overview.Results.SelectMany(r => store.Loop.Verdicts(r.Iteration)).Select(v => v.Gap).ToList();
         if (gaps.Count == 0)
             return null;
         var plot = new Plot();
@@ -304,7 +304,7 @@ internal static class RunReport
 
     private static string? Usage(RunStore store, Images images)
     {
-        var usage = store.UsageByRole();
+        var usage = store.Summary.UsageByRole();
         if (usage.Count == 0)
             return null;
         var plot = new Plot();

@@ -21,7 +21,7 @@ public sealed class AdversarialLoop(LoopContext context)
         }
         catch (StageStoppedException stopped)
         {
-            context.Store.StageStopped(stopped.Iteration, stopped.Stage, stopped.Detail);
+            context.Store.Loop.StageStopped(stopped.Iteration, stopped.Stage, stopped.Detail);
             context.Events.Report(new StageStopped(stopped.Iteration, stopped.Stage, stopped.Detail));
             throw;
         }
@@ -37,15 +37,15 @@ public sealed class AdversarialLoop(LoopContext context)
         int finishedHere = 0;
         for (int iteration = 1; iteration <= iterations; iteration++)
         {
-            if (store.Stage(iteration, LoopStage.Generation).Status == StageStatus.Done)
+            if (store.Loop.Stage(iteration, LoopStage.Generation).Status == StageStatus.Done)
             {
-                loaded = store.Checkpoint(iteration);
+                loaded = store.Loop.Checkpoint(iteration);
                 continue;
             }
             var clock = Stopwatch.StartNew();
             context.Events.Report(new IterationStarted(iteration, iterations));
 
-            string? checkpoint = store.Checkpoint(iteration);
+            string? checkpoint = store.Loop.Checkpoint(iteration);
             if (checkpoint is null)
             {
                 // The student continues from the last iteration's checkpoint.
@@ -60,10 +60,10 @@ public sealed class AdversarialLoop(LoopContext context)
             loaded = checkpoint;
             studentReady = true;
 
-            if (store.Stage(iteration, LoopStage.Evaluation).Status != StageStatus.Done)
+            if (store.Loop.Stage(iteration, LoopStage.Evaluation).Status != StageStatus.Done)
                 await EvaluationStage.RunAsync(context, iteration, cancellationToken);
 
-            if (store.Stage(iteration, LoopStage.Discrimination).Status != StageStatus.Done)
+            if (store.Loop.Stage(iteration, LoopStage.Discrimination).Status != StageStatus.Done)
                 await DiscriminationStage.RunAsync(context, iteration, checkpoint!, _prompts, cancellationToken);
             await GenerationStage.RunAsync(context, iteration, _prompts, cancellationToken);
 

@@ -22,16 +22,16 @@ internal static class DiscriminationStage
     {
         var store = context.Store;
         context.Started(iteration, LoopStage.Discrimination);
-        var cache = store.PoolMembers(Pool.Cache, iteration);
+        var cache = store.Loop.PoolMembers(Pool.Cache, iteration);
         await TeacherAnswers.EnsureAsync(context, iteration, LoopStage.Discrimination, cache, "cache-pool", cancellationToken);
-        var teacher = store.TeacherAnswers();
+        var teacher = store.Loop.TeacherAnswers();
         // An instruction the teacher could not answer has no pair to judge: the student is not asked it.
         var judgeable = cache.Where(item => teacher.TryGetValue(item.Id, out var answer) && answer.IsComplete).ToList();
         await StudentAnswersAsync(context, iteration, checkpoint, judgeable, cancellationToken);
 
-        var student = store.StudentAnswers(iteration);
-        var reviews = store.Reviews(iteration).ToLookup(r => r.InstructionId);
-        var judged = store.Verdicts(iteration).Select(v => v.InstructionId).ToHashSet();
+        var student = store.Loop.StudentAnswers(iteration);
+        var reviews = store.Loop.Reviews(iteration).ToLookup(r => r.InstructionId);
+        var judged = store.Loop.Verdicts(iteration).Select(v => v.InstructionId).ToHashSet();
         var toJudge = judgeable.Where(item => !judged.Contains(item.Id) && student.ContainsKey(item.Id)).ToList();
         context.Note($"  referee: {toJudge.Count} pairs to judge in both orders");
         var referee = new Referee(context.Referee, prompts, LoopContext.Options(context.Config.Referee), 1 + context.Config.RefereeRetries,
@@ -46,7 +46,7 @@ internal static class DiscriminationStage
                 var first = await ReviewAsync(context, iteration, referee, item, teacher[item.Id].Text, student[item.Id], true, earlier, token);
                 var second = await ReviewAsync(context, iteration, referee, item, teacher[item.Id].Text, student[item.Id], false, earlier, token);
                 if (first is not null && second is not null)
-                    store.SaveVerdict(iteration, Judge(item.Id, first, second, context.Config.Threshold));
+                    store.Loop.SaveVerdict(iteration, Judge(item.Id, first, second, context.Config.Threshold));
                 owed.Succeeded();
             }
             catch (Gateway.RemoteRequestException error) when (!error.StopsTheRun)
@@ -57,9 +57,9 @@ internal static class DiscriminationStage
             judgedCount.Advance();
         }, cancellationToken);
         owed.ThrowIfAny();
-        if (cache.Count > 0 && store.Verdicts(iteration).Count == 0)
+        if (cache.Count > 0 && store.Loop.Verdicts(iteration).Count == 0)
             throw new NothingUsableException(iteration, LoopStage.Discrimination, NoVerdict(store, iteration, cache.Count, toJudge.Count));
-        store.StageDone(iteration, LoopStage.Discrimination);
+        store.Loop.StageDone(iteration, LoopStage.Discrimination);
     }
 
     /// <summary>Why a whole discrimination ended without one verdict, in the words a user can act on.</summary>
@@ -67,8 +67,8 @@ internal static class DiscriminationStage
     {
         if (judged == 0)
             return $"no verdict: none of the {pairs} cache-pool instructions has both a complete teacher answer and a student answer " +
-                   $"({store.StudentAnswered(iteration).Count - store.StudentAnswers(iteration).Count} student answers refused by its endpoint)";
-        var reviews = store.Reviews(iteration);
+                   $"({store.Loop.StudentAnswered(iteration).Count - store.Loop.StudentAnswers(iteration).Count} student answers refused by its endpoint)";
+        var reviews = store.Loop.Reviews(iteration);
         var errors = reviews.Where(r => r.ParseError is not null).GroupBy(r => r.ParseError!).OrderByDescending(g => g.Count()).FirstOrDefault();
         return $"no verdict: {reviews.Count} referee replies for {judged} pairs, {reviews.Count(r => r.ParseError is not null)} without two " +
                $"usable scores (most common: {errors?.Key ?? "none"}); a referee that answers in its own format needs its own " +
@@ -77,7 +77,7 @@ internal static class DiscriminationStage
 
     private static async Task StudentAnswersAsync(LoopContext context, int iteration, string checkpoint, IReadOnlyList<PoolItem> items, CancellationToken cancellationToken)
     {
-        var answered = context.Store.StudentAnswered(iteration);
+        var answered = context.Store.Loop.StudentAnswered(iteration);
         var missing = items.Where(item => !answered.Contains(item.Id)).ToList();
         if (missing.Count > 0)
             context.Note($"  student: {missing.Count} cache-pool instructions to answer");
@@ -85,7 +85,7 @@ internal static class DiscriminationStage
         foreach (var batch in missing.Chunk(StudentBatch))
         {
             var replies = await context.Student.AnswerAsync(batch.Select(i => new StudentQuestion(i.Instruction, i.Input)).ToList(), cancellationToken);
-            context.Store.SaveStudentAnswers(iteration, checkpoint, batch.Zip(replies, (item, reply) => (item.Id, reply)));
+            context.Store.Loop.SaveStudentAnswers(iteration, checkpoint, batch.Zip(replies, (item, reply) => (item.Id, reply)));
             counter.Advance(batch.Length);
         }
     }
@@ -103,7 +103,7 @@ internal static class DiscriminationStage
             .ToList();
         var (first, second) = teacherFirst ? (teacherAnswer, studentAnswer) : (studentAnswer, teacherAnswer);
         var score = await referee.ScoreAsync(LoopContext.Question(item), first, second, mine,
-            a => context.Store.SaveReview(iteration, new Review(item.Id, teacherFirst, a.Attempt, a.Raw,
+            a => context.Store.Loop.SaveReview(iteration, new Review(item.Id, teacherFirst, a.Attempt, a.Raw,
                 teacherFirst ? a.First : a.Second, teacherFirst ? a.Second : a.First, a.Problem) { RequestKey = a.RequestKey, RefusedAs = a.RefusedAs }),
             cancellationToken);
         if (score.Failure is { } failed)

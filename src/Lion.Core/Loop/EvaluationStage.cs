@@ -28,9 +28,9 @@ internal static class EvaluationStage
                 counter.Advance(questions.Count);
                 return replies.Select(r => r.Text).ToList();
             }, cancellationToken);
-            store.SaveEvaluation(iteration, set, result.Tasks);
+            store.Evaluations.SaveEvaluation(iteration, set, result.Tasks);
             context.Events.Report(new IterationScored(iteration, set, result.Average, result.Tasks));
         }
-        store.StageDone(iteration, LoopStage.Evaluation);
+        store.Loop.StageDone(iteration, LoopStage.Evaluation);
     }
 }

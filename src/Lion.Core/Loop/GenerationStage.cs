@@ -27,9 +27,9 @@ internal static class GenerationStage
         var config = context.Config;
         context.Started(iteration, LoopStage.Generation);
 
-        var cache = store.PoolMembers(Pool.Cache, iteration);
+        var cache = store.Loop.PoolMembers(Pool.Cache, iteration);
         var byId = cache.ToDictionary(item => item.Id);
-        var verdicts = store.Verdicts(iteration);
+        var verdicts = store.Loop.Verdicts(iteration);
         var hard = verdicts.Where(v => v.Label == VerdictLabel.Hard).Select(v => v.InstructionId).Order().ToList();
         var easy = verdicts.Where(v => v.Label == VerdictLabel.Easy).Select(v => v.InstructionId).Order().ToList();
         if (config.Selection == Config.SeedSelection.Random)
@@ -45,14 +45,14 @@ internal static class GenerationStage
         var decisions = new GenerationDecisions(slots,
             new NoveltyFilter(cache.Select(LoopContext.Question), config.NoveltyThreshold),
             new TakenInstructions(cache.Select(LoopContext.Question), HeldOutQuestions(context)),
-            store.Attempts(iteration));
+            store.Loop.Attempts(iteration));
         var replies = new Dictionary<int, GenerationReply>();
         var keptCount = context.Count(iteration, LoopStage.Generation, WorkKind.InstructionsKept, wantHard + wantEasy);
         var replyCount = context.Count(iteration, LoopStage.Generation, WorkKind.GeneratorReplies, slots.Count);
         // A batch generator takes a whole round of slots in one batch; a live one, the run's concurrency.
         int roundSize = config.ConcurrencyFor(config.Generator);
         var owed = new OwedItems(LoopStage.Generation, iteration, roundSize);
-        GenerationAttempt Save(GenerationAttempt attempt) => store.SaveAttempt(iteration, attempt);
+        GenerationAttempt Save(GenerationAttempt attempt) => store.Loop.SaveAttempt(iteration, attempt);
 
         decisions.DecideInOrder(replies, Save);
         while (!decisions.Done && decisions.Next < slots.Count)
@@ -97,14 +97,14 @@ internal static class GenerationStage
         }
         if (decisions.Kept == 0 && wantHard + wantEasy > 0)
         {
-            var reasons = store.Attempts(iteration).Where(a => a.RejectReason is not null).GroupBy(a => a.RejectReason!.Value)
+            var reasons = store.Loop.Attempts(iteration).Where(a => a.RejectReason is not null).GroupBy(a => a.RejectReason!.Value)
                 .OrderByDescending(g => g.Count()).ToList();
             throw new NothingUsableException(iteration, LoopStage.Generation,
                 $"no new instruction kept from {reasons.Sum(g => g.Count())} generator replies " +
                 $"(rejected: {string.Join(", ", reasons.Select(g => $"{Vocabulary<RejectReason>.Word(g.Key)} {g.Count()}"))})");
         }
-        store.AdvancePools(iteration);
-        store.StageDone(iteration, LoopStage.Generation);
+        store.Loop.AdvancePools(iteration);
+        store.Loop.StageDone(iteration, LoopStage.Generation);
     }
 
     /// <summary>

@@ -15,17 +15,17 @@ internal static class ImitationStage
     {
         var store = context.Store;
         context.Started(iteration, LoopStage.Imitation);
-        var train = store.PoolMembers(context.Config.TrainOn == Config.TrainingData.All ? Pool.Cache : Pool.Train, iteration);
+        var train = store.Loop.PoolMembers(context.Config.TrainOn == Config.TrainingData.All ? Pool.Cache : Pool.Train, iteration);
         await TeacherAnswers.EnsureAsync(context, iteration, LoopStage.Imitation, train, "train-pool", cancellationToken);
 
-        var answers = store.TeacherAnswers();
+        var answers = store.Loop.TeacherAnswers();
         var examples = train
             .Where(item => answers.TryGetValue(item.Id, out var answer) && answer.IsComplete)
             .Select(item => new TrainingExample(item.Instruction, item.Input, answers[item.Id].Text))
             .ToList();
         int refused = train.Count(item => answers.TryGetValue(item.Id, out var answer) && answer.IsRefused);
         int truncated = train.Count - examples.Count - refused;
-        store.SaveImitationSet(iteration, new ImitationSet(train.Count, examples.Count, truncated, refused));
+        store.Loop.SaveImitationSet(iteration, new ImitationSet(train.Count, examples.Count, truncated, refused));
         if (examples.Count == 0 && train.Count > 0)
             throw new NothingUsableException(iteration, LoopStage.Imitation,
                 $"nothing to train on: none of the {train.Count} instructions has a complete teacher answer " +
@@ -34,7 +34,7 @@ internal static class ImitationStage
         context.Note($"  student: training on {examples.Count} examples{left}");
         string checkpoint = await context.Student.TrainAsync(examples, context.StudentFolder(iteration), cancellationToken);
         LatestStudent.Publish(store.Folder, checkpoint);
-        store.StageDone(iteration, LoopStage.Imitation, checkpoint);
+        store.Loop.StageDone(iteration, LoopStage.Imitation, checkpoint);
         return checkpoint;
     }
 }

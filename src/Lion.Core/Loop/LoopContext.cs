@@ -18,7 +18,7 @@ public sealed record LoopContext(
     /// <summary>Marks the stage started in the store and tells the watchers.</summary>
     public void Started(int iteration, LoopStage stage)
     {
-        Store.StageStarted(iteration, stage);
+        Store.Loop.StageStarted(iteration, stage);
         Events.Report(new StageStarted(iteration, stage));
     }
 

@@ -19,7 +19,7 @@ internal static class TeacherAnswers
     public static async Task EnsureAsync(LoopContext context, int iteration, LoopStage stage, IReadOnlyList<PoolItem> items, string why,
         CancellationToken cancellationToken)
     {
-        var answered = context.Store.TeacherAnswers();
+        var answered = context.Store.Loop.TeacherAnswers();
         string fingerprint = RequestFingerprint.Of(context.Config.Teacher);
         var missing = items.Where(item => !answered.TryGetValue(item.Id, out var answer) || !answer.StandsUnder(fingerprint)).ToList();
         if (missing.Count == 0)
@@ -37,7 +37,7 @@ internal static class TeacherAnswers
             {
                 var response = await context.Teacher.GetResponseAsync([new ChatMessage(ChatRole.User, LoopContext.Question(item))], options, token);
                 bool withheld = response.FinishReason == ItemOutcome.ContentFilter;
-                context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, withheld ? ItemOutcome.Withheld : response.Text,
+                context.Store.Loop.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, withheld ? ItemOutcome.Withheld : response.Text,
                     response.FinishReason, withheld ? fingerprint : null);
                 if (withheld)
                     Interlocked.Increment(ref filtered);
@@ -47,7 +47,7 @@ internal static class TeacherAnswers
             catch (RemoteRequestException error) when (ItemOutcome.IsRefusal(error))
             {
                 // A refusal keeps the provider's words for `lion status --refused`; it is never an answer.
-                context.Store.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, error.Failure.Message, ItemOutcome.FinishOf(error), fingerprint);
+                context.Store.Loop.SaveTeacherAnswer(item.Id, context.Config.Teacher.Model, error.Failure.Message, ItemOutcome.FinishOf(error), fingerprint);
                 owed.Succeeded();
                 Interlocked.Increment(ref ItemOutcome.IsContentFiltered(error) ? ref filtered : ref refused);
             }

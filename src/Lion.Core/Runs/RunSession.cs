@@ -52,8 +52,8 @@ public sealed class RunSession : IDisposable
         var config = RunConfigReader.Parse(setup.ConfigJson, configPath);
         ConfigReferences.Check(config, Folder, configPath);
         Store.UpdateConfig(setup);
-        if (Store.SeedInstructions() is { Count: > 0 } seeds)
-            Store.SavePlan(RunPlanner.Plan(config, seeds, Store.PlanHistory()).ToJson());
+        if (Store.Plans.SeedInstructions() is { Count: > 0 } seeds)
+            Store.Plans.SavePlan(RunPlanner.Plan(config, seeds, Store.Plans.PlanHistory()).ToJson());
         _config = null;
     }
 
@@ -81,8 +81,8 @@ public sealed class RunSession : IDisposable
     {
         var config = Config;
         // The plan a run starts with stays with it, for the report's plan against actual.
-        if (Store.LatestPlan() is null && Store.SeedInstructions() is { Count: > 0 } seeds)
-            Store.SavePlan(RunPlanner.Plan(config, seeds).ToJson());
+        if (Store.Plans.LatestPlan() is null && Store.Plans.SeedInstructions() is { Count: > 0 } seeds)
+            Store.Plans.SavePlan(RunPlanner.Plan(config, seeds).ToJson());
         IStudent? student = null;
         try
         {

@@ -25,7 +25,7 @@ public static class RunFolder
         {
             ImportSummary summary;
             using (var store = RunStore.CreateFile(folder, partial, setup))
-                summary = store.ImportSeeds(seeds);
+                summary = store.Seeds.ImportSeeds(seeds);
             File.Move(partial, RunStore.DatabasePath(folder));
             return summary;
         }

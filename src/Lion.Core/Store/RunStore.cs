@@ -6,9 +6,12 @@ namespace Lion.Core.Store;
 /// <summary>
 /// The durable record of one run: a single SQLite file (WAL) in the run folder. Every result
 /// is written in a transaction as it arrives, so a crash loses at most the request in flight,
-/// and resuming is reading back what is already here.
+/// and resuming is reading back what is already here. The store is one connection and one
+/// schema; what lives in it is read and written by concern (<see cref="Loop"/>,
+/// <see cref="Datasets"/>, <see cref="Seeds"/>, <see cref="Evaluations"/>, <see cref="Plans"/>,
+/// <see cref="Summary"/>, <see cref="Gateway"/>), each a small class over the same connection.
 /// </summary>
-public sealed partial class RunStore : IDisposable
+public sealed class RunStore : IDisposable
 {
     public const string FileName = "lion.db";
 
@@ -20,12 +23,51 @@ public sealed partial class RunStore : IDisposable
         Folder = folder;
         _connection = connection;
         Gateway = new GatewayLog(this);
+        Loop = new LoopStore(this);
+        Datasets = new DatasetStore(this);
+        Seeds = new SeedStore(this);
+        Evaluations = new EvaluationStore(this);
+        Plans = new PlanStore(this);
+        Summary = new RunSummary(this);
     }
 
     public string Folder { get; }
 
     /// <summary>The gateway's records in this store: request cache, usage, failed requests.</summary>
     public GatewayLog Gateway { get; }
+
+    /// <summary>What the loop's stages read and write.</summary>
+    public LoopStore Loop { get; }
+
+    /// <summary>The run's data as the exports read it.</summary>
+    public DatasetStore Datasets { get; }
+
+    public SeedStore Seeds { get; }
+
+    public EvaluationStore Evaluations { get; }
+
+    public PlanStore Plans { get; }
+
+    /// <summary>The run as status, the report and compare see it.</summary>
+    public RunSummary Summary { get; }
+
+    /// <summary>The config the run was created or last continued with, and where it came from.</summary>
+    public RunConfigText Config() => Read(transaction =>
+    {
+        using var query = Command(transaction, "SELECT config_json, config_source FROM run WHERE id = 1");
+        using var reader = query.ExecuteReader();
+        reader.Read();
+        return new RunConfigText(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+    });
+
+    /// <summary>Replaces the stored config: the stages still to run use the new values.</summary>
+    public void UpdateConfig(RunSetup setup) => InTransaction(transaction =>
+    {
+        using var update = Command(transaction, "UPDATE run SET config_json = $json, config_source = $source WHERE id = 1");
+        update.Parameters.AddWithValue("$json", setup.ConfigJson);
+        update.Parameters.AddWithValue("$source", (object?)setup.ConfigSource ?? DBNull.Value);
+        update.ExecuteNonQuery();
+    });
 
     public static string DatabasePath(string folder) => Path.Combine(folder, FileName);
 

@@ -65,7 +65,7 @@ public sealed class BatchRunTests : IDisposable
         Assert.All(batch.Server.Batches.BatchesPerFile.Values, count => Assert.Equal(1, count));
         Assert.Equal(StoredBatches(batchRun).Count, batch.Server.Batches.BatchesCreated);
         using var store = RunStore.Open(batchRun);
-        Assert.Equal(store.Overview().Usage.Requests, store.Overview().Usage.BatchRequests);
+        Assert.Equal(store.Summary.Overview().Usage.Requests, store.Summary.Overview().Usage.BatchRequests);
     }
 
     [Fact]
@@ -103,8 +103,8 @@ public sealed class BatchRunTests : IDisposable
         Assert.True(second.ExitCode == 0, second.Error);
         using var exactStore = RunStore.Open(exact);
         using var overStore = RunStore.Open(over);
-        Assert.Equal(24, overStore.Attempts(1).Count(a => a.Kept));
-        Assert.True(overStore.Attempts(1).Max(a => a.Slot) < exactStore.Attempts(1).Max(a => a.Slot) || StoredBatches(over).Count < StoredBatches(exact).Count,
+        Assert.Equal(24, overStore.Loop.Attempts(1).Count(a => a.Kept));
+        Assert.True(overStore.Loop.Attempts(1).Max(a => a.Slot) < exactStore.Loop.Attempts(1).Max(a => a.Slot) || StoredBatches(over).Count < StoredBatches(exact).Count,
             "over-asking took as many rounds as asking for the shortfall alone");
     }
 
@@ -236,8 +236,8 @@ public sealed class BatchRunTests : IDisposable
         Assert.True(batches[0].Answered < batches[0].Lines, "the expired batch answered every line");
         Assert.True(batches.Take(2).Sum(b => b.Failed) > 0, "no line failed");
         using var store = RunStore.Open(run);
-        Assert.Equal(store.PoolMembers(Pool.Train, 1).Count, store.TeacherAnswers().Count);
-        var overview = store.Overview();
+        Assert.Equal(store.Loop.PoolMembers(Pool.Train, 1).Count, store.Loop.TeacherAnswers().Count);
+        var overview = store.Summary.Overview();
         Assert.Equal(batches.Sum(b => b.Answered), (int)overview.Usage.BatchRequests);
         Assert.Equal(batches.Sum(b => b.Failed), overview.BatchesDone.Failed);
         Assert.True(overview.RemoteFailuresByKind.GetValueOrDefault("ServerError") >= batches.Sum(b => b.Failed));

@@ -39,7 +39,7 @@ public sealed class CommandLineHostTests : IDisposable
             await gateway.For(Role.Referee).GetResponseAsync([new ChatMessage(ChatRole.User, "judge")], new ChatOptions { ModelId = "same-name" });
 
             Assert.Equal((1, 1), (teacherServer.Log.Received, refereeServer.Log.Received));
-            Assert.Empty(store.Overview().RemoteFailuresByKind);
+            Assert.Empty(store.Summary.Overview().RemoteFailuresByKind);
         }
         finally
         {

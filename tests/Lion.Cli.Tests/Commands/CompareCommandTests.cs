@@ -29,12 +29,12 @@ public sealed class CompareCommandTests : IDisposable
 
         // Adversarial hard seeds are all judged hard; random ones are not.
         using var store = RunStore.Open(random);
-        var hardIds = store.Verdicts(1).Where(v => v.Label == VerdictLabel.Hard).Select(v => v.InstructionId).ToHashSet();
-        var hardSlots = store.Attempts(1).Where(a => a.Kind == GenerationKind.Hard).ToList();
+        var hardIds = store.Loop.Verdicts(1).Where(v => v.Label == VerdictLabel.Hard).Select(v => v.InstructionId).ToHashSet();
+        var hardSlots = store.Loop.Attempts(1).Where(a => a.Kind == GenerationKind.Hard).ToList();
         Assert.Contains(hardSlots, a => !hardIds.Contains(a.SeedInstructionId));
         using var paper = RunStore.Open(adversarial);
-        var paperHard = paper.Verdicts(1).Where(v => v.Label == VerdictLabel.Hard).Select(v => v.InstructionId).ToHashSet();
-        Assert.All(paper.Attempts(1).Where(a => a.Kind == GenerationKind.Hard), a => Assert.Contains(a.SeedInstructionId, paperHard));
+        var paperHard = paper.Loop.Verdicts(1).Where(v => v.Label == VerdictLabel.Hard).Select(v => v.InstructionId).ToHashSet();
+        Assert.All(paper.Loop.Attempts(1).Where(a => a.Kind == GenerationKind.Hard), a => Assert.Contains(a.SeedInstructionId, paperHard));
     }
 
     [Fact]

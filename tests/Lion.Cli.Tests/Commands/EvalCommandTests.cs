@@ -88,7 +88,7 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal(first.Output, second.Output);
         Assert.Equal(received, server.Log.Received);
         using var store = Lion.Core.Store.RunStore.Open(_folder.File("run"));
-        var usage = store.UsageByRole().Single(u => u.Role == "evaluated");
+        var usage = store.Summary.UsageByRole().Single(u => u.Role == "evaluated");
         Assert.Equal(usage.Paid, usage.Cached);
         Assert.Equal(received, usage.Paid);
     }
@@ -103,7 +103,7 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal(0, LionInvocation.Run("report", "--out", run).ExitCode);
 
         using (var store = Lion.Core.Store.RunStore.Open(run))
-            Assert.Equal("bbh", Assert.Single(store.BenchmarkResults()).Benchmark);
+            Assert.Equal("bbh", Assert.Single(store.Evaluations.BenchmarkResults()).Benchmark);
         string html = File.ReadAllText(Path.Combine(run, "report", "index.html"));
         Assert.Contains("<h2>Benchmark evaluations</h2>", html);
         Assert.Contains("bbh of lion-oracle at", html);

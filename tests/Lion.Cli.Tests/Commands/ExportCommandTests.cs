@@ -121,17 +121,17 @@ public sealed class ExportCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         var pairs = JsonDocument.Parse(File.ReadAllText(exported)).RootElement.EnumerateArray().ToList();
         using var store = Lion.Core.Store.RunStore.Open(Run);
-        int hard = Enumerable.Range(1, 3).Sum(i => store.Verdicts(i).Count(v => v.Label == VerdictLabel.Hard));
+        int hard = Enumerable.Range(1, 3).Sum(i => store.Loop.Verdicts(i).Count(v => v.Label == VerdictLabel.Hard));
         Assert.Equal(hard, pairs.Count);
-        var teacher = store.TeacherAnswers();
+        var teacher = store.Loop.TeacherAnswers();
         foreach (var pair in pairs)
         {
             long id = long.Parse(pair.GetProperty("id").GetString()!["lion-".Length..]);
             int iteration = pair.GetProperty("iteration").GetInt32();
-            var verdict = store.Verdicts(iteration).Single(v => v.InstructionId == id);
+            var verdict = store.Loop.Verdicts(iteration).Single(v => v.InstructionId == id);
             Assert.Equal(VerdictLabel.Hard, verdict.Label);
             Assert.Equal(teacher[id].Text, pair.GetProperty("chosen").GetString());
-            Assert.Equal(store.StudentAnswers(iteration)[id], pair.GetProperty("rejected").GetString());
+            Assert.Equal(store.Loop.StudentAnswers(iteration)[id], pair.GetProperty("rejected").GetString());
             Assert.Equal((verdict.TeacherScore, verdict.StudentScore, verdict.Gap),
                 (pair.GetProperty("teacher_score").GetDouble(), pair.GetProperty("student_score").GetDouble(), pair.GetProperty("gap").GetDouble()));
         }

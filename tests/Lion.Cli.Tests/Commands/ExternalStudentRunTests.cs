@@ -51,8 +51,8 @@ public sealed class ExternalStudentRunTests : IAsyncLifetime, IDisposable
         Assert.Equal("iteration-1.train.json", info.RootElement.GetProperty("lion").GetProperty("file_name").GetString());
         Assert.Equal("alpaca", info.RootElement.GetProperty("lion").GetProperty("formatting").GetString());
         using var store = RunStore.Open(run);
-        Assert.Equal(Path.GetFullPath(checkpoint), store.Checkpoint(1));
-        Assert.All(store.StudentAnswers(1).Values, answer => Assert.StartsWith("echo: ", answer));
+        Assert.Equal(Path.GetFullPath(checkpoint), store.Loop.Checkpoint(1));
+        Assert.All(store.Loop.StudentAnswers(1).Values, answer => Assert.StartsWith("echo: ", answer));
     }
 
     [Fact]
@@ -67,6 +67,6 @@ public sealed class ExternalStudentRunTests : IAsyncLifetime, IDisposable
         Assert.Contains("iteration-1.train.log):\nout of GPU memory", result.Error);
         Assert.Equal("out of GPU memory\n", File.ReadAllText(Path.Combine(run, "student", "iteration-1.train.log")));
         using var store = RunStore.Open(run);
-        Assert.Equal(2, store.TeacherAnswers().Count);
+        Assert.Equal(2, store.Loop.TeacherAnswers().Count);
     }
 }

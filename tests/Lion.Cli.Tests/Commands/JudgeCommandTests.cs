@@ -94,8 +94,8 @@ public sealed class JudgeCommandTests : IDisposable
 
         Assert.Equal(first.Output, second.Output);
         using var store = RunStore.Open(run);
-        Assert.Equal(2, store.Judgements().Count);
-        var usage = store.UsageByRole().Single(u => u.Role == "judge");
+        Assert.Equal(2, store.Evaluations.Judgements().Count);
+        var usage = store.Summary.UsageByRole().Single(u => u.Role == "judge");
         Assert.Equal((12L, 12L), (usage.Paid, usage.Cached));
     }
 

@@ -58,8 +58,8 @@ public sealed class MessyModelRunTests : IDisposable
         Assert.True(first.ExitCode == 0, first.Error);
         Assert.True(again.ExitCode == 0, again.Error);
         using var store = RunStore.Open(run);
-        Assert.Equal(24, store.Attempts(1).Count(a => a.Kept));
-        Assert.DoesNotContain(store.Attempts(1), a => a.Candidate?.Contains('\0') == true);
+        Assert.Equal(24, store.Loop.Attempts(1).Count(a => a.Kept));
+        Assert.DoesNotContain(store.Loop.Attempts(1), a => a.Candidate?.Contains('\0') == true);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class MessyModelRunTests : IDisposable
         Assert.Contains("discrimination stopped (nothing usable)", status.Output);
         Assert.Matches(@"iteration 1: trained on 45 of 45; not judged yet; unparsed reviews \d+;", status.Output);
         using var store = RunStore.Open(run);
-        Assert.Empty(store.PoolMembers(Pool.Train, 2));
+        Assert.Empty(store.Loop.PoolMembers(Pool.Train, 2));
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class MessyModelRunTests : IDisposable
         Assert.DoesNotContain("student: 1 failed requests", status.Output);
         Assert.Contains("HTTP 400: the prompt is longer than this model's context", refused.Output);
         using var store = RunStore.Open(run);
-        Assert.Single(store.Verdicts(1));
+        Assert.Single(store.Loop.Verdicts(1));
     }
 
     /// <summary>A student whose context is too small for questions holding <paramref name="word"/>.</summary>

@@ -62,7 +62,7 @@ internal sealed class OracleHttpRun(TempFolder folder)
     public static string Snapshot(string run)
     {
         using var store = RunStore.Open(run);
-        return store.Fingerprint();
+        return store.Summary.Fingerprint();
     }
 
     public static async Task<LionInvocation> Invoke(string[] args, int? stopAfterLines = null)

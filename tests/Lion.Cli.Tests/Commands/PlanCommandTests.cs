@@ -23,7 +23,7 @@ public sealed class PlanCommandTests : IDisposable
     private static Dictionary<string, long> Ledger(string run)
     {
         using var store = RunStore.Open(run);
-        return store.UsageByRole().ToDictionary(u => u.Role, u => u.Paid + u.Cached);
+        return store.Summary.UsageByRole().ToDictionary(u => u.Role, u => u.Paid + u.Cached);
     }
 
     private static void AssertWithinTenPercent(Dictionary<string, long> planned, Dictionary<string, long> asked)
@@ -116,7 +116,7 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Equal(0, LionInvocation.Run("run", "--out", fresh).ExitCode);
 
         using var store = RunStore.Open(fresh);
-        var plan = JsonDocument.Parse(store.LatestPlan()!).RootElement;
+        var plan = JsonDocument.Parse(store.Plans.LatestPlan()!).RootElement;
         Assert.Equal(3, plan.GetProperty("plan").GetArrayLength());
         Assert.Equal(2, plan.GetProperty("plan")[0].GetProperty("requests").GetInt64());
     }

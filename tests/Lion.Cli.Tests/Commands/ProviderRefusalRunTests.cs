@@ -62,8 +62,8 @@ public sealed class ProviderRefusalRunTests : IDisposable
         Assert.Contains("null leaves it out", refused.Error);
         Assert.InRange(reasoning.Refused, 1, 2 * Concurrency);
         using var store = RunStore.Open(run);
-        Assert.Empty(store.TeacherAnswers());
-        Assert.Empty(store.Overview().UnanswerableByRole);
+        Assert.Empty(store.Loop.TeacherAnswers());
+        Assert.Empty(store.Summary.Overview().UnanswerableByRole);
     }
 
     [Fact]
@@ -82,8 +82,8 @@ public sealed class ProviderRefusalRunTests : IDisposable
         Assert.Equal(0, again.ExitCode);
         Assert.Equal(answered, reasoning.Answered);
         using var store = RunStore.Open(run);
-        Assert.Equal(answered, (int)store.Overview().Usage.Requests);
-        Assert.Equal(Seeds, store.TeacherAnswers().Values.Count(a => a.IsComplete));
+        Assert.Equal(answered, (int)store.Summary.Overview().Usage.Requests);
+        Assert.Equal(Seeds, store.Loop.TeacherAnswers().Values.Count(a => a.IsComplete));
     }
 
     [Fact]
@@ -101,8 +101,8 @@ public sealed class ProviderRefusalRunTests : IDisposable
         Assert.InRange(quota.Refused, 1, Concurrency);
         using var store = RunStore.Open(run);
         // Requests in flight when the first refusal came back are cut off, not recorded.
-        Assert.InRange(store.Overview().RemoteFailuresByKind["QuotaExhausted"], 1, quota.Refused);
-        Assert.Empty(store.TeacherAnswers());
+        Assert.InRange(store.Summary.Overview().RemoteFailuresByKind["QuotaExhausted"], 1, quota.Refused);
+        Assert.Empty(store.Loop.TeacherAnswers());
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class ProviderRefusalRunTests : IDisposable
         Assert.All(refusedJson.EnumerateArray(), r => Assert.Equal(("teacher", "content_filter"), (r.GetProperty("role").GetString(), r.GetProperty("outcome").GetString())));
         Assert.Contains("withheld by the provider's content filter: teacher 10.", File.ReadAllText(Path.Combine(run, "report", "index.html")));
         using var store = RunStore.Open(run);
-        var imitation = store.Overview().Results.Single(r => r.Iteration == 1).Imitation!;
+        var imitation = store.Summary.Overview().Results.Single(r => r.Iteration == 1).Imitation!;
         Assert.Equal((imitation.Instructions - 10, 10), (imitation.Trained, imitation.Unanswerable));
     }
 
@@ -163,7 +163,7 @@ public sealed class ProviderRefusalRunTests : IDisposable
         Assert.All(window.AnsweredMaxTokens, max => Assert.True(max is null or <= 600));
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(status.Output, @"Fitted    .*teacher \d+ \(down to \d+ tokens\)"), status.Output);
         using var store = RunStore.Open(run);
-        Assert.Equal(Seeds, store.TeacherAnswers().Values.Count(a => a.IsComplete));
+        Assert.Equal(Seeds, store.Loop.TeacherAnswers().Values.Count(a => a.IsComplete));
     }
 
     [Theory]

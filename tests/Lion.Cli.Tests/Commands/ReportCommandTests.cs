@@ -36,8 +36,8 @@ public sealed class ReportCommandTests : IDisposable
         // The hardest pair of iteration 1, with both answers and both reviews under it.
         using (var store = Core.Store.RunStore.Open(run))
         {
-            var hardest = store.Verdicts(1).MaxBy(v => v.Gap)!;
-            string question = store.PoolMembers(Core.Store.Pool.Cache, 1).Single(i => i.Id == hardest.InstructionId).Instruction;
+            var hardest = store.Loop.Verdicts(1).MaxBy(v => v.Gap)!;
+            string question = store.Loop.PoolMembers(Core.Store.Pool.Cache, 1).Single(i => i.Id == hardest.InstructionId).Instruction;
             Assert.Contains(System.Net.WebUtility.HtmlEncode(question.Length <= 160 ? question : question[..160]), html);
         }
         Assert.Contains("<b>Review, teacher's answer first</b>", html);

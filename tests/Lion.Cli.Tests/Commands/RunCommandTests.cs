@@ -35,14 +35,14 @@ public sealed class RunCommandTests : IDisposable
         using var store = RunStore.Open(run);
         for (int i = 1; i <= 3; i++)
         {
-            var kept = store.Attempts(i).Where(a => a.Kept).Select(a => a.InstructionId!.Value).ToHashSet();
-            var train = store.PoolMembers(Pool.Train, i + 1).Select(p => p.Id).ToHashSet();
-            var cache = store.PoolMembers(Pool.Cache, i).Select(p => p.Id).ToHashSet();
-            var nextCache = store.PoolMembers(Pool.Cache, i + 1).Select(p => p.Id).ToHashSet();
+            var kept = store.Loop.Attempts(i).Where(a => a.Kept).Select(a => a.InstructionId!.Value).ToHashSet();
+            var train = store.Loop.PoolMembers(Pool.Train, i + 1).Select(p => p.Id).ToHashSet();
+            var cache = store.Loop.PoolMembers(Pool.Cache, i).Select(p => p.Id).ToHashSet();
+            var nextCache = store.Loop.PoolMembers(Pool.Cache, i + 1).Select(p => p.Id).ToHashSet();
             Assert.Equal(24, kept.Count);
             Assert.Equal(kept, train);
             Assert.Equal(cache.Union(kept).ToHashSet(), nextCache);
-            Assert.All(new[] { LoopStage.Imitation, LoopStage.Discrimination, LoopStage.Generation }, stage => Assert.Equal(StageStatus.Done, store.Stage(i, stage).Status));
+            Assert.All(new[] { LoopStage.Imitation, LoopStage.Discrimination, LoopStage.Generation }, stage => Assert.Equal(StageStatus.Done, store.Loop.Stage(i, stage).Status));
         }
     }
 
@@ -52,16 +52,16 @@ public sealed class RunCommandTests : IDisposable
         string run = _folder.File("run");
         LionInvocation.Run("run", "--preset", "smoke", "--out", run);
         using var store = RunStore.Open(run);
-        var cache = store.PoolMembers(Pool.Cache, 1).ToDictionary(p => p.Id, p => Family(p.Instruction));
+        var cache = store.Loop.PoolMembers(Pool.Cache, 1).ToDictionary(p => p.Id, p => Family(p.Instruction));
 
-        var verdicts = store.Verdicts(1);
+        var verdicts = store.Loop.Verdicts(1);
         var hard = verdicts.Where(v => v.Label == VerdictLabel.Hard).Select(v => cache[v.InstructionId]).ToList();
         double HardRate(bool weak) => verdicts.Where(v => WeakFamilies.Contains(cache[v.InstructionId]) == weak)
             .Average(v => v.Label == VerdictLabel.Hard ? 1.0 : 0.0);
 
         Assert.True(hard.Count(WeakFamilies.Contains) >= 0.7 * hard.Count, $"hard by family: {string.Join(", ", hard.GroupBy(f => f).Select(g => $"{g.Key} {g.Count()}"))}");
         Assert.True(HardRate(weak: true) > HardRate(weak: false) + 0.3);
-        foreach (var attempt in store.Attempts(1).Where(a => a.Kept && a.Kind == GenerationKind.Hard))
+        foreach (var attempt in store.Loop.Attempts(1).Where(a => a.Kept && a.Kind == GenerationKind.Hard))
             Assert.Equal(cache[attempt.SeedInstructionId], Family(attempt.Candidate!));
     }
 
@@ -76,12 +76,12 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("held-out:", result.Output);
         using var store = RunStore.Open(run);
-        var evaluations = store.Evaluations();
+        var evaluations = store.Evaluations.Scores();
         Assert.Equal([1, 2], evaluations.Select(e => e.Iteration).Distinct());
         Assert.Equal(9, evaluations.Count(e => e.Iteration == 1));
         Assert.True(File.Exists(Path.Combine(run, "student", "iteration-2", "model.safetensors")));
         var heldOut = Directory.GetFiles(Path.Combine(run, "heldout")).SelectMany(f => Lion.Core.Evaluation.BbhFile.Read(f)).Select(e => e.Input);
-        var trained = store.ReadDataset(PoolSelection.All).Select(r => r.Instruction.Instruction);
+        var trained = store.Datasets.ReadDataset(PoolSelection.All).Select(r => r.Instruction.Instruction);
         Assert.Empty(heldOut.Intersect(trained));
         Assert.Contains("held-out ", status.Output);
     }
@@ -111,10 +111,10 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Error);
         using var store = RunStore.Open(run);
-        string checkpoint = store.Checkpoint(2)!;
+        string checkpoint = store.Loop.Checkpoint(2)!;
         var trained = JsonSerializer.Deserialize<List<string>>(File.ReadAllText(checkpoint))!;
         // The simulated student's checkpoint lists every question it was trained on, iteration 1 and 2 together.
-        Assert.Equal(store.PoolMembers(Pool.Cache, 1).Count + store.PoolMembers(Pool.Cache, 2).Count, trained.Count);
+        Assert.Equal(store.Loop.PoolMembers(Pool.Cache, 1).Count + store.Loop.PoolMembers(Pool.Cache, 2).Count, trained.Count);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Error);
         using var store = RunStore.Open(run);
-        var attempts = store.Attempts(1);
+        var attempts = store.Loop.Attempts(1);
         Assert.Contains(attempts, a => a.RejectReason == RejectReason.HeldOut);
         Assert.Contains(attempts, a => a.RejectReason == RejectReason.Duplicate);
         var kept = attempts.Where(a => a.Kept).Select(a => a.Candidate!).ToList();
@@ -243,7 +243,7 @@ public sealed class RunCommandTests : IDisposable
         var stopped = await OracleHttpRun.Invoke(["run", "--config", tight, "--seeds", _http.WriteSeeds(), "--out", run]);
         long paid;
         using (var store = RunStore.Open(run))
-            paid = store.Overview().Usage.InputTokens + store.Overview().Usage.OutputTokens;
+            paid = store.Summary.Overview().Usage.InputTokens + store.Summary.Overview().Usage.OutputTokens;
         var finished = await OracleHttpRun.Invoke(["run", "--out", run, "--config", _http.Config(server, iterations: 1, budget: """{"max_tokens": 10000000}""")]);
 
         Assert.Equal(2, stopped.ExitCode);

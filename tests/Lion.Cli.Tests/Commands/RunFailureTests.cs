@@ -58,7 +58,7 @@ public sealed class RunFailureTests : IDisposable
         var stopped = await OracleHttpRun.Invoke(["run", "--config", down, "--seeds", _http.WriteSeeds(), "--out", run]);
         clock.Stop();
         using (var store = RunStore.Open(run))
-            Assert.DoesNotContain(store.Overview().Stages, stage => stage.Status == StageStatus.Done);
+            Assert.DoesNotContain(store.Summary.Overview().Stages, stage => stage.Status == StageStatus.Done);
         await using var server = await OracleHttpRun.OracleServer();
         var resumed = await OracleHttpRun.Invoke(["run", "--config", _http.Config(server, iterations: 1), "--out", run]);
 
@@ -68,8 +68,8 @@ public sealed class RunFailureTests : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
         Assert.Equal(0, resumed.ExitCode);
         using var finished = RunStore.Open(run);
-        Assert.Equal(StageStatus.Done, finished.Stage(1, LoopStage.Generation).Status);
-        Assert.NotEmpty(finished.Verdicts(1));
+        Assert.Equal(StageStatus.Done, finished.Loop.Stage(1, LoopStage.Generation).Status);
+        Assert.NotEmpty(finished.Loop.Verdicts(1));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class RunFailureTests : IDisposable
         // Asked once in iteration 1; the cache pool of iteration 2 holds it again, and it is not asked again.
         Assert.Equal(1, overview.RootElement.GetProperty("remote_failures_by_kind").GetProperty("bad_request").GetInt32());
         using var store = RunStore.Open(run);
-        Assert.DoesNotContain(store.ReadDataset(PoolSelection.All), r => r.Instruction.Instruction.Contains("poem") && r.Instruction.Output is not null);
+        Assert.DoesNotContain(store.Datasets.ReadDataset(PoolSelection.All), r => r.Instruction.Instruction.Contains("poem") && r.Instruction.Output is not null);
     }
 
     /// <summary>A run of the first seed's text that a request body holds as it is (JSON escapes none of it).</summary>

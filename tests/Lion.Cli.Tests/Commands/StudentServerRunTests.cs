@@ -57,9 +57,9 @@ public sealed class StudentServerRunTests : IDisposable
         string log = File.ReadAllText(Path.Combine(run, "student", "server.log"));
         var served = System.Text.RegularExpressions.Regex.Matches(log, @"Serving (\S+) at http").Select(m => m.Groups[1].Value).ToList();
         using var store = RunStore.Open(run);
-        Assert.Equal(Enumerable.Range(1, 3).Select(i => store.Checkpoint(i)!), served);
-        Assert.All(Enumerable.Range(1, 3), i => Assert.NotEmpty(store.StudentAnswers(i)));
-        Assert.All(Enumerable.Range(1, 3), i => Assert.Equal(PromptFormat.Plain, ChatTemplate.Read(store.Checkpoint(i)!)));
+        Assert.Equal(Enumerable.Range(1, 3).Select(i => store.Loop.Checkpoint(i)!), served);
+        Assert.All(Enumerable.Range(1, 3), i => Assert.NotEmpty(store.Loop.StudentAnswers(i)));
+        Assert.All(Enumerable.Range(1, 3), i => Assert.Equal(PromptFormat.Plain, ChatTemplate.Read(store.Loop.Checkpoint(i)!)));
         Assert.True(File.Exists(Path.Combine(run, "student", "iteration-2.train.log")));
         Assert.False(File.Exists(Path.Combine(run, "student", "server.json")));
         Assert.Empty(ProcessesUsing(run));
@@ -116,7 +116,7 @@ public sealed class StudentServerRunTests : IDisposable
         try
         {
             using var store = RunStore.Open(run);
-            return store.StudentAnswered(1).Count > 0;
+            return store.Loop.StudentAnswered(1).Count > 0;
         }
         catch (Exception error) when (error is Core.BadInputException or Core.StorageException)
         {
@@ -127,13 +127,13 @@ public sealed class StudentServerRunTests : IDisposable
     private static string Verdicts(string run)
     {
         using var store = RunStore.Open(run);
-        return string.Join("\n", store.Verdicts(1).Select(v => $"{v.InstructionId} {v.TeacherScore} {v.StudentScore} {v.Label}"));
+        return string.Join("\n", store.Loop.Verdicts(1).Select(v => $"{v.InstructionId} {v.TeacherScore} {v.StudentScore} {v.Label}"));
     }
 
     private static string CachePool(string run)
     {
         using var store = RunStore.Open(run);
-        return string.Join("\n", store.PoolMembers(Core.Store.Pool.Cache, 2).Select(p => p.Instruction));
+        return string.Join("\n", store.Loop.PoolMembers(Core.Store.Pool.Cache, 2).Select(p => p.Instruction));
     }
 
     [Fact]
@@ -156,14 +156,14 @@ public sealed class StudentServerRunTests : IDisposable
         using var store = RunStore.Open(run);
         foreach (int iteration in new[] { 1, 2 })
         {
-            string adapter = store.Checkpoint(iteration)!;
+            string adapter = store.Loop.Checkpoint(iteration)!;
             Assert.True(File.Exists(Path.Combine(adapter, "adapter_config.json")), $"iteration {iteration} trained an adapter");
             Assert.Single(System.Text.RegularExpressions.Regex.Matches(log, $"Loaded LoRA adapter \"iteration-{iteration}\" from {adapter}"));
             // The served answer of a question is what the adapter itself answers, decoded alone as the server decoded it.
-            var (id, question) = store.PoolMembers(Core.Store.Pool.Cache, iteration).Select(i => (i.Id, i.Instruction)).First();
+            var (id, question) = store.Loop.PoolMembers(Core.Store.Pool.Cache, iteration).Select(i => (i.Id, i.Instruction)).First();
             string prompts = _folder.Write($"q{iteration}.jsonl", JsonSerializer.Serialize(new { instruction = question }) + "\n");
             var alone = LionInvocation.Run("generate", "--model", adapter, "--prompts", prompts, "--max-new-tokens", "6");
-            Assert.Equal(JsonDocument.Parse(alone.Output).RootElement.GetProperty("output").GetString(), store.StudentAnswers(iteration)[id]);
+            Assert.Equal(JsonDocument.Parse(alone.Output).RootElement.GetProperty("output").GetString(), store.Loop.StudentAnswers(iteration)[id]);
             // RUN/student is the latest adapter, resolved on its base like any checkpoint.
             if (iteration == 2)
             {

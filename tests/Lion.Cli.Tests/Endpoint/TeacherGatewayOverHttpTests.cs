@@ -26,7 +26,7 @@ public sealed class TeacherGatewayOverHttpTests
 
         Assert.Equal("echo: What is two plus two?", answer.Text);
         Assert.Equal(2, run.Server.Log.Received);
-        Assert.Equal(new Dictionary<string, int> { [recordedKind] = 1 }, run.Store.Overview().RemoteFailuresByKind);
+        Assert.Equal(new Dictionary<string, int> { [recordedKind] = 1 }, run.Store.Summary.Overview().RemoteFailuresByKind);
     }
 
     [Fact]
@@ -96,8 +96,8 @@ public sealed class TeacherGatewayOverHttpTests
 
         Assert.StartsWith("gave up after 4 attempts", error.Message);
         Assert.Equal(4, run.Server.Log.Received);
-        Assert.Equal(4, run.Store.Overview().RemoteFailuresByKind["ServerError"]);
-        Assert.Equal(0, run.Store.Overview().Usage.Requests);
+        Assert.Equal(4, run.Store.Summary.Overview().RemoteFailuresByKind["ServerError"]);
+        Assert.Equal(0, run.Store.Summary.Overview().Usage.Requests);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class TeacherGatewayOverHttpTests
 
         Assert.Equal(receivedBefore, run.Server.Log.Received);
         Assert.Equal(before.Select(a => a.Text), after.Select(a => a.Text));
-        var usage = run.Store.Overview().Usage;
+        var usage = run.Store.Summary.Overview().Usage;
         Assert.Equal((20, 20), (usage.Requests, usage.CachedHits));
     }
 

@@ -52,10 +52,10 @@ public sealed class RunSessionTests : IDisposable
         var outcome = await session.RunAsync(Host(new ScriptedRoles(), new RememberingStudent()), new LoopEvents(), CancellationToken.None);
 
         Assert.IsType<RunOutcome.Finished>(outcome);
-        Assert.Equal(12, session.Store.PoolMembers(Pool.Train, 2).Count);
-        Assert.Equal(12, session.Store.PoolMembers(Pool.Train, 3).Count);
-        Assert.Equal(SeedCount + 24, session.Store.PoolMembers(Pool.Cache, 3).Count);
-        Assert.All(new[] { 1, 2 }, iteration => Assert.Equal(StageStatus.Done, session.Store.Stage(iteration, LoopStage.Generation).Status));
+        Assert.Equal(12, session.Store.Loop.PoolMembers(Pool.Train, 2).Count);
+        Assert.Equal(12, session.Store.Loop.PoolMembers(Pool.Train, 3).Count);
+        Assert.Equal(SeedCount + 24, session.Store.Loop.PoolMembers(Pool.Cache, 3).Count);
+        Assert.All(new[] { 1, 2 }, iteration => Assert.Equal(StageStatus.Done, session.Store.Loop.Stage(iteration, LoopStage.Generation).Status));
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public sealed class RunSessionTests : IDisposable
         await session.RunAsync(Host(new ScriptedRoles(), student), new LoopEvents(), CancellationToken.None);
 
         Assert.Equal([SeedCount], student.TrainedOn);
-        var answers = session.Store.TeacherAnswers();
-        Assert.All(session.Store.PoolMembers(Pool.Train, 1), item =>
+        var answers = session.Store.Loop.TeacherAnswers();
+        Assert.All(session.Store.Loop.PoolMembers(Pool.Train, 1), item =>
             Assert.Equal(ScriptedRoles.AnswerTo(LoopContext.Question(item)), answers[item.Id].Text));
     }
 
@@ -79,8 +79,8 @@ public sealed class RunSessionTests : IDisposable
 
         await session.RunAsync(Host(new ScriptedRoles(), new RememberingStudent()), new LoopEvents(), CancellationToken.None);
 
-        var cache = session.Store.PoolMembers(Pool.Cache, 1).ToDictionary(item => item.Id);
-        var verdicts = session.Store.Verdicts(1);
+        var cache = session.Store.Loop.PoolMembers(Pool.Cache, 1).ToDictionary(item => item.Id);
+        var verdicts = session.Store.Loop.Verdicts(1);
         Assert.Equal(SeedCount, verdicts.Count);
         Assert.All(verdicts, verdict => Assert.Equal(RememberingStudent.FindsHard(cache[verdict.InstructionId].Instruction),
             verdict.Label == VerdictLabel.Hard));
@@ -99,7 +99,7 @@ public sealed class RunSessionTests : IDisposable
         await one.RunAsync(Host(new ScriptedRoles(), new RememberingStudent()), new LoopEvents(), CancellationToken.None);
         await many.RunAsync(Host(new ScriptedRoles(), new RememberingStudent()), new LoopEvents(), CancellationToken.None);
 
-        Assert.Equal(one.Store.Fingerprint(), many.Store.Fingerprint());
+        Assert.Equal(one.Store.Summary.Fingerprint(), many.Store.Summary.Fingerprint());
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class RunSessionTests : IDisposable
         {
             roles.FailAfter(0);
             stopped = await session.RunAsync(Host(roles, new RememberingStudent()), new LoopEvents(), CancellationToken.None);
-            Assert.Equal(StageStatus.Stopped, session.Store.Stage(1, LoopStage.Imitation).Status);
+            Assert.Equal(StageStatus.Stopped, session.Store.Loop.Stage(1, LoopStage.Imitation).Status);
         }
         roles.Heal();
         var events = new LoopEvents();
@@ -125,7 +125,7 @@ public sealed class RunSessionTests : IDisposable
         Assert.Equal((1, LoopStage.Imitation, SeedCount), (owing.Iteration, owing.Stage, owing.Owed));
         Assert.IsType<RunOutcome.Finished>(finished);
         Assert.Equal(SeedCount, events.Of<ItemsDone>().First(e => e.Work == WorkKind.TeacherAnswers).Total);
-        Assert.Equal(whole.Store.Fingerprint(), resumed.Store.Fingerprint());
+        Assert.Equal(whole.Store.Summary.Fingerprint(), resumed.Store.Summary.Fingerprint());
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class RunSessionTests : IDisposable
         using var whole = Create(Config(iterations: 1), "whole");
         await whole.RunAsync(Host(new ScriptedRoles(), new RememberingStudent()), new LoopEvents(), CancellationToken.None);
 
-        Assert.Equal(whole.Store.Fingerprint(), resumed.Store.Fingerprint());
+        Assert.Equal(whole.Store.Summary.Fingerprint(), resumed.Store.Summary.Fingerprint());
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class RunFolderTests : IDisposable
         RunFolder.Create(_fixture.RunFolder, _fixture.Seeds(new InstructionRecord("A.")), RunSetup.FromConfigFile(config));
 
         using var store = RunStore.Open(_fixture.RunFolder);
-        Assert.Equal(Path.GetFullPath(config), store.Overview().ConfigSource);
+        Assert.Equal(Path.GetFullPath(config), store.Summary.Overview().ConfigSource);
     }
 
     [Theory]

@@ -35,7 +35,7 @@ public sealed class RunStoreTests : IDisposable
 
         using var store = RunStore.Open(_fixture.RunFolder);
 
-        Assert.Equal("Kept.", store.ReadDataset(PoolSelection.All).Single().Instruction.Instruction);
+        Assert.Equal("Kept.", store.Datasets.ReadDataset(PoolSelection.All).Single().Instruction.Instruction);
     }
 
     [Fact]
@@ -71,8 +71,8 @@ public sealed class RunStoreTests : IDisposable
 
         using var store = RunStore.Open(_fixture.RunFolder);
 
-        Assert.Equal(new StageProgress(StageStatus.Stopped, "3 owed"), store.Stage(1, LoopStage.Discrimination));
-        var reviews = store.Reviews(1);
+        Assert.Equal(new StageProgress(StageStatus.Stopped, "3 owed"), store.Loop.Stage(1, LoopStage.Discrimination));
+        var reviews = store.Loop.Reviews(1);
         Assert.Equal(ItemOutcome.Unanswerable, reviews.Single(r => r.TeacherFirst).RefusedAs);
         Assert.Null(reviews.Single(r => !r.TeacherFirst).RefusedAs);
     }
@@ -137,10 +137,10 @@ public sealed class RunStoreTests : IDisposable
     {
         using var store = _fixture.CreateRun(new("A."), new("B."));
 
-        var summary = store.ImportSeeds(_fixture.Seeds(new("A."), new("A."), new("A.", "", "answer"), new("C.")));
+        var summary = store.Seeds.ImportSeeds(_fixture.Seeds(new("A."), new("A."), new("A.", "", "answer"), new("C.")));
 
         Assert.Equal((4, 2, 2), (summary.Records, summary.Added, summary.Duplicates));
-        Assert.Equal(["A.", "B.", "A.", "C."], store.ReadDataset(PoolSelection.All).Select(r => r.Instruction.Instruction));
+        Assert.Equal(["A.", "B.", "A.", "C."], store.Datasets.ReadDataset(PoolSelection.All).Select(r => r.Instruction.Instruction));
         using var connection = OpenRaw();
         Assert.Equal(3L, Scalar<long>(connection, "SELECT occurrences FROM instructions WHERE instruction = 'A.' AND output IS NULL"));
     }
@@ -150,10 +150,10 @@ public sealed class RunStoreTests : IDisposable
     {
         using var store = _fixture.CreateRun(new("A."), new("B."));
 
-        Assert.Equal(2, store.ReadDataset(PoolSelection.Train).Count);
-        Assert.Equal(2, store.ReadDataset(PoolSelection.Cache).Count);
+        Assert.Equal(2, store.Datasets.ReadDataset(PoolSelection.Train).Count);
+        Assert.Equal(2, store.Datasets.ReadDataset(PoolSelection.Cache).Count);
         Assert.Equal([new(Pool.Train, 1, 2), new RunOverview.PoolSize(Pool.Cache, 1, 2)],
-            store.Overview().Pools.OrderBy(p => p.Pool));
+            store.Summary.Overview().Pools.OrderBy(p => p.Pool));
     }
 
     [Fact]
@@ -163,10 +163,10 @@ public sealed class RunStoreTests : IDisposable
 
         // The reader refuses empty instructions; the store's own check is the last line of defence.
         var failing = _fixture.Seeds(new("New and fine."), new("   "));
-        Assert.Throws<SqliteException>(() => store.ImportSeeds(failing));
+        Assert.Throws<SqliteException>(() => store.Seeds.ImportSeeds(failing));
 
-        Assert.Equal(["Existing."], store.ReadDataset(PoolSelection.All).Select(r => r.Instruction.Instruction));
-        Assert.Single(store.Overview().Imports);
+        Assert.Equal(["Existing."], store.Datasets.ReadDataset(PoolSelection.All).Select(r => r.Instruction.Instruction));
+        Assert.Single(store.Summary.Overview().Imports);
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class RunStoreTests : IDisposable
             insert.ExecuteNonQuery();
         });
 
-        var outputs = store.ReadDataset(PoolSelection.All).Select(r => r.Instruction.Output);
+        var outputs = store.Datasets.ReadDataset(PoolSelection.All).Select(r => r.Instruction.Output);
 
         Assert.Equal(["teacher answer", "seed answer"], outputs);
     }
@@ -217,12 +217,12 @@ public sealed class RunStoreTests : IDisposable
             limit.ExecuteNonQuery();
         });
 
-        var full = Assert.Throws<StorageException>(() => store.SaveTeacherAnswer(1, "teacher", new string('x', 1_000_000), ChatFinishReason.Stop));
+        var full = Assert.Throws<StorageException>(() => store.Loop.SaveTeacherAnswer(1, "teacher", new string('x', 1_000_000), ChatFinishReason.Stop));
 
         Assert.True(full.IsOutside);
         Assert.StartsWith($"{RunStore.DatabasePath(_fixture.RunFolder)}: the disk is full.", full.Message);
-        Assert.Empty(store.TeacherAnswers());
-        Assert.Equal("Kept.", store.ReadDataset(PoolSelection.All).Single().Instruction.Instruction);
+        Assert.Empty(store.Loop.TeacherAnswers());
+        Assert.Equal("Kept.", store.Datasets.ReadDataset(PoolSelection.All).Single().Instruction.Instruction);
     }
 
     [Fact]
@@ -242,7 +242,7 @@ public sealed class RunStoreTests : IDisposable
         var damaged = Assert.Throws<StorageException>(() =>
         {
             using var store = RunStore.Open(_fixture.RunFolder);
-            store.ReadDataset(PoolSelection.All);
+            store.Datasets.ReadDataset(PoolSelection.All);
         });
 
         Assert.False(damaged.IsOutside);

@@ -8,41 +8,25 @@ using Microsoft.Extensions.AI;
 namespace Lion.Core.Store;
 
 /// <summary>What the loop's stages read and write: pools, answers, reviews, verdicts, generation attempts, progress.</summary>
-public sealed partial class RunStore
+/// <summary>The loop's records: pools, stage progress, teacher and student answers, referee reviews, verdicts and generation attempts.</summary>
+public sealed class LoopStore(RunStore store)
 {
-    public RunConfigText Config() => Read(transaction =>
-    {
-        using var query = Command(transaction, "SELECT config_json, config_source FROM run WHERE id = 1");
-        using var reader = query.ExecuteReader();
-        reader.Read();
-        return new RunConfigText(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
-    });
-
-    /// <summary>Replaces the stored config: the stages still to run use the new values.</summary>
-    public void UpdateConfig(RunSetup setup) => InTransaction(transaction =>
-    {
-        using var update = Command(transaction, "UPDATE run SET config_json = $json, config_source = $source WHERE id = 1");
-        update.Parameters.AddWithValue("$json", setup.ConfigJson);
-        update.Parameters.AddWithValue("$source", (object?)setup.ConfigSource ?? DBNull.Value);
-        update.ExecuteNonQuery();
-    });
-
-    public IReadOnlyList<PoolItem> PoolMembers(Pool pool, int iteration) => Read(transaction => Rows(transaction, """
+    public IReadOnlyList<PoolItem> PoolMembers(Pool pool, int iteration) => store.Read(transaction => store.Rows(transaction, """
         SELECT i.id, i.instruction, i.input, i.origin FROM pool_members p JOIN instructions i ON i.id = p.instruction_id
         WHERE p.pool = $pool AND p.iteration = $iteration ORDER BY i.id
         """, r => new PoolItem(r.GetInt64(0), r.GetString(1), r.GetString(2), Vocabulary<InstructionOrigin>.Parse(r.GetString(3))),
         ("$pool", Vocabulary<Pool>.Word(pool)), ("$iteration", iteration)));
 
-    public int LatestIteration() => Read(transaction =>
-        Single(transaction, "SELECT COALESCE(MAX(iteration), 0) FROM pool_members", r => r.GetInt32(0)));
+    public int LatestIteration() => store.Read(transaction =>
+        store.Single(transaction, "SELECT COALESCE(MAX(iteration), 0) FROM pool_members", r => r.GetInt32(0)));
 
     /// <summary>
     /// The paper's pool update after generation in <paramref name="iteration"/>: the instructions
     /// it made become the next train pool and join the cache pool.
     /// </summary>
-    public void AdvancePools(int iteration) => InTransaction(transaction =>
+    public void AdvancePools(int iteration) => store.InTransaction(transaction =>
     {
-        Execute(transaction, """
+        store.Execute(transaction, """
             INSERT OR IGNORE INTO pool_members (pool, iteration, instruction_id)
             SELECT $train, $next, instruction_id FROM generation_attempts WHERE iteration = $iteration AND kept = 1;
             INSERT OR IGNORE INTO pool_members (pool, iteration, instruction_id)
@@ -54,44 +38,44 @@ public sealed partial class RunStore
     });
 
     /// <summary>Where a stage of an iteration stands, and for a stopped one what it owes.</summary>
-    public StageProgress Stage(int iteration, LoopStage stage) => Read(transaction =>
-        Rows(transaction, "SELECT status, owed FROM stage_progress WHERE iteration = $iteration AND stage = $stage",
+    public StageProgress Stage(int iteration, LoopStage stage) => store.Read(transaction =>
+        store.Rows(transaction, "SELECT status, owed FROM stage_progress WHERE iteration = $iteration AND stage = $stage",
             r => Progress(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)),
             ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage)))
         .SingleOrDefault(new StageProgress(StageStatus.NotStarted, null)));
 
     /// <summary>A stage begins (again, after a stop or a crash: what it owed is asked for now).</summary>
-    public void StageStarted(int iteration, LoopStage stage) => InTransaction(transaction => Execute(transaction, """
+    public void StageStarted(int iteration, LoopStage stage) => store.InTransaction(transaction => store.Execute(transaction, """
         INSERT INTO stage_progress (iteration, stage, status, started_at) VALUES ($iteration, $stage, 'running', $now)
         ON CONFLICT (iteration, stage) DO UPDATE SET owed = NULL WHERE status = 'running'
-        """, ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage)), ("$now", Now())));
+        """, ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage)), ("$now", RunStore.Now())));
 
     /// <summary>
     /// A stage that stopped with items still owed: it stays unfinished, as a crashed one does, so a
     /// rerun picks it up; <paramref name="owed"/> says what it owes.
     /// </summary>
-    public void StageStopped(int iteration, LoopStage stage, string owed) => InTransaction(transaction => Execute(transaction,
+    public void StageStopped(int iteration, LoopStage stage, string owed) => store.InTransaction(transaction => store.Execute(transaction,
         "UPDATE stage_progress SET owed = $owed WHERE iteration = $iteration AND stage = $stage AND status = 'running'",
         ("$owed", owed), ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage))));
 
-    public void StageDone(int iteration, LoopStage stage, string? detail = null) => InTransaction(transaction => Execute(transaction,
+    public void StageDone(int iteration, LoopStage stage, string? detail = null) => store.InTransaction(transaction => store.Execute(transaction,
         "UPDATE stage_progress SET status = 'done', finished_at = $now, detail = $detail, owed = NULL WHERE iteration = $iteration AND stage = $stage",
-        ("$now", Now()), ("$detail", detail), ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage))));
+        ("$now", RunStore.Now()), ("$detail", detail), ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(stage))));
 
     /// <summary>The checkpoint an iteration's finished imitation made; null while it is not done.</summary>
-    public string? Checkpoint(int iteration) => Read(transaction =>
-        Rows(transaction, "SELECT detail FROM stage_progress WHERE iteration = $iteration AND stage = $stage AND status = 'done'",
+    public string? Checkpoint(int iteration) => store.Read(transaction =>
+        store.Rows(transaction, "SELECT detail FROM stage_progress WHERE iteration = $iteration AND stage = $stage AND status = 'done'",
             r => r.IsDBNull(0) ? null : r.GetString(0), ("$iteration", iteration), ("$stage", Vocabulary<LoopStage>.Word(LoopStage.Imitation)))
         .SingleOrDefault());
 
-    private static StageProgress Progress(string status, string? owed) =>
+    internal static StageProgress Progress(string status, string? owed) =>
         status == "done" ? new StageProgress(StageStatus.Done, null)
         : owed is not null ? new StageProgress(StageStatus.Stopped, owed)
         : new StageProgress(StageStatus.Running, null);
 
-    public void SaveImitationSet(int iteration, ImitationSet set) => InTransaction(transaction =>
+    public void SaveImitationSet(int iteration, ImitationSet set) => store.InTransaction(transaction =>
     {
-        using var insert = Command(transaction, """
+        using var insert = store.Command(transaction, """
             INSERT OR REPLACE INTO imitation_sets (iteration, instructions, trained, truncated, unanswerable, created_at)
             VALUES ($iteration, $instructions, $trained, $truncated, $unanswerable, $now)
             """);
@@ -100,20 +84,20 @@ public sealed partial class RunStore
         insert.Parameters.AddWithValue("$trained", set.Trained);
         insert.Parameters.AddWithValue("$truncated", set.Truncated);
         insert.Parameters.AddWithValue("$unanswerable", set.Unanswerable);
-        insert.Parameters.AddWithValue("$now", Now());
+        insert.Parameters.AddWithValue("$now", RunStore.Now());
         insert.ExecuteNonQuery();
     });
 
     /// <summary>Teacher answers by instruction: text and finish reason.</summary>
-    public Dictionary<long, TeacherAnswer> TeacherAnswers() => Read(transaction =>
-        Rows(transaction, "SELECT instruction_id, text, finish_reason, request_key FROM teacher_answers",
+    public Dictionary<long, TeacherAnswer> TeacherAnswers() => store.Read(transaction =>
+        store.Rows(transaction, "SELECT instruction_id, text, finish_reason, request_key FROM teacher_answers",
             r => (Id: r.GetInt64(0), Answer: new TeacherAnswer(r.GetString(1), FinishReasonOf(r, 2), r.IsDBNull(3) ? null : r.GetString(3))))
             .ToDictionary(a => a.Id, a => a.Answer));
 
     /// <param name="requestKey">For a refusal, the fingerprint of the parameters it was refused under.</param>
-    public void SaveTeacherAnswer(long instructionId, string model, string text, ChatFinishReason? finishReason, string? requestKey = null) => InTransaction(transaction =>
+    public void SaveTeacherAnswer(long instructionId, string model, string text, ChatFinishReason? finishReason, string? requestKey = null) => store.InTransaction(transaction =>
     {
-        using var insert = Command(transaction, """
+        using var insert = store.Command(transaction, """
             INSERT OR REPLACE INTO teacher_answers (instruction_id, model, text, finish_reason, request_key, created_at)
             VALUES ($id, $model, $text, $finish, $key, $now)
             """);
@@ -122,27 +106,27 @@ public sealed partial class RunStore
         insert.Parameters.AddWithValue("$model", model);
         insert.Parameters.AddWithValue("$text", text);
         insert.Parameters.AddWithValue("$finish", (object?)finishReason?.Value ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$now", Now());
+        insert.Parameters.AddWithValue("$now", RunStore.Now());
         insert.ExecuteNonQuery();
     });
 
     /// <summary>The student's answers of an iteration that can be judged: every one but those its endpoint refused.</summary>
-    public Dictionary<long, string> StudentAnswers(int iteration) => Read(transaction =>
-        Rows(transaction, "SELECT instruction_id, text FROM student_answers WHERE iteration = $iteration AND COALESCE(finish_reason, '') NOT IN ($refused, $filtered)",
+    public Dictionary<long, string> StudentAnswers(int iteration) => store.Read(transaction =>
+        store.Rows(transaction, "SELECT instruction_id, text FROM student_answers WHERE iteration = $iteration AND COALESCE(finish_reason, '') NOT IN ($refused, $filtered)",
             r => (Id: r.GetInt64(0), Text: r.GetString(1)), ("$iteration", iteration), ("$refused", ItemOutcome.Unanswerable.Value),
             ("$filtered", ItemOutcome.ContentFilter.Value))
             .ToDictionary(a => a.Id, a => a.Text));
 
     /// <summary>The instructions the student has a result for in an iteration, refused ones included: never asked again.</summary>
-    public HashSet<long> StudentAnswered(int iteration) => Read(transaction =>
-        Rows(transaction, "SELECT instruction_id FROM student_answers WHERE iteration = $iteration", r => r.GetInt64(0), ("$iteration", iteration))
+    public HashSet<long> StudentAnswered(int iteration) => store.Read(transaction =>
+        store.Rows(transaction, "SELECT instruction_id FROM student_answers WHERE iteration = $iteration", r => r.GetInt64(0), ("$iteration", iteration))
             .ToHashSet());
 
     /// <summary>A batch of student answers, in one transaction.</summary>
     public void SaveStudentAnswers(int iteration, string checkpoint, IEnumerable<(long InstructionId, StudentReply Reply)> answers) =>
-        InTransaction(transaction =>
+        store.InTransaction(transaction =>
         {
-            using var insert = Command(transaction, """
+            using var insert = store.Command(transaction, """
                 INSERT OR REPLACE INTO student_answers (instruction_id, iteration, checkpoint, text, finish_reason, created_at)
                 VALUES ($id, $iteration, $checkpoint, $text, $finish, $now)
                 """);
@@ -151,7 +135,7 @@ public sealed partial class RunStore
             var finish = insert.Parameters.Add("$finish", SqliteType.Text);
             insert.Parameters.AddWithValue("$iteration", iteration);
             insert.Parameters.AddWithValue("$checkpoint", checkpoint);
-            insert.Parameters.AddWithValue("$now", Now());
+            insert.Parameters.AddWithValue("$now", RunStore.Now());
             foreach (var (instructionId, reply) in answers)
             {
                 id.Value = instructionId;
@@ -161,7 +145,7 @@ public sealed partial class RunStore
             }
         });
 
-    public List<Review> Reviews(int iteration) => Read(transaction => Rows(transaction, """
+    public List<Review> Reviews(int iteration) => store.Read(transaction => store.Rows(transaction, """
         SELECT instruction_id, teacher_first, attempt, raw, teacher_score, student_score, parse_error, request_key, refused
         FROM referee_reviews WHERE iteration = $iteration ORDER BY id
         """, r => new Review(r.GetInt64(0), r.GetInt32(1) == 1, r.GetInt32(2), r.GetString(3),
@@ -172,9 +156,9 @@ public sealed partial class RunStore
         },
         ("$iteration", iteration)));
 
-    public void SaveReview(int iteration, Review review) => InTransaction(transaction =>
+    public void SaveReview(int iteration, Review review) => store.InTransaction(transaction =>
     {
-        using var insert = Command(transaction, """
+        using var insert = store.Command(transaction, """
             INSERT INTO referee_reviews (instruction_id, iteration, teacher_first, attempt, raw, teacher_score, student_score, parse_error, request_key, refused, created_at)
             VALUES ($id, $iteration, $first, $attempt, $raw, $teacher, $student, $error, $key, $refused, $now)
             """);
@@ -188,20 +172,20 @@ public sealed partial class RunStore
         insert.Parameters.AddWithValue("$teacher", (object?)review.TeacherScore ?? DBNull.Value);
         insert.Parameters.AddWithValue("$student", (object?)review.StudentScore ?? DBNull.Value);
         insert.Parameters.AddWithValue("$error", (object?)review.ParseError ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$now", Now());
+        insert.Parameters.AddWithValue("$now", RunStore.Now());
         insert.ExecuteNonQuery();
     });
 
-    public List<Verdict> Verdicts(int iteration) => Read(transaction => Rows(transaction, """
+    public List<Verdict> Verdicts(int iteration) => store.Read(transaction => store.Rows(transaction, """
         SELECT instruction_id, teacher_score, student_score, gap, label, order_flipped FROM verdicts
         WHERE iteration = $iteration ORDER BY instruction_id
         """, r => new Verdict(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3), Vocabulary<VerdictLabel>.Parse(r.GetString(4)),
             r.GetInt32(5) == 1),
         ("$iteration", iteration)));
 
-    public void SaveVerdict(int iteration, Verdict verdict) => InTransaction(transaction =>
+    public void SaveVerdict(int iteration, Verdict verdict) => store.InTransaction(transaction =>
     {
-        using var insert = Command(transaction, """
+        using var insert = store.Command(transaction, """
             INSERT OR REPLACE INTO verdicts (instruction_id, iteration, teacher_score, student_score, gap, label, order_flipped, created_at)
             VALUES ($id, $iteration, $teacher, $student, $gap, $label, $flipped, $now)
             """);
@@ -212,11 +196,11 @@ public sealed partial class RunStore
         insert.Parameters.AddWithValue("$gap", verdict.Gap);
         insert.Parameters.AddWithValue("$label", Vocabulary<VerdictLabel>.Word(verdict.Label));
         insert.Parameters.AddWithValue("$flipped", verdict.OrderFlipped ? 1 : 0);
-        insert.Parameters.AddWithValue("$now", Now());
+        insert.Parameters.AddWithValue("$now", RunStore.Now());
         insert.ExecuteNonQuery();
     });
 
-    public List<GenerationAttempt> Attempts(int iteration) => Read(transaction => Rows(transaction, """
+    public List<GenerationAttempt> Attempts(int iteration) => store.Read(transaction => store.Rows(transaction, """
         SELECT slot, seed_instruction_id, kind, raw, candidate, finish_reason, kept, reject_reason, instruction_id, max_similarity, unwrapped
         FROM generation_attempts WHERE iteration = $iteration ORDER BY slot
         """, r => new GenerationAttempt(r.GetInt32(0), r.GetInt64(1), Vocabulary<GenerationKind>.Parse(r.GetString(2)), r.GetString(3),
@@ -233,13 +217,13 @@ public sealed partial class RunStore
     /// easy, its seed as parent, entering with the next iteration) in the same transaction.
     /// Returns the attempt with the new instruction's id.
     /// </summary>
-    public GenerationAttempt SaveAttempt(int iteration, GenerationAttempt attempt) => InTransaction(transaction =>
+    public GenerationAttempt SaveAttempt(int iteration, GenerationAttempt attempt) => store.InTransaction(transaction =>
     {
         long? instructionId = null;
         if (attempt.Kept)
         {
             var record = new InstructionRecord(attempt.Candidate!);
-            using var insert = Command(transaction, """
+            using var insert = store.Command(transaction, """
                 INSERT INTO instructions (instruction, input, output, content_key, origin, parent_id, iteration_added, created_at)
                 VALUES ($instruction, '', NULL, $key, $origin, $parent, $iteration, $now)
                 ON CONFLICT (content_key) DO UPDATE SET occurrences = occurrences + 1
@@ -250,10 +234,10 @@ public sealed partial class RunStore
             insert.Parameters.AddWithValue("$origin", Vocabulary<InstructionOrigin>.Word(attempt.Kind == GenerationKind.Hard ? InstructionOrigin.Hard : InstructionOrigin.Easy));
             insert.Parameters.AddWithValue("$parent", attempt.SeedInstructionId);
             insert.Parameters.AddWithValue("$iteration", iteration + 1);
-            insert.Parameters.AddWithValue("$now", Now());
+            insert.Parameters.AddWithValue("$now", RunStore.Now());
             instructionId = (long)insert.ExecuteScalar()!;
         }
-        using var log = Command(transaction, """
+        using var log = store.Command(transaction, """
             INSERT INTO generation_attempts (iteration, slot, seed_instruction_id, kind, raw, candidate, finish_reason, kept,
                                              reject_reason, instruction_id, max_similarity, unwrapped, created_at)
             VALUES ($iteration, $slot, $seed, $kind, $raw, $candidate, $finish, $kept, $reason, $instruction, $similarity, $unwrapped, $now)
@@ -270,7 +254,7 @@ public sealed partial class RunStore
         log.Parameters.AddWithValue("$instruction", (object?)instructionId ?? DBNull.Value);
         log.Parameters.AddWithValue("$similarity", (object?)attempt.MaxSimilarity ?? DBNull.Value);
         log.Parameters.AddWithValue("$unwrapped", attempt.Unwrapped ? 1 : 0);
-        log.Parameters.AddWithValue("$now", Now());
+        log.Parameters.AddWithValue("$now", RunStore.Now());
         log.ExecuteNonQuery();
         return attempt with { InstructionId = instructionId };
     });

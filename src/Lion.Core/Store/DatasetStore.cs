@@ -3,7 +3,8 @@ using Lion.Core.Gateway;
 
 namespace Lion.Core.Store;
 
-public sealed partial class RunStore
+/// <summary>In the run store: the run's data as exports read it: instructions with their answers and provenance, and preference pairs.</summary>
+public sealed class DatasetStore(RunStore store)
 {
     /// <summary>
     /// The instructions of a pool as it stands now (its latest iteration), or all of them, in
@@ -12,7 +13,7 @@ public sealed partial class RunStore
     /// or empty teacher answer is never an output, and an instruction the endpoint refused has none.
     /// </summary>
     /// <param name="withProvenance">Each record also carries its origin, iteration, parent and latest verdict.</param>
-    public IReadOnlyList<DatasetRecord> ReadDataset(PoolSelection selection, bool withProvenance = false) => Read(transaction =>
+    public IReadOnlyList<DatasetRecord> ReadDataset(PoolSelection selection, bool withProvenance = false) => store.Read(transaction =>
     {
         string filter = selection switch
         {
@@ -23,7 +24,7 @@ public sealed partial class RunStore
                                   AND iteration = (SELECT MAX(iteration) FROM pool_members WHERE pool = $pool))
                  """,
         };
-        using var query = Command(transaction, $"""
+        using var query = store.Command(transaction, $"""
             SELECT i.id, i.instruction, i.input, i.output, i.origin, i.iteration_added, i.parent_id,
                    v.label, v.iteration, v.teacher_score, v.student_score, v.gap, t.text, t.finish_reason, t.instruction_id IS NOT NULL
             FROM instructions i
@@ -80,13 +81,13 @@ public sealed partial class RunStore
     /// One preference pair per instruction and iteration judged hard: the teacher's complete
     /// answer against that iteration's student answer, with the referee's scores and gap.
     /// </summary>
-    public IReadOnlyList<PreferencePair> ReadPreferencePairs(PoolSelection selection) => Read(transaction =>
+    public IReadOnlyList<PreferencePair> ReadPreferencePairs(PoolSelection selection) => store.Read(transaction =>
     {
         string filter = selection == PoolSelection.All ? "" : """
             AND i.id IN (SELECT instruction_id FROM pool_members
                          WHERE pool = $pool AND iteration = (SELECT MAX(iteration) FROM pool_members WHERE pool = $pool))
             """;
-        using var query = Command(transaction, $"""
+        using var query = store.Command(transaction, $"""
             SELECT i.id, v.iteration, i.instruction, i.input, t.text, s.text, v.teacher_score, v.student_score, v.gap
             FROM verdicts v
             JOIN instructions i ON i.id = v.instruction_id

@@ -3,18 +3,19 @@ using Microsoft.Data.Sqlite;
 
 namespace Lion.Core.Store;
 
-public sealed partial class RunStore
+/// <summary>In the run store: seed instructions imported into the run.</summary>
+public sealed class SeedStore(RunStore store)
 {
     /// <summary>
     /// Stores seed instructions and puts them in both pools of <paramref name="iteration"/>, as
     /// the paper starts X_A and X_B equal to the seeds. Exact duplicates, within the file or of
     /// instructions already stored, are merged and counted. One transaction: a failure stores nothing.
     /// </summary>
-    public ImportSummary ImportSeeds(SeedFile seeds, int iteration = 1) => InTransaction(transaction =>
+    public ImportSummary ImportSeeds(SeedFile seeds, int iteration = 1) => store.InTransaction(transaction =>
     {
-        string now = Now();
+        string now = RunStore.Now();
         long importId;
-        using (var import = Command(transaction,
+        using (var import = store.Command(transaction,
                    "INSERT INTO imports (source, format, records, added, duplicates, imported_at) VALUES ($source, $format, $records, 0, 0, $now) RETURNING id"))
         {
             // A preset's seeds name the preset, not a file.
@@ -25,7 +26,7 @@ public sealed partial class RunStore
             importId = (long)import.ExecuteScalar()!;
         }
 
-        using var insert = Command(transaction, """
+        using var insert = store.Command(transaction, """
             INSERT INTO instructions (instruction, input, output, content_key, origin, iteration_added, import_id, created_at)
             VALUES ($instruction, $input, $output, $key, 'seed', $iteration, $import, $now)
             ON CONFLICT (content_key) DO UPDATE SET occurrences = occurrences + 1
@@ -39,7 +40,7 @@ public sealed partial class RunStore
         insert.Parameters.AddWithValue("$import", importId);
         insert.Parameters.AddWithValue("$now", now);
 
-        using var join = Command(transaction,
+        using var join = store.Command(transaction,
             "INSERT OR IGNORE INTO pool_members (pool, iteration, instruction_id) VALUES ('train', $iteration, $id), ('cache', $iteration, $id)");
         join.Parameters.AddWithValue("$iteration", iteration);
         var member = join.Parameters.Add("$id", SqliteType.Integer);
@@ -62,7 +63,7 @@ public sealed partial class RunStore
         }
 
         int duplicates = seeds.Records.Count - added;
-        using (var count = Command(transaction, "UPDATE imports SET added = $added, duplicates = $duplicates WHERE id = $id"))
+        using (var count = store.Command(transaction, "UPDATE imports SET added = $added, duplicates = $duplicates WHERE id = $id"))
         {
             count.Parameters.AddWithValue("$added", added);
             count.Parameters.AddWithValue("$duplicates", duplicates);
