@@ -46,6 +46,9 @@ internal sealed class LiveProgress : IProgress<LoopEvent>
                     Print("  " + EventText.Score(scored));
                     break;
                 case IterationFinished finished:
+                    // Counts that stop short of their total (replies against the attempts allowed) end with their iteration.
+                    foreach (var ((iteration, _), task) in _tasks.Where(t => t.Key.Item1 == finished.Iteration))
+                        task.StopTask();
                     Print("  " + EventText.Finished(finished));
                     break;
                 case ItemsDone done:
@@ -63,13 +66,14 @@ internal sealed class LiveProgress : IProgress<LoopEvent>
             return;
         // A new iteration or a new total is the next piece of work: a fresh bar.
         var key = (done.Iteration, done.Work);
+        string description = Markup.Escape($"iteration {done.Iteration} · {EventText.Work(done.Work)}" + (done.PerSecond > 0 ? $" · {EventText.Rate(done.PerSecond)}" : ""));
         if (!_tasks.TryGetValue(key, out var task) || task.MaxValue != Math.Max(done.Total, 1))
         {
             task?.StopTask();
-            task = _context.AddTask("", maxValue: Math.Max(done.Total, 1));
+            task = _context.AddTask(description, maxValue: Math.Max(done.Total, 1));
             _tasks[key] = task;
         }
-        task.Description = Markup.Escape($"iteration {done.Iteration} · {EventText.Work(done.Work)}" + (done.PerSecond > 0 ? $" · {EventText.Rate(done.PerSecond)}" : ""));
+        task.Description = description;
         task.Value = Math.Max(task.Value, done.Done);
         if (done.Done >= done.Total)
             task.StopTask();
