@@ -22,7 +22,7 @@ public static class TokenizerFile
         {
             throw BadInputException.AtLine(path, (int)(error.LineNumber ?? 0) + 1, "malformed JSON");
         }
-        ITextTokenizer tokenizer = ByteTokenizer.IsOurs(json) ? new ByteTokenizer() : new HuggingFaceTokenizer(path, json, config.BosTokenId, config.EosTokenId);
+        ITextTokenizer tokenizer = ByteTokenizer.IsOurs(json) ? new ByteTokenizer() : new HuggingFaceTokenizer(path, json);
         if (tokenizer.VocabularySize > config.VocabSize)
             throw BadInputException.InFile(path,
                 $"its vocabulary ({tokenizer.VocabularySize} tokens) does not fit the model's embedding (vocab_size {config.VocabSize} in config.json)");
