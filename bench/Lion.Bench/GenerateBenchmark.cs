@@ -42,7 +42,8 @@ internal static class GenerateBenchmark
         try
         {
             GgufExport.Write(model, path);
-            var theirs = Median.Of(Enumerable.Range(0, 3).Select(_ => LlamaCpp(path, tokenizer, prompts, threads)).ToList());
+            var encoded = prompts.Select(p => (int[])[ByteTokenizer.Bos, .. tokenizer.Encode(p)]).ToList();
+            var theirs = Median.Of(Enumerable.Range(0, 3).Select(_ => LlamaCpp(path, encoded, NewTokens, ByteTokenizer.Eos, threads)).ToList());
             Console.WriteLine($"ours {ours:N0} tokens/s, llama.cpp {theirs:N0} tokens/s");
             Console.WriteLine(JsonSerializer.Serialize(new
             {
@@ -71,13 +72,17 @@ internal static class GenerateBenchmark
         return tokens / seconds;
     }
 
-    private static double LlamaCpp(string path, ByteTokenizer tokenizer, List<string> prompts, int threads)
+    /// <summary>
+    /// llama.cpp's greedy decoding of <paramref name="encoded"/> (BOS included), all sequences in one
+    /// batch per step, up to <paramref name="newTokens"/> each or <paramref name="eos"/>: tokens per second.
+    /// </summary>
+    internal static double LlamaCpp(string path, IReadOnlyList<int[]> encoded, int newTokens, int eos, int threads)
     {
-        var encoded = prompts.Select(p => (int[])[ByteTokenizer.Bos, .. tokenizer.Encode(p)]).ToList();
-        int context = encoded.Sum(e => e.Length + NewTokens) + 64;
+        int sequences = encoded.Count;
+        int context = encoded.Sum(e => e.Length + newTokens) + 64;
         var parameters = new ModelParams(path)
         {
-            ContextSize = (uint)context, BatchSize = (uint)context, UBatchSize = 512, SeqMax = Prompts,
+            ContextSize = (uint)context, BatchSize = (uint)context, UBatchSize = 512, SeqMax = (uint)sequences,
             Threads = threads, BatchThreads = threads, GpuLayerCount = 0,
         };
         using var weights = LLamaWeights.LoadFromFile(parameters);
@@ -85,23 +90,23 @@ internal static class GenerateBenchmark
 
         var clock = Stopwatch.StartNew();
         var batch = new LLamaBatch();
-        var lastIndex = new int[Prompts];
-        for (int s = 0; s < Prompts; s++)
+        var lastIndex = new int[sequences];
+        for (int s = 0; s < sequences; s++)
             for (int i = 0; i < encoded[s].Length; i++)
             {
                 batch.Add((LLamaToken)encoded[s][i], i, (LLamaSeqId)s, logits: i == encoded[s].Length - 1);
                 if (i == encoded[s].Length - 1) lastIndex[s] = batch.TokenCount - 1;
             }
-        var done = new bool[Prompts];
+        var done = new bool[sequences];
         var positions = encoded.Select(e => e.Length).ToArray();
         long generated = 0;
-        for (int step = 0; step < NewTokens && done.Any(d => !d); step++)
+        for (int step = 0; step < newTokens && done.Any(d => !d); step++)
         {
             if (ctx.Decode(batch) != DecodeResult.Ok)
                 throw new InvalidOperationException("llama.cpp could not decode the batch");
-            var next = new (int Seq, int Token)[Prompts];
+            var next = new (int Seq, int Token)[sequences];
             int count = 0;
-            for (int s = 0; s < Prompts; s++)
+            for (int s = 0; s < sequences; s++)
             {
                 if (done[s]) continue;
                 var logits = ctx.NativeHandle.GetLogitsIth(lastIndex[s]);
@@ -109,7 +114,7 @@ internal static class GenerateBenchmark
                 for (int t = 1; t < logits.Length; t++)
                     if (logits[t] > logits[best]) best = t;
                 generated++;
-                if (best == ByteTokenizer.Eos) { done[s] = true; continue; }
+                if (best == eos) { done[s] = true; continue; }
                 next[count++] = (s, best);
             }
             batch.Clear();

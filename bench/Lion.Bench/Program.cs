@@ -16,6 +16,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["serve"] = ServeBenchmark.Run,
     ["generator-novelty"] = GeneratorNoveltyBenchmark.Run,
     ["paper-scale"] = PaperScaleBenchmark.Run,
+    ["sizes"] = SizesBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))

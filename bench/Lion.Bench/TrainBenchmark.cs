@@ -164,7 +164,7 @@ internal static class TrainBenchmark
     /// each for half the time and after one product that is not timed (threads that have slept
     /// wake up slower); the better of the two rates.
     /// </summary>
-    private static double MatmulPeak(ScalarType type, TorchWorkers workers, double seconds)
+    internal static double MatmulPeak(ScalarType type, TorchWorkers workers, double seconds)
     {
         const int n = 1024;
         const double flops = 2.0 * n * n * n;

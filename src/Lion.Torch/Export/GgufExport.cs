@@ -11,12 +11,17 @@ namespace Lion.Torch.Export;
 /// </summary>
 public static class GgufExport
 {
-    public static void Write(LlamaForCausalLM model, string path, bool half = false, Lion.Core.Prompts.PromptFormat? promptFormat = null)
+    /// <param name="paddedVocabulary">
+    /// The model's tokenizer is the byte-level one but its embedding has more rows (a benchmark's
+    /// model at a checkpoint's shape): the rows past the byte-level vocabulary are written as unused tokens.
+    /// </param>
+    public static void Write(LlamaForCausalLM model, string path, bool half = false, Lion.Core.Prompts.PromptFormat? promptFormat = null,
+        bool paddedVocabulary = false)
     {
         var config = model.Config;
         if (config.Architecture == "Qwen2ForCausalLM")
             throw new Lion.Core.BadInputException($"{path}: GGUF export covers LLaMA and Mistral layouts; Qwen2 is not supported yet");
-        if (config.VocabSize != ByteTokenizer.VocabularySize)
+        if (config.VocabSize != ByteTokenizer.VocabularySize && !(paddedVocabulary && config.VocabSize > ByteTokenizer.VocabularySize))
             throw new Lion.Core.BadInputException($"{path}: GGUF export writes the byte-level vocabulary; this model has another tokenizer (vocab_size {config.VocabSize})");
         var gguf = new GgufWriter();
         gguf.Add("general.architecture", "llama");
@@ -87,6 +92,11 @@ public static class GgufExport
         var characters = ByteTokenizer.ByteCharacters();
         var tokens = characters.Select(c => c.ToString()).Concat(["<s>", "</s>", "<pad>"]).ToList();
         var types = tokens.Select((_, i) => i < 256 ? 1 : 3).ToList();
+        for (int id = tokens.Count; id < config.VocabSize; id++)
+        {
+            tokens.Add($"<unused_{id}>");
+            types.Add(5); // llama.cpp's UNUSED
+        }
         gguf.Add("tokenizer.ggml.model", "gpt2");
         gguf.Add("tokenizer.ggml.pre", "default");
         gguf.Add("tokenizer.ggml.tokens", tokens);
