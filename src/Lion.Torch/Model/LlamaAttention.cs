@@ -6,9 +6,9 @@ using static TorchSharp.torch;
 namespace Lion.Torch.Model;
 
 /// <summary>
-/// Grouped-query self-attention with rotary positions: over whole sequences (training, scoring)
-/// through the fused kernels (<see cref="FusedCausalAttention"/>), in decoding and with LoRA
-/// adapters through scaled_dot_product_attention.
+/// Grouped-query self-attention with rotary positions: over whole sequences (training, scoring,
+/// LoRA adapters or not) through the fused kernels (<see cref="FusedCausalAttention"/>), in
+/// decoding through scaled_dot_product_attention.
 /// </summary>
 public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
 {
@@ -45,12 +45,13 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (cos, sin) = RotaryEmbedding.Cached((int)hidden.shape[1], _config.HeadDim, _config.RopeTheta, _config.RopeScaling);
-        if (Adapters is null && _compute.Takes(hidden, FusedKernel.Attention))
+        if (_compute.Takes(hidden, FusedKernel.Attention))
         {
             // Rotation and the heads' layout in one kernel, each key head's group of queries side by
             // side, then attention by blocks of queries; the result, [batch, kv heads, length, group ·
             // head dim], holds head kv·group + g where Output expects it.
-            var (rq, rk, rv) = FusedRotaryHeads.Apply(Product(hidden, inputScale, computeType: true), cos, sin, _config.NumAttentionHeads, _config.NumKeyValueHeads,
+            var product = Adapters is null ? Product(hidden, inputScale, computeType: true) : AdaptedProduct(hidden, inputScale);
+            var (rq, rk, rv) = FusedRotaryHeads.Apply(product, cos, sin, _config.NumAttentionHeads, _config.NumKeyValueHeads,
                 _compute.HandedOver);
             var grouped = FusedCausalAttention.Apply(rq, rk, rv, _compute);
             return Output(grouped.view(rk.shape[0], rk.shape[1], rk.shape[2], -1)).MoveToOuterDisposeScope();
@@ -78,7 +79,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         long batch = hidden.shape[0], length = hidden.shape[1];
         int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, dim = _config.HeadDim;
         Tensor query, key, value;
-        if (Adapters is null)
+        if (Adapters is null && !ModelCompute.FewRows(hidden))
         {
             var parts = Product(hidden, inputScale).split([heads * dim, kvHeads * dim, kvHeads * dim], -1);
             (query, key, value) = (parts[0], parts[1], parts[2]);
@@ -103,9 +104,17 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     /// </summary>
     private Tensor Product(Tensor hidden, Tensor? inputScale, bool computeType = false)
     {
-        var weight = cat([q_proj.weight!, k_proj.weight!, v_proj.weight!], 0);
+        var weight = _compute.Joined(q_proj.weight!, k_proj.weight!, v_proj.weight!);
         var bias = _config.AttentionBias ? cat([q_proj.bias!, k_proj.bias!, v_proj.bias!], 0) : null;
         return computeType ? ScaledInput.Product(_compute, hidden, weight, inputScale, bias) : ScaledInput.Linear(_compute, hidden, weight, inputScale, bias);
+    }
+
+    /// <summary>Queries, keys and values side by side, as <see cref="Product"/> lays them out, each projection with its adapter's update.</summary>
+    private Tensor AdaptedProduct(Tensor hidden, Tensor? inputScale)
+    {
+        if (inputScale is not null)
+            hidden = hidden * inputScale;
+        return cat([Project(q_proj, "q_proj", hidden), Project(k_proj, "k_proj", hidden), Project(v_proj, "v_proj", hidden)], -1);
     }
 
     /// <summary>Attention of the queries over the keys (each key head shared by its group of query heads), then the output projection.</summary>

@@ -110,7 +110,8 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
             parameter.requires_grad = true;
     }
 
-    private Dictionary<string, LoraAdapter> Adapters(IEnumerable<(string Name, Linear Projection)> projections, int rank, double alpha,
+    /// <summary>The adapters of the targeted projections among <paramref name="projections"/>; null where none is targeted, so that block keeps its fused path.</summary>
+    private Dictionary<string, LoraAdapter>? Adapters(IEnumerable<(string Name, Linear Projection)> projections, int rank, double alpha,
         IReadOnlyCollection<string> targets, List<Parameter> trainable)
     {
         var adapters = new Dictionary<string, LoraAdapter>();
@@ -121,7 +122,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
             trainable.Add(adapter.A);
             trainable.Add(adapter.B);
         }
-        return adapters;
+        return adapters.Count > 0 ? adapters : null;
     }
 
     private static void Merge(IEnumerable<(string Name, Linear Projection)> projections, Dictionary<string, LoraAdapter>? adapters)
@@ -154,7 +155,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     private Tensor Head(Tensor normalized)
     {
         using var scope = NewDisposeScope();
-        var weight = lm_head is not null ? lm_head.weight! : model.embed_tokens.weight!;
+        var weight = lm_head is not null ? lm_head.weight! : model.EmbeddingWeight;
         return ScaledInput.Linear(Compute, normalized, weight, model.NormWeight).MoveToOuterDisposeScope();
     }
 

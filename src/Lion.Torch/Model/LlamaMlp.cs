@@ -38,10 +38,10 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         Tensor inner;
-        if (Adapters is null)
+        if (Adapters is null && !ModelCompute.FewRows(x))
         {
             // Gate and up in one product (see LlamaAttention): the weights stay two parameters.
-            var product = ScaledInput.Product(_compute, x, cat([gate_proj.weight!, up_proj.weight!], 0), inputScale);
+            var product = ScaledInput.Product(_compute, x, _compute.Joined(gate_proj.weight!, up_proj.weight!), inputScale);
             if (_compute.TakesWithBFloat16(product, FusedKernel.SwiGlu))
                 inner = FusedSwiGlu.Apply(product, _compute.HandedOver);
             else

@@ -17,6 +17,12 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
 
     internal IEnumerable<LlamaDecoderLayer> Layers => layers;
 
+    /// <summary>
+    /// The embedding's weight, one object for the model's life (the module hands out a new wrapper
+    /// on each read, which a cache keyed by the parameter would take for another weight).
+    /// </summary>
+    internal Parameter EmbeddingWeight { get; }
+
     public LlamaModel(LlamaConfig config, ModelCompute compute) : base(nameof(LlamaModel))
     {
         _config = config;
@@ -24,6 +30,8 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
         layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config, compute)).ToArray());
         norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, compute);
         RegisterComponents();
+        // Set after registering, or it would count as a parameter of its own.
+        EmbeddingWeight = embed_tokens.weight!;
     }
 
     public override Tensor forward(Tensor tokens)

@@ -1,5 +1,6 @@
 using Lion.Torch.Model.Fused;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Lion.Torch.Model;
@@ -61,8 +62,64 @@ public sealed class ModelCompute
         if (!Casts(x))
             return nn.functional.linear(x, weight, bias);
         using var scope = NewDisposeScope();
-        return nn.functional.linear(x.to(bfloat16), weight.to(bfloat16), bias?.to(bfloat16)).MoveToOuterDisposeScope();
+        return nn.functional.linear(x.to(bfloat16), InComputeType(weight), bias?.to(bfloat16)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Weights side by side (rows after rows) for one wider product, each in the type products
+    /// compute in: joined after the cast, so a frozen weight's bfloat16 copy serves here too.
+    /// </summary>
+    public Tensor Joined(params Tensor[] weights)
+    {
+        if (!InBFloat16)
+            return cat(weights, 0);
+        using var scope = NewDisposeScope();
+        return cat(weights.Select(InComputeType).ToArray(), 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <paramref name="weight"/> in the type products compute in now. Inside a <see cref="BFloat16"/>
+    /// scope a frozen parameter (LoRA's base weights) is cast once for the scope and the copy shared:
+    /// every step of every worker reads it, and casting it anew each time costs a pass over the
+    /// weights and a copy held for each backward pass.
+    /// </summary>
+    private Tensor InComputeType(Tensor weight)
+    {
+        if (!InBFloat16 || weight.dtype != float32)
+            return weight;
+        if (weight is not Parameter { requires_grad: false } frozen)
+            return weight.to(bfloat16);
+        lock (_frozenInBFloat16)
+        {
+            if (!_frozenInBFloat16.TryGetValue(frozen, out var copy))
+            {
+                using var noGrad = no_grad();
+                copy = frozen.to(bfloat16).DetachFromDisposeScope();
+                _frozenInBFloat16[frozen] = copy;
+            }
+            return copy;
+        }
+    }
+
+    private readonly Dictionary<Parameter, Tensor> _frozenInBFloat16 = new(ReferenceEqualityComparer.Instance);
+
+    private void Restore(bool previous)
+    {
+        InBFloat16 = previous;
+        lock (_frozenInBFloat16)
+        {
+            foreach (var copy in _frozenInBFloat16.Values)
+                copy.Dispose();
+            _frozenInBFloat16.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Whether products over <paramref name="x"/> have so few rows (a decoding step's) that reading
+    /// the weights is what they cost: then weights joined side by side for a wider product are not
+    /// worth the copy that joins them, and each projection reads its own.
+    /// </summary>
+    internal static bool FewRows(Tensor x) => x.numel() / x.shape[^1] < 64;
 
     /// <summary>Whether <paramref name="tensor"/> takes <paramref name="kernel"/>'s fused path (float32 on the CPU).</summary>
     internal bool Takes(Tensor tensor, FusedKernel kernel) => Kernels.Contains(kernel) && tensor.dtype == float32 && tensor.device_type == DeviceType.CPU;
@@ -73,9 +130,9 @@ public sealed class ModelCompute
 
     private bool Casts(Tensor x) => InBFloat16 && (x.dtype == float32 || x.dtype == bfloat16);
 
-    /// <summary>Restores the setting from before the scope.</summary>
+    /// <summary>Restores the setting from before the scope; the frozen weights' copies made inside it are dropped.</summary>
     public readonly struct Scope(ModelCompute compute, bool previous) : IDisposable
     {
-        public void Dispose() => compute.InBFloat16 = previous;
+        public void Dispose() => compute.Restore(previous);
     }
 }

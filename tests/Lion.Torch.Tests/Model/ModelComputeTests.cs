@@ -56,6 +56,57 @@ public sealed class ModelComputeTests
     }
 
     [Fact]
+    public void A_frozen_parameter_is_cast_once_a_scope_and_its_copy_dropped_when_the_scope_ends()
+    {
+        var (x, weight, _) = Inputs();
+        var frozen = new TorchSharp.Modules.Parameter(weight.clone(), requires_grad: false);
+
+        Tensor before, sameScope;
+        using (_compute.BFloat16())
+        {
+            before = _compute.Linear(x, frozen);
+            using (no_grad())
+                frozen.mul_(2);
+            sameScope = _compute.Linear(x, frozen);
+        }
+        Tensor nextScope;
+        using (_compute.BFloat16())
+            nextScope = _compute.Linear(x, frozen);
+
+        Assert.True(sameScope.allclose(before, rtol: 0, atol: 0));
+        Assert.True(nextScope.allclose(before * 2, rtol: 1e-2, atol: 1e-3));
+    }
+
+    [Fact]
+    public void A_trainable_weight_is_cast_at_every_product()
+    {
+        var (x, weight, _) = Inputs();
+        var trainable = new TorchSharp.Modules.Parameter(weight.clone(), requires_grad: true);
+
+        using var cast = _compute.BFloat16();
+        var before = _compute.Linear(x, trainable);
+        using (no_grad())
+            trainable.mul_(2);
+        var after = _compute.Linear(x, trainable);
+
+        Assert.True(after.allclose(before * 2, rtol: 1e-2, atol: 1e-3));
+    }
+
+    [Fact]
+    public void Joined_weights_are_the_weights_rows_after_rows_in_the_type_products_compute_in()
+    {
+        var (_, weight, _) = Inputs();
+        var first = new TorchSharp.Modules.Parameter(weight.clone(), requires_grad: false);
+        var second = weight * 3;
+
+        Assert.True(_compute.Joined(first, second).allclose(cat([weight, second], 0), rtol: 0, atol: 0));
+        using var cast = _compute.BFloat16();
+        var joined = _compute.Joined(first, second);
+        Assert.Equal(ScalarType.BFloat16, joined.dtype);
+        Assert.True(joined.to(float32).allclose(cat([weight, second], 0).to(bfloat16).to(float32), rtol: 0, atol: 0));
+    }
+
+    [Fact]
     public void A_scope_restores_the_setting_it_found()
     {
         using (_compute.BFloat16())
