@@ -3,6 +3,7 @@ using System.Text.Json;
 using LLama.Native;
 using Lion.Core.Config;
 using Lion.Core.Prompts;
+using Lion.Torch.Checkpoints;
 using Lion.Torch.Export;
 using Lion.Torch.Generation;
 using Lion.Torch.Model;
@@ -16,20 +17,23 @@ namespace Lion.Bench;
 
 /// <summary>
 /// The in-process student at the sizes people distil into on a CPU: SmolLM2-135M's and
-/// Qwen2.5-0.5B's exact configs with random weights and lion's byte-level tokenizer.json. Per
-/// shape: full and LoRA fine-tuning (the trainer itself, on the demo's examples, batch 16) in
-/// float32 and bfloat16 products — tokens/s (every position of the batch), MFU against torch's
-/// matmul peak in that type measured here, peak RSS (VmHWM, reset before each), seconds per 1,000
-/// examples; greedy generation, one stream and 16 batched, against llama.cpp (LLamaSharp) on the
-/// same weights exported as F32 GGUF, one stream; and the time one Lion iteration at the paper's
-/// sizes would take (6,000 examples trained for 3 epochs, a 58,000-instruction cache pool answered,
-/// 128 tokens an answer). Model FLOPs: 6 per parameter per position for a full step, 4 for LoRA
-/// (its frozen weights get no gradient), plus attention's. Arguments: [135m|0.5b] [steps].
+/// Qwen2.5-0.5B's exact configs, random weights and lion's byte-level tokenizer.json saved as a
+/// checkpoint folder and loaded as `--base` loads one. Per shape: full and LoRA fine-tuning (the
+/// trainer itself, on the demo's examples, 16 a step; LoRA as 4 × 4 accumulated) in float32 and
+/// bfloat16 products — tokens/s (every position of the batch), MFU against torch's matmul peak in
+/// that type measured here, peak RSS (VmHWM, reset before each), seconds per 1,000 examples;
+/// greedy generation of 128 tokens past EOS, one stream and 16 batched, against llama.cpp
+/// (LLamaSharp) on the same weights exported as F32 GGUF, one stream; and the time one Lion
+/// iteration at the paper's sizes would take (6,000 examples trained for 3 epochs, a
+/// 58,000-instruction cache pool answered, 128 tokens an answer). Arguments: [135m|0.5b] [steps,
+/// 0: generation only] [lora|full] [micro-batch].
 /// </summary>
 internal static class SizesBenchmark
 {
     private const int Batch = 16;
-    private const int MicroBatch = 4;
+    // LoRA's steps cost as much at 4 rows as at 16 and hold a quarter of the activations; a full
+    // fine-tune pays per micro-batch for every weight's gradient (the tied embedding's a dense one).
+    private const int LoraMicroBatch = 4, FullMicroBatch = 16;
     private const int NewTokens = 128;
 
     private static readonly Dictionary<string, LlamaConfig> Shapes = new()
@@ -53,7 +57,7 @@ internal static class SizesBenchmark
         NativeLibraryConfig.All.WithLogCallback((_, _) => { });
         var names = args.Length > 0 ? [args[0]] : Shapes.Keys.ToArray();
         int steps = args.Length > 1 ? int.Parse(args[1]) : 2;
-        int micro = args.Length > 3 ? int.Parse(args[3]) : MicroBatch;
+        int? micro = args.Length > 3 ? int.Parse(args[3]) : null;
         bool[] lora = args.Length > 2 ? args[2] switch
         {
             "lora" => [true],
@@ -66,16 +70,31 @@ internal static class SizesBenchmark
         return 0;
     }
 
-    private static Dictionary<string, object?> Shape(string name, LlamaConfig config, int steps, bool[] fineTunes, int micro)
+    private static Dictionary<string, object?> Shape(string name, LlamaConfig config, int steps, bool[] fineTunes, int? micro)
     {
-        var tokenizer = new ByteTokenizer();
+        // A checkpoint folder of the shape (random weights, lion's byte-level tokenizer.json), loaded
+        // as `lion train --base FOLDER` loads one.
+        string folder = Path.Combine(Path.GetTempPath(), $"lion-sizes-{name}-{Environment.ProcessId}");
+        manual_seed(1);
+        using (var made = new LlamaForCausalLM(config))
+            HuggingFaceFolder.Save(made, folder, new ByteTokenizer());
+        LlamaForCausalLM model;
+        ITextTokenizer tokenizer;
+        try
+        {
+            (model, tokenizer) = HuggingFaceFolder.LoadWithTokenizer(folder);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        using var owned = model;
         var examples = DemoExamples(tokenizer, Batch * Math.Max(steps, 1));
         double positions = examples.Average(e => e.Prompt.Length + e.Answer.Length + 1.0);
-        manual_seed(1);
-        using var model = new LlamaForCausalLM(config);
         long parameters = model.parameters().Sum(p => p.numel());
         int threads = get_num_threads();
-        Console.WriteLine($"{name}: {parameters:N0} parameters, {examples.Count} demo examples of {positions:F0} positions, {threads} threads");
+        long loaded = ResidentMegabytes();
+        Console.WriteLine($"{name}: {parameters:N0} parameters, loaded in {loaded:N0} MB, {examples.Count} demo examples of {positions:F0} positions, {threads} threads");
         using var workers = new TorchWorkers(threads);
         double fp32Peak = TrainBenchmark.MatmulPeak(float32, workers, 4), bf16Peak = TrainBenchmark.MatmulPeak(ScalarType.BFloat16, workers, 4);
         // Model FLOPs of one example as the trainer computes it: every projection at every position,
@@ -90,7 +109,7 @@ internal static class SizesBenchmark
             return 2 * (projections * length + head * taught + config.NumHiddenLayers * length * length * config.HiddenSize);
         });
 
-        var figures = new Dictionary<string, object?> { ["benchmark"] = "sizes", ["shape"] = name, ["parameters"] = parameters, ["threads"] = threads };
+        var figures = new Dictionary<string, object?> { ["benchmark"] = "sizes", ["shape"] = name, ["parameters"] = parameters, ["threads"] = threads, ["loaded_rss_mb"] = loaded };
         var secondsPerExample = new Dictionary<string, double>();
         var mfu = new Dictionary<string, double>();
         var faster = new Dictionary<string, string>();
@@ -100,16 +119,17 @@ internal static class SizesBenchmark
             {
                 string key = $"{(lora ? "lora" : "full")}_{(precision == TrainingPrecision.Float32 ? "fp32" : "bf16")}";
                 ResetPeak();
+                int rows = micro ?? (lora ? LoraMicroBatch : FullMicroBatch);
                 var options = new TrainingOptions
                 {
-                    Epochs = 1, BatchSize = micro, AccumulationSteps = Batch / micro, MaxLength = 512, LearningRate = 1e-5, Precision = precision,
+                    Epochs = 1, BatchSize = rows, AccumulationSteps = Batch / rows, MaxLength = 512, LearningRate = 1e-5, Precision = precision,
                     Lora = lora ? new LoraOptions { Merge = false } : null,
                 };
                 // One step not timed: the kernels compile, the allocator grows.
                 new SftTrainer(options).Train(model, examples.Take(Batch).ToList());
                 if (lora) model.MergeLora();
                 var clock = Stopwatch.StartNew();
-                new SftTrainer(options).Train(model, examples);
+                var report = new SftTrainer(options).Train(model, examples);
                 double seconds = clock.Elapsed.TotalSeconds;
                 if (lora) model.MergeLora();
                 double tokensPerSecond = examples.Count * positions / seconds;
@@ -121,7 +141,7 @@ internal static class SizesBenchmark
                 figures[$"{key}_mfu"] = Math.Round(flops / peak, 3);
                 figures[$"{key}_peak_rss_mb"] = PeakMegabytes();
                 figures[$"{key}_s_per_1000_examples"] = Math.Round(1000 * seconds / examples.Count, 1);
-                Console.WriteLine($"  {key}: {tokensPerSecond:N0} tokens/s, MFU {flops / peak:F3}, peak RSS {PeakMegabytes():N0} MB, {1000 * seconds / examples.Count:F0} s per 1,000 examples");
+                Console.WriteLine($"  {key}: {tokensPerSecond:N0} tokens/s, MFU {flops / peak:F3}, peak RSS {PeakMegabytes():N0} MB, {1000 * seconds / examples.Count:F0} s per 1,000 examples, loss {report.FirstEpochLoss:F2}");
             }
         if (mfu.Count > 0)
         {
@@ -145,7 +165,7 @@ internal static class SizesBenchmark
             {
                 GgufExport.Write(model, gguf, paddedVocabulary: true);
                 int[] first = [ByteTokenizer.Bos, .. tokenizer.Encode(prompts[0])];
-                theirs = Median.Of(Enumerable.Range(0, 3).Select(_ => GenerateBenchmark.LlamaCpp(gguf, [first], NewTokens, ByteTokenizer.Eos, threads)).ToList());
+                theirs = Median.Of(Enumerable.Range(0, 3).Select(_ => GenerateBenchmark.LlamaCpp(gguf, [first], NewTokens, eos: -1, threads)).ToList());
             }
             finally
             {
@@ -174,7 +194,7 @@ internal static class SizesBenchmark
     }
 
     /// <summary>Demo-style examples: BBH-format items of the demo's families at their two easiest sizes, prompt and bare answer.</summary>
-    private static List<(int[] Prompt, int[] Answer)> DemoExamples(ByteTokenizer tokenizer, int count)
+    private static List<(int[] Prompt, int[] Answer)> DemoExamples(ITextTokenizer tokenizer, int count)
     {
         var random = new Random(5);
         var families = new[] { "dyck_languages", "object_counting", "web_of_lies" }.Select(Oracle.Oracle.Family).ToList();
@@ -189,14 +209,14 @@ internal static class SizesBenchmark
     }
 
     /// <summary>
-    /// Greedy tokens per second over the prompts decoded as one batch; tokens are counted as
-    /// generated (the rows of a checkpoint's vocabulary past the byte-level ones decode to no text).
+    /// Greedy tokens per second over the prompts decoded as one batch, each to the token limit
+    /// (a fine-tuned model may say EOS first), counted as generated.
     /// </summary>
-    private static double Generate(LlamaForCausalLM model, ByteTokenizer tokenizer, List<string> prompts)
+    private static double Generate(LlamaForCausalLM model, ITextTokenizer tokenizer, List<string> prompts)
     {
         var clock = Stopwatch.StartNew();
         using var batch = new DecodingBatch(model, tokenizer);
-        var rows = prompts.Select(p => batch.Row(p, new SamplingOptions { MaxNewTokens = NewTokens })).ToList();
+        var rows = prompts.Select(p => batch.Row(p, new SamplingOptions { MaxNewTokens = NewTokens, IgnoreEos = true })).ToList();
         batch.Admit(rows);
         for (batch.Remove(r => r.FinishReason is not null); batch.Rows.Count > 0; batch.Remove(r => r.FinishReason is not null))
             batch.Step();
@@ -208,6 +228,10 @@ internal static class SizesBenchmark
         if (OperatingSystem.IsLinux())
             File.WriteAllText("/proc/self/clear_refs", "5");
     }
+
+    private static long ResidentMegabytes() => OperatingSystem.IsLinux()
+        ? long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1]) / 1024
+        : Environment.WorkingSet >> 20;
 
     private static long PeakMegabytes() => OperatingSystem.IsLinux()
         ? long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1]) / 1024

@@ -29,6 +29,12 @@ internal static class TrainCommand
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3 };
         var learningRate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => 1e-3 };
         var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 };
+        var accumulation = new Option<int>("--gradient-accumulation")
+        {
+            Description = "Batches whose gradients add up before each optimiser step (the step's batch is --batch-size times this): fewer rows in memory at once.",
+            HelpName = "N",
+            DefaultValueFactory = _ => 1,
+        };
         var maxLength = new Option<int>("--max-length") { Description = "Longest example in tokens; longer ones keep their end.", DefaultValueFactory = _ => 512 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 2305 };
         var workers = new Option<int?>("--workers")
@@ -65,7 +71,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Fine-tune the in-process student (answer tokens only) and save it as a Hugging Face folder.")
         {
-            baseModel, init, data, output, epochs, learningRate, batchSize, maxLength, seed, workers, precision, format, loraRank, loraAlpha, loraTargets, adapter,
+            baseModel, init, data, output, epochs, learningRate, batchSize, accumulation, maxLength, seed, workers, precision, format, loraRank, loraAlpha, loraTargets, adapter,
             dtype, gguf, ggufType, overwrite,
         };
         command.SetAction((parse, cancellation) => CommandBody.RunAsync(parse, writer =>
@@ -74,6 +80,8 @@ internal static class TrainCommand
                 throw new BadInputException("give either --base DIR or --init tiny|small");
             if (parse.GetValue(workers) is < 1)
                 throw new BadInputException($"--workers must be at least 1, got {parse.GetValue(workers)}");
+            if (parse.GetValue(accumulation) < 1)
+                throw new BadInputException($"--gradient-accumulation must be at least 1, got {parse.GetValue(accumulation)}");
             CheckpointFolder.CheckWritable(parse.GetValue(output)!, parse.GetValue(overwrite));
             if (parse.GetValue(gguf) is { } ggufTarget)
                 WritablePlace.Check(ggufTarget, "--gguf");
@@ -97,6 +105,7 @@ internal static class TrainCommand
             var options = new TrainingOptions
             {
                 Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(learningRate), BatchSize = parse.GetValue(batchSize),
+                AccumulationSteps = parse.GetValue(accumulation),
                 MaxLength = parse.GetValue(maxLength), Seed = parse.GetValue(seed), Workers = parse.GetValue(workers),
                 Precision = parse.GetValue(precision),
                 // Running the same command again after an interruption continues mid-epoch.
@@ -139,7 +148,7 @@ internal static class TrainCommand
                 Lion.Torch.Export.GgufExport.Write(model, ggufPath, half: parse.GetValue(ggufType) == "f16", promptFormat);
                 writer.WriteLine($"Wrote {ggufPath} ({parse.GetValue(ggufType)})");
             }
-            writer.WriteLine($"Saved {parse.GetValue(output)}: loss {report.FirstEpochLoss:F4} → {report.LastEpochLoss:F4}, " +
+            writer.WriteLine($"Saved {parse.GetValue(output)}: {report.Steps} optimiser steps, loss {report.FirstEpochLoss:F4} → {report.LastEpochLoss:F4}, " +
                              $"{report.TokensPerSecond:N0} answer tokens/s, products in {Vocabulary<TrainingPrecision>.Word(report.Precision)}");
             return Task.FromResult(ExitCode.Success);
         }));

@@ -1,6 +1,7 @@
 using Lion.Core;
 using Lion.Core.Prompts;
 using Lion.Torch.Model;
+using Lion.Torch.Training;
 using Lion.Torch.Model.Fused;
 using Lion.Torch.Tokenization;
 using TorchSharp;
@@ -102,6 +103,7 @@ public static class HuggingFaceFolder
                 model.load_safetensors(Path.Combine(folder, WeightsFile), strict: true);
             else
                 model.load_checkpoint(folder, strict: true);
+            GlibcHeap.ReturnFreedMemory();
         }
         catch (Exception error) when (error is ArgumentException or InvalidOperationException or KeyNotFoundException)
         {

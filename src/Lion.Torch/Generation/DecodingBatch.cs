@@ -159,7 +159,7 @@ public sealed class DecodingBatch(LlamaForCausalLM model, ITextTokenizer tokeniz
             var row = rows[i];
             int token = row.Options.Temperature <= 0 ? (int)greedy[i] : Pick(last[i], row.Options, row.Random);
             row.Pending = token;
-            if (token == config.EosTokenId)
+            if (token == config.EosTokenId && !row.Options.IgnoreEos)
             {
                 row.FinishReason = ChatFinishReason.Stop;
                 continue;

@@ -8,4 +8,7 @@ public sealed record SamplingOptions
     public int MaxNewTokens { get; init; } = 128;
     public long Seed { get; init; } = 2305;
     public IReadOnlyList<string> Stop { get; init; } = [];
+
+    /// <summary>Decode past the end-of-sequence token, to the token limit (as vLLM's ignore_eos): for measuring speed.</summary>
+    public bool IgnoreEos { get; init; }
 }

@@ -16,6 +16,27 @@ public static partial class GlibcHeap
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int Mallopt(int parameter, int value);
 
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+
+    /// <summary>
+    /// Hands the memory the process has freed back to the kernel: after loading a checkpoint, whose
+    /// reading freed buffers as large as its weights that glibc would otherwise keep for good.
+    /// </summary>
+    public static void ReturnFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        try
+        {
+            MallocTrim(0);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // Not glibc: nothing to trim this way.
+        }
+    }
+
     public static void KeepFreedMemory()
     {
         // The settings are the process's allocator's; setting them again is harmless.

@@ -184,6 +184,21 @@ public sealed class TrainAndGenerateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Gradients_accumulated_over_three_batches_make_a_third_of_the_optimiser_steps()
+    {
+        static int Steps(string output) =>
+            int.Parse(System.Text.RegularExpressions.Regex.Match(output, @"(\d+) optimiser steps").Groups[1].Value);
+
+        var plain = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", _folder.File("plain"), "--epochs", "3", "--batch-size", "1");
+        var accumulated = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", _folder.File("accumulated"), "--epochs", "3",
+            "--batch-size", "1", "--gradient-accumulation", "3");
+
+        Assert.True(plain.ExitCode == 0 && accumulated.ExitCode == 0, plain.Error + accumulated.Error);
+        Assert.True(Steps(plain.Output) >= 3, plain.Output);
+        Assert.Equal(Steps(plain.Output) / 3, Steps(accumulated.Output));
+    }
+
+    [Fact]
     public void Training_with_bfloat16_products_says_so_and_saves_float32_weights()
     {
         string model = _folder.File("student");
@@ -205,13 +220,15 @@ public sealed class TrainAndGenerateCommandTests : IDisposable
         Assert.False(Directory.Exists(_folder.File("student")));
     }
 
-    [Fact]
-    public void A_workers_count_below_one_is_refused()
+    [Theory]
+    [InlineData("--workers")]
+    [InlineData("--gradient-accumulation")]
+    public void A_count_below_one_is_refused(string option)
     {
-        var result = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", _folder.File("student"), "--workers", "0");
+        var result = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", _folder.File("student"), option, "0");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("error: --workers must be at least 1, got 0", result.Error.Trim());
+        Assert.Equal($"error: {option} must be at least 1, got 0", result.Error.Trim());
         Assert.False(Directory.Exists(_folder.File("student")));
     }
 

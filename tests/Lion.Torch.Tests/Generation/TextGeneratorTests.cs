@@ -10,11 +10,11 @@ public sealed class TextGeneratorTests
 {
     private static readonly ByteTokenizer Tokenizer = new();
 
-    private static LlamaForCausalLM RandomModel()
+    private static LlamaForCausalLM RandomModel(int eos = ByteTokenizer.Eos)
     {
         manual_seed(11);
         return new LlamaForCausalLM(LlamaConfig.TinyByteLevel
-            with { HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2, MaxPositionEmbeddings = 256 });
+            with { HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2, MaxPositionEmbeddings = 256, EosTokenId = eos });
     }
 
     /// <summary>Greedy decoding the plain way: the whole sequence through the training forward pass at every step.</summary>
@@ -46,6 +46,25 @@ public sealed class TextGeneratorTests
         var batched = new TextGenerator(model, Tokenizer).CompleteAll(prompts, options);
 
         Assert.Equal(prompts.Select(p => Reference(model, p, 24)), batched.Select(b => b.Text));
+    }
+
+    [Fact]
+    public void Ignoring_the_end_of_sequence_token_a_row_decodes_to_its_token_limit()
+    {
+        const string prompt = "Sort these words";
+        int first;
+        using (var model = RandomModel())
+            first = Tokenizer.Encode(new TextGenerator(model, Tokenizer).Complete(prompt, new SamplingOptions { MaxNewTokens = 1 }).Text)[0];
+        // The same weights, with the token they say first as their end of sequence.
+        using var ending = RandomModel(eos: first);
+        var generator = new TextGenerator(ending, Tokenizer);
+
+        var stopped = generator.Complete(prompt, new SamplingOptions { MaxNewTokens = 12 });
+        var ignored = generator.Complete(prompt, new SamplingOptions { MaxNewTokens = 12, IgnoreEos = true });
+
+        Assert.Equal(("", ChatFinishReason.Stop), stopped);
+        Assert.Equal(ChatFinishReason.Length, ignored.FinishReason);
+        Assert.Equal(12, Tokenizer.Encode(ignored.Text).Length);
     }
 
     [Fact]
