@@ -66,12 +66,13 @@ public sealed class ModelCompute
     }
 
     /// <summary>
-    /// Weights side by side (rows after rows) for one wider product, each in the type products
-    /// compute in: joined after the cast, so a frozen weight's bfloat16 copy serves here too.
+    /// Weights side by side (rows after rows) for one wider product. Frozen ones inside a
+    /// <see cref="BFloat16"/> scope are joined from their bfloat16 copies; others as float32, cast
+    /// where the product is computed (after a norm's scale, so they are rounded once).
     /// </summary>
     public Tensor Joined(params Tensor[] weights)
     {
-        if (!InBFloat16)
+        if (!InBFloat16 || !weights.All(w => w is Parameter { requires_grad: false } && w.dtype == float32))
             return cat(weights, 0);
         using var scope = NewDisposeScope();
         return cat(weights.Select(InComputeType).ToArray(), 0).MoveToOuterDisposeScope();

@@ -7,7 +7,8 @@ namespace Lion.Torch.Model;
 /// linear(x, W · s), so the scale goes on whichever of the two is smaller. In training the
 /// activations are the larger (thousands of positions) and the weight takes the scale, one pass
 /// over the activations saved forward and two backward; in decoding a step has few rows and the
-/// activations take it. Inside a <see cref="ModelCompute.BFloat16"/> scope the product is bfloat16.
+/// activations take it, as they do for a weight already in bfloat16. Inside a
+/// <see cref="ModelCompute.BFloat16"/> scope the product is bfloat16.
 /// </summary>
 internal static class ScaledInput
 {
@@ -22,7 +23,8 @@ internal static class ScaledInput
         if (scale is null)
             return linear(x, weight, bias);
         long rows = x.numel() / x.shape[^1];
-        return rows > weight.shape[0]
+        // A weight already in bfloat16 (a frozen weight's copy) would be rounded twice if it took the scale.
+        return rows > weight.shape[0] && weight.dtype == ScalarType.Float32
             ? linear(x, weight * scale, bias)
             : linear(x * scale, weight, bias);
     }

@@ -93,17 +93,21 @@ public sealed class ModelComputeTests
     }
 
     [Fact]
-    public void Joined_weights_are_the_weights_rows_after_rows_in_the_type_products_compute_in()
+    public void Frozen_weights_join_in_bfloat16_inside_a_scope_and_others_as_float32()
     {
         var (_, weight, _) = Inputs();
         var first = new TorchSharp.Modules.Parameter(weight.clone(), requires_grad: false);
-        var second = weight * 3;
+        var second = new TorchSharp.Modules.Parameter(weight * 3, requires_grad: false);
+        var trainable = new TorchSharp.Modules.Parameter(weight * 5, requires_grad: true);
 
         Assert.True(_compute.Joined(first, second).allclose(cat([weight, second], 0), rtol: 0, atol: 0));
         using var cast = _compute.BFloat16();
-        var joined = _compute.Joined(first, second);
-        Assert.Equal(ScalarType.BFloat16, joined.dtype);
-        Assert.True(joined.to(float32).allclose(cat([weight, second], 0).to(bfloat16).to(float32), rtol: 0, atol: 0));
+        var frozen = _compute.Joined(first, second);
+        var mixed = _compute.Joined(first, trainable);
+
+        Assert.Equal(ScalarType.BFloat16, frozen.dtype);
+        Assert.True(frozen.to(float32).allclose(cat([weight, second], 0).to(bfloat16).to(float32), rtol: 0, atol: 0));
+        Assert.Equal(ScalarType.Float32, mixed.dtype);
     }
 
     [Fact]
