@@ -54,7 +54,6 @@ public sealed class EvaluationStore(RunStore store)
         r => new Judgement(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
             Json(r.GetString(5)), r.GetString(6))));
 
-
     public long SaveBenchmarkResult(string benchmark, string subject, string data, string summaryJson) =>
         store.InTransaction(transaction =>
         {

@@ -1,9 +1,9 @@
 using Lion.Core;
 using Lion.Core.Prompts;
 using Lion.Torch.Model;
-using Lion.Torch.Training;
 using Lion.Torch.Model.Fused;
 using Lion.Torch.Tokenization;
+using Lion.Torch.Training;
 using TorchSharp;
 using TorchSharp.PyBridge;
 

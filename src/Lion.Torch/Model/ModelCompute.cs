@@ -33,6 +33,9 @@ public sealed class ModelCompute
     /// <summary>Whether the model's projections compute in bfloat16 now.</summary>
     public bool InBFloat16 { get; private set; }
 
+    /// <summary>Frozen parameters' bfloat16 copies, made once inside a <see cref="BFloat16"/> scope.</summary>
+    private readonly Dictionary<Parameter, Tensor> _frozenInBFloat16 = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>What the trainer says it computes with.</summary>
     public string Description => FusedKernels.Describe(Kernels);
 
@@ -72,7 +75,7 @@ public sealed class ModelCompute
     /// </summary>
     public Tensor Joined(params Tensor[] weights)
     {
-        if (!InBFloat16 || !weights.All(w => w is Parameter { requires_grad: false } && w.dtype == float32))
+        if (!InBFloat16 || !weights.All(IsFrozen))
             return cat(weights, 0);
         using var scope = NewDisposeScope();
         return cat(weights.Select(InComputeType).ToArray(), 0).MoveToOuterDisposeScope();
@@ -88,8 +91,9 @@ public sealed class ModelCompute
     {
         if (!InBFloat16 || weight.dtype != float32)
             return weight;
-        if (weight is not Parameter { requires_grad: false } frozen)
+        if (!IsFrozen(weight))
             return weight.to(bfloat16);
+        var frozen = (Parameter)weight;
         lock (_frozenInBFloat16)
         {
             if (!_frozenInBFloat16.TryGetValue(frozen, out var copy))
@@ -102,7 +106,8 @@ public sealed class ModelCompute
         }
     }
 
-    private readonly Dictionary<Parameter, Tensor> _frozenInBFloat16 = new(ReferenceEqualityComparer.Instance);
+    /// <summary>A float32 parameter that takes no gradient: its value holds for a scope.</summary>
+    private static bool IsFrozen(Tensor weight) => weight is Parameter { requires_grad: false } && weight.dtype == float32;
 
     private void Restore(bool previous)
     {

@@ -23,33 +23,26 @@ public static partial class GlibcHeap
     /// Hands the memory the process has freed back to the kernel: after loading a checkpoint, whose
     /// reading freed buffers as large as its weights that glibc would otherwise keep for good.
     /// </summary>
-    public static void ReturnFreedMemory()
-    {
-        if (!OperatingSystem.IsLinux())
-            return;
-        try
-        {
-            MallocTrim(0);
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            // Not glibc: nothing to trim this way.
-        }
-    }
+    public static void ReturnFreedMemory() => OnGlibc(() => MallocTrim(0));
 
-    public static void KeepFreedMemory()
+    public static void KeepFreedMemory() => OnGlibc(() =>
     {
         // The settings are the process's allocator's; setting them again is harmless.
+        Mallopt(MmapThreshold, 256 << 20);
+        Mallopt(TrimThreshold, 1 << 30);
+        // A worker thread's arena is a chain of 64 MB heaps, and one that empties is unmapped
+        // whatever the trim threshold: the next step faults it in again page by page. A top pad
+        // of a whole heap keeps each heap once made.
+        Mallopt(TopPad, 64 << 20);
+    });
+
+    private static void OnGlibc(Action call)
+    {
         if (!OperatingSystem.IsLinux())
             return;
         try
         {
-            Mallopt(MmapThreshold, 256 << 20);
-            Mallopt(TrimThreshold, 1 << 30);
-            // A worker thread's arena is a chain of 64 MB heaps, and one that empties is unmapped
-            // whatever the trim threshold: the next step faults it in again page by page. A top pad
-            // of a whole heap keeps each heap once made.
-            Mallopt(TopPad, 64 << 20);
+            call();
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
