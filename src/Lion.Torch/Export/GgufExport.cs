@@ -6,8 +6,10 @@ namespace Lion.Torch.Export;
 
 /// <summary>
 /// Exports a student to GGUF (F32 or F16) with its byte-level vocabulary, so llama.cpp, Ollama and
-/// LLamaSharp run it. Names follow llama.cpp's; the query and key rows are permuted from Hugging
-/// Face's rotate-half layout to GGML's interleaved one, as llama.cpp's own converter does.
+/// LLamaSharp run it: a LLaMA-layout model as llama.cpp's "llama", a Qwen2 one (biases on q/k/v,
+/// tied head) as its "qwen2". Names follow llama.cpp's; for "llama" the query and key rows are
+/// permuted from Hugging Face's rotate-half layout to GGML's interleaved one, as llama.cpp's own
+/// converter does, while "qwen2" rotates halves as Hugging Face does and takes them as they are.
 /// </summary>
 public static class GgufExport
 {
@@ -19,37 +21,37 @@ public static class GgufExport
         bool paddedVocabulary = false)
     {
         var config = model.Config;
-        if (config.Architecture == "Qwen2ForCausalLM")
-            throw new Lion.Core.BadInputException($"{path}: GGUF export covers LLaMA and Mistral layouts; Qwen2 is not supported yet");
+        bool qwen2 = config.Architecture == "Qwen2ForCausalLM";
+        string arch = qwen2 ? "qwen2" : "llama";
         if (config.VocabSize != ByteTokenizer.VocabularySize && !(paddedVocabulary && config.VocabSize > ByteTokenizer.VocabularySize))
             throw new Lion.Core.BadInputException($"{path}: GGUF export writes the byte-level vocabulary; this model has another tokenizer (vocab_size {config.VocabSize})");
         var gguf = new GgufWriter();
-        gguf.Add("general.architecture", "llama");
+        gguf.Add("general.architecture", arch);
         gguf.Add("general.name", "lion-student");
         gguf.Add("general.file_type", half ? 1u : 0u);
-        gguf.Add("llama.context_length", (uint)config.MaxPositionEmbeddings);
-        gguf.Add("llama.embedding_length", (uint)config.HiddenSize);
-        gguf.Add("llama.block_count", (uint)config.NumHiddenLayers);
-        gguf.Add("llama.feed_forward_length", (uint)config.IntermediateSize);
-        gguf.Add("llama.rope.dimension_count", (uint)config.HeadDim);
-        gguf.Add("llama.attention.head_count", (uint)config.NumAttentionHeads);
-        gguf.Add("llama.attention.head_count_kv", (uint)config.NumKeyValueHeads);
-        gguf.Add("llama.attention.layer_norm_rms_epsilon", (float)config.RmsNormEps);
-        gguf.Add("llama.rope.freq_base", (float)config.RopeTheta);
-        gguf.Add("llama.vocab_size", (uint)config.VocabSize);
+        gguf.Add($"{arch}.context_length", (uint)config.MaxPositionEmbeddings);
+        gguf.Add($"{arch}.embedding_length", (uint)config.HiddenSize);
+        gguf.Add($"{arch}.block_count", (uint)config.NumHiddenLayers);
+        gguf.Add($"{arch}.feed_forward_length", (uint)config.IntermediateSize);
+        gguf.Add($"{arch}.rope.dimension_count", (uint)config.HeadDim);
+        gguf.Add($"{arch}.attention.head_count", (uint)config.NumAttentionHeads);
+        gguf.Add($"{arch}.attention.head_count_kv", (uint)config.NumKeyValueHeads);
+        gguf.Add($"{arch}.attention.layer_norm_rms_epsilon", (float)config.RmsNormEps);
+        gguf.Add($"{arch}.rope.freq_base", (float)config.RopeTheta);
+        gguf.Add($"{arch}.vocab_size", (uint)config.VocabSize);
         AddTokenizer(gguf, config, promptFormat);
 
         using var noGrad = no_grad();
         foreach (var (name, parameter) in model.named_parameters())
         {
             var tensor = parameter.detach();
-            if (name.EndsWith("self_attn.q_proj.weight", StringComparison.Ordinal))
+            if (!qwen2 && name.EndsWith("self_attn.q_proj.weight", StringComparison.Ordinal))
                 tensor = Permute(tensor, config.NumAttentionHeads);
-            else if (name.EndsWith("self_attn.k_proj.weight", StringComparison.Ordinal))
+            else if (!qwen2 && name.EndsWith("self_attn.k_proj.weight", StringComparison.Ordinal))
                 tensor = Permute(tensor, config.NumKeyValueHeads);
-            bool norm = name.EndsWith("norm.weight", StringComparison.Ordinal);
-            // Norm scales stay F32 even in an F16 file, as llama.cpp's converter keeps them.
-            var stored = (half && !norm ? tensor.to(float16) : tensor.to(float32)).contiguous();
+            bool vector = tensor.dim() == 1;
+            // Norm scales and biases stay F32 even in an F16 file, as llama.cpp's converter keeps them.
+            var stored = (half && !vector ? tensor.to(float16) : tensor.to(float32)).contiguous();
             var dims = stored.shape.Reverse().Select(d => (ulong)d).ToArray();
             gguf.AddTensor(GgufName(name), dims, stored.dtype == float16 ? 1u : 0u, stored.bytes.ToArray());
         }
@@ -76,6 +78,9 @@ public static class GgufExport
             "self_attn.q_proj.weight" => "attn_q.weight",
             "self_attn.k_proj.weight" => "attn_k.weight",
             "self_attn.v_proj.weight" => "attn_v.weight",
+            "self_attn.q_proj.bias" => "attn_q.bias",
+            "self_attn.k_proj.bias" => "attn_k.bias",
+            "self_attn.v_proj.bias" => "attn_v.bias",
             "self_attn.o_proj.weight" => "attn_output.weight",
             "mlp.gate_proj.weight" => "ffn_gate.weight",
             "mlp.up_proj.weight" => "ffn_up.weight",

@@ -61,8 +61,8 @@ public sealed class DecodingBatch(LlamaForCausalLM model, ITextTokenizer tokeniz
         using (var scope = NewDisposeScope())
         {
             var mask = PrefillMask(admitted, longest);
-            var logits = model.Forward(tensor(tokens), tensor(positions), mask, caches);
-            Choose(admitted, logits.select(1, longest - 1));
+            var logits = model.Forward(tensor(tokens), tensor(positions), mask, caches, lastOnly: true);
+            Choose(admitted, logits.select(1, 0));
         }
         Join(admitted, caches, longest);
     }

@@ -16,6 +16,26 @@ public sealed class LayerCache : IDisposable
     /// <summary>Positions in use.</summary>
     public long Length { get; private set; }
 
+    /// <summary>Rows (sequences) held; 0 before the first positions.</summary>
+    public long Rows => _keys?.shape[0] ?? 0;
+
+    /// <summary>The type keys and values are held in, once there are any.</summary>
+    public ScalarType? Type => _keys?.dtype;
+
+    /// <summary>
+    /// Takes room for one more position and returns the whole buffers, [rows, kv heads, capacity,
+    /// head dim], with the new position's index, for a kernel that writes its key and value in place.
+    /// </summary>
+    internal (Tensor Keys, Tensor Values, int Position) TakeOnePosition()
+    {
+        if (_keys is null || _values is null)
+            throw new InvalidOperationException("the cache holds no positions yet");
+        if (Length + 1 > _keys.shape[2])
+            Replace(Used(_keys), Used(_values), 0);
+        Length++;
+        return (_keys!, _values!, (int)Length - 1);
+    }
+
     /// <summary>Adds the new positions' keys and values; returns views of everything so far.</summary>
     public (Tensor Keys, Tensor Values) Append(Tensor keys, Tensor values)
     {

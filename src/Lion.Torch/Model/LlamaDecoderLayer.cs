@@ -25,6 +25,19 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The layer's weights for the one-row decoding step.</summary>
+    internal Fused.DecoderLayerWeights DecodingWeights()
+    {
+        var attention = self_attn.Projections().ToDictionary(p => p.Name, p => p.Projection);
+        var feedForward = mlp.Projections().ToDictionary(p => p.Name, p => p.Projection);
+        var (q, k, v) = (attention["q_proj"], attention["k_proj"], attention["v_proj"]);
+        return new(input_layernorm.Weight, q.weight!, q.bias, k.weight!, k.bias, v.weight!, v.bias, attention["o_proj"].weight!,
+            post_attention_layernorm.Weight, feedForward["gate_proj"].weight!, feedForward["up_proj"].weight!, feedForward["down_proj"].weight!);
+    }
+
+    /// <summary>Whether LoRA adapters sit on any of the layer's projections.</summary>
+    internal bool Adapted => self_attn.Adapters is not null || mlp.Adapters is not null;
+
     public override Tensor forward(Tensor hidden)
     {
         using var scope = NewDisposeScope();

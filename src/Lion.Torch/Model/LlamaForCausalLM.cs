@@ -1,3 +1,4 @@
+using Lion.Torch.Model.Fused;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -144,11 +145,61 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         return Head(model.Normalized(tokens)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Logits of the new positions on the decoding path (see <see cref="LlamaModel.NormalizedForward"/>).</summary>
-    public Tensor Forward(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
+    /// <summary>
+    /// Logits of the new positions on the decoding path (see <see cref="LlamaModel.NormalizedForward"/>),
+    /// or of the last one only (<paramref name="lastOnly"/>: a prompt read to pick the first new
+    /// token needs no logits for the rest, and the head over the vocabulary is the widest product).
+    /// A step of a few sequences takes the few-rows kernel where the model has it.
+    /// </summary>
+    public Tensor Forward(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches, bool lastOnly = false)
     {
+        if (FewRowsDecoder(tokens, positions, mask, caches) is { } decoder)
+        {
+            try
+            {
+                return decoder.Step(tokens, positions, mask, caches);
+            }
+            finally
+            {
+                Monitor.Exit(decoder);
+            }
+        }
         using var scope = NewDisposeScope();
-        return Head(model.NormalizedForward(tokens, positions, mask, caches)).MoveToOuterDisposeScope();
+        var normalized = model.NormalizedForward(tokens, positions, mask, caches);
+        if (lastOnly)
+            normalized = normalized.narrow(1, normalized.shape[1] - 1, 1);
+        return Head(normalized).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The few-rows decoder, held for this caller, when this step can take it: one new token each
+    /// of a few sequences, outside training (no gradient, no adapters, float32 products), on caches
+    /// it can extend, and no other thread decoding through it now.
+    /// </summary>
+    private FewRowsDecoder? FewRowsDecoder(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
+    {
+        if (!Compute.Kernels.Contains(FusedKernel.Decoding) || tokens.numel() > Fused.FewRowsDecoder.MaxRows || tokens.device_type != DeviceType.CPU
+            || Compute.InBFloat16 || is_grad_enabled() || model.Layers.Any(l => l.Adapted) || model.EmbeddingWeight.dtype != float32)
+            return null;
+        var decoder = _decoder;
+        if (decoder is null)
+        {
+            lock (_decoderLock)
+                decoder = _decoder ??= new FewRowsDecoder(Config, model.DecodingWeights(lm_head?.weight ?? model.EmbeddingWeight), get_num_threads());
+        }
+        if (!decoder.Fits(tokens, positions, mask, caches) || !Monitor.TryEnter(decoder))
+            return null;
+        return decoder;
+    }
+
+    private FewRowsDecoder? _decoder;
+    private readonly Lock _decoderLock = new();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _decoder?.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>Logits from normalised hidden states, through the head (or the tied embedding) with the final norm's scale.</summary>

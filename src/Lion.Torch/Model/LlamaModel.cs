@@ -40,6 +40,10 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
         return (norm.Weight * Normalized(tokens)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The weights for the one-row decoding step, with the head's (the embedding's when tied).</summary>
+    internal Fused.DecoderWeights DecodingWeights(Tensor head) =>
+        new(EmbeddingWeight, layers.Select(l => l.DecodingWeights()).ToList(), norm.Weight, head);
+
     /// <summary>The final norm's scale, for the head to apply (see <see cref="ScaledInput"/>).</summary>
     internal Tensor NormWeight => norm.Weight;
 

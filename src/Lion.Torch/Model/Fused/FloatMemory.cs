@@ -13,6 +13,12 @@ internal static unsafe class FloatMemory
     /// <summary>The bfloat16 storage of a contiguous CPU tensor (<see cref="BFloat16Rows"/> converts it).</summary>
     public static ushort* BFloat16Of(Tensor tensor) => (ushort*)Storage(tensor, bfloat16);
 
+    /// <summary>The storage of a contiguous CPU boolean tensor, one byte each.</summary>
+    public static byte* BooleansOf(Tensor tensor) => (byte*)Storage(tensor, ScalarType.Bool);
+
+    /// <summary>The storage of a contiguous CPU int64 tensor (token ids, positions).</summary>
+    public static long* Int64sOf(Tensor tensor) => (long*)Storage(tensor, ScalarType.Int64);
+
     private static void* Storage(Tensor tensor, ScalarType type)
     {
         if (tensor.dtype != type || !tensor.is_contiguous() || tensor.device_type != DeviceType.CPU)

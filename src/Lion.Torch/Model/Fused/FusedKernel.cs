@@ -15,4 +15,7 @@ public enum FusedKernel
 
     [JsonStringEnumMemberName("adamw")]
     AdamW,
+
+    /// <summary>A decoding step of a few sequences as one pass over the weights on every core (<see cref="FewRowsDecoder"/>).</summary>
+    Decoding,
 }

@@ -1,0 +1,259 @@
+using System.Runtime.CompilerServices;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Model.Fused;
+
+/// <summary>One decoder layer's weights as the decoding step reads them (Hugging Face's row-major [out, in] matrices).</summary>
+internal sealed record DecoderLayerWeights(
+    Tensor InputNorm, Tensor Query, Tensor? QueryBias, Tensor Key, Tensor? KeyBias, Tensor Value, Tensor? ValueBias,
+    Tensor Output, Tensor PostNorm, Tensor Gate, Tensor Up, Tensor Down);
+
+/// <summary>The whole model's weights for the decoding step; <see cref="Head"/> is the embedding when the two are tied.</summary>
+internal sealed record DecoderWeights(Tensor Embedding, IReadOnlyList<DecoderLayerWeights> Layers, Tensor FinalNorm, Tensor Head);
+
+/// <summary>
+/// A decoding step of a few sequences — one new token each, through every layer to the logits —
+/// as one managed pass over the weights, split across the cores. With few rows each product reads
+/// its whole matrix to use each weight a few times, so the step costs what reading the weights
+/// costs; libtorch runs a one-row product on one core and adds a call's overhead to each of the
+/// step's few hundred small operations. Here the rows of every weight matrix are shared out among
+/// the cores of a <see cref="CoreTeam"/>, each weight meeting every sequence once it is read; the
+/// rest (norms, rotation, attention over the cache) runs between the products, and the keys and
+/// values go straight into the layers' caches. It computes what the libtorch path does, in
+/// float32, to rounding (tested side by side).
+/// </summary>
+internal sealed unsafe class FewRowsDecoder : IDisposable
+{
+    /// <summary>The most sequences a step takes here; above it libtorch's matrix products use the weights as well.</summary>
+    public const int MaxRows = 32;
+
+    private readonly LlamaConfig _config;
+    private readonly DecoderWeights _weights;
+    private readonly CoreTeam _team;
+    private readonly Action<int> _work;
+
+    // Scratch for one step ([rows, width] each), pinned so the kernels hold pointers into it.
+    private readonly float[] _hidden, _normed, _projected, _query, _key, _value, _attended, _gate, _up;
+    private float[] _scores = [];
+
+    // What the current piece of work reads and writes, set before each CoreTeam.Run.
+    private Phase _phase;
+    private int _rows;
+    private Product _first, _second, _third;
+    private float* _keys, _values, _cosTable, _sinTable;
+    private long* _positions;
+    private byte* _mask;
+    private int _length, _capacity;
+
+    public FewRowsDecoder(LlamaConfig config, DecoderWeights weights, int threads)
+    {
+        _config = config;
+        _weights = weights;
+        _team = new CoreTeam(threads);
+        _work = Work;
+        int heads = config.NumAttentionHeads * config.HeadDim, kv = config.NumKeyValueHeads * config.HeadDim;
+        _hidden = Pinned(MaxRows * config.HiddenSize);
+        _normed = Pinned(MaxRows * config.HiddenSize);
+        _projected = Pinned(MaxRows * config.HiddenSize);
+        _query = Pinned(MaxRows * heads);
+        _key = Pinned(MaxRows * kv);
+        _value = Pinned(MaxRows * kv);
+        _attended = Pinned(MaxRows * heads);
+        _gate = Pinned(MaxRows * config.IntermediateSize);
+        _up = Pinned(MaxRows * config.IntermediateSize);
+    }
+
+    private static float[] Pinned(int length) => GC.AllocateArray<float>(length, pinned: true);
+
+    private enum Phase { Products, Attention, ProductsIntoHidden, GateAndUp }
+
+    /// <summary>A product to share out: y[i] = W·x[i] (+ b) for every row i, over W's rows.</summary>
+    private readonly struct Product(Tensor weight, Tensor? bias, float* input, float* output, int rows)
+    {
+        public float* Weight { get; } = FloatMemory.Of(weight);
+        public float* Bias { get; } = bias is null ? null : FloatMemory.Of(bias);
+        public float* Input { get; } = input;
+        public float* Output { get; } = output;
+        public int Rows { get; } = rows;
+        public int OutputWidth { get; } = (int)weight.shape[0];
+        public int InputWidth { get; } = (int)weight.shape[1];
+
+        public void Run(int part, int parts)
+        {
+            if (Weight == null)
+                return;
+            var (start, end) = Share(OutputWidth, part, parts);
+            RowKernels.Products(Weight, Bias, InputWidth, Input, InputWidth, Rows, Output, OutputWidth, start, end);
+        }
+    }
+
+    /// <summary>Part <paramref name="part"/>'s share of <paramref name="width"/> weight rows, in fours (the kernel's block).</summary>
+    private static (int Start, int End) Share(int width, int part, int parts) =>
+        (width * part / parts & ~3, part == parts - 1 ? width : width * (part + 1) / parts & ~3);
+
+    /// <summary>
+    /// Whether a step can run here: at most <see cref="MaxRows"/> sequences, each cache holding
+    /// positions for them in float32 (the libtorch path makes the first ones, from the prompts),
+    /// a mask over those and the new one, and every position with a rotary row.
+    /// </summary>
+    public bool Fits(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
+    {
+        long rows = tokens.shape[0];
+        return tokens.dim() == 2 && tokens.shape[1] == 1 && rows <= MaxRows && caches.Count == _weights.Layers.Count
+            && caches.All(c => c.Length > 0 && c.Rows == rows && c.Type == ScalarType.Float32)
+            && mask.dtype == ScalarType.Bool && mask.numel() == rows * (caches[0].Length + 1)
+            && positions.numel() == rows && positions.max().item<long>() < _config.MaxPositionEmbeddings;
+    }
+
+    /// <summary>Logits, [rows, 1, vocab], for each row's token at its position; the keys and values join each layer's cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public Tensor Step(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
+    {
+        var config = _config;
+        int rows = (int)tokens.shape[0], hiddenSize = config.HiddenSize, dim = config.HeadDim;
+        int heads = config.NumAttentionHeads, kvHeads = config.NumKeyValueHeads;
+        float eps = (float)config.RmsNormEps;
+        var (cosTable, sinTable) = RotaryEmbedding.Cached(config.MaxPositionEmbeddings, dim, config.RopeTheta, config.RopeScaling);
+        using var rowTokens = tokens.to(ScalarType.Int64).contiguous();
+        using var rowPositions = positions.to(ScalarType.Int64).contiguous();
+        using var rowMask = mask.contiguous();
+        var logits = empty([rows, 1, _weights.Head.shape[0]], dtype: ScalarType.Float32);
+        _rows = rows;
+        fixed (float* hidden = _hidden, normed = _normed, projected = _projected, query = _query, key = _key, value = _value,
+               attended = _attended, gate = _gate, up = _up)
+        {
+            long* token = (long*)FloatMemory.Int64sOf(rowTokens);
+            float* embedding = FloatMemory.Of(_weights.Embedding);
+            for (int r = 0; r < rows; r++)
+                new ReadOnlySpan<float>(embedding + token[r] * hiddenSize, hiddenSize).CopyTo(new Span<float>(hidden + r * hiddenSize, hiddenSize));
+            _positions = FloatMemory.Int64sOf(rowPositions);
+            _cosTable = FloatMemory.Of(cosTable);
+            _sinTable = FloatMemory.Of(sinTable);
+            _mask = FloatMemory.BooleansOf(rowMask);
+            for (int i = 0; i < _weights.Layers.Count; i++)
+            {
+                var layer = _weights.Layers[i];
+                for (int r = 0; r < rows; r++)
+                    RowKernels.RmsNorm(hidden + r * hiddenSize, FloatMemory.Of(layer.InputNorm), normed + r * hiddenSize, hiddenSize, eps);
+                Run(Phase.Products, new(layer.Query, layer.QueryBias, normed, query, rows),
+                    new(layer.Key, layer.KeyBias, normed, key, rows), new(layer.Value, layer.ValueBias, normed, value, rows));
+
+                var (keys, values, slot) = caches[i].TakeOnePosition();
+                _keys = FloatMemory.Of(keys);
+                _values = FloatMemory.Of(values);
+                (_length, _capacity) = (slot + 1, (int)keys.shape[2]);
+                for (int r = 0; r < rows; r++)
+                {
+                    float* cos = _cosTable + _positions[r] * dim, sin = _sinTable + _positions[r] * dim;
+                    for (int h = 0; h < heads; h++)
+                        RowKernels.Rotate(query + (r * heads + h) * dim, cos, sin, dim);
+                    for (int h = 0; h < kvHeads; h++)
+                    {
+                        float* k = key + (r * kvHeads + h) * dim;
+                        RowKernels.Rotate(k, cos, sin, dim);
+                        long at = (((long)r * kvHeads + h) * _capacity + slot) * dim;
+                        new ReadOnlySpan<float>(k, dim).CopyTo(new Span<float>(_keys + at, dim));
+                        new ReadOnlySpan<float>(value + (r * kvHeads + h) * dim, dim).CopyTo(new Span<float>(_values + at, dim));
+                    }
+                }
+                int scoresPerPart = config.NumAttentionHeads / config.NumKeyValueHeads * _length;
+                if (_scores.Length < _team.Size * scoresPerPart)
+                    _scores = Pinned(_team.Size * (scoresPerPart + 1024));
+                Run(Phase.Attention);
+
+                Run(Phase.ProductsIntoHidden, new(layer.Output, null, attended, projected, rows));
+                for (int r = 0; r < rows; r++)
+                    RowKernels.RmsNorm(hidden + r * hiddenSize, FloatMemory.Of(layer.PostNorm), normed + r * hiddenSize, hiddenSize, eps);
+                Run(Phase.GateAndUp, new(layer.Gate, null, normed, gate, rows), new(layer.Up, null, normed, up, rows));
+                Run(Phase.ProductsIntoHidden, new(layer.Down, null, gate, projected, rows));
+            }
+            for (int r = 0; r < rows; r++)
+                RowKernels.RmsNorm(hidden + r * hiddenSize, FloatMemory.Of(_weights.FinalNorm), normed + r * hiddenSize, hiddenSize, eps);
+            Run(Phase.Products, new(_weights.Head, null, normed, FloatMemory.Of(logits), rows));
+        }
+        _first = _second = _third = default;
+        _keys = _values = _cosTable = _sinTable = null;
+        _positions = null;
+        _mask = null;
+        return logits;
+    }
+
+    private void Run(Phase phase, Product first = default, Product second = default, Product third = default)
+    {
+        (_phase, _first, _second, _third) = (phase, first, second, third);
+        _team.Run(_work);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Work(int part)
+    {
+        int parts = _team.Size;
+        switch (_phase)
+        {
+            case Phase.Products:
+                _first.Run(part, parts);
+                _second.Run(part, parts);
+                _third.Run(part, parts);
+                break;
+            case Phase.ProductsIntoHidden:
+            {
+                // The product lands in scratch, then joins the residual stream over the same columns.
+                _first.Run(part, parts);
+                int width = _first.OutputWidth;
+                var (start, end) = Share(width, part, parts);
+                fixed (float* hidden = _hidden)
+                    for (int r = 0; r < _rows; r++)
+                        for (int c = start; c < end; c++)
+                            hidden[r * width + c] += _first.Output[r * width + c];
+                break;
+            }
+            case Phase.GateAndUp:
+            {
+                _first.Run(part, parts);
+                _second.Run(part, parts);
+                int width = _first.OutputWidth;
+                var (start, end) = Share(width, part, parts);
+                for (int r = 0; r < _rows; r++)
+                    RowKernels.SwiGlu(_first.Output + r * width, _second.Output + r * width, start, end);
+                break;
+            }
+            case Phase.Attention:
+                Attend(part, parts);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Softmax attention over the cache for this part's (row, key head) pairs: the group of query
+    /// heads that shares a key head is scored against it as one product, four positions at a time.
+    /// </summary>
+    private void Attend(int part, int parts)
+    {
+        int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, group = heads / kvHeads, dim = _config.HeadDim;
+        float scale = 1f / MathF.Sqrt(dim);
+        int pairs = _rows * kvHeads;
+        fixed (float* query = _query, attended = _attended, allScores = _scores)
+        {
+            float* scores = allScores + part * (_scores.Length / parts);
+            for (int pair = pairs * part / parts; pair < pairs * (part + 1) / parts; pair++)
+            {
+                int row = pair / kvHeads;
+                long first = ((long)row * heads + pair % kvHeads * group) * dim;
+                float* keys = _keys + (long)pair * _capacity * dim, values = _values + (long)pair * _capacity * dim;
+                byte* mask = _mask + (long)row * _length;
+                RowKernels.Products(keys, null, dim, query + first, dim, group, scores, _length, 0, _length);
+                for (int g = 0; g < group; g++)
+                {
+                    float* weights = scores + g * _length, output = attended + first + g * dim;
+                    RowKernels.Softmax(weights, mask, _length, scale);
+                    new Span<float>(output, dim).Clear();
+                    for (int p = 0; p < _length; p++)
+                        if (weights[p] != 0)
+                            RowKernels.AddScaled(output, weights[p], values + (long)p * dim, dim);
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _team.Dispose();
+}

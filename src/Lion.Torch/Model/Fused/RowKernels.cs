@@ -1,0 +1,282 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Lion.Torch.Model.Fused;
+
+/// <summary>
+/// The arithmetic of a decoding step of a few sequences (<see cref="FewRowsDecoder"/>): a matrix
+/// times a few vectors, and the small per-row operations around it. With few rows a product is
+/// bound by reading the weights, so each weight read serves every row.
+/// </summary>
+internal static unsafe class RowKernels
+{
+    /// <summary>
+    /// y[i, r] = W[r]·x[i] (+ bias[r]) for W's rows [start, end) and the <paramref name="count"/>
+    /// input rows x[i]; W is row-major with <paramref name="columns"/> columns, x and y rows are
+    /// <paramref name="xStride"/> and <paramref name="yStride"/> floats apart. Four rows of W
+    /// meet four input rows at a time, so each weight read from memory serves every input row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Products(float* weight, float* bias, int columns, float* x, int xStride, int count, float* y, int yStride, int start, int end)
+    {
+        int r = start;
+        for (; r <= end - 4; r += 4)
+        {
+            float* w = weight + (long)r * columns;
+            int i = 0;
+            // The first pass over this block asks for the next one ahead of its use: the weights
+            // stream from memory, and the four rows' loads alone leave the core waiting on them.
+            for (; i <= count - 4; i += 4)
+                Block4(w, columns, x + (long)i * xStride, xStride, y + (long)i * yStride + r, yStride, i == 0 && r + 8 <= end ? w + 4 * columns : null);
+            for (; i < count; i++)
+            {
+                var (s0, s1, s2, s3) = Dot4(w, w + columns, w + 2 * columns, w + 3 * columns, x + (long)i * xStride, columns);
+                float* row = y + (long)i * yStride + r;
+                (row[0], row[1], row[2], row[3]) = (s0, s1, s2, s3);
+            }
+        }
+        for (; r < end; r++)
+            for (int i = 0; i < count; i++)
+                y[(long)i * yStride + r] = Dot(weight + (long)r * columns, x + (long)i * xStride, columns);
+        if (bias != null)
+            for (int i = 0; i < count; i++)
+                for (r = start; r < end; r++)
+                    y[(long)i * yStride + r] += bias[r];
+    }
+
+    /// <summary>
+    /// Four rows of W (from <paramref name="w"/>) against four input rows: sixteen sums, written to
+    /// y's four rows; the four rows from <paramref name="next"/> on are fetched into cache meanwhile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block4(float* w, int n, float* x, int xStride, float* y, int yStride, float* next)
+    {
+        float* w1 = w + n, w2 = w1 + n, w3 = w2 + n;
+        float* x1 = x + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        Span<float> sums = stackalloc float[16];
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            var (a00, a01, a02, a03) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+            var (a10, a11, a12, a13) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+            var (a20, a21, a22, a23) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+            var (a30, a31, a32, a33) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+            for (; k <= n - Vector512<float>.Count; k += Vector512<float>.Count)
+            {
+                if (next != null && Sse.IsSupported)
+                {
+                    Sse.Prefetch0(next + k);
+                    Sse.Prefetch0(next + n + k);
+                    Sse.Prefetch0(next + 2 * n + k);
+                    Sse.Prefetch0(next + 3 * n + k);
+                }
+                var (v0, v1, v2, v3) = (Vector512.Load(w + k), Vector512.Load(w1 + k), Vector512.Load(w2 + k), Vector512.Load(w3 + k));
+                var u = Vector512.Load(x + k);
+                (a00, a01, a02, a03) = (Vector512.FusedMultiplyAdd(v0, u, a00), Vector512.FusedMultiplyAdd(v1, u, a01), Vector512.FusedMultiplyAdd(v2, u, a02), Vector512.FusedMultiplyAdd(v3, u, a03));
+                u = Vector512.Load(x1 + k);
+                (a10, a11, a12, a13) = (Vector512.FusedMultiplyAdd(v0, u, a10), Vector512.FusedMultiplyAdd(v1, u, a11), Vector512.FusedMultiplyAdd(v2, u, a12), Vector512.FusedMultiplyAdd(v3, u, a13));
+                u = Vector512.Load(x2 + k);
+                (a20, a21, a22, a23) = (Vector512.FusedMultiplyAdd(v0, u, a20), Vector512.FusedMultiplyAdd(v1, u, a21), Vector512.FusedMultiplyAdd(v2, u, a22), Vector512.FusedMultiplyAdd(v3, u, a23));
+                u = Vector512.Load(x3 + k);
+                (a30, a31, a32, a33) = (Vector512.FusedMultiplyAdd(v0, u, a30), Vector512.FusedMultiplyAdd(v1, u, a31), Vector512.FusedMultiplyAdd(v2, u, a32), Vector512.FusedMultiplyAdd(v3, u, a33));
+            }
+            (sums[0], sums[1], sums[2], sums[3]) = (Vector512.Sum(a00), Vector512.Sum(a01), Vector512.Sum(a02), Vector512.Sum(a03));
+            (sums[4], sums[5], sums[6], sums[7]) = (Vector512.Sum(a10), Vector512.Sum(a11), Vector512.Sum(a12), Vector512.Sum(a13));
+            (sums[8], sums[9], sums[10], sums[11]) = (Vector512.Sum(a20), Vector512.Sum(a21), Vector512.Sum(a22), Vector512.Sum(a23));
+            (sums[12], sums[13], sums[14], sums[15]) = (Vector512.Sum(a30), Vector512.Sum(a31), Vector512.Sum(a32), Vector512.Sum(a33));
+        }
+        else if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var (a00, a01, a02, a03) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
+            var (a10, a11, a12, a13) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
+            var (a20, a21, a22, a23) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
+            var (a30, a31, a32, a33) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
+            for (; k <= n - Vector<float>.Count; k += Vector<float>.Count)
+            {
+                // A cache line holds 16 floats: one fetch per line.
+                if (next != null && Sse.IsSupported && k % 16 == 0)
+                {
+                    Sse.Prefetch0(next + k);
+                    Sse.Prefetch0(next + n + k);
+                    Sse.Prefetch0(next + 2 * n + k);
+                    Sse.Prefetch0(next + 3 * n + k);
+                }
+                var (v0, v1, v2, v3) = (Vector.Load(w + k), Vector.Load(w1 + k), Vector.Load(w2 + k), Vector.Load(w3 + k));
+                var u = Vector.Load(x + k);
+                (a00, a01, a02, a03) = (Vector.FusedMultiplyAdd(v0, u, a00), Vector.FusedMultiplyAdd(v1, u, a01), Vector.FusedMultiplyAdd(v2, u, a02), Vector.FusedMultiplyAdd(v3, u, a03));
+                u = Vector.Load(x1 + k);
+                (a10, a11, a12, a13) = (Vector.FusedMultiplyAdd(v0, u, a10), Vector.FusedMultiplyAdd(v1, u, a11), Vector.FusedMultiplyAdd(v2, u, a12), Vector.FusedMultiplyAdd(v3, u, a13));
+                u = Vector.Load(x2 + k);
+                (a20, a21, a22, a23) = (Vector.FusedMultiplyAdd(v0, u, a20), Vector.FusedMultiplyAdd(v1, u, a21), Vector.FusedMultiplyAdd(v2, u, a22), Vector.FusedMultiplyAdd(v3, u, a23));
+                u = Vector.Load(x3 + k);
+                (a30, a31, a32, a33) = (Vector.FusedMultiplyAdd(v0, u, a30), Vector.FusedMultiplyAdd(v1, u, a31), Vector.FusedMultiplyAdd(v2, u, a32), Vector.FusedMultiplyAdd(v3, u, a33));
+            }
+            (sums[0], sums[1], sums[2], sums[3]) = (Vector.Sum(a00), Vector.Sum(a01), Vector.Sum(a02), Vector.Sum(a03));
+            (sums[4], sums[5], sums[6], sums[7]) = (Vector.Sum(a10), Vector.Sum(a11), Vector.Sum(a12), Vector.Sum(a13));
+            (sums[8], sums[9], sums[10], sums[11]) = (Vector.Sum(a20), Vector.Sum(a21), Vector.Sum(a22), Vector.Sum(a23));
+            (sums[12], sums[13], sums[14], sums[15]) = (Vector.Sum(a30), Vector.Sum(a31), Vector.Sum(a32), Vector.Sum(a33));
+        }
+        else
+            sums.Clear();
+        for (; k < n; k++)
+            for (int i = 0; i < 4; i++)
+            {
+                float u = x[(long)i * xStride + k];
+                sums[4 * i] += w[k] * u;
+                sums[4 * i + 1] += w1[k] * u;
+                sums[4 * i + 2] += w2[k] * u;
+                sums[4 * i + 3] += w3[k] * u;
+            }
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++)
+                y[(long)i * yStride + j] = sums[4 * i + j];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (float, float, float, float) Dot4(float* a, float* b, float* c, float* d, float* x, int n)
+    {
+        int i = 0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            var (v0, v1, v2, v3) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var xv = Vector512.Load(x + i);
+                v0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), xv, v0);
+                v1 = Vector512.FusedMultiplyAdd(Vector512.Load(b + i), xv, v1);
+                v2 = Vector512.FusedMultiplyAdd(Vector512.Load(c + i), xv, v2);
+                v3 = Vector512.FusedMultiplyAdd(Vector512.Load(d + i), xv, v3);
+            }
+            (s0, s1, s2, s3) = (Vector512.Sum(v0), Vector512.Sum(v1), Vector512.Sum(v2), Vector512.Sum(v3));
+        }
+        else if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var (v0, v1, v2, v3) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var xv = Vector.Load(x + i);
+                v0 = Vector.FusedMultiplyAdd(Vector.Load(a + i), xv, v0);
+                v1 = Vector.FusedMultiplyAdd(Vector.Load(b + i), xv, v1);
+                v2 = Vector.FusedMultiplyAdd(Vector.Load(c + i), xv, v2);
+                v3 = Vector.FusedMultiplyAdd(Vector.Load(d + i), xv, v3);
+            }
+            (s0, s1, s2, s3) = (Vector.Sum(v0), Vector.Sum(v1), Vector.Sum(v2), Vector.Sum(v3));
+        }
+        for (; i < n; i++)
+        {
+            s0 += a[i] * x[i];
+            s1 += b[i] * x[i];
+            s2 += c[i] * x[i];
+            s3 += d[i] * x[i];
+        }
+        return (s0, s1, s2, s3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Dot(float* a, float* x, int n)
+    {
+        int i = 0;
+        float sum = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            var v = Vector512<float>.Zero;
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                v = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(x + i), v);
+            sum = Vector512.Sum(v);
+        }
+        else if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var v = Vector<float>.Zero;
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                v = Vector.FusedMultiplyAdd(Vector.Load(a + i), Vector.Load(x + i), v);
+            sum = Vector.Sum(v);
+        }
+        for (; i < n; i++)
+            sum += a[i] * x[i];
+        return sum;
+    }
+
+    /// <summary>y += a·x over n floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddScaled(float* y, float a, float* x, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var va = Vector512.Create(a);
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                Vector512.FusedMultiplyAdd(va, Vector512.Load(x + i), Vector512.Load(y + i)).Store(y + i);
+        }
+        else if (Vector.IsHardwareAccelerated)
+        {
+            var va = new Vector<float>(a);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                Vector.FusedMultiplyAdd(va, Vector.Load(x + i), Vector.Load(y + i)).Store(y + i);
+        }
+        for (; i < n; i++)
+            y[i] += a * x[i];
+    }
+
+    /// <summary>
+    /// softmax(scale · s) over n scores in place, where <paramref name="keep"/> is non-zero (the
+    /// rest get exactly 0); at least one must be kept.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Softmax(float* s, byte* keep, int n, float scale)
+    {
+        float max = float.NegativeInfinity;
+        for (int i = 0; i < n; i++)
+            if (keep[i] != 0)
+                max = MathF.Max(max, s[i]);
+        float shift = -scale * max, sum = 0;
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
+                Math512.Exp(Vector512.FusedMultiplyAdd(Vector512.Load(s + j), Vector512.Create(scale), Vector512.Create(shift))).Store(s + j);
+        else if (Vector.IsHardwareAccelerated)
+            for (; j <= n - Vector<float>.Count; j += Vector<float>.Count)
+                MathVector.Exp(Vector.FusedMultiplyAdd(Vector.Load(s + j), new Vector<float>(scale), new Vector<float>(shift))).Store(s + j);
+        for (; j < n; j++)
+            s[j] = MathF.Exp(s[j] * scale + shift);
+        for (int i = 0; i < n; i++)
+        {
+            if (keep[i] == 0)
+                s[i] = 0;
+            sum += s[i];
+        }
+        float inverse = 1 / sum;
+        for (int i = 0; i < n; i++)
+            s[i] *= inverse;
+    }
+
+    /// <summary>normed = x / rms(x) · scale, LLaMA's RMSNorm with the learned scale applied.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RmsNorm(float* x, float* scale, float* normed, int n, float eps)
+    {
+        float inverse = 1f / MathF.Sqrt(Dot(x, x, n) / n + eps);
+        for (int i = 0; i < n; i++)
+            normed[i] = x[i] * inverse * scale[i];
+    }
+
+    /// <summary>Hugging Face's rotate_half rotation of one head in place: the two halves as pairs, by the position's cos and sin rows.</summary>
+    public static void Rotate(float* head, float* cos, float* sin, int dim)
+    {
+        int half = dim / 2;
+        for (int i = 0; i < half; i++)
+        {
+            float first = head[i], second = head[i + half];
+            head[i] = first * cos[i] - second * sin[i];
+            head[i + half] = second * cos[i + half] + first * sin[i + half];
+        }
+    }
+
+    /// <summary>silu(gate) · up over rows [start, end), into gate.</summary>
+    public static void SwiGlu(float* gate, float* up, int start, int end)
+    {
+        for (int i = start; i < end; i++)
+            gate[i] = gate[i] / (1f + MathF.Exp(-gate[i])) * up[i];
+    }
+}

@@ -1,0 +1,125 @@
+using Lion.Torch.Generation;
+using Lion.Torch.Model;
+using Lion.Torch.Model.Fused;
+using Lion.Torch.Tokenization;
+using static TorchSharp.torch;
+
+namespace Lion.Torch.Tests.Model.Fused;
+
+public sealed class FewRowsDecoderTests
+{
+    private static LlamaConfig Config(string architecture) => new()
+    {
+        VocabSize = 300, HiddenSize = 48, IntermediateSize = 80, NumHiddenLayers = 3, NumAttentionHeads = 6, NumKeyValueHeads = 2,
+        MaxPositionEmbeddings = 128, Architecture = architecture,
+    };
+
+    /// <summary>A model whose weights (biases and norm scales too) are far enough from their initial values that every step's logits differ clearly.</summary>
+    private static LlamaForCausalLM Model(LlamaConfig config, string kernels)
+    {
+        manual_seed(7);
+        var model = new LlamaForCausalLM(config, FusedKernels.Parse(kernels));
+        using var noGrad = no_grad();
+        foreach (var parameter in model.parameters())
+            parameter.add_(randn_like(parameter) * 0.2);
+        return model;
+    }
+
+    public static TheoryData<string> Architectures => ["LlamaForCausalLM", "Qwen2ForCausalLM"];
+
+    /// <summary>Feeds the prompts, each left-padded to the longest (padding masked), then each step's greedy tokens; returns every step's logits, [rows, vocab].</summary>
+    private static List<Tensor> Decode(LlamaForCausalLM model, long[][] prompts, int steps, int padding = 0)
+    {
+        using var noGrad = no_grad();
+        var caches = Enumerable.Range(0, model.Config.NumHiddenLayers).Select(_ => new LayerCache()).ToList();
+        int length = padding + prompts.Max(p => p.Length), rows = prompts.Length;
+        var pads = prompts.Select(p => (long)(length - p.Length)).ToArray();
+        var tokens = tensor(prompts.SelectMany((p, r) => Enumerable.Repeat(0L, (int)pads[r]).Concat(p)).ToArray()).view(rows, length);
+        var positions = tensor(prompts.SelectMany((p, r) => Enumerable.Range(0, length).Select(i => Math.Max(0, i - pads[r]))).ToArray()).view(rows, length);
+        var real = arange(length).view(1, -1) >= tensor(pads).view(-1, 1);
+        var causal = ones(length, length, dtype: ScalarType.Bool).tril();
+        var mask = ((causal.unsqueeze(0) & real.unsqueeze(1)) | eye(length, dtype: ScalarType.Bool).unsqueeze(0)).unsqueeze(1);
+        var logits = new List<Tensor> { model.Forward(tokens, positions, mask, caches).select(1, -1) };
+        for (int step = 0; step < steps; step++)
+        {
+            var next = logits[^1].argmax(1).view(rows, 1);
+            var stepPositions = tensor(prompts.Select(p => (long)(p.Length + step)).ToArray()).view(rows, 1);
+            var stepMask = (arange(length + step + 1).view(1, -1) >= tensor(pads).view(-1, 1)).view(rows, 1, 1, -1);
+            logits.Add(model.Forward(next, stepPositions, stepMask, caches).select(1, 0));
+        }
+        foreach (var cache in caches)
+            cache.Dispose();
+        return logits;
+    }
+
+    private static void AssertSameLogits(List<Tensor> expected, List<Tensor> actual)
+    {
+        for (int i = 0; i < expected.Count; i++)
+            Assert.True(actual[i].allclose(expected[i], rtol: 1e-4, atol: 1e-4), $"step {i}: max difference {(actual[i] - expected[i]).abs().max().item<float>()}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Each_step_of_one_sequence_gives_the_logits_of_libtorchs_operations(string architecture)
+    {
+        using var managed = Model(Config(architecture), "decoding");
+        using var plain = Model(Config(architecture), "0");
+        long[][] prompt = [[1, 17, 250, 3, 99, 42, 8]];
+
+        AssertSameLogits(Decode(plain, prompt, steps: 40), Decode(managed, prompt, steps: 40));
+    }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Each_step_of_sequences_of_different_lengths_gives_the_logits_of_libtorchs_operations(string architecture)
+    {
+        using var managed = Model(Config(architecture), "decoding");
+        using var plain = Model(Config(architecture), "0");
+        // Six rows: the kernel's blocks of four rows and the one left over.
+        long[][] prompts = [[1, 17, 250, 3, 99, 42, 8], [5], [9, 9, 9], [200, 100], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [77, 76]];
+
+        AssertSameLogits(Decode(plain, prompts, steps: 25), Decode(managed, prompts, steps: 25));
+    }
+
+    [Fact]
+    public void A_row_with_padding_on_its_left_attends_past_it_as_libtorchs_operations_do()
+    {
+        using var managed = Model(Config("Qwen2ForCausalLM"), "decoding");
+        using var plain = Model(Config("Qwen2ForCausalLM"), "0");
+        long[][] prompt = [[5, 6, 7, 200]];
+
+        AssertSameLogits(Decode(plain, prompt, steps: 12, padding: 3), Decode(managed, prompt, steps: 12, padding: 3));
+    }
+
+    [Fact]
+    public void Generation_past_the_caches_headroom_gives_the_texts_of_libtorchs_operations()
+    {
+        // More new tokens than a cache's spare room, so its buffers grow under the kernel.
+        var config = LlamaConfig.TinyByteLevel with { HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2, MaxPositionEmbeddings = 256 };
+        using var managed = Model(config, "decoding");
+        using var plain = Model(config, "0");
+        var options = new SamplingOptions { MaxNewTokens = 150, Temperature = 0, IgnoreEos = true };
+
+        string[] prompts = ["The cache grows", "under three rows", "of different lengths"];
+        var expected = new TextGenerator(plain, new ByteTokenizer()).CompleteAll(prompts, options);
+        var actual = new TextGenerator(managed, new ByteTokenizer()).CompleteAll(prompts, options);
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void A_model_with_adapters_attached_decodes_as_libtorchs_operations_do()
+    {
+        using var managed = Model(Config("LlamaForCausalLM"), "decoding");
+        using var plain = Model(Config("LlamaForCausalLM"), "0");
+        foreach (var model in new[] { managed, plain })
+        {
+            manual_seed(3);
+            using var noGrad = no_grad();
+            foreach (var parameter in model.AttachLora(4, 8, ["q_proj", "down_proj"]))
+                parameter.normal_(0, 0.3);
+        }
+
+        AssertSameLogits(Decode(plain, [[1, 2, 3], [4, 5]], steps: 10), Decode(managed, [[1, 2, 3], [4, 5]], steps: 10));
+    }
+}
