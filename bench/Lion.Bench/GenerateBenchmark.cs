@@ -43,7 +43,7 @@ internal static class GenerateBenchmark
         {
             GgufExport.Write(model, path);
             var encoded = prompts.Select(p => (int[])[ByteTokenizer.Bos, .. tokenizer.Encode(p)]).ToList();
-            var theirs = Median.Of(Enumerable.Range(0, 3).Select(_ => LlamaCpp(path, encoded, NewTokens, ByteTokenizer.Eos, threads)).ToList());
+            var theirs = Median.Of(Enumerable.Range(0, 3).Select(_ => LlamaCpp(path, encoded, NewTokens, ByteTokenizer.Eos, threads).WithPrompt).ToList());
             Console.WriteLine($"ours {ours:N0} tokens/s, llama.cpp {theirs:N0} tokens/s");
             Console.WriteLine(JsonSerializer.Serialize(new
             {
@@ -74,9 +74,11 @@ internal static class GenerateBenchmark
 
     /// <summary>
     /// llama.cpp's greedy decoding of <paramref name="encoded"/> (BOS included), all sequences in one
-    /// batch per step, up to <paramref name="newTokens"/> each or <paramref name="eos"/>: tokens per second.
+    /// batch per step, up to <paramref name="newTokens"/> each or <paramref name="eos"/>: tokens per
+    /// second with the prompts' reading counted, and of the decoding steps alone (the tokens after
+    /// each sequence's first, over the time after the prompts were read: llama-bench's "tg").
     /// </summary>
-    internal static double LlamaCpp(string path, IReadOnlyList<int[]> encoded, int newTokens, int eos, int threads)
+    internal static (double WithPrompt, double Decoding) LlamaCpp(string path, IReadOnlyList<int[]> encoded, int newTokens, int eos, int threads)
     {
         int sequences = encoded.Count;
         int context = encoded.Sum(e => e.Length + newTokens) + 64;
@@ -100,10 +102,13 @@ internal static class GenerateBenchmark
         var done = new bool[sequences];
         var positions = encoded.Select(e => e.Length).ToArray();
         long generated = 0;
+        TimeSpan promptRead = default;
         for (int step = 0; step < newTokens && done.Any(d => !d); step++)
         {
             if (ctx.Decode(batch) != DecodeResult.Ok)
                 throw new InvalidOperationException("llama.cpp could not decode the batch");
+            if (step == 0)
+                promptRead = clock.Elapsed;
             var next = new (int Seq, int Token)[sequences];
             int count = 0;
             for (int s = 0; s < sequences; s++)
@@ -126,6 +131,7 @@ internal static class GenerateBenchmark
             }
             if (count == 0) break;
         }
-        return generated / clock.Elapsed.TotalSeconds;
+        var elapsed = clock.Elapsed;
+        return (generated / elapsed.TotalSeconds, (generated - sequences) / (elapsed - promptRead).TotalSeconds);
     }
 }

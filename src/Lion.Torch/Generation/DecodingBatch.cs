@@ -151,13 +151,18 @@ public sealed class DecodingBatch(LlamaForCausalLM model, ITextTokenizer tokeniz
 
     private void Choose(List<DecodingRow> rows, Tensor logits)
     {
-        var last = logits.to(float32);
-        long[] greedy = last.argmax(1).data<long>().ToArray();
+        var last = logits.to(float32).contiguous();
+        // Greedy picks in managed code: libtorch splits an argmax this wide across its OpenMP
+        // threads, which then spin on the cores the next decoding step wants.
+        var scores = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(last.bytes);
+        int vocabulary = (int)last.shape[1];
         var config = model.Config;
         for (int i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            int token = row.Options.Temperature <= 0 ? (int)greedy[i] : Pick(last[i], row.Options, row.Random);
+            int token = row.Options.Temperature <= 0
+                ? System.Numerics.Tensors.TensorPrimitives.IndexOfMax(scores.Slice(i * vocabulary, vocabulary))
+                : Pick(last[i], row.Options, row.Random);
             row.Pending = token;
             if (token == config.EosTokenId && !row.Options.IgnoreEos)
             {
