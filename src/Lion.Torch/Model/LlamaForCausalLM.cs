@@ -153,7 +153,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     /// </summary>
     public Tensor Forward(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches, bool lastOnly = false)
     {
-        if (FewRowsDecoder(tokens, positions, mask, caches) is { } decoder)
+        if (DecoderForStep(tokens, positions, mask, caches) is { } decoder)
         {
             try
             {
@@ -176,9 +176,9 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     /// of a few sequences, outside training (no gradient, no adapters, float32 products), on caches
     /// it can extend, and no other thread decoding through it now.
     /// </summary>
-    private FewRowsDecoder? FewRowsDecoder(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
+    private FewRowsDecoder? DecoderForStep(Tensor tokens, Tensor positions, Tensor mask, IReadOnlyList<LayerCache> caches)
     {
-        if (!Compute.Kernels.Contains(FusedKernel.Decoding) || tokens.numel() > Fused.FewRowsDecoder.MaxRows || tokens.device_type != DeviceType.CPU
+        if (!Compute.Kernels.Contains(FusedKernel.Decoding) || tokens.numel() > FewRowsDecoder.MaxRows || tokens.device_type != DeviceType.CPU
             || Compute.InBFloat16 || is_grad_enabled() || model.Layers.Any(l => l.Adapted) || model.EmbeddingWeight.dtype != float32)
             return null;
         var decoder = _decoder;

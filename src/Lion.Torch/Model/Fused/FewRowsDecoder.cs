@@ -122,8 +122,12 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
         fixed (float* hidden = _hidden, normed = _normed, projected = _projected, query = _query, key = _key, value = _value,
                attended = _attended, gate = _gate, up = _up)
         {
-            long* token = (long*)FloatMemory.Int64sOf(rowTokens);
+            long* token = FloatMemory.Int64sOf(rowTokens);
             float* embedding = FloatMemory.Of(_weights.Embedding);
+            long vocabulary = _weights.Embedding.shape[0];
+            for (int r = 0; r < rows; r++)
+                if ((ulong)token[r] >= (ulong)vocabulary)
+                    throw new ArgumentOutOfRangeException(nameof(tokens), $"token {token[r]} is outside the vocabulary of {vocabulary}");
             for (int r = 0; r < rows; r++)
                 new ReadOnlySpan<float>(embedding + token[r] * hiddenSize, hiddenSize).CopyTo(new Span<float>(hidden + r * hiddenSize, hiddenSize));
             _positions = FloatMemory.Int64sOf(rowPositions);
