@@ -72,12 +72,12 @@ internal static class SizesBenchmark
 
     private static Dictionary<string, object?> Shape(string name, LlamaConfig config, int steps, bool[] fineTunes, int? micro)
     {
-        // A checkpoint folder of the shape (random weights, lion's byte-level tokenizer.json), loaded
-        // as `lion train --base FOLDER` loads one.
+        // A checkpoint folder of the shape (random weights, lion's byte-level tokenizer.json), in
+        // bfloat16 as both checkpoints are published, loaded as `lion train --base FOLDER` loads one.
         string folder = Path.Combine(Path.GetTempPath(), $"lion-sizes-{name}-{Environment.ProcessId}");
         manual_seed(1);
         using (var made = new LlamaForCausalLM(config))
-            HuggingFaceFolder.Save(made, folder, new ByteTokenizer());
+            HuggingFaceFolder.Save(made, folder, new ByteTokenizer(), bfloat16: true);
         LlamaForCausalLM model;
         ITextTokenizer tokenizer;
         try
@@ -127,11 +127,11 @@ internal static class SizesBenchmark
                 };
                 // One step not timed: the kernels compile, the allocator grows.
                 new SftTrainer(options).Train(model, examples.Take(Batch).ToList());
-                if (lora) model.MergeLora();
+                if (lora) model.UnloadLora();
                 var clock = Stopwatch.StartNew();
-                var report = new SftTrainer(options).Train(model, examples);
+                var report = new SftTrainer(options, line => Console.WriteLine($"  {key}{line}")).Train(model, examples);
                 double seconds = clock.Elapsed.TotalSeconds;
-                if (lora) model.MergeLora();
+                if (lora) model.UnloadLora();
                 double tokensPerSecond = examples.Count * positions / seconds;
                 double flops = (lora ? 2 : 3) * onePass * examples.Count / seconds;
                 double peak = precision == TrainingPrecision.Float32 ? fp32Peak : bf16Peak;
@@ -250,8 +250,15 @@ internal static class SizesBenchmark
             rows.Sum(r => r.Prompt.Count) / read.TotalSeconds);
     }
 
+    /// <summary>
+    /// Starts the peak afresh, from memory as a new process would hold it: what earlier runs freed
+    /// is handed back first (the trainer's allocator keeps freed memory for its next step).
+    /// </summary>
     private static void ResetPeak()
     {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GlibcHeap.ReturnFreedMemory();
         if (OperatingSystem.IsLinux())
             File.WriteAllText("/proc/self/clear_refs", "5");
     }

@@ -35,6 +35,9 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor>
             post_attention_layernorm.Weight, feedForward["gate_proj"].weight!, feedForward["up_proj"].weight!, feedForward["down_proj"].weight!);
     }
 
+    /// <summary>The layer's projection weights.</summary>
+    internal IEnumerable<TorchSharp.Modules.Parameter> Matrices() => self_attn.Projections().Concat(mlp.Projections()).Select(p => p.Projection.weight!);
+
     /// <summary>Whether LoRA adapters sit on any of the layer's projections.</summary>
     internal bool Adapted => self_attn.Adapters is not null || mlp.Adapters is not null;
 

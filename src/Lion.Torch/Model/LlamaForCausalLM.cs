@@ -104,12 +104,30 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         {
             Merge(layer.Attention.Projections(), layer.Attention.Adapters);
             Merge(layer.Mlp.Projections(), layer.Mlp.Adapters);
+        }
+        UnloadLora();
+    }
+
+    /// <summary>Drops every adapter without folding it in (PEFT's unload): the base model as it was, unfrozen.</summary>
+    public void UnloadLora()
+    {
+        foreach (var layer in model.Layers)
+        {
+            foreach (var adapters in new[] { layer.Attention.Adapters, layer.Mlp.Adapters })
+                foreach (var adapter in adapters?.Values ?? Enumerable.Empty<LoraAdapter>())
+                    adapter.Dispose();
             layer.Attention.Adapters = null;
             layer.Mlp.Adapters = null;
         }
         foreach (var parameter in parameters())
             parameter.requires_grad = true;
     }
+
+    /// <summary>
+    /// Inside a bfloat16 scope, holds the frozen weight matrices only as their bfloat16 copies where
+    /// those hold the same values (see <see cref="ModelCompute.HoldInBFloat16"/>); the bytes released.
+    /// </summary>
+    public long HoldFrozenInBFloat16() => Compute.HoldInBFloat16(lm_head?.weight is { } head ? model.Matrices().Append(head) : model.Matrices());
 
     /// <summary>The adapters of the targeted projections among <paramref name="projections"/>; null where none is targeted, so that block keeps its fused path.</summary>
     private Dictionary<string, LoraAdapter>? Adapters(IEnumerable<(string Name, Linear Projection)> projections, int rank, double alpha,
@@ -132,10 +150,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
             return;
         foreach (var (name, projection) in projections)
             if (adapters.TryGetValue(name, out var adapter))
-            {
                 adapter.MergeInto(projection);
-                adapter.Dispose();
-            }
     }
 
     /// <summary>Logits for every position, [batch, length, vocab].</summary>

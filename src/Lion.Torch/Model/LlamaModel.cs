@@ -14,6 +14,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
 #pragma warning restore IDE1006
 
     private readonly LlamaConfig _config;
+    private readonly ModelCompute _compute;
 
     internal IEnumerable<LlamaDecoderLayer> Layers => layers;
 
@@ -26,6 +27,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     public LlamaModel(LlamaConfig config, ModelCompute compute) : base(nameof(LlamaModel))
     {
         _config = config;
+        _compute = compute;
         embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
         layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config, compute)).ToArray());
         norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, compute);
@@ -44,6 +46,9 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     internal Fused.DecoderWeights DecodingWeights(Tensor head) =>
         new(EmbeddingWeight, layers.Select(l => l.DecodingWeights()).ToList(), norm.Weight, head);
 
+    /// <summary>Every weight matrix the passes read, by the objects they read (see <see cref="ModelCompute.HoldInBFloat16"/>).</summary>
+    internal IEnumerable<Parameter> Matrices() => layers.SelectMany(l => l.Matrices()).Prepend(EmbeddingWeight);
+
     /// <summary>The final norm's scale, for the head to apply (see <see cref="ScaledInput"/>).</summary>
     internal Tensor NormWeight => norm.Weight;
 
@@ -51,7 +56,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     internal Tensor Normalized(Tensor tokens)
     {
         using var scope = NewDisposeScope();
-        var hidden = embed_tokens.forward(tokens);
+        var hidden = Embed(tokens);
         foreach (var layer in layers)
             hidden = layer.forward(hidden);
         return norm.Normalize(hidden).MoveToOuterDisposeScope();
@@ -67,10 +72,19 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
         var (cosTable, sinTable) = RotaryEmbedding.Cached(_config.MaxPositionEmbeddings, _config.HeadDim, _config.RopeTheta, _config.RopeScaling);
         var cos = cosTable.index_select(0, positions.flatten()).view(positions.shape[0], 1, positions.shape[1], -1);
         var sin = sinTable.index_select(0, positions.flatten()).view(positions.shape[0], 1, positions.shape[1], -1);
-        var hidden = embed_tokens.forward(tokens);
+        var hidden = Embed(tokens);
         int i = 0;
         foreach (var layer in layers)
             hidden = layer.Forward(hidden, cos, sin, mask, caches[i++]);
         return norm.Normalize(hidden).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The tokens' embeddings; from the bfloat16 copy while the embedding is held only as that (the same values).</summary>
+    private Tensor Embed(Tensor tokens)
+    {
+        if (_compute.HeldCopy(EmbeddingWeight) is not { } held)
+            return embed_tokens.forward(tokens);
+        using var scope = NewDisposeScope();
+        return held.index_select(0, tokens.flatten()).to(float32).view([.. tokens.shape, _config.HiddenSize]).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using Lion.Torch.Model.Fused;
+using Lion.Torch.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,6 +37,9 @@ public sealed class ModelCompute
     /// <summary>Frozen parameters' bfloat16 copies, made once inside a <see cref="BFloat16"/> scope.</summary>
     private readonly Dictionary<Parameter, Tensor> _frozenInBFloat16 = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Frozen parameters whose float32 storage is released while their copies stand in (<see cref="HoldInBFloat16"/>).</summary>
+    private readonly HashSet<Parameter> _released = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>What the trainer says it computes with.</summary>
     public string Description => FusedKernels.Describe(Kernels);
 
@@ -43,9 +47,54 @@ public sealed class ModelCompute
     public Scope BFloat16(bool enabled = true)
     {
         var scope = new Scope(this, InBFloat16);
+        if (!enabled)
+            RestoreReleased();
         InBFloat16 = enabled;
         return scope;
     }
+
+    /// <summary>
+    /// Inside a <see cref="BFloat16"/> scope, holds each frozen matrix among <paramref name="weights"/>
+    /// only as its bfloat16 copy when that copy holds the same values (as a checkpoint published in
+    /// bfloat16 does): its float32 storage is released until the scope ends, then written back from
+    /// the copy, bit for bit. The weights must be the objects the model's passes read (an embedding
+    /// hands out a new wrapper on each read). Returns the bytes released.
+    /// </summary>
+    public long HoldInBFloat16(IEnumerable<Parameter> weights)
+    {
+        if (!InBFloat16)
+            return 0;
+        long released = 0;
+        using var noGrad = no_grad();
+        foreach (var weight in weights.Where(w => IsFrozen(w) && w.dim() >= 2 && w.is_contiguous() && w.device_type == DeviceType.CPU))
+        {
+            if (!BFloat16Rows.HoldsOnlyBFloat16(weight))
+                continue;
+            lock (_frozenInBFloat16)
+            {
+                if (!_released.Add(weight))
+                    continue;
+                if (!_frozenInBFloat16.ContainsKey(weight))
+                    _frozenInBFloat16[weight] = BFloat16Rows.Narrowed(weight).DetachFromDisposeScope();
+                // A reader that should have taken the copy reads NaN: loud, never silently stale.
+                using var scope = NewDisposeScope();
+                weight.set_(full(1, float.NaN).expand(weight.shape));
+            }
+            released += weight.numel() * sizeof(float);
+        }
+        GlibcHeap.ReturnFreedMemory();
+        return released;
+    }
+
+    /// <summary>The bfloat16 copy standing in for <paramref name="weight"/> while its float32 storage is released, else null.</summary>
+    internal Tensor? HeldCopy(Tensor weight)
+    {
+        lock (_frozenInBFloat16)
+            return weight is Parameter parameter && _released.Contains(parameter) ? _frozenInBFloat16[parameter] : null;
+    }
+
+    /// <summary>Whether a product takes <paramref name="weight"/> from its bfloat16 copy now (a frozen weight inside a scope).</summary>
+    internal bool ComputesFromCopy(Tensor weight) => InBFloat16 && IsFrozen(weight);
 
     /// <summary>x·Wᵀ + b as float32, computed in bfloat16 inside a <see cref="BFloat16"/> scope.</summary>
     public Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null)
@@ -76,7 +125,10 @@ public sealed class ModelCompute
     public Tensor Joined(params Tensor[] weights)
     {
         if (!InBFloat16 || !weights.All(IsFrozen))
-            return cat(weights, 0);
+        {
+            using var joinScope = NewDisposeScope();
+            return cat(weights.Select(w => HeldCopy(w)?.to(float32) ?? w).ToArray(), 0).MoveToOuterDisposeScope();
+        }
         using var scope = NewDisposeScope();
         return cat(weights.Select(InComputeType).ToArray(), 0).MoveToOuterDisposeScope();
     }
@@ -112,11 +164,36 @@ public sealed class ModelCompute
     private void Restore(bool previous)
     {
         InBFloat16 = previous;
+        RestoreReleased();
         lock (_frozenInBFloat16)
         {
             foreach (var copy in _frozenInBFloat16.Values)
                 copy.Dispose();
             _frozenInBFloat16.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Writes each released weight back as float32 from its copy (the same values), dropping the copy
+    /// as it goes; the memory the scope's passes freed is handed back first, so the weights' return
+    /// does not stack on it.
+    /// </summary>
+    private void RestoreReleased()
+    {
+        lock (_frozenInBFloat16)
+        {
+            if (_released.Count == 0)
+                return;
+            GlibcHeap.ReturnFreedMemory();
+            using var noGrad = no_grad();
+            foreach (var weight in _released)
+            {
+                using (var scope = NewDisposeScope())
+                    weight.set_(BFloat16Rows.Widened(_frozenInBFloat16[weight]));
+                _frozenInBFloat16.Remove(weight, out var copy);
+                copy!.Dispose();
+            }
+            _released.Clear();
         }
     }
 

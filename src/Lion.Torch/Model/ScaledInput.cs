@@ -13,18 +13,19 @@ namespace Lion.Torch.Model;
 internal static class ScaledInput
 {
     /// <summary>The projection as float32 (see <see cref="ModelCompute.Linear"/>).</summary>
-    public static Tensor Linear(ModelCompute compute, Tensor x, Tensor weight, Tensor? scale, Tensor? bias = null) => Project(compute.Linear, x, weight, scale, bias);
+    public static Tensor Linear(ModelCompute compute, Tensor x, Tensor weight, Tensor? scale, Tensor? bias = null) => Project(compute, compute.Linear, x, weight, scale, bias);
 
     /// <summary>The projection in the type it is computed in (see <see cref="ModelCompute.Product"/>).</summary>
-    public static Tensor Product(ModelCompute compute, Tensor x, Tensor weight, Tensor? scale, Tensor? bias = null) => Project(compute.Product, x, weight, scale, bias);
+    public static Tensor Product(ModelCompute compute, Tensor x, Tensor weight, Tensor? scale, Tensor? bias = null) => Project(compute, compute.Product, x, weight, scale, bias);
 
-    private static Tensor Project(Func<Tensor, Tensor, Tensor?, Tensor> linear, Tensor x, Tensor weight, Tensor? scale, Tensor? bias)
+    private static Tensor Project(ModelCompute compute, Func<Tensor, Tensor, Tensor?, Tensor> linear, Tensor x, Tensor weight, Tensor? scale, Tensor? bias)
     {
         if (scale is null)
             return linear(x, weight, bias);
         long rows = x.numel() / x.shape[^1];
-        // A weight already in bfloat16 (a frozen weight's copy) would be rounded twice if it took the scale.
-        return rows > weight.shape[0] && weight.dtype == ScalarType.Float32
+        // A weight already in bfloat16, or computed from its bfloat16 copy (a frozen weight's), would
+        // be rounded twice if it took the scale.
+        return rows > weight.shape[0] && weight.dtype == ScalarType.Float32 && !compute.ComputesFromCopy(weight)
             ? linear(x, weight * scale, bias)
             : linear(x * scale, weight, bias);
     }

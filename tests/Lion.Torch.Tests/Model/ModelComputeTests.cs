@@ -146,4 +146,67 @@ public sealed class ModelComputeTests
         Assert.Empty(plain.Compute.Kernels);
         Assert.Contains("rms_norm", model.Compute.Description);
     }
+
+    /// <summary>A frozen parameter whose values are bfloat16 values already, as a checkpoint published in bfloat16 loads.</summary>
+    private static TorchSharp.Modules.Parameter FrozenInBFloat16Values(Tensor weight) =>
+        new(weight.to(bfloat16).to(float32), requires_grad: false);
+
+    [Fact]
+    public void A_frozen_weight_its_copy_holds_exactly_is_released_in_the_scope_and_written_back_bit_for_bit()
+    {
+        var (x, weight, _) = Inputs();
+        var frozen = FrozenInBFloat16Values(weight);
+        var original = frozen.detach().clone();
+
+        Tensor held, expected;
+        long released;
+        using (_compute.BFloat16())
+        {
+            expected = _compute.Linear(x, frozen);
+            released = _compute.HoldInBFloat16([frozen]);
+            held = _compute.Linear(x, frozen);
+            Assert.Equal([0L, 0L], frozen.stride());
+            Assert.True(frozen.isnan().all().item<bool>());
+        }
+
+        Assert.Equal(frozen.numel() * sizeof(float), released);
+        Assert.True(held.allclose(expected, rtol: 0, atol: 0));
+        Assert.True(frozen.allclose(original, rtol: 0, atol: 0));
+        Assert.True(frozen.is_contiguous());
+    }
+
+    [Fact]
+    public void A_frozen_weight_its_copy_would_round_keeps_its_float32_storage()
+    {
+        var (_, weight, _) = Inputs();
+        var frozen = new TorchSharp.Modules.Parameter(weight.clone(), requires_grad: false);
+        var trainable = new TorchSharp.Modules.Parameter(weight.to(bfloat16).to(float32), requires_grad: true);
+
+        using var cast = _compute.BFloat16();
+
+        Assert.Equal(0, _compute.HoldInBFloat16([frozen, trainable]));
+        Assert.True(frozen.allclose(weight, rtol: 0, atol: 0));
+    }
+
+    [Fact]
+    public void Outside_a_bfloat16_scope_nothing_is_released()
+    {
+        var frozen = FrozenInBFloat16Values(Inputs().Weight);
+
+        Assert.Equal(0, _compute.HoldInBFloat16([frozen]));
+        Assert.True(frozen.is_contiguous());
+    }
+
+    [Fact]
+    public void A_float32_scope_inside_writes_the_released_weights_back_first()
+    {
+        var (x, weight, _) = Inputs();
+        var frozen = FrozenInBFloat16Values(weight);
+
+        using var cast = _compute.BFloat16();
+        _compute.HoldInBFloat16([frozen]);
+        using var exact = _compute.BFloat16(enabled: false);
+
+        Assert.True(_compute.Linear(x, frozen).allclose(nn.functional.linear(x, weight.to(bfloat16).to(float32)), rtol: 0, atol: 0));
+    }
 }

@@ -16,6 +16,54 @@ internal static unsafe class BFloat16Rows
     /// <summary>A copy of a bfloat16 tensor's bits.</summary>
     public static ushort[] Bits(Tensor tensor) => new ReadOnlySpan<ushort>(FloatMemory.BFloat16Of(tensor.contiguous()), (int)tensor.numel()).ToArray();
 
+    /// <summary>
+    /// Whether every element of a contiguous float32 tensor is a bfloat16 value already (its lower
+    /// half zero): then <see cref="Narrowed"/> and <see cref="Widened"/> carry it there and back bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool HoldsOnlyBFloat16(Tensor tensor)
+    {
+        if (tensor.numel() > int.MaxValue)
+            return false;
+        var bits = new ReadOnlySpan<uint>(FloatMemory.Of(tensor), (int)tensor.numel());
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var lowerHalves = Vector512<uint>.Zero;
+            for (; i <= bits.Length - Vector512<uint>.Count; i += Vector512<uint>.Count)
+            {
+                lowerHalves |= Vector512.Create(bits[i..]) & Vector512.Create(0xFFFFu);
+                // Checked now and then, so a float32 tensor is told apart in its first rows.
+                if ((i & 0xFFFF) == 0 && lowerHalves != Vector512<uint>.Zero)
+                    return false;
+            }
+            if (lowerHalves != Vector512<uint>.Zero)
+                return false;
+        }
+        for (; i < bits.Length; i++)
+            if ((bits[i] & 0xFFFF) != 0)
+                return false;
+        return true;
+    }
+
+    /// <summary>A bfloat16 copy of a contiguous float32 tensor, rounded as libtorch rounds.</summary>
+    public static Tensor Narrowed(Tensor tensor)
+    {
+        var copy = empty(tensor.shape, ScalarType.BFloat16);
+        Training.GlibcHeap.PreferHugePages((nint)FloatMemory.BFloat16Of(copy), copy.numel() * sizeof(ushort));
+        Narrow(new ReadOnlySpan<float>(FloatMemory.Of(tensor), (int)tensor.numel()), new Span<ushort>(FloatMemory.BFloat16Of(copy), (int)copy.numel()));
+        return copy;
+    }
+
+    /// <summary>A float32 copy of a contiguous bfloat16 tensor (exact).</summary>
+    public static Tensor Widened(Tensor tensor)
+    {
+        var copy = empty(tensor.shape, ScalarType.Float32);
+        Training.GlibcHeap.PreferHugePages((nint)FloatMemory.Of(copy), copy.numel() * sizeof(float));
+        Widen(new ReadOnlySpan<ushort>(FloatMemory.BFloat16Of(tensor), (int)tensor.numel()), new Span<float>(FloatMemory.Of(copy), (int)copy.numel()));
+        return copy;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Widen(ReadOnlySpan<ushort> source, Span<float> target)
     {

@@ -40,4 +40,22 @@ public sealed unsafe class BFloat16RowsTests
 
         Assert.Equal(rounded.to(float32).data<float>().ToArray(), widened);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(70_000)]
+    [InlineData(200_003)]
+    public void A_tensor_holds_only_bfloat16_values_until_one_element_has_a_lower_half(int at)
+    {
+        manual_seed(4);
+        using var exact = randn(200_004).to(bfloat16).to(float32);
+        using var inexact = exact.clone();
+        inexact[at] = inexact[at] + 1e-6f;
+
+        Assert.True(BFloat16Rows.HoldsOnlyBFloat16(exact));
+        Assert.False(BFloat16Rows.HoldsOnlyBFloat16(inexact));
+        using var narrowed = BFloat16Rows.Narrowed(exact);
+        using var widened = BFloat16Rows.Widened(narrowed);
+        Assert.True(widened.allclose(exact, rtol: 0, atol: 0));
+    }
 }
