@@ -8,7 +8,7 @@ namespace Lion.Torch.Model;
 /// of copying the whole cache. Rows can join (left-padded to a common length), leave, and shed
 /// padding no row needs any more, so a batch of sequences can change while it is decoded.
 /// </summary>
-public sealed class LayerCache : IDisposable
+public sealed unsafe class LayerCache : IDisposable
 {
     private const long Headroom = 64;
     private Tensor? _keys, _values;
@@ -31,7 +31,7 @@ public sealed class LayerCache : IDisposable
         if (_keys is null || _values is null)
             throw new InvalidOperationException("the cache holds no positions yet");
         if (Length + 1 > _keys.shape[2])
-            Replace(Used(_keys), Used(_values), 0);
+            Grow();
         Length++;
         return (_keys!, _values!, (int)Length - 1);
     }
@@ -45,7 +45,7 @@ public sealed class LayerCache : IDisposable
         else
         {
             if (Length + fresh > _keys.shape[2])
-                Replace(Used(_keys), Used(_values), 0);
+                Grow(fresh);
             using (var slot = _keys!.narrow(2, Length, fresh))
                 slot.copy_(keys);
             using (var slot = _values!.narrow(2, Length, fresh))
@@ -115,6 +115,44 @@ public sealed class LayerCache : IDisposable
     }
 
     private Tensor Used(Tensor buffer) => buffer.narrow(2, 0, Length);
+
+    /// <summary>
+    /// Room for <paramref name="fresh"/> more positions and the headroom after them. Float32 buffers
+    /// on the CPU are copied in managed code: libtorch fills and copies a buffer this size on its
+    /// OpenMP threads, which then spin for a while on the cores that a decoding step's own threads
+    /// are waiting for, and the step's next piece starts late.
+    /// </summary>
+    private void Grow(long fresh = 1)
+    {
+        long capacity = Length + fresh - 1 + Headroom;
+        var (keys, values) = (Grown(_keys!, capacity), Grown(_values!, capacity));
+        _keys!.Dispose();
+        _values!.Dispose();
+        (_keys, _values) = (keys, values);
+    }
+
+    /// <summary>A copy of <paramref name="buffer"/>'s used positions in a buffer of <paramref name="capacity"/> positions, the rest zero.</summary>
+    private Tensor Grown(Tensor buffer, long capacity)
+    {
+        if (buffer.dtype != ScalarType.Float32 || buffer.device_type != TorchSharp.DeviceType.CPU)
+        {
+            var other = zeros([buffer.shape[0], buffer.shape[1], capacity, buffer.shape[3]], buffer.dtype, buffer.device).DetachFromDisposeScope();
+            using var slot = other.narrow(2, 0, Length);
+            using var used = Used(buffer);
+            slot.copy_(used);
+            return other;
+        }
+        long rows = buffer.shape[0], heads = buffer.shape[1], old = buffer.shape[2], dim = buffer.shape[3];
+        var grown = empty([rows, heads, capacity, dim], ScalarType.Float32).DetachFromDisposeScope();
+        float* from = Fused.FloatMemory.Of(buffer), to = Fused.FloatMemory.Of(grown);
+        for (long slice = 0; slice < rows * heads; slice++)
+        {
+            var target = new Span<float>(to + slice * capacity * dim, checked((int)(capacity * dim)));
+            new ReadOnlySpan<float>(from + slice * old * dim, checked((int)(Length * dim))).CopyTo(target);
+            target[checked((int)(Length * dim))..].Clear();
+        }
+        return grown;
+    }
 
     /// <summary>New buffers holding <paramref name="padding"/> zero positions, then the given ones, then headroom.</summary>
     private void Replace(Tensor keys, Tensor values, long padding)
