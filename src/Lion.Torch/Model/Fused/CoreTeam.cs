@@ -11,9 +11,10 @@ namespace Lion.Torch.Model.Fused;
 /// </summary>
 internal sealed class CoreTeam : IDisposable
 {
-    // Long enough to span the serial parts of a decoding step (a norm, sampling the token), short
-    // enough that a team no one uses gives its cores back at once.
-    private static readonly long SpinTicks = Stopwatch.Frequency / 2000;
+    // Long enough to span the serial parts of a decoding step and the work between two steps
+    // (sampling the token, the batch's bookkeeping): waking a sleeping thread delays the next
+    // step's first piece. Short enough that a team no one uses gives its cores back at once.
+    private static readonly long SpinTicks = Stopwatch.Frequency / 500;
 
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _wake;
