@@ -124,25 +124,22 @@ public sealed unsafe class LayerCache : IDisposable
     /// </summary>
     private void Grow(long fresh = 1)
     {
-        long capacity = Length + fresh - 1 + Headroom;
-        var (keys, values) = (Grown(_keys!, capacity), Grown(_values!, capacity));
+        long length = Length + fresh - 1;
+        var (keys, values) = (Grown(_keys!, length), Grown(_values!, length));
         _keys!.Dispose();
         _values!.Dispose();
         (_keys, _values) = (keys, values);
     }
 
-    /// <summary>A copy of <paramref name="buffer"/>'s used positions in a buffer of <paramref name="capacity"/> positions, the rest zero.</summary>
-    private Tensor Grown(Tensor buffer, long capacity)
+    /// <summary>A copy of <paramref name="buffer"/>'s used positions with room for <paramref name="length"/> and the headroom, the rest zero.</summary>
+    private Tensor Grown(Tensor buffer, long length)
     {
         if (buffer.dtype != ScalarType.Float32 || buffer.device_type != TorchSharp.DeviceType.CPU)
         {
-            var other = zeros([buffer.shape[0], buffer.shape[1], capacity, buffer.shape[3]], buffer.dtype, buffer.device).DetachFromDisposeScope();
-            using var slot = other.narrow(2, 0, Length);
             using var used = Used(buffer);
-            slot.copy_(used);
-            return other;
+            return NewBuffer(used, 0, length);
         }
-        long rows = buffer.shape[0], heads = buffer.shape[1], old = buffer.shape[2], dim = buffer.shape[3];
+        long rows = buffer.shape[0], heads = buffer.shape[1], old = buffer.shape[2], dim = buffer.shape[3], capacity = length + Headroom;
         var grown = empty([rows, heads, capacity, dim], ScalarType.Float32).DetachFromDisposeScope();
         float* from = Fused.FloatMemory.Of(buffer), to = Fused.FloatMemory.Of(grown);
         for (long slice = 0; slice < rows * heads; slice++)
