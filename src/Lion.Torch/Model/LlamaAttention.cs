@@ -109,12 +109,22 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         return computeType ? ScaledInput.Product(_compute, hidden, weight, inputScale, bias) : ScaledInput.Linear(_compute, hidden, weight, inputScale, bias);
     }
 
-    /// <summary>Queries, keys and values side by side, as <see cref="Product"/> lays them out, each projection with its adapter's update.</summary>
+    /// <summary>
+    /// Queries, keys and values side by side, as <see cref="Product"/> lays them out, with the
+    /// adapters' updates added: one product of the joined weights (from their bfloat16 copies,
+    /// which are frozen) and the adapters' small ones, all reading the input cast once, in the
+    /// type the fused kernel reads.
+    /// </summary>
     private Tensor AdaptedProduct(Tensor hidden, Tensor? inputScale)
     {
         if (inputScale is not null)
             hidden = hidden * inputScale;
-        return cat([Project(q_proj, "q_proj", hidden), Project(k_proj, "k_proj", hidden), Project(v_proj, "v_proj", hidden)], -1);
+        var input = _compute.Operand(hidden);
+        var projected = Product(input, inputScale: null, computeType: true);
+        var updates = Projections().Take(3).Select(p => Adapters!.TryGetValue(p.Name, out var adapter)
+            ? adapter.Update(input)
+            : zeros([.. input.shape[..^1], p.Projection.weight!.shape[0]], dtype: projected.dtype)).ToArray();
+        return projected.Plus(cat(updates, -1));
     }
 
     /// <summary>Attention of the queries over the keys (each key head shared by its group of query heads), then the output projection.</summary>

@@ -28,17 +28,36 @@ public sealed class LoraAdapter : IDisposable
     public Parameter A { get; }
     public Parameter B { get; }
 
+    /// <summary>The update of <paramref name="x"/> as float32.</summary>
     public Tensor Forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return (_compute.Linear(_compute.Linear(x, A), B) * _scale).MoveToOuterDisposeScope();
+        return Update(x).to(float32).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The projection of <paramref name="x"/>, plus its adapter's update when <paramref name="adapters"/> has one by that name.</summary>
+    /// <summary>
+    /// The update in the type products compute in now (bfloat16 inside a
+    /// <see cref="ModelCompute.BFloat16"/> scope, as torch.autocast leaves PEFT's), to join a base
+    /// product of the same type.
+    /// </summary>
+    public Tensor Update(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return (_compute.Product(_compute.Product(x, A), B) * _scale).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The projection of <paramref name="x"/> as float32, plus its adapter's update when
+    /// <paramref name="adapters"/> has one by that name: inside a bfloat16 scope the input is cast
+    /// once for both products and their sum once back.
+    /// </summary>
     public static Tensor Project(ModelCompute compute, Linear projection, string name, Tensor x, IReadOnlyDictionary<string, LoraAdapter>? adapters)
     {
-        var projected = compute.Linear(x, projection.weight!, projection.bias);
-        return adapters is not null && adapters.TryGetValue(name, out var adapter) ? projected.Plus(adapter.Forward(x)) : projected;
+        if (adapters is null || !adapters.TryGetValue(name, out var adapter))
+            return compute.Linear(x, projection.weight!, projection.bias);
+        using var scope = NewDisposeScope();
+        var input = compute.Operand(x);
+        return compute.Product(input, projection.weight!, projection.bias).Plus(adapter.Update(input)).to(float32).MoveToOuterDisposeScope();
     }
 
     public void MergeInto(Linear projection)

@@ -106,6 +106,13 @@ public sealed class ModelCompute
     }
 
     /// <summary>
+    /// <paramref name="x"/> in the type products take it in now: cast once where several products
+    /// read the same input, each of which would otherwise cast it again (and sum the casts'
+    /// gradients backward).
+    /// </summary>
+    public Tensor Operand(Tensor x) => Casts(x) ? x.to(bfloat16) : x;
+
+    /// <summary>
     /// x·Wᵀ + b in the type it is computed in: bfloat16 inside a <see cref="BFloat16"/> scope, for
     /// the fused kernels that read a bfloat16 product as it is (and write its gradient in bfloat16).
     /// </summary>

@@ -42,6 +42,27 @@ public sealed class LoraTests
     }
 
     [Fact]
+    public void Adapters_computed_in_bfloat16_give_the_merged_float32_outputs_within_bfloat16_rounding()
+    {
+        using var model = Model();
+        using var tokens = tensor(new long[,] { { 256, 10, 20, 30, 40, 50, 60, 70 } });
+        var adapters = model.AttachLora(rank: 4, alpha: 8, ["k_proj", "v_proj", "o_proj"]);
+        using (no_grad())
+            foreach (var parameter in adapters)
+                parameter.normal_(0, 0.1);
+
+        Tensor attached;
+        using (model.Compute.BFloat16())
+            attached = model.forward(tokens);
+        model.MergeLora();
+        using var merged = model.forward(tokens);
+
+        Assert.True(attached.allclose(merged, rtol: 0.05, atol: 0.05));
+        Assert.False(attached.allclose(merged, rtol: 1e-6, atol: 1e-7)); // computed in bfloat16 indeed
+        attached.Dispose();
+    }
+
+    [Fact]
     public void Lora_training_changes_only_the_targeted_projections_and_leaves_a_plain_model()
     {
         using var model = Model();
