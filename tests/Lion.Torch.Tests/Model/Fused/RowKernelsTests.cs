@@ -1,0 +1,42 @@
+using Lion.Torch.Model.Fused;
+
+namespace Lion.Torch.Tests.Model.Fused;
+
+/// <summary>The decoding step's products: y = W·x (+ b) over a share of W's rows, for one to a few more than a block of input rows.</summary>
+public sealed unsafe class RowKernelsTests
+{
+    [Theory]
+    [InlineData(1, 70)]
+    [InlineData(1, 576)]
+    [InlineData(2, 131)]
+    [InlineData(3, 64)]
+    [InlineData(4, 200)]
+    [InlineData(6, 576)]
+    public void Products_over_a_share_of_rows_match_the_plain_sums_and_leave_the_other_rows_alone(int count, int columns)
+    {
+        const int rows = 23, start = 4, end = 19;
+        var random = new Random(count * 1000 + columns);
+        float[] weight = Values(random, rows * columns), bias = Values(random, rows), x = Values(random, count * columns);
+        var y = Enumerable.Repeat(float.NaN, count * rows).ToArray();
+
+        fixed (float* pw = weight, pb = bias, px = x, py = y)
+            RowKernels.Products(pw, pb, columns, px, columns, count, py, rows, start, end);
+
+        for (int i = 0; i < count; i++)
+            for (int r = 0; r < rows; r++)
+            {
+                float actual = y[i * rows + r];
+                if (r < start || r >= end)
+                {
+                    Assert.True(float.IsNaN(actual), $"row {r} of input {i} was written");
+                    continue;
+                }
+                double expected = bias[r];
+                for (int k = 0; k < columns; k++)
+                    expected += (double)weight[r * columns + k] * x[i * columns + k];
+                Assert.True(Math.Abs(actual - expected) <= 1e-4 * Math.Sqrt(columns), $"input {i}, row {r}: expected {expected}, got {actual}");
+            }
+    }
+
+    private static float[] Values(Random random, int length) => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+}
