@@ -162,7 +162,7 @@ public sealed class DecodingBatch(LlamaForCausalLM model, ITextTokenizer tokeniz
             var row = rows[i];
             int token = row.Options.Temperature <= 0
                 ? System.Numerics.Tensors.TensorPrimitives.IndexOfMax(scores.Slice(i * vocabulary, vocabulary))
-                : Pick(last[i], row.Options, row.Random);
+                : TokenSampler.Pick(scores.Slice(i * vocabulary, vocabulary), row.Options.Temperature, row.Options.TopP, row.Random);
             row.Pending = token;
             if (token == config.EosTokenId && !row.Options.IgnoreEos)
             {
@@ -182,28 +182,4 @@ public sealed class DecodingBatch(LlamaForCausalLM model, ITextTokenizer tokeniz
 
     private static int Seed(long seed, string prompt) =>
         BitConverter.ToInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{seed}\u0001{prompt}")), 0);
-
-    private static int Pick(Tensor logits, SamplingOptions options, Random random)
-    {
-        using Scalar temperature = options.Temperature; // held through the division (see HeldScalars)
-        var probabilities = nn.functional.softmax(logits.to(float64) / temperature, 0).data<double>().ToArray();
-        var order = Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).ToList();
-        double kept = 0;
-        var nucleus = new List<int>();
-        foreach (int i in order)
-        {
-            nucleus.Add(i);
-            kept += probabilities[i];
-            if (kept >= options.TopP)
-                break;
-        }
-        double draw = random.NextDouble() * kept;
-        foreach (int i in nucleus)
-        {
-            draw -= probabilities[i];
-            if (draw <= 0)
-                return i;
-        }
-        return nucleus[^1];
-    }
 }
