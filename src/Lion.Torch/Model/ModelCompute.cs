@@ -37,6 +37,9 @@ public sealed class ModelCompute
     /// <summary>Frozen parameters' bfloat16 copies, made once inside a <see cref="BFloat16"/> scope.</summary>
     private readonly Dictionary<Parameter, Tensor> _frozenInBFloat16 = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Frozen weights' copies joined for one product, by the first weight (<see cref="JoinedCopy"/>).</summary>
+    private readonly Dictionary<Parameter, (Tensor[] Parts, Tensor Joined)> _joinedInBFloat16 = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Frozen parameters whose float32 storage is released while their copies stand in (<see cref="HoldInBFloat16"/>).</summary>
     private readonly HashSet<Parameter> _released = new(ReferenceEqualityComparer.Instance);
 
@@ -136,8 +139,42 @@ public sealed class ModelCompute
             using var joinScope = NewDisposeScope();
             return cat(weights.Select(w => HeldCopy(w)?.to(float32) ?? w).ToArray(), 0).MoveToOuterDisposeScope();
         }
-        using var scope = NewDisposeScope();
-        return cat(weights.Select(InComputeType).ToArray(), 0).MoveToOuterDisposeScope();
+        return JoinedCopy(weights);
+    }
+
+    /// <summary>
+    /// Frozen weights' bfloat16 copies joined once for the scope, as their single copies are made
+    /// once: each weight's own copy becomes a view of its rows in the joined one, so the scope still
+    /// holds one copy of each weight, and no product joins them again.
+    /// </summary>
+    private Tensor JoinedCopy(Tensor[] weights)
+    {
+        var first = (Parameter)weights[0];
+        lock (_frozenInBFloat16)
+        {
+            if (_joinedInBFloat16.TryGetValue(first, out var cached))
+            {
+                if (cached.Parts.SequenceEqual(weights, ReferenceEqualityComparer.Instance))
+                    return cached.Joined;
+                using var otherScope = NewDisposeScope();
+                return cat(weights.Select(InComputeType).ToArray(), 0).MoveToOuterDisposeScope();
+            }
+            using var noGrad = no_grad();
+            Tensor joined;
+            using (var scope = NewDisposeScope())
+                joined = cat(weights.Select(InComputeType).ToArray(), 0).DetachFromDisposeScope();
+            long row = 0;
+            foreach (var weight in weights.Cast<Parameter>())
+            {
+                var rows = joined.narrow(0, row, weight.shape[0]).DetachFromDisposeScope();
+                _frozenInBFloat16.Remove(weight, out var own);
+                own?.Dispose();
+                _frozenInBFloat16[weight] = rows;
+                row += weight.shape[0];
+            }
+            _joinedInBFloat16[first] = (weights, joined);
+            return joined;
+        }
     }
 
     /// <summary>
@@ -177,6 +214,9 @@ public sealed class ModelCompute
             foreach (var copy in _frozenInBFloat16.Values)
                 copy.Dispose();
             _frozenInBFloat16.Clear();
+            foreach (var (_, joined) in _joinedInBFloat16.Values)
+                joined.Dispose();
+            _joinedInBFloat16.Clear();
         }
     }
 

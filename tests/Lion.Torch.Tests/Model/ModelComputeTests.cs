@@ -176,6 +176,29 @@ public sealed class ModelComputeTests
     }
 
     [Fact]
+    public unsafe void Frozen_weights_are_joined_once_a_scope_and_held_weights_come_back_bit_for_bit_from_the_join()
+    {
+        var (x, weight, _) = Inputs();
+        var first = FrozenInBFloat16Values(weight);
+        var second = FrozenInBFloat16Values(weight * 3);
+        var originals = new[] { first.detach().clone(), second.detach().clone() };
+
+        using (_compute.BFloat16())
+        {
+            Assert.True(_compute.HoldInBFloat16([first, second]) > 0);
+            var joined = _compute.Joined(first, second);
+            Assert.Same(joined, _compute.Joined(first, second));
+            Assert.True(joined.to(float32).allclose(cat(originals, 0), rtol: 0, atol: 0));
+            // Each held weight's copy is its rows of the join, not a second copy.
+            Assert.True(Lion.Torch.Model.Fused.FloatMemory.BFloat16Of(_compute.HeldCopy(second)!) == Lion.Torch.Model.Fused.FloatMemory.BFloat16Of(joined) + first.numel());
+            Assert.True(_compute.Linear(x, second).allclose(nn.functional.linear(x.to(bfloat16), originals[1].to(bfloat16)).to(float32), rtol: 0, atol: 0));
+        }
+
+        Assert.True(first.allclose(originals[0], rtol: 0, atol: 0));
+        Assert.True(second.allclose(originals[1], rtol: 0, atol: 0));
+    }
+
+    [Fact]
     public void A_frozen_weight_its_copy_would_round_keeps_its_float32_storage()
     {
         var (_, weight, _) = Inputs();
