@@ -7,8 +7,9 @@ namespace Lion.Torch.Generation;
 /// the most probable tokens whose probabilities first reach p together. The nucleus is found
 /// without sorting the vocabulary (49K–152K entries, every token of every sequence): the weights
 /// are summed by range (a binary exponent and the mantissa's first four bits), the ranges walked
-/// from the largest, and only the entries of the range where p is reached are sorted (by weight, then position, as a stable sort of the
-/// whole would order them). The draw then walks the nucleus in vocabulary order.
+/// from the largest, and only the entries of the range where p is reached are sorted (by weight,
+/// then position, as a stable sort of the whole would order them). The draw then walks the
+/// nucleus in vocabulary order.
 /// </summary>
 internal static class TokenSampler
 {

@@ -28,13 +28,6 @@ public sealed class LoraAdapter : IDisposable
     public Parameter A { get; }
     public Parameter B { get; }
 
-    /// <summary>The update of <paramref name="x"/> as float32.</summary>
-    public Tensor Forward(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        return Update(x).to(float32).MoveToOuterDisposeScope();
-    }
-
     /// <summary>
     /// The update in the type products compute in now (bfloat16 inside a
     /// <see cref="ModelCompute.BFloat16"/> scope, as torch.autocast leaves PEFT's), to join a base
