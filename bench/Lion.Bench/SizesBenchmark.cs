@@ -130,13 +130,13 @@ internal static class SizesBenchmark
                 // One step not timed: the kernels compile, the allocator grows.
                 new SftTrainer(options).Train(model, examples.Take(Batch).ToList());
                 if (lora) model.UnloadLora();
+                // The matmul peak in the products' type, measured just before: this shared machine's
+                // rate moves from one minute to the next.
+                double peak = TrainBenchmark.MatmulPeak(precision == TrainingPrecision.Float32 ? float32 : ScalarType.BFloat16, workers, 4);
                 // The rate is the steady one, from the first optimiser step's end to the last's, as
                 // over a real fine-tune of thousands of examples; what a run pays once (adapters
                 // attached, frozen weights held and returned, the first step's fresh memory) is
                 // reported apart.
-                // The matmul peak in the products' type, measured just before: this shared machine's
-                // rate moves from one minute to the next.
-                double peak = TrainBenchmark.MatmulPeak(precision == TrainingPrecision.Float32 ? float32 : ScalarType.BFloat16, workers, 4);
                 var clock = Stopwatch.StartNew();
                 TimeSpan first = default, last = default;
                 var trainer = new SftTrainer(options, line => Console.WriteLine($"  {key}{line}"))
@@ -156,7 +156,7 @@ internal static class SizesBenchmark
                 figures[$"{key}_tokens_per_s"] = Math.Round(tokensPerSecond);
                 figures[$"{key}_mfu"] = Math.Round(flops / peak, 3);
                 figures[$"{key}_peak_rss_mb"] = PeakMegabytes();
-                figures[$"{key}_s_per_1000_examples"] = Math.Round(1000 * seconds / examples.Count, 1);
+                figures[$"{key}_s_per_1000_examples"] = Math.Round(1000 * perExample, 1);
                 Console.WriteLine($"  {key}: {tokensPerSecond:N0} tokens/s, MFU {flops / peak:F3}, peak RSS {PeakMegabytes():N0} MB, {1000 * perExample:F0} s per 1,000 examples "
                                   + $"(and {total - seconds:F1} s once a run), loss {report.FirstEpochLoss:F2}");
             }
