@@ -83,8 +83,10 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
                     yield return (first, Math.Min(pairsAtOnce, Pairs - first), start, Math.Min(Block, Length - start));
         }
 
+        public ScalarType OperandType => BFloat16 ? bfloat16 : float32;
+
         /// <summary>[pairs, rows, head dim] in the type the products take.</summary>
-        public Tensor Operand(Tensor x) => x.view(Pairs, -1, Dim).to(BFloat16 ? bfloat16 : float32);
+        public Tensor Operand(Tensor x) => x.view(Pairs, -1, Dim).to(OperandType);
     }
 
     public override List<Tensor> forward(AutogradContext ctx, params object[] vars)
@@ -93,13 +95,15 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
         if (q.shape[2] % k.shape[2] != 0 || q.shape[1] != k.shape[1])
             throw new ArgumentException($"grouped queries {string.Join('×', q.shape)} do not fit keys {string.Join('×', k.shape)}");
         var shape = new Shape(k.shape[0], k.shape[1], k.shape[2], q.shape[2] / k.shape[2], k.shape[3], (bool)vars[3], (long)vars[4]);
-        var output = empty(shape.Pairs, shape.QueryRows, shape.Dim, dtype: float32);
+        // In the products' type: the output projection reads it as it is, and its gradient comes back so.
+        var output = empty(shape.Pairs, shape.QueryRows, shape.Dim, dtype: shape.OperandType);
         var logSumExp = empty(shape.Pairs, shape.QueryRows, dtype: float32);
         var kept = new List<Tensor>();
         bool keeps = shape.KeepsProbabilities;
+        // Backward reads q, k and v as the products take them: kept in that type, they are cast once.
+        var (queries, keys, values) = (shape.Operand(q), shape.Operand(k), shape.Operand(v));
         using (NewDisposeScope())
         {
-            var (queries, keys, values) = (shape.Operand(q), shape.Operand(k), shape.Operand(v));
             foreach (var (first, count, start, rows) in shape.Tiles())
             {
                 using var tile = NewDisposeScope();
@@ -116,7 +120,7 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
                 probabilities.MoveToOuterDisposeScope();
         }
         var grouped = output.view(q.shape);
-        ctx.save_for_backward([q, k, v, grouped, logSumExp, .. kept]);
+        ctx.save_for_backward([queries, keys, values, grouped, logSumExp, .. kept]);
         ctx.save_data(nameof(Shape), shape);
         ctx.save_data(nameof(HandedOverGradients), vars[5]);
         return [grouped];
@@ -137,8 +141,8 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
             // Σⱼ pⱼ·dPⱼ of each row, from the output as flash attention takes it: from the probabilities
             // computed again, a row's largest one (near 1) carries the log-sum-exp's rounding into the
             // difference dP − Σ p·dP, which is small exactly when a row is nearly one-hot.
-            var rowDot = (upstream * saved[3]).sum([-1]).view(shape.Pairs, shape.QueryRows);
             var upstreamOperand = shape.Operand(upstream);
+            var rowDot = RowDots(upstreamOperand, shape.Operand(saved[3]), shape);
             int index = 0;
             bool kept = shape.KeepsProbabilities;
             foreach (var (first, count, start, rows) in shape.Tiles())
@@ -167,6 +171,29 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
         }
         long[] queryShape = [shape.Batch, shape.Heads, shape.QueryRows, shape.Dim], keyShape = [shape.Batch, shape.Heads, shape.Length, shape.Dim];
         return scope.Results(dq.view(queryShape), dk.view(keyShape), dv.view(keyShape), null, null, null);
+    }
+
+    /// <summary>Σ dO·O of each row of the output's gradient and the output ([pairs, query rows, head dim], either type), in float32.</summary>
+    private static Tensor RowDots(Tensor upstream, Tensor output, Shape shape)
+    {
+        if (upstream.dtype == float32)
+            return (upstream * output).sum([-1]).view(shape.Pairs, shape.QueryRows);
+        var dots = empty(shape.Pairs, shape.QueryRows, dtype: float32);
+        ushort* pu = FloatMemory.BFloat16Of(upstream), po = FloatMemory.BFloat16Of(output);
+        float* pd = FloatMemory.Of(dots);
+        int dim = (int)shape.Dim;
+        FusedKernels.ForRows(dots.numel(), 2 * dim, (from, to) =>
+        {
+            var buffer = new float[2 * dim];
+            fixed (float* b = buffer)
+                for (long row = from; row < to; row++)
+                {
+                    BFloat16Rows.Widen(new ReadOnlySpan<ushort>(pu + row * dim, dim), buffer.AsSpan(0, dim));
+                    BFloat16Rows.Widen(new ReadOnlySpan<ushort>(po + row * dim, dim), buffer.AsSpan(dim, dim));
+                    pd[row] = RowKernels.Dot(b, b + dim, dim);
+                }
+        });
+        return dots;
     }
 
     /// <summary>
@@ -261,26 +288,30 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
     // The rows below go through pointers rather than span slices: a slice's bounds check each
     // vector cost more than the arithmetic at 8 floats a vector (as in FusedRmsNorm).
 
+    // A row's last vector usually runs past its count (the causal mask ends a row anywhere): its
+    // lanes past the count are masked rather than finished one by one, since a scalar exponential
+    // costs as much as a whole vector's and every row would pay for up to a vector's worth.
+
     /// <summary>softmax(scale·s) over the first <paramref name="count"/> of a row, zeros after; returns the log-sum-exp.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float SoftmaxRow(Span<float> row, int count, float scale)
     {
         fixed (float* s = row)
         {
-            int i = 0, wide = Vector512<float>.Count, width = Vector<float>.Count;
+            int i = 0, wide = Vector512<float>.Count, width = Vector<float>.Count, length = row.Length;
             float max = float.NegativeInfinity;
-            if (Vector512.IsHardwareAccelerated && count >= wide)
+            if (Vector512.IsHardwareAccelerated)
             {
-                var m = Vector512.Create(float.NegativeInfinity);
-                for (; i <= count - wide; i += wide)
-                    m = Vector512.Max(m, Vector512.Load(s + i));
+                var (m, last) = (Vector512.Create(float.NegativeInfinity), Vector512.Create(count));
+                for (; i < count && i <= length - wide; i += wide)
+                    m = Vector512.Max(m, Vector512.ConditionalSelect(Before(last, i), Vector512.Load(s + i), m));
                 max = Max(m);
             }
-            else if (Vector.IsHardwareAccelerated && count >= width)
+            else if (Vector.IsHardwareAccelerated)
             {
-                var m = new Vector<float>(float.NegativeInfinity);
-                for (; i <= count - width; i += width)
-                    m = Vector.Max(m, Vector.Load(s + i));
+                var (m, last) = (new Vector<float>(float.NegativeInfinity), new Vector<int>(count));
+                for (; i < count && i <= length - width; i += width)
+                    m = Vector.Max(m, Vector.ConditionalSelect(Before(last, i), Vector.Load(s + i), m));
                 for (int lane = 0; lane < width; lane++)
                     max = MathF.Max(max, m[lane]);
             }
@@ -291,10 +322,10 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
             i = 0;
             if (Vector512.IsHardwareAccelerated)
             {
-                var (vs, vshift, total) = (Vector512.Create(scale), Vector512.Create(shift), Vector512<float>.Zero);
-                for (; i <= count - wide; i += wide)
+                var (vs, vshift, total, last) = (Vector512.Create(scale), Vector512.Create(shift), Vector512<float>.Zero, Vector512.Create(count));
+                for (; i < count && i <= length - wide; i += wide)
                 {
-                    var e = Math512.Exp(Vector512.FusedMultiplyAdd(Vector512.Load(s + i), vs, vshift));
+                    var e = Vector512.ConditionalSelect(Before(last, i), Math512.Exp(Vector512.FusedMultiplyAdd(Vector512.Load(s + i), vs, vshift)), Vector512<float>.Zero);
                     e.Store(s + i);
                     total += e;
                 }
@@ -302,35 +333,46 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
             }
             else if (Vector.IsHardwareAccelerated)
             {
-                var (vs, vshift, total) = (new Vector<float>(scale), new Vector<float>(shift), Vector<float>.Zero);
-                for (; i <= count - width; i += width)
+                var (vs, vshift, total, last) = (new Vector<float>(scale), new Vector<float>(shift), Vector<float>.Zero, new Vector<int>(count));
+                for (; i < count && i <= length - width; i += width)
                 {
-                    var e = MathVector.Exp(Vector.FusedMultiplyAdd(Vector.Load(s + i), vs, vshift));
+                    var e = Vector.ConditionalSelect(Before(last, i), MathVector.Exp(Vector.FusedMultiplyAdd(Vector.Load(s + i), vs, vshift)), Vector<float>.Zero);
                     Vector.Store(e, s + i);
                     total += e;
                 }
                 sum = Vector.Sum(total);
             }
+            int written = i;
             for (; i < count; i++)
                 sum += s[i] = MathF.Exp(MathF.FusedMultiplyAdd(s[i], scale, shift));
+            written = Math.Max(written, count);
 
             float inverse = 1 / sum;
             i = 0;
             if (Vector512.IsHardwareAccelerated)
             {
                 var f = Vector512.Create(inverse);
-                for (; i <= count - wide; i += wide)
+                for (; i <= written - wide; i += wide)
                     (Vector512.Load(s + i) * f).Store(s + i);
             }
             var fv = new Vector<float>(inverse);
-            for (; i <= count - width; i += width)
+            for (; i <= written - width; i += width)
                 Vector.Store(Vector.Load(s + i) * fv, s + i);
-            for (; i < count; i++)
+            for (; i < written; i++)
                 s[i] *= inverse;
-            row[count..].Clear();
+            row[written..].Clear();
             return scale * max + MathF.Log(sum);
         }
     }
+
+    /// <summary>Lanes of the vector at <paramref name="at"/> that lie before <paramref name="count"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Before(Vector512<int> count, int at) =>
+        Vector512.LessThan(Vector512<int>.Indices + Vector512.Create(at), count).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Before(Vector<int> count, int at) =>
+        Vector.AsVectorSingle(Vector.LessThan(Vector<int>.Indices + new Vector<int>(at), count));
 
     private static float Max(Vector512<float> m)
     {
@@ -371,34 +413,37 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
     {
         fixed (float* s = scores, g = gradient)
         {
-            int i = 0, wide = Vector512<float>.Count, width = Vector<float>.Count;
+            int i = 0, wide = Vector512<float>.Count, width = Vector<float>.Count, length = scores.Length;
             if (Vector512.IsHardwareAccelerated)
             {
-                var (vs, vshift, vdot) = (Vector512.Create(scale), Vector512.Create(-logSumExp), Vector512.Create(dot));
-                for (; i <= count - wide; i += wide)
+                var (vs, vshift, vdot, last) = (Vector512.Create(scale), Vector512.Create(-logSumExp), Vector512.Create(dot), Vector512.Create(count));
+                for (; i < count && i <= length - wide; i += wide)
                 {
-                    var p = Math512.Exp(Vector512.FusedMultiplyAdd(Vector512.Load(s + i), vs, vshift));
+                    var before = Before(last, i);
+                    var p = Vector512.ConditionalSelect(before, Math512.Exp(Vector512.FusedMultiplyAdd(Vector512.Load(s + i), vs, vshift)), Vector512<float>.Zero);
                     p.Store(s + i);
-                    (vs * p * (Vector512.Load(g + i) - vdot)).Store(g + i);
+                    Vector512.ConditionalSelect(before, vs * p * (Vector512.Load(g + i) - vdot), Vector512<float>.Zero).Store(g + i);
                 }
             }
             else if (Vector.IsHardwareAccelerated)
             {
-                var (vs, vshift, vdot) = (new Vector<float>(scale), new Vector<float>(-logSumExp), new Vector<float>(dot));
-                for (; i <= count - width; i += width)
+                var (vs, vshift, vdot, last) = (new Vector<float>(scale), new Vector<float>(-logSumExp), new Vector<float>(dot), new Vector<int>(count));
+                for (; i < count && i <= length - width; i += width)
                 {
-                    var p = MathVector.Exp(Vector.FusedMultiplyAdd(Vector.Load(s + i), vs, vshift));
+                    var before = Before(last, i);
+                    var p = Vector.ConditionalSelect(before, MathVector.Exp(Vector.FusedMultiplyAdd(Vector.Load(s + i), vs, vshift)), Vector<float>.Zero);
                     Vector.Store(p, s + i);
-                    Vector.Store(vs * p * (Vector.Load(g + i) - vdot), g + i);
+                    Vector.Store(Vector.ConditionalSelect(before, vs * p * (Vector.Load(g + i) - vdot), Vector<float>.Zero), g + i);
                 }
             }
+            int written = Math.Max(i, count);
             for (; i < count; i++)
             {
                 s[i] = MathF.Exp(MathF.FusedMultiplyAdd(s[i], scale, -logSumExp));
                 g[i] = scale * s[i] * (g[i] - dot);
             }
+            scores[written..].Clear();
+            gradient[written..].Clear();
         }
-        scores[count..].Clear();
-        gradient[count..].Clear();
     }
 }
