@@ -122,6 +122,7 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
         var grouped = output.view(q.shape);
         ctx.save_for_backward([queries, keys, values, grouped, logSumExp, .. kept]);
         ctx.save_data(nameof(Shape), shape);
+        ctx.save_data("Types", new[] { q.dtype, k.dtype, v.dtype });
         ctx.save_data(nameof(HandedOverGradients), vars[5]);
         return [grouped];
     }
@@ -131,7 +132,7 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
         using var scope = new BackwardScope((HandedOverGradients)ctx.get_data(nameof(HandedOverGradients)), gradients);
         var saved = ctx.get_saved_variables();
         var shape = (Shape)ctx.get_data(nameof(Shape));
-        var dq = empty(shape.Pairs, shape.QueryRows, shape.Dim, dtype: float32);
+        var dq = empty(shape.Pairs, shape.QueryRows, shape.Dim, dtype: shape.OperandType);
         var dk = zeros(shape.Pairs, shape.Length, shape.Dim, dtype: float32);
         var dv = zeros(shape.Pairs, shape.Length, shape.Dim, dtype: float32);
         using (NewDisposeScope())
@@ -170,7 +171,9 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
             }
         }
         long[] queryShape = [shape.Batch, shape.Heads, shape.QueryRows, shape.Dim], keyShape = [shape.Batch, shape.Heads, shape.Length, shape.Dim];
-        return scope.Results(dq.view(queryShape), dk.view(keyShape), dv.view(keyShape), null, null, null);
+        // Each gradient in its input's type; keys' and values' are summed over the blocks in float32 first.
+        var types = (ScalarType[])ctx.get_data("Types");
+        return scope.Results(dq.view(queryShape).to(types[0]), dk.view(keyShape).to(types[1]), dv.view(keyShape).to(types[2]), null, null, null);
     }
 
     /// <summary>Σ dO·O of each row of the output's gradient and the output ([pairs, query rows, head dim], either type), in float32.</summary>

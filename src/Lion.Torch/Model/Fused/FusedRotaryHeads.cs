@@ -13,7 +13,8 @@ namespace Lion.Torch.Model.Fused;
 /// One pass forward and one backward, which writes the product's gradient directly; libtorch
 /// takes a split, transposes, the rotation's five operations a tensor, the repeats of keys and
 /// values, and in backward as many again and a concatenation. A bfloat16 product
-/// (under <see cref="ModelCompute.BFloat16"/>) is read as it is, and its gradient written in bfloat16.
+/// (under <see cref="ModelCompute.BFloat16"/>) is read as it is, its queries, keys and values are
+/// bfloat16 for attention's products, and the gradients of both are bfloat16.
 /// </summary>
 internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryHeads>
 {
@@ -44,38 +45,41 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
         var (cos, sin) = (((Tensor)vars[1]).contiguous(), ((Tensor)vars[2]).contiguous());
         int heads = (int)vars[3], kvHeads = (int)vars[4];
         var shape = new Shape(qkv.shape[0], qkv.shape[1], heads, kvHeads, (int)cos.shape[^1]);
-        var q = empty([shape.Batch, kvHeads, shape.Length * shape.Group, shape.Dim], dtype: float32);
+        // In the product's type: attention's products read them as they are (a bfloat16 product's
+        // rows are widened, rotated as float32 and rounded back).
+        var type = qkv.dtype == bfloat16 ? bfloat16 : float32;
+        var q = empty([shape.Batch, kvHeads, shape.Length * shape.Group, shape.Dim], dtype: type);
         long[] keysShape = [shape.Batch, kvHeads, shape.Length, shape.Dim];
-        var (k, v) = (empty(keysShape, dtype: float32), empty(keysShape, dtype: float32));
-        // A bfloat16 product (under ModelCompute.BFloat16) is widened a row at a time.
-        ushort* pin16 = qkv.dtype == bfloat16 ? FloatMemory.BFloat16Of(qkv) : null;
-        float* pin = pin16 == null ? FloatMemory.Of(qkv) : null, pc = FloatMemory.Of(cos), ps = FloatMemory.Of(sin);
-        float* pq = FloatMemory.Of(q), pk = FloatMemory.Of(k), pv = FloatMemory.Of(v);
+        var (k, v) = (empty(keysShape, dtype: type), empty(keysShape, dtype: type));
+        var input = new Rows(qkv);
+        float* pc = FloatMemory.Of(cos), ps = FloatMemory.Of(sin);
+        var (pq, pk, pv) = (new Rows(q), new Rows(k), new Rows(v));
         int dim = shape.Dim, width = (int)shape.Width;
         FusedKernels.ForRows(shape.Batch * shape.Length, 3 * shape.Width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
-            var widened = pin16 == null ? null : new float[width];
-            fixed (float* pw = widened)
+            var (widened, rotated) = (new float[width], new float[dim]);
+            for (long row = start; row < end; row++)
             {
-                for (long row = start; row < end; row++)
+                long b = row / shape.Length, t = row % shape.Length;
+                var source = input.Read(row * width, widened);
+                var c = new ReadOnlySpan<float>(pc + t * dim, dim);
+                var s = new ReadOnlySpan<float>(ps + t * dim, dim);
+                for (int h = 0; h < heads; h++)
                 {
-                    long b = row / shape.Length, t = row % shape.Length;
-                    float* source = pin + row * width;
-                    if (pin16 != null)
-                    {
-                        BFloat16Rows.Widen(new ReadOnlySpan<ushort>(pin16 + row * width, width), widened);
-                        source = pw;
-                    }
-                    var c = new ReadOnlySpan<float>(pc + t * dim, dim);
-                    var s = new ReadOnlySpan<float>(ps + t * dim, dim);
-                    for (int h = 0; h < heads; h++)
-                        Rotate(new ReadOnlySpan<float>(source + h * dim, dim), c, s, new Span<float>(pq + shape.Query(b, h, t), dim));
-                    for (int j = 0; j < kvHeads; j++)
-                    {
-                        long at = shape.Key(b, j, t);
-                        Rotate(new ReadOnlySpan<float>(source + (heads + j) * dim, dim), c, s, new Span<float>(pk + at, dim));
-                        new ReadOnlySpan<float>(source + (heads + kvHeads + j) * dim, dim).CopyTo(new Span<float>(pv + at, dim));
-                    }
+                    long at = shape.Query(b, h, t);
+                    var y = pq.Target(at, rotated);
+                    Rotate(source.Slice(h * dim, dim), c, s, y);
+                    pq.Written(at, y);
+                }
+                for (int j = 0; j < kvHeads; j++)
+                {
+                    long at = shape.Key(b, j, t);
+                    var y = pk.Target(at, rotated);
+                    Rotate(source.Slice((heads + j) * dim, dim), c, s, y);
+                    pk.Written(at, y);
+                    y = pv.Target(at, rotated);
+                    source.Slice((heads + kvHeads + j) * dim, dim).CopyTo(y);
+                    pv.Written(at, y);
                 }
             }
         });
@@ -93,37 +97,62 @@ internal sealed unsafe class FusedRotaryHeads : MultiTensorFunction<FusedRotaryH
         var shape = (Shape)ctx.get_data(nameof(Shape));
         var (dq, dk, dv) = (gradients[0].contiguous(), gradients[1].contiguous(), gradients[2].contiguous());
         var type = (ScalarType)ctx.get_data("Type");
+        // The product's gradient in its type, a row at a time.
         var dqkv = empty(shape.Batch, shape.Length, shape.Width, dtype: type);
-        // The gradient of a bfloat16 product is rounded a row at a time.
-        ushort* pout16 = type == bfloat16 ? FloatMemory.BFloat16Of(dqkv) : null;
-        float* pc = FloatMemory.Of(saved[0]), ps = FloatMemory.Of(saved[1]), pout = pout16 == null ? FloatMemory.Of(dqkv) : null;
-        float* pq = FloatMemory.Of(dq), pk = FloatMemory.Of(dk), pv = FloatMemory.Of(dv);
+        var output = new Rows(dqkv);
+        float* pc = FloatMemory.Of(saved[0]), ps = FloatMemory.Of(saved[1]);
+        var (pq, pk, pv) = (new Rows(dq), new Rows(dk), new Rows(dv));
         int dim = shape.Dim, heads = shape.Heads, kvHeads = shape.KvHeads, width = (int)shape.Width;
         FusedKernels.ForRows(shape.Batch * shape.Length, 3 * shape.Width, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
-            var unrounded = pout16 == null ? null : new float[width];
-            fixed (float* pu = unrounded)
+            var (buffer, widened) = (new float[width], new float[dim]);
+            for (long row = start; row < end; row++)
             {
-                for (long row = start; row < end; row++)
+                long b = row / shape.Length, t = row % shape.Length;
+                var gradient = output.Target(row * width, buffer);
+                var c = new ReadOnlySpan<float>(pc + t * dim, dim);
+                var s = new ReadOnlySpan<float>(ps + t * dim, dim);
+                for (int h = 0; h < heads; h++)
+                    RotateBack(pq.Read(shape.Query(b, h, t), widened), c, s, gradient.Slice(h * dim, dim));
+                for (int j = 0; j < kvHeads; j++)
                 {
-                    long b = row / shape.Length, t = row % shape.Length;
-                    float* target = pout16 == null ? pout + row * width : pu;
-                    var c = new ReadOnlySpan<float>(pc + t * dim, dim);
-                    var s = new ReadOnlySpan<float>(ps + t * dim, dim);
-                    for (int h = 0; h < heads; h++)
-                        RotateBack(new ReadOnlySpan<float>(pq + shape.Query(b, h, t), dim), c, s, new Span<float>(target + h * dim, dim));
-                    for (int j = 0; j < kvHeads; j++)
-                    {
-                        long at = shape.Key(b, j, t);
-                        RotateBack(new ReadOnlySpan<float>(pk + at, dim), c, s, new Span<float>(target + (heads + j) * dim, dim));
-                        new ReadOnlySpan<float>(pv + at, dim).CopyTo(new Span<float>(target + (heads + kvHeads + j) * dim, dim));
-                    }
-                    if (pout16 != null)
-                        BFloat16Rows.Narrow(unrounded, new Span<ushort>(pout16 + row * width, width));
+                    long at = shape.Key(b, j, t);
+                    RotateBack(pk.Read(at, widened), c, s, gradient.Slice((heads + j) * dim, dim));
+                    pv.Read(at, widened).CopyTo(gradient.Slice((heads + kvHeads + j) * dim, dim));
                 }
+                output.Written(row * width, gradient);
             }
         });
         return scope.Results(dqkv, null, null, null, null, null);
+    }
+
+    /// <summary>
+    /// A contiguous float32 or bfloat16 tensor's rows as float32: read in place or widened into a
+    /// buffer; written in place, or into the buffer and then rounded.
+    /// </summary>
+    private readonly struct Rows(Tensor tensor)
+    {
+        private readonly float* _floats = tensor.dtype == bfloat16 ? null : FloatMemory.Of(tensor);
+        private readonly ushort* _narrow = tensor.dtype == bfloat16 ? FloatMemory.BFloat16Of(tensor) : null;
+
+        /// <summary>The buffer's length of elements from <paramref name="at"/>.</summary>
+        public ReadOnlySpan<float> Read(long at, Span<float> buffer)
+        {
+            if (_narrow == null)
+                return new ReadOnlySpan<float>(_floats + at, buffer.Length);
+            BFloat16Rows.Widen(new ReadOnlySpan<ushort>(_narrow + at, buffer.Length), buffer);
+            return buffer;
+        }
+
+        /// <summary>Where to write the buffer's length of elements from <paramref name="at"/>; <see cref="Written"/> after.</summary>
+        public Span<float> Target(long at, Span<float> buffer) => _narrow == null ? new Span<float>(_floats + at, buffer.Length) : buffer;
+
+        /// <summary>Rounds what was written to a <see cref="Target"/> into the tensor where it is bfloat16.</summary>
+        public void Written(long at, Span<float> target)
+        {
+            if (_narrow != null)
+                BFloat16Rows.Narrow(target, new Span<ushort>(_narrow + at, target.Length));
+        }
     }
 
     /// <summary>y = x·cos + rotate_half(x)·sin, rotate_half(x) = (−x₂, x₁).</summary>

@@ -105,4 +105,27 @@ public sealed class FusedCausalAttentionTests
         Assert.True(rounded.allclose(exact, rtol: 2e-2, atol: 2e-2), $"output: max difference {(rounded - exact).abs().max().item<float>()}");
         Assert.True(roundedGradient.allclose(exactGradient, rtol: 3e-2, atol: 3e-2), $"gradient: max difference {(roundedGradient - exactGradient).abs().max().item<float>()}");
     }
+
+    [Fact]
+    public void Given_bfloat16_heads_it_hands_back_bfloat16_gradients_of_the_float32_heads_rounded()
+    {
+        manual_seed(7);
+        var (q, k, v) = (randn(2, 2, 2 * 90, 32).to(bfloat16), randn(2, 2, 90, 32).to(bfloat16), randn(2, 2, 90, 32).to(bfloat16));
+        var upstream = randn(2, 2, 90, 64).to(bfloat16);
+        Tensor[] Gradients(ScalarType type)
+        {
+            Tensor[] heads = [q.to(type).requires_grad_(true), k.to(type).requires_grad_(true), v.to(type).requires_grad_(true)];
+            using var scope = Compute.BFloat16();
+            var output = FusedCausalAttention.Apply(heads[0], heads[1], heads[2], Compute);
+            return [.. autograd.grad([output.view(2, 2, 90, 64)], heads, [upstream])];
+        }
+
+        var (narrow, wide) = (Gradients(bfloat16), Gradients(float32));
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(bfloat16, narrow[i].dtype);
+            Assert.Equal(BFloat16Rows.Bits(wide[i].to(bfloat16)), BFloat16Rows.Bits(narrow[i]));
+        }
+    }
 }
