@@ -18,10 +18,29 @@ internal static unsafe class AdamWKernel
 
     public static bool Fits(params Tensor[] tensors) => tensors.All(t => t.dtype == float32 && t.device_type == DeviceType.CPU && t.is_contiguous());
 
-    public static void Step(Tensor parameter, Tensor gradient, Tensor first, Tensor second, Coefficients c)
+    /// <summary>A parameter, its gradient and moments.</summary>
+    public readonly record struct Slot(Tensor Parameter, Tensor Gradient, Tensor First, Tensor Second);
+
+    /// <summary>
+    /// Updates every slot, their elements cut into one share a core: a model's parameters are
+    /// dozens of tensors, and waking the cores once for each cost as much as the smaller ones' update.
+    /// </summary>
+    public static void Step(IReadOnlyList<Slot> slots, Coefficients c)
     {
-        float* p = FloatMemory.Of(parameter), g = FloatMemory.Of(gradient), m = FloatMemory.Of(first), v = FloatMemory.Of(second);
-        FusedKernels.ForRows(parameter.numel(), 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) => Update(p + start, g + start, m + start, v + start, (int)(end - start), c));
+        var pointers = slots.Select(s => (P: (nint)FloatMemory.Of(s.Parameter), G: (nint)FloatMemory.Of(s.Gradient),
+            M: (nint)FloatMemory.Of(s.First), V: (nint)FloatMemory.Of(s.Second), Count: s.Parameter.numel())).ToArray();
+        FusedKernels.ForRows(pointers.Sum(s => s.Count), 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
+        {
+            // The slots' elements one after another: this share's part of each slot it overlaps.
+            long offset = 0;
+            foreach (var (p, g, m, v, count) in pointers)
+            {
+                long from = Math.Max(start, offset) - offset, to = Math.Min(end, offset + count) - offset;
+                if (from < to)
+                    Update((float*)p + from, (float*)g + from, (float*)m + from, (float*)v + from, (int)(to - from), c);
+                offset += count;
+            }
+        });
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

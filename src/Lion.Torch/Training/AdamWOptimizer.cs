@@ -44,6 +44,7 @@ public sealed class AdamWOptimizer : IDisposable
             (float)Math.Sqrt(correction2), (float)Epsilon, (float)(-LearningRate / correction1));
         using Scalar decay = 1 - LearningRate * _weightDecay, beta1 = Beta1, beta2 = Beta2, rest1 = 1 - Beta1, rest2 = 1 - Beta2,
             root2 = Math.Sqrt(correction2), epsilon = Epsilon, stepSize = -LearningRate / correction1;
+        var slots = new List<AdamWKernel.Slot>();
         for (int i = 0; i < _parameters.Count; i++)
         {
             var parameter = _parameters[i];
@@ -51,7 +52,7 @@ public sealed class AdamWOptimizer : IDisposable
                 continue;
             if (_fused && AdamWKernel.Fits(parameter, grad, _first[i], _second[i]))
             {
-                AdamWKernel.Step(parameter, grad, _first[i], _second[i], coefficients);
+                slots.Add(new AdamWKernel.Slot(parameter, grad, _first[i], _second[i]));
                 continue;
             }
             parameter.mul_(decay);
@@ -60,6 +61,7 @@ public sealed class AdamWOptimizer : IDisposable
             var denominator = _second[i].sqrt().div_(root2).add_(epsilon, HeldScalars.One);
             parameter.addcdiv_(_first[i], denominator, stepSize);
         }
+        AdamWKernel.Step(slots, coefficients);
     }
 
     /// <summary>Lets go of the gradients, as PyTorch's zero_grad does by default: the next backward pass writes them instead of adding to zeros.</summary>

@@ -50,6 +50,33 @@ public sealed class AdamWOptimizerTests
     }
 
     [Fact]
+    public void Parameters_whose_shares_run_from_one_into_the_next_take_the_same_steps_as_pytorchs()
+    {
+        manual_seed(9);
+        // Together long enough for a share a thread; the shares' boundary falls inside the second.
+        var starts = new[] { randn(70_001), randn(3), randn(41, 1_003), randn(17) };
+        var ours = starts.Select(s => new Parameter(s.clone())).ToList();
+        var theirs = starts.Select(s => new Parameter(s.clone())).ToList();
+        using var adamw = new AdamWOptimizer(ours, 0.01, weightDecay: 0.1);
+        var reference = optim.AdamW(theirs, lr: 0.01, weight_decay: 0.1);
+        for (int step = 0; step < 3; step++)
+        {
+            foreach (var parameters in new[] { ours, theirs })
+                parameters.Select((w, i) => (w * w * (step + i + 1)).sin().sum()).Aggregate((a, b) => a + b).backward();
+            adamw.Step();
+            reference.step();
+            adamw.ZeroGrad();
+            reference.zero_grad();
+        }
+
+        for (int i = 0; i < starts.Length; i++)
+        {
+            Assert.True(ours[i].allclose(theirs[i], rtol: 1e-5, atol: 1e-6), $"parameter {i}: max difference {(ours[i] - theirs[i]).abs().max().item<float>()}");
+            Assert.False(ours[i].allclose(starts[i]), $"parameter {i} moved");
+        }
+    }
+
+    [Fact]
     public void Zeroing_lets_go_of_the_gradients()
     {
         using var weights = Weights();
