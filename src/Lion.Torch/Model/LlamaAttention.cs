@@ -45,7 +45,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (cos, sin) = RotaryEmbedding.Cached((int)hidden.shape[1], _config.HeadDim, _config.RopeTheta, _config.RopeScaling);
-        if (_compute.Takes(hidden, FusedKernel.Attention))
+        if (_compute.TakesWithBFloat16(hidden, FusedKernel.Attention))
         {
             // Rotation and the heads' layout in one kernel, each key head's group of queries side by
             // side, then attention by blocks of queries; the result, [batch, kv heads, length, group ·

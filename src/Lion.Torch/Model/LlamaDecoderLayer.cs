@@ -44,8 +44,11 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden)
     {
         using var scope = NewDisposeScope();
-        var attended = hidden.Plus(self_attn.Forward(input_layernorm.Normalize(hidden), input_layernorm.Weight));
-        return attended.Plus(mlp.Forward(post_attention_layernorm.Normalize(attended), post_attention_layernorm.Weight)).MoveToOuterDisposeScope();
+        // Without adapters the norms' results go straight into the joined products, which read them
+        // in the type they compute in; adapters scale their input first, which would round it twice.
+        bool forProduct = !Adapted;
+        var attended = hidden.Plus(self_attn.Forward(input_layernorm.Normalize(hidden, forProduct), input_layernorm.Weight));
+        return attended.Plus(mlp.Forward(post_attention_layernorm.Normalize(attended, forProduct), post_attention_layernorm.Weight)).MoveToOuterDisposeScope();
     }
 
     public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor mask, LayerCache cache)

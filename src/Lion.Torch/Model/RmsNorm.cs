@@ -37,11 +37,13 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     /// <summary>
     /// The input divided by its root mean square, before the learned scale: the projection that
     /// comes next applies the scale where it is cheaper (see <see cref="ScaledInput"/>).
+    /// <paramref name="forProduct"/>: only a product reads the result, which may then be rounded to
+    /// the type it computes in as it is written (bfloat16 inside a <see cref="ModelCompute.BFloat16"/> scope).
     /// </summary>
-    internal Tensor Normalize(Tensor input)
+    internal Tensor Normalize(Tensor input, bool forProduct = false)
     {
         if (_compute.Takes(input, FusedKernel.RmsNorm))
-            return FusedRmsNorm.Apply(input, _epsValue, _compute.HandedOver);
+            return FusedRmsNorm.Apply(input, _epsValue, _compute.HandedOver, forProduct && _compute.InBFloat16 ? bfloat16 : float32);
         using var scope = NewDisposeScope();
         bool single = input.dtype == float32;
         var x = single ? input : input.to(float32);

@@ -7,31 +7,40 @@ namespace Lion.Torch.Model.Fused;
 
 /// <summary>
 /// x / sqrt(mean(x²) + eps) over the last axis, before the learned scale, as one pass forward
-/// (the inverse root kept per row) and one backward: dx = r·dy − x·r³·mean(dy·x).
+/// (the inverse root kept per row) and one backward: dx = r·dy − x·r³·mean(dy·x). Computed in
+/// float32; the result may be rounded to bfloat16 as it is written, for a bfloat16 product to read
+/// as it is (its gradient then comes back in bfloat16 and is widened a row at a time).
 /// </summary>
 internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
 {
     public override string Name => nameof(FusedRmsNorm);
 
-    public static Tensor Apply(Tensor x, double eps, HandedOverGradients handedOver) => apply(x, eps, handedOver);
+    /// <param name="type">The result's type: float32 (as <paramref name="x"/>) or bfloat16.</param>
+    public static Tensor Apply(Tensor x, double eps, HandedOverGradients handedOver, ScalarType type = ScalarType.Float32) => apply(x, eps, handedOver, type);
 
     public override Tensor forward(AutogradContext ctx, params object[] vars)
     {
         var x = ((Tensor)vars[0]).contiguous();
         float eps = (float)(double)vars[1];
         long size = x.shape[^1], rows = x.numel() / size;
-        var y = empty_like(x);
+        var y = empty_like(x, dtype: (ScalarType)vars[3]);
         var inverse = empty(rows, dtype: float32);
-        float* px = FloatMemory.Of(x), py = FloatMemory.Of(y), pr = FloatMemory.Of(inverse);
+        bool narrow = y.dtype == bfloat16;
+        float* px = FloatMemory.Of(x), py = narrow ? null : FloatMemory.Of(y), pr = FloatMemory.Of(inverse);
+        ushort* py16 = narrow ? FloatMemory.BFloat16Of(y) : null;
         FusedKernels.ForRows(rows, size, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
-            for (long row = start; row < end; row++)
-            {
-                float* input = px + row * size;
-                float r = 1f / MathF.Sqrt(Dot(input, input, (int)size) / size + eps);
-                pr[row] = r;
-                Scale(input, r, py + row * size, (int)size);
-            }
+            var rounded = narrow ? new float[size] : null;
+            fixed (float* buffer = rounded)
+                for (long row = start; row < end; row++)
+                {
+                    float* input = px + row * size;
+                    float r = 1f / MathF.Sqrt(Dot(input, input, (int)size) / size + eps);
+                    pr[row] = r;
+                    Scale(input, r, narrow ? buffer : py + row * size, (int)size);
+                    if (narrow)
+                        BFloat16Rows.Narrow(rounded, new Span<ushort>(py16 + row * size, (int)size));
+                }
         });
         ctx.save_for_backward([x, inverse]);
         ctx.save_data(nameof(HandedOverGradients), vars[2]);
@@ -46,18 +55,24 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
         var dy = gradient.contiguous();
         long size = x.shape[^1], rows = x.numel() / size;
         var dx = empty_like(x);
-        float* px = FloatMemory.Of(x), pdy = FloatMemory.Of(dy), pdx = FloatMemory.Of(dx), pr = FloatMemory.Of(inverse);
+        bool narrow = dy.dtype == bfloat16;
+        float* px = FloatMemory.Of(x), pdy = narrow ? null : FloatMemory.Of(dy), pdx = FloatMemory.Of(dx), pr = FloatMemory.Of(inverse);
+        ushort* pdy16 = narrow ? FloatMemory.BFloat16Of(dy) : null;
         FusedKernels.ForRows(rows, 2 * size, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
-            for (long row = start; row < end; row++)
-            {
-                float* input = px + row * size, upstream = pdy + row * size;
-                float r = pr[row];
-                float c = Dot(upstream, input, (int)size) * r * r * r / size;
-                ScaleSubtract(upstream, r, input, c, pdx + row * size, (int)size);
-            }
+            var widened = narrow ? new float[size] : null;
+            fixed (float* buffer = widened)
+                for (long row = start; row < end; row++)
+                {
+                    float* input = px + row * size, upstream = narrow ? buffer : pdy + row * size;
+                    if (narrow)
+                        BFloat16Rows.Widen(new ReadOnlySpan<ushort>(pdy16 + row * size, (int)size), widened);
+                    float r = pr[row];
+                    float c = Dot(upstream, input, (int)size) * r * r * r / size;
+                    ScaleSubtract(upstream, r, input, c, pdx + row * size, (int)size);
+                }
         });
-        return scope.Results(dx, null, null);
+        return scope.Results(dx, null, null, null);
     }
 
     // Pointers rather than span slices: at 8 floats a vector a row of 256 is 32 steps, and a
