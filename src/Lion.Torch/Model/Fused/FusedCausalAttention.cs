@@ -377,12 +377,12 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
     private static Vector<float> Before(Vector<int> count, int at) =>
         Vector.AsVectorSingle(Vector.LessThan(Vector<int>.Indices + new Vector<int>(at), count));
 
+    /// <summary>The largest lane, by halves: a row pays this once, and lane by lane it cost a visible share of short rows.</summary>
     private static float Max(Vector512<float> m)
     {
-        float max = float.NegativeInfinity;
-        for (int lane = 0; lane < Vector512<float>.Count; lane++)
-            max = MathF.Max(max, m[lane]);
-        return max;
+        var half = Vector256.Max(m.GetLower(), m.GetUpper());
+        var quarter = Vector128.Max(half.GetLower(), half.GetUpper());
+        return MathF.Max(MathF.Max(quarter[0], quarter[1]), MathF.Max(quarter[2], quarter[3]));
     }
 
     /// <summary>dS = scale·p·(dP − Σ p·dP) over the first <paramref name="count"/> of a row (written over dP), zeros after.</summary>
