@@ -322,8 +322,7 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
                 var (m, last) = (new Vector<float>(float.NegativeInfinity), new Vector<int>(count));
                 for (; i < count && i <= length - width; i += width)
                     m = Vector.Max(m, Vector.ConditionalSelect(Before(last, i), Vector.Load(s + i), m));
-                for (int lane = 0; lane < width; lane++)
-                    max = MathF.Max(max, m[lane]);
+                max = Max(m);
             }
             for (; i < count; i++)
                 max = MathF.Max(max, s[i]);
@@ -385,11 +384,23 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
         Vector.AsVectorSingle(Vector.LessThan(Vector<int>.Indices + new Vector<int>(at), count));
 
     /// <summary>The largest lane, by halves: a row pays this once, and lane by lane it cost a visible share of short rows.</summary>
-    private static float Max(Vector512<float> m)
+    private static float Max(Vector512<float> m) => Max(Vector256.Max(m.GetLower(), m.GetUpper()));
+
+    private static float Max(Vector256<float> m)
     {
-        var half = Vector256.Max(m.GetLower(), m.GetUpper());
-        var quarter = Vector128.Max(half.GetLower(), half.GetUpper());
+        var quarter = Vector128.Max(m.GetLower(), m.GetUpper());
         return MathF.Max(MathF.Max(quarter[0], quarter[1]), MathF.Max(quarter[2], quarter[3]));
+    }
+
+    /// <summary>The same for the machine's vector: 256 bits where it is accelerated at all without 512.</summary>
+    private static float Max(Vector<float> m)
+    {
+        if (Vector<float>.Count == Vector256<float>.Count)
+            return Max(m.AsVector256());
+        float max = float.NegativeInfinity;
+        for (int lane = 0; lane < Vector<float>.Count; lane++)
+            max = MathF.Max(max, m[lane]);
+        return max;
     }
 
     /// <summary>dS = scale·p·(dP − Σ p·dP) over the first <paramref name="count"/> of a row (written over dP), zeros after.</summary>
