@@ -20,7 +20,8 @@ namespace Lion.Torch.Model.Fused;
 /// with the length, not its square (<see cref="KeptProbabilitiesAtMost"/>). Inside an <see cref="ModelCompute.BFloat16"/> bfloat16 scope every
 /// product is bfloat16, the scores included (as PyTorch's autocast computes attention by explicit
 /// products); the softmax widens each row to float32 and rounds the probabilities and their
-/// gradient back. libtorch's CPU flash attention, which it replaces in training, does its
+/// gradient back; the output is bfloat16 for the output projection, and each gradient comes back
+/// in its input's type (keys' and values' summed over the blocks in float32 first). libtorch's CPU flash attention, which it replaces in training, does its
 /// products in small float32 tiles and has no fast bfloat16 path (docs/student.md has the timings).
 /// </summary>
 internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCausalAttention>
