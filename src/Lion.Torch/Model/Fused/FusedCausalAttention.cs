@@ -352,10 +352,9 @@ internal sealed unsafe class FusedCausalAttention : MultiTensorFunction<FusedCau
                 }
                 sum = Vector.Sum(total);
             }
-            int written = i;
+            int written = Math.Max(i, count);
             for (; i < count; i++)
                 sum += s[i] = MathF.Exp(MathF.FusedMultiplyAdd(s[i], scale, shift));
-            written = Math.Max(written, count);
 
             float inverse = 1 / sum;
             i = 0;
