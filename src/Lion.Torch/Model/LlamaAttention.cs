@@ -112,7 +112,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Queries, keys and values side by side, as <see cref="Product"/> lays them out, with the
     /// adapters' updates added: one product of the joined weights (from their bfloat16 copies,
-    /// which are frozen) and the adapters' small ones, all reading the input cast once, in the
+    /// which are frozen) and the adapters' two small ones, all reading the input cast once, in the
     /// type the fused kernel reads.
     /// </summary>
     private Tensor AdaptedProduct(Tensor hidden, Tensor? inputScale)
@@ -121,10 +121,8 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
             hidden = hidden * inputScale;
         var input = _compute.Operand(hidden);
         var projected = Product(input, inputScale: null, computeType: true);
-        var updates = Projections().Take(3).Select(p => Adapters!.TryGetValue(p.Name, out var adapter)
-            ? adapter.Update(input)
-            : zeros([.. input.shape[..^1], p.Projection.weight!.shape[0]], dtype: projected.dtype)).ToArray();
-        return projected.Plus(cat(updates, -1));
+        return LoraAdapter.WithUpdates(_compute, projected, input,
+            [.. Projections().Take(3).Select(p => (Adapters!.GetValueOrDefault(p.Name), p.Projection.weight!.shape[0]))]);
     }
 
     /// <summary>Attention of the queries over the keys (each key head shared by its group of query heads), then the output projection.</summary>

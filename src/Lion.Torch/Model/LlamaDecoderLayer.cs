@@ -44,11 +44,23 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden)
     {
         using var scope = NewDisposeScope();
-        // Without adapters the norms' results go straight into the joined products, which read them
-        // in the type they compute in; adapters scale their input first, which would round it twice.
-        bool forProduct = !Adapted;
-        var attended = hidden.Plus(self_attn.Forward(input_layernorm.Normalize(hidden, forProduct), input_layernorm.Weight));
-        return attended.Plus(mlp.Forward(post_attention_layernorm.Normalize(attended, forProduct), post_attention_layernorm.Weight)).MoveToOuterDisposeScope();
+        var attended = hidden.Plus(self_attn.Forward(Normalized(input_layernorm, hidden, out var attentionScale), attentionScale));
+        return attended.Plus(mlp.Forward(Normalized(post_attention_layernorm, attended, out var mlpScale), mlpScale)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// A norm's result for the products that read it, in the type they compute in, and the scale
+    /// still to apply: a frozen scale (under adapters) is applied by the norm before it rounds; a
+    /// trained one is left to the products (<see cref="ScaledInput"/>), and then a layer with
+    /// adapters takes float32, since they scale their input first, which would round it twice.
+    /// </summary>
+    private Tensor Normalized(RmsNorm norm, Tensor hidden, out Tensor? scale)
+    {
+        scale = null;
+        if (norm.NormalizeFrozenScaled(hidden) is { } scaled)
+            return scaled;
+        scale = norm.Weight;
+        return norm.Normalize(hidden, forProduct: !Adapted);
     }
 
     public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor mask, LayerCache cache)

@@ -29,14 +29,27 @@ public sealed class LoraAdapter : IDisposable
     public Parameter B { get; }
 
     /// <summary>
-    /// The update in the type products compute in now (bfloat16 inside a
-    /// <see cref="ModelCompute.BFloat16"/> scope, as torch.autocast leaves PEFT's), to join a base
-    /// product of the same type.
+    /// <paramref name="product"/> (projections of <paramref name="input"/> side by side, in the type
+    /// products compute in now) plus the updates of those of <paramref name="projections"/> that have
+    /// an adapter, each projection <c>Width</c> columns wide. The adapters' A matrices are stacked
+    /// for one product with the input and their scaled B matrices placed on a block diagonal for
+    /// one product that adds into <paramref name="product"/>: two small products and no pass over
+    /// the wide result per adapter, where each adapter alone would take two products, a scale and
+    /// an addition over it (and as many again backward).
     /// </summary>
-    public Tensor Update(Tensor x)
+    public static Tensor WithUpdates(ModelCompute compute, Tensor product, Tensor input, IReadOnlyList<(LoraAdapter? Adapter, long Width)> projections)
     {
+        var adapters = projections.Where(p => p.Adapter is not null).Select(p => p.Adapter!).ToList();
+        if (adapters.Count == 0)
+            return product;
         using var scope = NewDisposeScope();
-        return (_compute.Product(_compute.Product(x, A), B) * _scale).MoveToOuterDisposeScope();
+        var down = compute.Product(input, adapters.Count == 1 ? adapters[0].A : cat(adapters.Select(a => (Tensor)a.A).ToArray(), 0));
+        var blocks = projections.Select(p => p.Adapter is { } adapter
+            ? adapter.B * adapter._scale
+            : zeros(p.Width, 0, dtype: adapters[0].B.dtype)).ToArray();
+        var up = compute.Operand(blocks.Length == 1 ? blocks[0] : block_diag(blocks));
+        var sum = addmm(product.view(-1, product.shape[^1]), down.view(-1, down.shape[^1]), up.t(), beta: 1, alpha: 1);
+        return sum.view(product.shape).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -50,7 +63,8 @@ public sealed class LoraAdapter : IDisposable
             return compute.Linear(x, projection.weight!, projection.bias);
         using var scope = NewDisposeScope();
         var input = compute.Operand(x);
-        return compute.Product(input, projection.weight!, projection.bias).Plus(adapter.Update(input)).to(float32).MoveToOuterDisposeScope();
+        var product = compute.Product(input, projection.weight!, projection.bias);
+        return WithUpdates(compute, product, input, [(adapter, product.shape[^1])]).to(float32).MoveToOuterDisposeScope();
     }
 
     public void MergeInto(Linear projection)

@@ -44,6 +44,27 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         if (_compute.Takes(input, FusedKernel.RmsNorm))
             return FusedRmsNorm.Apply(input, _epsValue, _compute.HandedOver, forProduct && _compute.InBFloat16 ? bfloat16 : float32);
+        return Normalized(input);
+    }
+
+    /// <summary>
+    /// The normalized input with the learned scale applied, when the scale is frozen (LoRA's) and
+    /// only products read the result: the scale cannot go on their weights (held in bfloat16, they
+    /// would be rounded twice), so it is applied here, before the one rounding to the products'
+    /// type; null when the scale trains (<see cref="ScaledInput"/> places it then).
+    /// </summary>
+    internal Tensor? NormalizeFrozenScaled(Tensor input)
+    {
+        if (weight.requires_grad)
+            return null;
+        if (_compute.Takes(input, FusedKernel.RmsNorm))
+            return FusedRmsNorm.Apply(input, _epsValue, _compute.HandedOver, _compute.InBFloat16 ? bfloat16 : float32, weight);
+        using var scope = NewDisposeScope();
+        return (Normalized(input) * weight).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Normalized(Tensor input)
+    {
         using var scope = NewDisposeScope();
         bool single = input.dtype == float32;
         var x = single ? input : input.to(float32);

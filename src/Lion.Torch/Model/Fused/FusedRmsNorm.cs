@@ -6,17 +6,25 @@ using static TorchSharp.torch;
 namespace Lion.Torch.Model.Fused;
 
 /// <summary>
-/// x / sqrt(mean(x²) + eps) over the last axis, before the learned scale, as one pass forward
-/// (the inverse root kept per row) and one backward: dx = r·dy − x·r³·mean(dy·x). Computed in
-/// float32; the result may be rounded to bfloat16 as it is written, for a bfloat16 product to read
-/// as it is (its gradient then comes back in bfloat16 and is widened a row at a time).
+/// x / sqrt(mean(x²) + eps) over the last axis, as one pass forward (the inverse root kept per
+/// row) and one backward: dx = r·dy − x·r³·mean(dy·x). The learned scale is left to the product
+/// that follows, or applied here when it is frozen (LoRA's), which needs no gradient for it: then
+/// dy is scaled first. Computed in float32; the result may be rounded to bfloat16 as it is
+/// written, for a bfloat16 product to read as it is (its gradient then comes back in bfloat16 and
+/// is widened a row at a time).
 /// </summary>
 internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
 {
     public override string Name => nameof(FusedRmsNorm);
 
     /// <param name="type">The result's type: float32 (as <paramref name="x"/>) or bfloat16.</param>
-    public static Tensor Apply(Tensor x, double eps, HandedOverGradients handedOver, ScalarType type = ScalarType.Float32) => apply(x, eps, handedOver, type);
+    /// <param name="frozenScale">A scale per feature that takes no gradient, applied before rounding; null: none.</param>
+    public static Tensor Apply(Tensor x, double eps, HandedOverGradients handedOver, ScalarType type = ScalarType.Float32, Tensor? frozenScale = null)
+    {
+        if (frozenScale is { requires_grad: true })
+            throw new ArgumentException("the norm applies only a scale that takes no gradient", nameof(frozenScale));
+        return frozenScale is null ? apply(x, eps, handedOver, type) : apply(x, eps, handedOver, type, frozenScale.detach().contiguous());
+    }
 
     public override Tensor forward(AutogradContext ctx, params object[] vars)
     {
@@ -25,8 +33,10 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
         long size = x.shape[^1], rows = x.numel() / size;
         var y = empty_like(x, dtype: (ScalarType)vars[3]);
         var inverse = empty(rows, dtype: float32);
+        var scale = vars.Length > 4 ? (Tensor)vars[4] : null;
         bool narrow = y.dtype == bfloat16;
         float* px = FloatMemory.Of(x), py = narrow ? null : FloatMemory.Of(y), pr = FloatMemory.Of(inverse);
+        float* ps = scale is null ? null : FloatMemory.Of(scale);
         ushort* py16 = narrow ? FloatMemory.BFloat16Of(y) : null;
         FusedKernels.ForRows(rows, size, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
@@ -34,15 +44,17 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
             fixed (float* buffer = rounded)
                 for (long row = start; row < end; row++)
                 {
-                    float* input = px + row * size;
+                    float* input = px + row * size, result = narrow ? buffer : py + row * size;
                     float r = 1f / MathF.Sqrt(Dot(input, input, (int)size) / size + eps);
                     pr[row] = r;
-                    Scale(input, r, narrow ? buffer : py + row * size, (int)size);
+                    Scale(input, r, result, (int)size);
+                    if (ps != null)
+                        Multiply(result, ps, result, (int)size);
                     if (narrow)
                         BFloat16Rows.Narrow(rounded, new Span<ushort>(py16 + row * size, (int)size));
                 }
         });
-        ctx.save_for_backward([x, inverse]);
+        ctx.save_for_backward(scale is null ? [x, inverse] : [x, inverse, scale]);
         ctx.save_data(nameof(HandedOverGradients), vars[2]);
         return y;
     }
@@ -57,22 +69,26 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
         var dx = empty_like(x);
         bool narrow = dy.dtype == bfloat16;
         float* px = FloatMemory.Of(x), pdy = narrow ? null : FloatMemory.Of(dy), pdx = FloatMemory.Of(dx), pr = FloatMemory.Of(inverse);
+        float* ps = saved.Count > 2 ? FloatMemory.Of(saved[2]) : null;
         ushort* pdy16 = narrow ? FloatMemory.BFloat16Of(dy) : null;
         FusedKernels.ForRows(rows, 2 * size, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
-            var widened = narrow ? new float[size] : null;
+            // The gradient at the normalized values: dy, widened and scaled where asked, in a row's buffer.
+            var widened = narrow || ps != null ? new float[size] : null;
             fixed (float* buffer = widened)
                 for (long row = start; row < end; row++)
                 {
-                    float* input = px + row * size, upstream = narrow ? buffer : pdy + row * size;
+                    float* input = px + row * size, upstream = widened is null ? pdy + row * size : buffer;
                     if (narrow)
                         BFloat16Rows.Widen(new ReadOnlySpan<ushort>(pdy16 + row * size, (int)size), widened);
+                    if (ps != null)
+                        Multiply(narrow ? buffer : pdy + row * size, ps, buffer, (int)size);
                     float r = pr[row];
                     float c = Dot(upstream, input, (int)size) * r * r * r / size;
                     ScaleSubtract(upstream, r, input, c, pdx + row * size, (int)size);
                 }
         });
-        return scope.Results(dx, null, null, null);
+        return ps == null ? scope.Results(dx, null, null, null) : scope.Results(dx, null, null, null, null);
     }
 
     // Pointers rather than span slices: at 8 floats a vector a row of 256 is 32 steps, and a
@@ -107,6 +123,17 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
             Vector.Store(Vector.Load(a + i) * vs, result + i);
         for (; i < length; i++)
             result[i] = a[i] * s;
+    }
+
+    /// <summary>result = a ⊙ b, elementwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Multiply(float* a, float* b, float* result, int length)
+    {
+        int i = 0, width = Vector<float>.Count;
+        for (; i <= length - width; i += width)
+            Vector.Store(Vector.Load(a + i) * Vector.Load(b + i), result + i);
+        for (; i < length; i++)
+            result[i] = a[i] * b[i];
     }
 
     /// <summary>result = a·s − b·t.</summary>
