@@ -136,7 +136,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         var adapters = new Dictionary<string, LoraAdapter>();
         foreach (var (name, projection) in projections.Where(p => targets.Contains(p.Name)))
         {
-            var adapter = new LoraAdapter(projection, rank, alpha, Compute);
+            var adapter = new LoraAdapter(projection, rank, alpha);
             adapters[name] = adapter;
             trainable.Add(adapter.A);
             trainable.Add(adapter.B);

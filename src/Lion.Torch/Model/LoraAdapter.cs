@@ -13,11 +13,8 @@ public sealed class LoraAdapter : IDisposable
 {
     private readonly Scalar _scale; // held: see HeldScalars
 
-    private readonly ModelCompute _compute;
-
-    public LoraAdapter(Linear projection, int rank, double alpha, ModelCompute compute)
+    public LoraAdapter(Linear projection, int rank, double alpha)
     {
-        _compute = compute;
         long output = projection.weight!.shape[0], input = projection.weight.shape[1];
         _scale = (alpha / rank).ToScalar();
         using Scalar spread = Math.Sqrt(input);

@@ -15,7 +15,7 @@ public sealed class LoraAdapterTests
         {
             if (!adapted[i])
                 return null;
-            var adapter = new LoraAdapter(nn.Linear(16, width), rank: 2, alpha: 6, Compute);
+            var adapter = new LoraAdapter(nn.Linear(16, width), rank: 2, alpha: 6);
             using (no_grad())
                 adapter.B.normal_(0, 0.5);
             return adapter;
