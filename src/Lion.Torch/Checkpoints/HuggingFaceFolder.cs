@@ -35,10 +35,23 @@ public static class HuggingFaceFolder
         if (bfloat16)
         {
             using var noGrad = torch.no_grad();
-            var weights = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().to(torch.bfloat16));
-            Safetensors.SaveStateDict(Path.Combine(partial, WeightsFile), weights);
-            foreach (var tensor in weights.Values)
-                tensor.Dispose();
+            // Every handle made here is let go of here: an undisposed one (a detached view) would
+            // hold its weight's storage after the model is disposed, until a collection found it.
+            var weights = new Dictionary<string, torch.Tensor>();
+            try
+            {
+                foreach (var (name, parameter) in model.named_parameters())
+                {
+                    using var detached = parameter.detach();
+                    weights[name] = detached.to(torch.bfloat16);
+                }
+                Safetensors.SaveStateDict(Path.Combine(partial, WeightsFile), weights);
+            }
+            finally
+            {
+                foreach (var tensor in weights.Values)
+                    tensor.Dispose();
+            }
         }
         else
         {

@@ -87,4 +87,12 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         return held.index_select(0, tokens.flatten()).to(float32).view([.. tokens.shape, _config.HiddenSize]).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The module's own parameters go with it; the embedding's extra handle would keep its storage alive until a collection found it.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            EmbeddingWeight.Dispose();
+        base.Dispose(disposing);
+    }
 }
