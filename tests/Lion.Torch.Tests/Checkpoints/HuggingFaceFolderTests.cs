@@ -44,6 +44,22 @@ public sealed class HuggingFaceFolderTests : IDisposable
             Directory.GetFiles(folder).Select(Path.GetFileName).Order());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_model_whose_weights_a_pass_read_in_place_saves_the_same_file(bool bfloat16)
+    {
+        using var model = Model("Qwen2ForCausalLM");
+        string before = _folder.File("before"), after = _folder.File("after");
+        HuggingFaceFolder.Save(model, before, bfloat16: bfloat16);
+        using (no_grad())
+            model.forward(randint(3, 200, [2, 40])).Dispose();
+
+        HuggingFaceFolder.Save(model, after, bfloat16: bfloat16);
+
+        Assert.Equal(File.ReadAllBytes(Path.Combine(before, "model.safetensors")), File.ReadAllBytes(Path.Combine(after, "model.safetensors")));
+    }
+
     [Fact]
     public void A_hub_id_given_for_a_folder_is_answered_with_how_to_download_it_and_what_loads()
     {

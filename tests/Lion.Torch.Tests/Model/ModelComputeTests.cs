@@ -111,6 +111,41 @@ public sealed class ModelComputeTests
     }
 
     [Fact]
+    public void Float32_weights_that_take_no_gradient_are_joined_once_and_then_read_where_they_lie()
+    {
+        var (_, weight, _) = Inputs();
+        var first = new TorchSharp.Modules.Parameter(weight.clone(), requires_grad: false);
+        var second = new TorchSharp.Modules.Parameter(weight[..8] * 3, requires_grad: false);
+
+        var joined = _compute.Joined(first, second);
+        using (no_grad())
+            first.add_(1);
+        var again = _compute.Joined(first, second);
+
+        Assert.True(joined.allclose(cat([weight + 1, weight[..8] * 3], 0), rtol: 0, atol: 0));
+        Assert.True(again.allclose(joined, rtol: 0, atol: 0));
+        Assert.Equal([24, 48], first.shape);
+        Assert.Equal([8, 48], second.shape);
+        Assert.True(second.allclose(weight[..8] * 3, rtol: 0, atol: 0));
+    }
+
+    [Fact]
+    public void Trainable_weights_joined_in_place_without_gradients_still_take_their_own_gradients()
+    {
+        var (x, weight, _) = Inputs();
+        var first = new TorchSharp.Modules.Parameter(weight.clone(), requires_grad: true);
+        var second = new TorchSharp.Modules.Parameter(weight * 3, requires_grad: true);
+        using (no_grad())
+            _compute.Joined(first, second);
+
+        nn.functional.linear(x, _compute.Joined(first, second)).sum().backward();
+
+        Assert.True(first.grad!.allclose(x.sum(0L).expand(24, 48), rtol: 1e-5, atol: 1e-4));
+        Assert.True(second.grad!.allclose(x.sum(0L).expand(24, 48), rtol: 1e-5, atol: 1e-4));
+        Assert.True(first.allclose(weight, rtol: 0, atol: 0));
+    }
+
+    [Fact]
     public void A_scope_restores_the_setting_it_found()
     {
         using (_compute.BFloat16())
