@@ -207,10 +207,18 @@ internal static unsafe class RowKernels
         }
         else if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
         {
-            var v = Vector<float>.Zero;
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            int width = Vector<float>.Count;
+            var (v, v1, v2, v3) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
+            for (; i <= n - 4 * width; i += 4 * width)
+            {
                 v = Vector.FusedMultiplyAdd(Vector.Load(a + i), Vector.Load(x + i), v);
-            sum = Vector.Sum(v);
+                v1 = Vector.FusedMultiplyAdd(Vector.Load(a + i + width), Vector.Load(x + i + width), v1);
+                v2 = Vector.FusedMultiplyAdd(Vector.Load(a + i + 2 * width), Vector.Load(x + i + 2 * width), v2);
+                v3 = Vector.FusedMultiplyAdd(Vector.Load(a + i + 3 * width), Vector.Load(x + i + 3 * width), v3);
+            }
+            for (; i <= n - width; i += width)
+                v = Vector.FusedMultiplyAdd(Vector.Load(a + i), Vector.Load(x + i), v);
+            sum = Vector.Sum(v + v1 + (v2 + v3));
         }
         for (; i < n; i++)
             sum += a[i] * x[i];
