@@ -27,7 +27,7 @@ namespace Lion.Bench;
 /// (LLamaSharp) on the same weights exported as F32 GGUF, one stream; and the time one Lion
 /// iteration at the paper's sizes would take (6,000 examples trained for 3 epochs, a
 /// 58,000-instruction cache pool answered, 128 tokens an answer). Arguments: [135m|0.5b] [steps
-/// of 16 examples, at least 2; 0: generation only] [lora|full] [micro-batch].
+/// of 16 examples, at least 2; 0: generation only] [lora|full] [micro-batch] [fp32|bf16].
 /// </summary>
 internal static class SizesBenchmark
 {
@@ -68,13 +68,21 @@ internal static class SizesBenchmark
             "full" => [false],
             _ => throw new ArgumentException($"fine-tune \"{args[2]}\": lora or full"),
         } : [true, false];
+        // One precision alone where the other is not worth the wait (bfloat16 without native
+        // bfloat16 products runs several times slower than float32).
+        TrainingPrecision[] precisions = args.Length > 4 ? args[4] switch
+        {
+            "fp32" => [TrainingPrecision.Float32],
+            "bf16" => [TrainingPrecision.BFloat16],
+            _ => throw new ArgumentException($"precision \"{args[4]}\": fp32 or bf16"),
+        } : [TrainingPrecision.Float32, TrainingPrecision.BFloat16];
         foreach (var name in names)
             Console.WriteLine(JsonSerializer.Serialize(Shape(name, Shapes.TryGetValue(name, out var config) ? config
-                : throw new ArgumentException($"shape \"{name}\": {string.Join(" or ", Shapes.Keys)}"), steps, lora, micro)));
+                : throw new ArgumentException($"shape \"{name}\": {string.Join(" or ", Shapes.Keys)}"), steps, lora, micro, precisions)));
         return 0;
     }
 
-    private static Dictionary<string, object?> Shape(string name, LlamaConfig config, int steps, bool[] fineTunes, int? micro)
+    private static Dictionary<string, object?> Shape(string name, LlamaConfig config, int steps, bool[] fineTunes, int? micro, TrainingPrecision[] precisions)
     {
         // A checkpoint folder of the shape (random weights, lion's byte-level tokenizer.json), in
         // bfloat16 as both checkpoints are published, loaded as `lion train --base FOLDER` loads one.
@@ -118,7 +126,7 @@ internal static class SizesBenchmark
         var faster = new Dictionary<string, string>();
         // LoRA first: its peak is read before a full step's optimiser state exists.
         foreach (bool lora in steps > 0 ? fineTunes : [])
-            foreach (var precision in new[] { TrainingPrecision.Float32, TrainingPrecision.BFloat16 })
+            foreach (var precision in precisions)
             {
                 string key = $"{(lora ? "lora" : "full")}_{(precision == TrainingPrecision.Float32 ? "fp32" : "bf16")}";
                 ResetPeak();
@@ -163,9 +171,9 @@ internal static class SizesBenchmark
             }
         if (mfu.Count > 0)
         {
-            // The faster precision's figures: what a user gets when the trainer chooses.
-            foreach (var kind in new[] { "full", "lora" }.Where(k => mfu.ContainsKey($"{k}_fp32")))
-                faster[kind] = secondsPerExample[$"{kind}_bf16"] < secondsPerExample[$"{kind}_fp32"] ? $"{kind}_bf16" : $"{kind}_fp32";
+            // The faster precision's figures (of those measured): what a user gets when the trainer chooses.
+            foreach (var group in secondsPerExample.GroupBy(pair => pair.Key.Split('_')[0]))
+                faster[group.Key] = group.MinBy(pair => pair.Value).Key;
             figures["finetune_mfu"] = Math.Round(faster.Values.Max(k => mfu[k]), 3);
             if (faster.TryGetValue("lora", out var loraKey))
                 figures["lora_peak_rss_mb"] = figures[$"{loraKey}_peak_rss_mb"];
