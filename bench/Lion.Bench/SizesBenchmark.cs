@@ -129,7 +129,6 @@ internal static class SizesBenchmark
             foreach (var precision in precisions)
             {
                 string key = $"{(lora ? "lora" : "full")}_{(precision == TrainingPrecision.Float32 ? "fp32" : "bf16")}";
-                ResetPeak();
                 int rows = micro ?? (lora ? LoraMicroBatch : FullMicroBatch);
                 var options = new TrainingOptions
                 {
@@ -139,6 +138,9 @@ internal static class SizesBenchmark
                 // One step not timed: the kernels compile, the allocator grows.
                 new SftTrainer(options).Train(model, examples.Take(Batch).ToList());
                 if (lora) model.UnloadLora();
+                // The peak is the measured run's alone, as a new process's run would have it: what
+                // the step above left in its threads' heaps is handed back first.
+                ResetPeak();
                 // The matmul peak in the products' type, measured just before: this shared machine's
                 // rate moves from one minute to the next.
                 double peak = TrainBenchmark.MatmulPeak(precision == TrainingPrecision.Float32 ? float32 : ScalarType.BFloat16, workers, 4);
