@@ -12,28 +12,32 @@ public sealed unsafe class LayerCache : IDisposable
 {
     private const long Headroom = 64;
     private Tensor? _keys, _values;
+    // The buffers' shape and type, read once per buffer: a decoding step asks for them in every
+    // layer, and each read of a tensor's shape is a call into libtorch and a new array.
+    private long _rows, _capacity;
+    private ScalarType? _type;
 
     /// <summary>Positions in use.</summary>
     public long Length { get; private set; }
 
     /// <summary>Rows (sequences) held; 0 before the first positions.</summary>
-    public long Rows => _keys?.shape[0] ?? 0;
+    public long Rows => _rows;
 
     /// <summary>The type keys and values are held in, once there are any.</summary>
-    public ScalarType? Type => _keys?.dtype;
+    public ScalarType? Type => _type;
 
     /// <summary>
     /// Takes room for one more position and returns the whole buffers, [rows, kv heads, capacity,
     /// head dim], with the new position's index, for a kernel that writes its key and value in place.
     /// </summary>
-    internal (Tensor Keys, Tensor Values, int Position) TakeOnePosition()
+    internal (Tensor Keys, Tensor Values, int Position, int Capacity) TakeOnePosition()
     {
         if (_keys is null || _values is null)
             throw new InvalidOperationException("the cache holds no positions yet");
-        if (Length + 1 > _keys.shape[2])
+        if (Length + 1 > _capacity)
             Grow();
         Length++;
-        return (_keys!, _values!, (int)Length - 1);
+        return (_keys!, _values!, (int)Length - 1, (int)_capacity);
     }
 
     /// <summary>Adds the new positions' keys and values; returns views of everything so far.</summary>
@@ -78,7 +82,8 @@ public sealed unsafe class LayerCache : IDisposable
             var newValues = Joined(Used(_values), padding, other.Used(other._values), otherPadding, length);
             _keys.Dispose();
             _values.Dispose();
-            (_keys, _values, Length) = (newKeys, newValues, length);
+            Hold(newKeys, newValues);
+            Length = length;
         }
         other.Dispose();
     }
@@ -110,7 +115,7 @@ public sealed unsafe class LayerCache : IDisposable
     {
         _keys?.Dispose();
         _values?.Dispose();
-        _keys = _values = null;
+        Hold(null, null);
         Length = 0;
     }
 
@@ -128,7 +133,13 @@ public sealed unsafe class LayerCache : IDisposable
         var (keys, values) = (Grown(_keys!, length), Grown(_values!, length));
         _keys!.Dispose();
         _values!.Dispose();
+        Hold(keys, values);
+    }
+
+    private void Hold(Tensor? keys, Tensor? values)
+    {
         (_keys, _values) = (keys, values);
+        (_rows, _capacity, _type) = keys is null ? (0L, 0L, (ScalarType?)null) : (keys.shape[0], keys.shape[2], keys.dtype);
     }
 
     /// <summary>A copy of <paramref name="buffer"/>'s used positions with room for <paramref name="length"/> and the headroom, the rest zero.</summary>
@@ -159,7 +170,8 @@ public sealed unsafe class LayerCache : IDisposable
         var newValues = NewBuffer(values, padding, length);
         _keys?.Dispose();
         _values?.Dispose();
-        (_keys, _values, Length) = (newKeys, newValues, length);
+        Hold(newKeys, newValues);
+        Length = length;
     }
 
     private static Tensor Joined(Tensor first, long firstPadding, Tensor second, long secondPadding, long length)

@@ -54,7 +54,8 @@ public sealed class LayerCacheTests
 
         for (long i = 0; i < 150; i++)
         {
-            var (keys, values, position) = cache.TakeOnePosition();
+            var (keys, values, position, capacity) = cache.TakeOnePosition();
+            Assert.Equal(keys.shape[2], capacity);
             keys.narrow(2, position, 1).copy_(later.narrow(2, i, 1));
             values.narrow(2, position, 1).copy_(laterValues.narrow(2, i, 1));
         }

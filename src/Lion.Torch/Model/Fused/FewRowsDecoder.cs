@@ -67,16 +67,20 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
 
     private enum Phase { Products, Attention, ProductsIntoHidden, GateAndUp }
 
-    /// <summary>A product to share out: y[i] = W·x[i] (+ b) for every row i, over W's rows.</summary>
-    private readonly struct Product(Tensor weight, Tensor? bias, float* input, float* output, int rows)
+    /// <summary>
+    /// A product to share out: y[i] = W·x[i] (+ b) for every row i, over W's <paramref name="outputWidth"/>
+    /// rows of <paramref name="inputWidth"/>. The widths come from the config, not the tensor: reading a
+    /// tensor's shape costs a call into libtorch and an array, seven times a layer at every step.
+    /// </summary>
+    private readonly struct Product(Tensor weight, int outputWidth, int inputWidth, Tensor? bias, float* input, float* output, int rows)
     {
         public float* Weight { get; } = FloatMemory.Of(weight);
         public float* Bias { get; } = bias is null ? null : FloatMemory.Of(bias);
         public float* Input { get; } = input;
         public float* Output { get; } = output;
         public int Rows { get; } = rows;
-        public int OutputWidth { get; } = (int)weight.shape[0];
-        public int InputWidth { get; } = (int)weight.shape[1];
+        public int OutputWidth { get; } = outputWidth;
+        public int InputWidth { get; } = inputWidth;
 
         public void Run(int part, int parts)
         {
@@ -111,13 +115,14 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
     {
         var config = _config;
         int rows = (int)tokens.shape[0], hiddenSize = config.HiddenSize, dim = config.HeadDim;
-        int heads = config.NumAttentionHeads, kvHeads = config.NumKeyValueHeads;
+        int heads = config.NumAttentionHeads, kvHeads = config.NumKeyValueHeads, intermediate = config.IntermediateSize;
         float eps = (float)config.RmsNormEps;
         var (cosTable, sinTable) = RotaryEmbedding.Cached(config.MaxPositionEmbeddings, dim, config.RopeTheta, config.RopeScaling);
         using var rowTokens = tokens.to(ScalarType.Int64).contiguous();
         using var rowPositions = positions.to(ScalarType.Int64).contiguous();
         using var rowMask = mask.contiguous();
-        var logits = empty([rows, 1, _weights.Head.shape[0]], dtype: ScalarType.Float32);
+        int headRows = (int)_weights.Head.shape[0];
+        var logits = empty([rows, 1, headRows], dtype: ScalarType.Float32);
         _rows = rows;
         fixed (float* hidden = _hidden, normed = _normed, projected = _projected, query = _query, key = _key, value = _value,
                attended = _attended, gate = _gate, up = _up)
@@ -139,13 +144,14 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
                 var layer = _weights.Layers[i];
                 for (int r = 0; r < rows; r++)
                     RowKernels.RmsNorm(hidden + r * hiddenSize, FloatMemory.Of(layer.InputNorm), normed + r * hiddenSize, hiddenSize, eps);
-                Run(Phase.Products, new(layer.Query, layer.QueryBias, normed, query, rows),
-                    new(layer.Key, layer.KeyBias, normed, key, rows), new(layer.Value, layer.ValueBias, normed, value, rows));
+                Run(Phase.Products, new(layer.Query, heads * dim, hiddenSize, layer.QueryBias, normed, query, rows),
+                    new(layer.Key, kvHeads * dim, hiddenSize, layer.KeyBias, normed, key, rows),
+                    new(layer.Value, kvHeads * dim, hiddenSize, layer.ValueBias, normed, value, rows));
 
-                var (keys, values, slot) = caches[i].TakeOnePosition();
+                var (keys, values, slot, capacity) = caches[i].TakeOnePosition();
                 _keys = FloatMemory.Of(keys);
                 _values = FloatMemory.Of(values);
-                (_length, _capacity) = (slot + 1, (int)keys.shape[2]);
+                (_length, _capacity) = (slot + 1, capacity);
                 for (int r = 0; r < rows; r++)
                 {
                     float* cos = _cosTable + _positions[r] * dim, sin = _sinTable + _positions[r] * dim;
@@ -165,15 +171,16 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
                     _scores = Pinned(_team.Size * (scoresPerPart + 1024));
                 Run(Phase.Attention);
 
-                Run(Phase.ProductsIntoHidden, new(layer.Output, null, attended, projected, rows));
+                Run(Phase.ProductsIntoHidden, new(layer.Output, hiddenSize, heads * dim, null, attended, projected, rows));
                 for (int r = 0; r < rows; r++)
                     RowKernels.RmsNorm(hidden + r * hiddenSize, FloatMemory.Of(layer.PostNorm), normed + r * hiddenSize, hiddenSize, eps);
-                Run(Phase.GateAndUp, new(layer.Gate, null, normed, gate, rows), new(layer.Up, null, normed, up, rows));
-                Run(Phase.ProductsIntoHidden, new(layer.Down, null, gate, projected, rows));
+                Run(Phase.GateAndUp, new(layer.Gate, intermediate, hiddenSize, null, normed, gate, rows),
+                    new(layer.Up, intermediate, hiddenSize, null, normed, up, rows));
+                Run(Phase.ProductsIntoHidden, new(layer.Down, hiddenSize, intermediate, null, gate, projected, rows));
             }
             for (int r = 0; r < rows; r++)
                 RowKernels.RmsNorm(hidden + r * hiddenSize, FloatMemory.Of(_weights.FinalNorm), normed + r * hiddenSize, hiddenSize, eps);
-            Run(Phase.Products, new(_weights.Head, null, normed, FloatMemory.Of(logits), rows));
+            Run(Phase.Products, new(_weights.Head, headRows, hiddenSize, null, normed, FloatMemory.Of(logits), rows));
         }
         _first = _second = _third = default;
         _keys = _values = _cosTable = _sinTable = null;
