@@ -95,7 +95,7 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
     // slice's bounds check each step cost more than the arithmetic. Four sums in turn, not one,
     // so each add need not wait for the one before it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Dot(float* a, float* b, int length)
+    internal static float Dot(float* a, float* b, int length)
     {
         Vector<float> s0 = Vector<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
         int i = 0, width = Vector<float>.Count;

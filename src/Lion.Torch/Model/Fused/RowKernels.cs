@@ -206,20 +206,7 @@ internal static unsafe class RowKernels
             sum = Vector512.Sum(v + v1 + (v2 + v3));
         }
         else if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
-        {
-            int width = Vector<float>.Count;
-            var (v, v1, v2, v3) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
-            for (; i <= n - 4 * width; i += 4 * width)
-            {
-                v = Vector.FusedMultiplyAdd(Vector.Load(a + i), Vector.Load(x + i), v);
-                v1 = Vector.FusedMultiplyAdd(Vector.Load(a + i + width), Vector.Load(x + i + width), v1);
-                v2 = Vector.FusedMultiplyAdd(Vector.Load(a + i + 2 * width), Vector.Load(x + i + 2 * width), v2);
-                v3 = Vector.FusedMultiplyAdd(Vector.Load(a + i + 3 * width), Vector.Load(x + i + 3 * width), v3);
-            }
-            for (; i <= n - width; i += width)
-                v = Vector.FusedMultiplyAdd(Vector.Load(a + i), Vector.Load(x + i), v);
-            sum = Vector.Sum(v + v1 + (v2 + v3));
-        }
+            return FusedRmsNorm.Dot(a, x, n); // four running sums, the tail included
         for (; i < n; i++)
             sum += a[i] * x[i];
         return sum;
