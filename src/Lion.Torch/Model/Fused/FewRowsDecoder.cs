@@ -91,9 +91,8 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
         }
     }
 
-    /// <summary>Part <paramref name="part"/>'s share of <paramref name="width"/> weight rows, in fours (the kernel's block).</summary>
-    private static (int Start, int End) Share(int width, int part, int parts) =>
-        (width * part / parts & ~3, part == parts - 1 ? width : width * (part + 1) / parts & ~3);
+    /// <summary>Part <paramref name="part"/>'s share of <paramref name="width"/> weight rows.</summary>
+    private static (int Start, int End) Share(int width, int part, int parts) => (width * part / parts, width * (part + 1) / parts);
 
     /// <summary>
     /// Whether a step can run here: at most <see cref="MaxRows"/> sequences, each cache holding

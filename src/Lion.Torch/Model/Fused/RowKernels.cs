@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Lion.Torch.Model.Fused;
 
@@ -21,44 +20,39 @@ internal static unsafe class RowKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Products(float* weight, float* bias, int columns, float* x, int xStride, int count, float* y, int yStride, int start, int end)
     {
-        int r = start;
-        // Fewer input rows than a block: one weight row at a time, a single stream from memory,
-        // which the memory reads faster than four rows side by side (measured).
-        for (; count < 4 && r < end; r++)
-            for (int i = 0; i < count; i++)
-                y[(long)i * yStride + r] = Dot(weight + (long)r * columns, x + (long)i * xStride, columns);
-        for (; r <= end - 4; r += 4)
+        // The four rows read together come one from each quarter of the share: four long runs of
+        // consecutive memory at once, which the hardware prefetchers fetch ahead in parallel. One
+        // run (a row at a time, or four neighbouring rows) leaves the memory idle between fetches.
+        int quarter = (end - start) / 4;
+        for (int j = 0; j < quarter; j++)
         {
-            float* w = weight + (long)r * columns;
+            int r0 = start + j, r1 = r0 + quarter, r2 = r1 + quarter, r3 = r2 + quarter;
+            float* w0 = weight + (long)r0 * columns, w1 = weight + (long)r1 * columns, w2 = weight + (long)r2 * columns, w3 = weight + (long)r3 * columns;
             int i = 0;
-            // The first pass over this block asks for the next one ahead of its use: the weights
-            // stream from memory, and the four rows' loads alone leave the core waiting on them.
             for (; i <= count - 4; i += 4)
-                Block4(w, columns, x + (long)i * xStride, xStride, y + (long)i * yStride + r, yStride, i == 0 && r + 8 <= end ? w + 4 * columns : null);
+                Block4(w0, w1, w2, w3, columns, x + (long)i * xStride, xStride, y + (long)i * yStride, yStride, r0, r1, r2, r3);
             for (; i < count; i++)
             {
-                var (s0, s1, s2, s3) = Dot4(w, w + columns, w + 2 * columns, w + 3 * columns, x + (long)i * xStride, columns);
-                float* row = y + (long)i * yStride + r;
-                (row[0], row[1], row[2], row[3]) = (s0, s1, s2, s3);
+                float* row = y + (long)i * yStride;
+                (row[r0], row[r1], row[r2], row[r3]) = Dot4(w0, w1, w2, w3, x + (long)i * xStride, columns);
             }
         }
-        for (; r < end; r++)
+        for (int r = start + 4 * quarter; r < end; r++)
             for (int i = 0; i < count; i++)
                 y[(long)i * yStride + r] = Dot(weight + (long)r * columns, x + (long)i * xStride, columns);
         if (bias != null)
             for (int i = 0; i < count; i++)
-                for (r = start; r < end; r++)
+                for (int r = start; r < end; r++)
                     y[(long)i * yStride + r] += bias[r];
     }
 
     /// <summary>
-    /// Four rows of W (from <paramref name="w"/>) against four input rows: sixteen sums, written to
-    /// y's four rows; the four rows from <paramref name="next"/> on are fetched into cache meanwhile.
+    /// Four rows of W against four input rows: sixteen sums, written to y's four rows at the weight
+    /// rows' columns <paramref name="c0"/> to <paramref name="c3"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block4(float* w, int n, float* x, int xStride, float* y, int yStride, float* next)
+    private static void Block4(float* w0, float* w1, float* w2, float* w3, int n, float* x, int xStride, float* y, int yStride, int c0, int c1, int c2, int c3)
     {
-        float* w1 = w + n, w2 = w1 + n, w3 = w2 + n;
         float* x1 = x + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
         Span<float> sums = stackalloc float[16];
         int k = 0;
@@ -70,14 +64,7 @@ internal static unsafe class RowKernels
             var (a30, a31, a32, a33) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
             for (; k <= n - Vector512<float>.Count; k += Vector512<float>.Count)
             {
-                if (next != null && Sse.IsSupported)
-                {
-                    Sse.Prefetch0(next + k);
-                    Sse.Prefetch0(next + n + k);
-                    Sse.Prefetch0(next + 2 * n + k);
-                    Sse.Prefetch0(next + 3 * n + k);
-                }
-                var (v0, v1, v2, v3) = (Vector512.Load(w + k), Vector512.Load(w1 + k), Vector512.Load(w2 + k), Vector512.Load(w3 + k));
+                var (v0, v1, v2, v3) = (Vector512.Load(w0 + k), Vector512.Load(w1 + k), Vector512.Load(w2 + k), Vector512.Load(w3 + k));
                 var u = Vector512.Load(x + k);
                 (a00, a01, a02, a03) = (Vector512.FusedMultiplyAdd(v0, u, a00), Vector512.FusedMultiplyAdd(v1, u, a01), Vector512.FusedMultiplyAdd(v2, u, a02), Vector512.FusedMultiplyAdd(v3, u, a03));
                 u = Vector512.Load(x1 + k);
@@ -100,15 +87,7 @@ internal static unsafe class RowKernels
             var (a30, a31, a32, a33) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
             for (; k <= n - Vector<float>.Count; k += Vector<float>.Count)
             {
-                // A cache line holds 16 floats: one fetch per line.
-                if (next != null && Sse.IsSupported && k % 16 == 0)
-                {
-                    Sse.Prefetch0(next + k);
-                    Sse.Prefetch0(next + n + k);
-                    Sse.Prefetch0(next + 2 * n + k);
-                    Sse.Prefetch0(next + 3 * n + k);
-                }
-                var (v0, v1, v2, v3) = (Vector.Load(w + k), Vector.Load(w1 + k), Vector.Load(w2 + k), Vector.Load(w3 + k));
+                var (v0, v1, v2, v3) = (Vector.Load(w0 + k), Vector.Load(w1 + k), Vector.Load(w2 + k), Vector.Load(w3 + k));
                 var u = Vector.Load(x + k);
                 (a00, a01, a02, a03) = (Vector.FusedMultiplyAdd(v0, u, a00), Vector.FusedMultiplyAdd(v1, u, a01), Vector.FusedMultiplyAdd(v2, u, a02), Vector.FusedMultiplyAdd(v3, u, a03));
                 u = Vector.Load(x1 + k);
@@ -129,21 +108,23 @@ internal static unsafe class RowKernels
             for (int i = 0; i < 4; i++)
             {
                 float u = x[(long)i * xStride + k];
-                sums[4 * i] += w[k] * u;
+                sums[4 * i] += w0[k] * u;
                 sums[4 * i + 1] += w1[k] * u;
                 sums[4 * i + 2] += w2[k] * u;
                 sums[4 * i + 3] += w3[k] * u;
             }
         for (int i = 0; i < 4; i++)
-            for (int j = 0; j < 4; j++)
-                y[(long)i * yStride + j] = sums[4 * i + j];
+        {
+            float* row = y + (long)i * yStride;
+            (row[c0], row[c1], row[c2], row[c3]) = (sums[4 * i], sums[4 * i + 1], sums[4 * i + 2], sums[4 * i + 3]);
+        }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     /// <summary>
-    /// Four rows against x: the input rows left over after the blocks of four, whose weight rows
-    /// the blocks have just brought into cache.
+    /// Four rows of W against one input row: a lone sequence, or the input rows left over after the
+    /// blocks of four (whose weight rows the blocks have just brought into cache).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (float, float, float, float) Dot4(float* a, float* b, float* c, float* d, float* x, int n)
     {
         int i = 0;
@@ -166,7 +147,6 @@ internal static unsafe class RowKernels
             var (v0, v1, v2, v3) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-
                 var xv = Vector.Load(x + i);
                 v0 = Vector.FusedMultiplyAdd(Vector.Load(a + i), xv, v0);
                 v1 = Vector.FusedMultiplyAdd(Vector.Load(b + i), xv, v1);

@@ -6,15 +6,18 @@ namespace Lion.Torch.Tests.Model.Fused;
 public sealed unsafe class RowKernelsTests
 {
     [Theory]
-    [InlineData(1, 70)]
-    [InlineData(1, 576)]
-    [InlineData(2, 131)]
-    [InlineData(3, 64)]
-    [InlineData(4, 200)]
-    [InlineData(6, 576)]
-    public void Products_over_a_share_of_rows_match_the_plain_sums_and_leave_the_other_rows_alone(int count, int columns)
+    [InlineData(1, 70, 4, 19)]
+    [InlineData(1, 576, 4, 19)]
+    [InlineData(2, 131, 4, 19)]
+    [InlineData(3, 64, 4, 19)]
+    [InlineData(4, 200, 4, 19)]
+    [InlineData(6, 576, 4, 19)]
+    [InlineData(16, 96, 0, 23)]
+    [InlineData(1, 70, 5, 8)]
+    [InlineData(5, 70, 21, 22)]
+    public void Products_over_a_share_of_rows_match_the_plain_sums_and_leave_the_other_rows_alone(int count, int columns, int start, int end)
     {
-        const int rows = 23, start = 4, end = 19;
+        const int rows = 23;
         var random = new Random(count * 1000 + columns);
         float[] weight = Values(random, rows * columns), bias = Values(random, rows), x = Values(random, count * columns);
         var y = Enumerable.Repeat(float.NaN, count * rows).ToArray();
