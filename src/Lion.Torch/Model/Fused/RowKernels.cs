@@ -15,7 +15,8 @@ internal static unsafe class RowKernels
     /// y[i, r] = W[r]·x[i] (+ bias[r]) for W's rows [start, end) and the <paramref name="count"/>
     /// input rows x[i]; W is row-major with <paramref name="columns"/> columns, x and y rows are
     /// <paramref name="xStride"/> and <paramref name="yStride"/> floats apart. Four rows of W
-    /// meet four input rows at a time, so each weight read from memory serves every input row.
+    /// meet four input rows at a time (two below AVX-512), so each
+    /// weight read from memory serves every input row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Products(float* weight, float* bias, int columns, float* x, int xStride, int count, float* y, int yStride, int start, int end)
@@ -29,8 +30,15 @@ internal static unsafe class RowKernels
             int r0 = start + j, r1 = r0 + quarter, r2 = r1 + quarter, r3 = r2 + quarter;
             float* w0 = weight + (long)r0 * columns, w1 = weight + (long)r1 * columns, w2 = weight + (long)r2 * columns, w3 = weight + (long)r3 * columns;
             int i = 0;
-            for (; i <= count - 4; i += 4)
-                Block4(w0, w1, w2, w3, columns, x + (long)i * xStride, xStride, y + (long)i * yStride, yStride, r0, r1, r2, r3);
+            // Four input rows at a time keep sixteen running sums, four weight vectors and an input
+            // vector in registers: AVX-512 has thirty-two; with sixteen (AVX2) the sums would go to
+            // the stack and back at every step, so there the inputs go in twos.
+            if (Vector512.IsHardwareAccelerated)
+                for (; i <= count - 4; i += 4)
+                    Block4(w0, w1, w2, w3, columns, x + (long)i * xStride, xStride, y + (long)i * yStride, yStride, r0, r1, r2, r3);
+            else
+                for (; i <= count - 2; i += 2)
+                    Block2(w0, w1, w2, w3, columns, x + (long)i * xStride, xStride, y + (long)i * yStride, yStride, r0, r1, r2, r3);
             for (; i < count; i++)
             {
                 float* row = y + (long)i * yStride;
@@ -47,8 +55,40 @@ internal static unsafe class RowKernels
     }
 
     /// <summary>
-    /// Four rows of W against four input rows: sixteen sums, written to y's four rows at the weight
+    /// Four rows of W against two input rows: eight sums, written to y's two rows at the weight
     /// rows' columns <paramref name="c0"/> to <paramref name="c3"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block2(float* w0, float* w1, float* w2, float* w3, int n, float* x, int xStride, float* y, int yStride, int c0, int c1, int c2, int c3)
+    {
+        float* x1 = x + xStride;
+        var (a00, a01, a02, a03) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
+        var (a10, a11, a12, a13) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
+        int k = 0;
+        for (; k <= n - Vector<float>.Count; k += Vector<float>.Count)
+        {
+            var (v0, v1, v2, v3) = (Vector.Load(w0 + k), Vector.Load(w1 + k), Vector.Load(w2 + k), Vector.Load(w3 + k));
+            var u = Vector.Load(x + k);
+            (a00, a01, a02, a03) = (Vector.FusedMultiplyAdd(v0, u, a00), Vector.FusedMultiplyAdd(v1, u, a01), Vector.FusedMultiplyAdd(v2, u, a02), Vector.FusedMultiplyAdd(v3, u, a03));
+            u = Vector.Load(x1 + k);
+            (a10, a11, a12, a13) = (Vector.FusedMultiplyAdd(v0, u, a10), Vector.FusedMultiplyAdd(v1, u, a11), Vector.FusedMultiplyAdd(v2, u, a12), Vector.FusedMultiplyAdd(v3, u, a13));
+        }
+        float s00 = Vector.Sum(a00), s01 = Vector.Sum(a01), s02 = Vector.Sum(a02), s03 = Vector.Sum(a03);
+        float s10 = Vector.Sum(a10), s11 = Vector.Sum(a11), s12 = Vector.Sum(a12), s13 = Vector.Sum(a13);
+        for (; k < n; k++)
+        {
+            float u0 = x[k], u1 = x1[k];
+            (s00, s01, s02, s03) = (s00 + w0[k] * u0, s01 + w1[k] * u0, s02 + w2[k] * u0, s03 + w3[k] * u0);
+            (s10, s11, s12, s13) = (s10 + w0[k] * u1, s11 + w1[k] * u1, s12 + w2[k] * u1, s13 + w3[k] * u1);
+        }
+        (y[c0], y[c1], y[c2], y[c3]) = (s00, s01, s02, s03);
+        y += yStride;
+        (y[c0], y[c1], y[c2], y[c3]) = (s10, s11, s12, s13);
+    }
+
+    /// <summary>
+    /// Four rows of W against four input rows on 512-bit vectors: sixteen sums, written to y's four
+    /// rows at the weight rows' columns <paramref name="c0"/> to <paramref name="c3"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Block4(float* w0, float* w1, float* w2, float* w3, int n, float* x, int xStride, float* y, int yStride, int c0, int c1, int c2, int c3)
@@ -78,29 +118,6 @@ internal static unsafe class RowKernels
             (sums[4], sums[5], sums[6], sums[7]) = (Vector512.Sum(a10), Vector512.Sum(a11), Vector512.Sum(a12), Vector512.Sum(a13));
             (sums[8], sums[9], sums[10], sums[11]) = (Vector512.Sum(a20), Vector512.Sum(a21), Vector512.Sum(a22), Vector512.Sum(a23));
             (sums[12], sums[13], sums[14], sums[15]) = (Vector512.Sum(a30), Vector512.Sum(a31), Vector512.Sum(a32), Vector512.Sum(a33));
-        }
-        else if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
-        {
-            var (a00, a01, a02, a03) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
-            var (a10, a11, a12, a13) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
-            var (a20, a21, a22, a23) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
-            var (a30, a31, a32, a33) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
-            for (; k <= n - Vector<float>.Count; k += Vector<float>.Count)
-            {
-                var (v0, v1, v2, v3) = (Vector.Load(w0 + k), Vector.Load(w1 + k), Vector.Load(w2 + k), Vector.Load(w3 + k));
-                var u = Vector.Load(x + k);
-                (a00, a01, a02, a03) = (Vector.FusedMultiplyAdd(v0, u, a00), Vector.FusedMultiplyAdd(v1, u, a01), Vector.FusedMultiplyAdd(v2, u, a02), Vector.FusedMultiplyAdd(v3, u, a03));
-                u = Vector.Load(x1 + k);
-                (a10, a11, a12, a13) = (Vector.FusedMultiplyAdd(v0, u, a10), Vector.FusedMultiplyAdd(v1, u, a11), Vector.FusedMultiplyAdd(v2, u, a12), Vector.FusedMultiplyAdd(v3, u, a13));
-                u = Vector.Load(x2 + k);
-                (a20, a21, a22, a23) = (Vector.FusedMultiplyAdd(v0, u, a20), Vector.FusedMultiplyAdd(v1, u, a21), Vector.FusedMultiplyAdd(v2, u, a22), Vector.FusedMultiplyAdd(v3, u, a23));
-                u = Vector.Load(x3 + k);
-                (a30, a31, a32, a33) = (Vector.FusedMultiplyAdd(v0, u, a30), Vector.FusedMultiplyAdd(v1, u, a31), Vector.FusedMultiplyAdd(v2, u, a32), Vector.FusedMultiplyAdd(v3, u, a33));
-            }
-            (sums[0], sums[1], sums[2], sums[3]) = (Vector.Sum(a00), Vector.Sum(a01), Vector.Sum(a02), Vector.Sum(a03));
-            (sums[4], sums[5], sums[6], sums[7]) = (Vector.Sum(a10), Vector.Sum(a11), Vector.Sum(a12), Vector.Sum(a13));
-            (sums[8], sums[9], sums[10], sums[11]) = (Vector.Sum(a20), Vector.Sum(a21), Vector.Sum(a22), Vector.Sum(a23));
-            (sums[12], sums[13], sums[14], sums[15]) = (Vector.Sum(a30), Vector.Sum(a31), Vector.Sum(a32), Vector.Sum(a33));
         }
         else
             sums.Clear();
