@@ -15,8 +15,8 @@ internal static unsafe class RowKernels
     /// y[i, r] = W[r]·x[i] (+ bias[r]) for W's rows [start, end) and the <paramref name="count"/>
     /// input rows x[i]; W is row-major with <paramref name="columns"/> columns, x and y rows are
     /// <paramref name="xStride"/> and <paramref name="yStride"/> floats apart. Four rows of W
-    /// meet four input rows at a time (two below AVX-512), so each
-    /// weight read from memory serves every input row.
+    /// meet four input rows at a time (two below AVX-512), so each weight read from memory serves
+    /// every input row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Products(float* weight, float* bias, int columns, float* x, int xStride, int count, float* y, int yStride, int start, int end)
@@ -138,8 +138,8 @@ internal static unsafe class RowKernels
     }
 
     /// <summary>
-    /// Four rows of W against one input row: a lone sequence, or the input rows left over after the
-    /// blocks of four (whose weight rows the blocks have just brought into cache).
+    /// Four rows of W against one input row: a lone sequence, or the input row left over after the
+    /// blocks (whose weight rows the blocks have just brought into cache).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (float, float, float, float) Dot4(float* a, float* b, float* c, float* d, float* x, int n)
