@@ -256,10 +256,7 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
                 {
                     float* weights = scores + g * _length, output = attended + first + g * dim;
                     RowKernels.Softmax(weights, mask, _length, scale);
-                    new Span<float>(output, dim).Clear();
-                    for (int p = 0; p < _length; p++)
-                        if (weights[p] != 0)
-                            RowKernels.AddScaled(output, weights[p], values + (long)p * dim, dim);
+                    RowKernels.WeightedSum(weights, values, _length, dim, output);
                 }
             }
         }

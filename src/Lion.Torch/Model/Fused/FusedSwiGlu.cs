@@ -99,7 +99,7 @@ internal sealed unsafe class FusedSwiGlu : SingleTensorFunction<FusedSwiGlu>
     // Pointers rather than span slices: a slice's bounds check each vector cost more than the
     // arithmetic at 8 floats a vector.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Forward(float* gate, float* up, float* h, int length)
+    internal static void Forward(float* gate, float* up, float* h, int length)
     {
         int i = 0, width = Vector<float>.Count;
         if (Vector512.IsHardwareAccelerated)

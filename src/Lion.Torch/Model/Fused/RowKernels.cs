@@ -209,25 +209,81 @@ internal static unsafe class RowKernels
         return sum;
     }
 
-    /// <summary>y += a·x over n floats.</summary>
+    /// <summary>
+    /// output = Σ weights[p] · rows[p] over the <paramref name="count"/> rows of <paramref name="width"/>
+    /// floats, rows whose weight is 0 skipped (a masked position's row may hold anything). A block
+    /// of the output stays in registers across all the rows, where adding row by row into memory
+    /// stored and loaded it again at every row.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AddScaled(float* y, float a, float* x, int n)
+    public static void WeightedSum(float* weights, float* rows, int count, int width, float* output)
     {
-        int i = 0;
+        int c = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            var va = Vector512.Create(a);
-            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-                Vector512.FusedMultiplyAdd(va, Vector512.Load(x + i), Vector512.Load(y + i)).Store(y + i);
+            const int size = 16;
+            for (; c <= width - 4 * size; c += 4 * size)
+            {
+                var (a0, a1, a2, a3) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+                for (int p = 0; p < count; p++)
+                    if (weights[p] != 0)
+                    {
+                        var w = Vector512.Create(weights[p]);
+                        float* row = rows + (long)p * width + c;
+                        (a0, a1) = (Vector512.FusedMultiplyAdd(Vector512.Load(row), w, a0), Vector512.FusedMultiplyAdd(Vector512.Load(row + size), w, a1));
+                        (a2, a3) = (Vector512.FusedMultiplyAdd(Vector512.Load(row + 2 * size), w, a2), Vector512.FusedMultiplyAdd(Vector512.Load(row + 3 * size), w, a3));
+                    }
+                a0.Store(output + c);
+                a1.Store(output + c + size);
+                a2.Store(output + c + 2 * size);
+                a3.Store(output + c + 3 * size);
+            }
         }
         else if (Vector.IsHardwareAccelerated)
         {
-            var va = new Vector<float>(a);
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                Vector.FusedMultiplyAdd(va, Vector.Load(x + i), Vector.Load(y + i)).Store(y + i);
+            int size = Vector<float>.Count;
+            for (; c <= width - 8 * size; c += 8 * size)
+            {
+                var (a0, a1, a2, a3) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
+                var (a4, a5, a6, a7) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
+                for (int p = 0; p < count; p++)
+                    if (weights[p] != 0)
+                    {
+                        var w = new Vector<float>(weights[p]);
+                        float* row = rows + (long)p * width + c;
+                        (a0, a1) = (Vector.FusedMultiplyAdd(Vector.Load(row), w, a0), Vector.FusedMultiplyAdd(Vector.Load(row + size), w, a1));
+                        (a2, a3) = (Vector.FusedMultiplyAdd(Vector.Load(row + 2 * size), w, a2), Vector.FusedMultiplyAdd(Vector.Load(row + 3 * size), w, a3));
+                        (a4, a5) = (Vector.FusedMultiplyAdd(Vector.Load(row + 4 * size), w, a4), Vector.FusedMultiplyAdd(Vector.Load(row + 5 * size), w, a5));
+                        (a6, a7) = (Vector.FusedMultiplyAdd(Vector.Load(row + 6 * size), w, a6), Vector.FusedMultiplyAdd(Vector.Load(row + 7 * size), w, a7));
+                    }
+                a0.Store(output + c);
+                a1.Store(output + c + size);
+                a2.Store(output + c + 2 * size);
+                a3.Store(output + c + 3 * size);
+                a4.Store(output + c + 4 * size);
+                a5.Store(output + c + 5 * size);
+                a6.Store(output + c + 6 * size);
+                a7.Store(output + c + 7 * size);
+            }
         }
-        for (; i < n; i++)
-            y[i] += a * x[i];
+        // What is left of the width: a vector at a time, then a float at a time.
+        if (Vector.IsHardwareAccelerated)
+            for (; c <= width - Vector<float>.Count; c += Vector<float>.Count)
+            {
+                var a = Vector<float>.Zero;
+                for (int p = 0; p < count; p++)
+                    if (weights[p] != 0)
+                        a = Vector.FusedMultiplyAdd(Vector.Load(rows + (long)p * width + c), new Vector<float>(weights[p]), a);
+                a.Store(output + c);
+            }
+        for (; c < width; c++)
+        {
+            float a = 0;
+            for (int p = 0; p < count; p++)
+                if (weights[p] != 0)
+                    a = MathF.FusedMultiplyAdd(rows[(long)p * width + c], weights[p], a);
+            output[c] = a;
+        }
     }
 
     /// <summary>
@@ -283,10 +339,7 @@ internal static unsafe class RowKernels
         }
     }
 
-    /// <summary>silu(gate) · up over rows [start, end), into gate.</summary>
-    public static void SwiGlu(float* gate, float* up, int start, int end)
-    {
-        for (int i = start; i < end; i++)
-            gate[i] = gate[i] / (1f + MathF.Exp(-gate[i])) * up[i];
-    }
+    /// <summary>silu(gate) · up over columns [start, end), into gate: the training kernel's vectorised forward.</summary>
+    public static void SwiGlu(float* gate, float* up, int start, int end) =>
+        FusedSwiGlu.Forward(gate + start, up + start, gate + start, end - start);
 }

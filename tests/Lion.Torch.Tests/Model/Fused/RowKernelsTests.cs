@@ -2,7 +2,7 @@ using Lion.Torch.Model.Fused;
 
 namespace Lion.Torch.Tests.Model.Fused;
 
-/// <summary>The decoding step's products: y = W·x (+ b) over a share of W's rows, for one to a few more than a block of input rows.</summary>
+/// <summary>The decoding step's products: y = W·x (+ b) over a share of W's rows, for one to a few more than a block of input rows; and attention's weighted sum of the cached values.</summary>
 public sealed unsafe class RowKernelsTests
 {
     [Theory]
@@ -39,6 +39,37 @@ public sealed unsafe class RowKernelsTests
                     expected += (double)weight[r * columns + k] * x[i * columns + k];
                 Assert.True(Math.Abs(actual - expected) <= 1e-4 * Math.Sqrt(columns), $"input {i}, row {r}: expected {expected}, got {actual}");
             }
+    }
+
+    [Theory]
+    [InlineData(170, 64)]
+    [InlineData(40, 128)]
+    [InlineData(33, 72)]
+    [InlineData(9, 5)]
+    [InlineData(1, 64)]
+    public void A_weighted_sum_of_rows_matches_the_plain_sum_and_skips_rows_weighted_zero(int count, int width)
+    {
+        var random = new Random(count * 1000 + width);
+        float[] weights = Values(random, count), rows = Values(random, count * width);
+        // Rows weighted zero are masked positions, whose cache rows may hold anything.
+        for (int p = 0; p < count; p += 3)
+        {
+            weights[p] = 0;
+            Array.Fill(rows, float.NaN, p * width, width);
+        }
+        var output = Enumerable.Repeat(float.NaN, width).ToArray();
+
+        fixed (float* pw = weights, pr = rows, po = output)
+            RowKernels.WeightedSum(pw, pr, count, width, po);
+
+        for (int c = 0; c < width; c++)
+        {
+            double expected = 0;
+            for (int p = 0; p < count; p++)
+                if (weights[p] != 0)
+                    expected += (double)weights[p] * rows[p * width + c];
+            Assert.True(Math.Abs(output[c] - expected) <= 1e-5 * Math.Sqrt(count), $"column {c}: expected {expected}, got {output[c]}");
+        }
     }
 
     private static float[] Values(Random random, int length) => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
