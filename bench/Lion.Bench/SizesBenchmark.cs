@@ -25,8 +25,8 @@ namespace Lion.Bench;
 /// matmul peak in that type measured here, peak RSS (VmHWM, reset before each);
 /// greedy generation of 128 tokens past EOS, one stream and 16 batched, against llama.cpp
 /// (LLamaSharp) on the same weights exported as F32 GGUF, one stream (turn about after a first
-/// turn not counted; the median of the turns' ratios, and their least and greatest); and the time one Lion
-/// iteration at the paper's sizes would take (6,000 examples trained for 3 epochs, a
+/// turn not counted; the median of the turns' ratios, and their least and greatest); and the time
+/// one Lion iteration at the paper's sizes would take (6,000 examples trained for 3 epochs, a
 /// 58,000-instruction cache pool answered, 128 tokens an answer). Arguments: [135m|0.5b] [steps
 /// of 16 examples, at least 2; 0: generation only] [lora|full] [micro-batch] [fp32|bf16].
 /// </summary>
