@@ -78,7 +78,7 @@ public sealed class FewRowsDecoderTests
     {
         using var managed = Model(Config(architecture), "decoding");
         using var plain = Model(Config(architecture), "0");
-        // Six rows: the kernel's blocks of four rows and the one left over.
+        // Six rows: a block of four input rows and the rows left over after it.
         long[][] prompts = [[1, 17, 250, 3, 99, 42, 8], [5], [9, 9, 9], [200, 100], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [77, 76]];
 
         AssertSameLogits(Decode(plain, prompts, steps: 25), Decode(managed, prompts, steps: 25));

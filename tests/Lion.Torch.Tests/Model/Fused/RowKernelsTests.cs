@@ -15,6 +15,10 @@ public sealed unsafe class RowKernelsTests
     [InlineData(16, 96, 0, 23)]
     [InlineData(1, 70, 5, 8)]
     [InlineData(5, 70, 21, 22)]
+    [InlineData(7, 131, 2, 23)]
+    [InlineData(9, 70, 0, 23)]
+    [InlineData(4, 5, 3, 20)]
+    [InlineData(32, 576, 0, 23)]
     public void Products_over_a_share_of_rows_match_the_plain_sums_and_leave_the_other_rows_alone(int count, int columns, int start, int end)
     {
         const int rows = 23;
