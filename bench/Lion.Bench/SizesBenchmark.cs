@@ -22,7 +22,8 @@ namespace Lion.Bench;
 /// trainer itself, on the demo's examples, 16 a step; LoRA as 8 × 2 accumulated) in float32 and
 /// bfloat16 products — tokens/s (every position of the batch) and seconds per 1,000 examples at the
 /// steady rate after the first optimiser step, what a run pays once beside it, MFU against torch's
-/// matmul peak in that type measured here, peak RSS (VmHWM, reset before each);
+/// matmul peak in that type measured here (the better of just before and just after), peak RSS
+/// (VmHWM, reset before each);
 /// greedy generation of 128 tokens past EOS, one stream and 16 batched, against llama.cpp
 /// (LLamaSharp) on the same weights exported as F32 GGUF, one stream (turn about after a first
 /// turn not counted; the median of the turns' ratios, and their least and greatest), and 16
@@ -143,9 +144,11 @@ internal static class SizesBenchmark
                 // The peak is the measured run's alone, as a new process's run would have it: what
                 // the step above left in its threads' heaps is handed back first.
                 ResetPeak();
-                // The matmul peak in the products' type, measured just before: this shared machine's
-                // rate moves from one minute to the next.
-                double peak = TrainBenchmark.MatmulPeak(precision == TrainingPrecision.Float32 ? float32 : ScalarType.BFloat16, workers, 4);
+                // The matmul peak in the products' type, measured just before and just after: this
+                // shared machine's rate moves from one minute to the next, and a peak read in a slow
+                // minute would lift the MFU of a run in a fast one.
+                var type = precision == TrainingPrecision.Float32 ? float32 : ScalarType.BFloat16;
+                double before = TrainBenchmark.MatmulPeak(type, workers, 4);
                 // The rate is the steady one, from the first optimiser step's end to the last's, as
                 // over a real fine-tune of thousands of examples; what a run pays once (adapters
                 // attached, frozen weights held and returned, the first step's fresh memory) is
@@ -158,6 +161,8 @@ internal static class SizesBenchmark
                 };
                 var report = trainer.Train(model, examples);
                 double total = clock.Elapsed.TotalSeconds;
+                long peakRss = PeakMegabytes();
+                double after = TrainBenchmark.MatmulPeak(type, workers, 4), peak = Math.Max(before, after);
                 if (lora) model.UnloadLora();
                 double perExample = (last - first).TotalSeconds / (examples.Count - Batch);
                 double seconds = perExample * examples.Count;
@@ -168,9 +173,10 @@ internal static class SizesBenchmark
                 figures[$"{key}_once_s"] = Math.Round(total - seconds, 1);
                 figures[$"{key}_tokens_per_s"] = Math.Round(tokensPerSecond);
                 figures[$"{key}_mfu"] = Math.Round(flops / peak, 3);
-                figures[$"{key}_peak_rss_mb"] = PeakMegabytes();
+                figures[$"{key}_peak_rss_mb"] = peakRss;
                 figures[$"{key}_s_per_1000_examples"] = Math.Round(1000 * perExample, 1);
-                Console.WriteLine($"  {key}: {tokensPerSecond:N0} tokens/s, MFU {flops / peak:F3}, peak RSS {PeakMegabytes():N0} MB, {1000 * perExample:F0} s per 1,000 examples "
+                Console.WriteLine($"  {key}: {tokensPerSecond:N0} tokens/s, MFU {flops / peak:F3} (matmul peak {before / 1e9:F0} GFLOP/s before, {after / 1e9:F0} after), "
+                                  + $"peak RSS {peakRss:N0} MB, {1000 * perExample:F0} s per 1,000 examples "
                                   + $"(and {total - seconds:F1} s once a run), loss {report.FirstEpochLoss:F2}");
             }
         if (mfu.Count > 0)
