@@ -30,7 +30,7 @@ namespace Lion.Bench;
 /// against one alike (every other turn); and the time one Lion iteration at the paper's sizes
 /// would take (6,000 examples trained for 3 epochs, a 58,000-instruction cache pool answered, 128
 /// tokens an answer). Arguments: [135m|0.5b] [steps of 16 examples, at least 2; 0: generation
-/// only] [lora|full] [micro-batch] [fp32|bf16].
+/// only] [lora|full] [micro-batch] [fp32|bf16] [checkpointed: gradient checkpointing].
 /// </summary>
 internal static class SizesBenchmark
 {
@@ -79,13 +79,16 @@ internal static class SizesBenchmark
             "bf16" => [TrainingPrecision.BFloat16],
             _ => throw new ArgumentException($"precision \"{args[4]}\": fp32 or bf16"),
         } : [TrainingPrecision.Float32, TrainingPrecision.BFloat16];
+        bool checkpointed = args.Length > 5 && (args[5] == "checkpointed"
+            ? true : throw new ArgumentException($"\"{args[5]}\": checkpointed (each layer computed again in backward) or nothing"));
         foreach (var name in names)
             Console.WriteLine(JsonSerializer.Serialize(Shape(name, Shapes.TryGetValue(name, out var config) ? config
-                : throw new ArgumentException($"shape \"{name}\": {string.Join(" or ", Shapes.Keys)}"), steps, lora, micro, precisions)));
+                : throw new ArgumentException($"shape \"{name}\": {string.Join(" or ", Shapes.Keys)}"), steps, lora, micro, precisions, checkpointed)));
         return 0;
     }
 
-    private static Dictionary<string, object?> Shape(string name, LlamaConfig config, int steps, bool[] fineTunes, int? micro, TrainingPrecision[] precisions)
+    private static Dictionary<string, object?> Shape(string name, LlamaConfig config, int steps, bool[] fineTunes, int? micro, TrainingPrecision[] precisions,
+        bool checkpointed)
     {
         // A checkpoint folder of the shape (random weights, lion's byte-level tokenizer.json), in
         // bfloat16 as both checkpoints are published, loaded as `lion train --base FOLDER` loads one.
@@ -131,12 +134,12 @@ internal static class SizesBenchmark
         foreach (bool lora in steps > 0 ? fineTunes : [])
             foreach (var precision in precisions)
             {
-                string key = $"{(lora ? "lora" : "full")}_{(precision == TrainingPrecision.Float32 ? "fp32" : "bf16")}";
+                string key = $"{(lora ? "lora" : "full")}_{(precision == TrainingPrecision.Float32 ? "fp32" : "bf16")}{(checkpointed ? "_checkpointed" : "")}";
                 int rows = micro ?? (lora ? LoraMicroBatch : FullMicroBatch);
                 var options = new TrainingOptions
                 {
                     Epochs = 1, BatchSize = rows, AccumulationSteps = Batch / rows, MaxLength = 512, LearningRate = 1e-5, Precision = precision,
-                    Lora = lora ? new LoraOptions { Merge = false } : null,
+                    Lora = lora ? new LoraOptions { Merge = false } : null, GradientCheckpointing = checkpointed,
                 };
                 // One step not timed: the kernels compile, the allocator grows.
                 new SftTrainer(options).Train(model, examples.Take(Batch).ToList());

@@ -56,6 +56,7 @@ public sealed class TorchStudent(StudentSettings settings, int seed, Action<stri
             MaxLength = settings.MaxLength,
             Seed = seed,
             Precision = settings.Precision,
+            GradientCheckpointing = settings.GradientCheckpointing,
             // A run killed mid-training picks up here, mid-epoch, when the stage runs again.
             StateFolder = Path.GetFullPath(outputFolder).TrimEnd('/') + ".training",
         }, report);

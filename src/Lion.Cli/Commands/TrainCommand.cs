@@ -45,6 +45,10 @@ internal static class TrainCommand
         var precision = WordOption.Create("--precision",
             "What the matrix products compute in, weights staying float32: auto (bfloat16 where it measures faster on this CPU), float32 or bfloat16.",
             TrainingPrecision.Auto);
+        var checkpointing = new Option<bool>("--gradient-checkpointing")
+        {
+            Description = "Keep one decoder layer's activations at a time, computing each layer again in the backward pass: less memory, about a third more compute.",
+        };
         var format = WordOption.Optional<PromptFormat>("--prompt-format",
             "How each example is framed: alpaca, chatml or plain (default: the base checkpoint's chat_template, else alpaca); saved as the new checkpoint's chat_template.");
         var loraRank = new Option<int?>("--lora-rank") { Description = "Train rank-r LoRA adapters instead of every weight; merged on save." };
@@ -71,7 +75,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Fine-tune the in-process student (answer tokens only) and save it as a Hugging Face folder.")
         {
-            baseModel, init, data, output, epochs, learningRate, batchSize, accumulation, maxLength, seed, workers, precision, format, loraRank, loraAlpha, loraTargets, adapter,
+            baseModel, init, data, output, epochs, learningRate, batchSize, accumulation, maxLength, seed, workers, precision, checkpointing, format, loraRank, loraAlpha, loraTargets, adapter,
             dtype, gguf, ggufType, overwrite,
         };
         command.SetAction((parse, cancellation) => CommandBody.RunAsync(parse, writer =>
@@ -108,6 +112,7 @@ internal static class TrainCommand
                 AccumulationSteps = parse.GetValue(accumulation),
                 MaxLength = parse.GetValue(maxLength), Seed = parse.GetValue(seed), Workers = parse.GetValue(workers),
                 Precision = parse.GetValue(precision),
+                GradientCheckpointing = parse.GetValue(checkpointing),
                 // Running the same command again after an interruption continues mid-epoch.
                 StateFolder = Path.GetFullPath(parse.GetValue(output)!).TrimEnd('/') + ".training",
                 Lora = prior is not null

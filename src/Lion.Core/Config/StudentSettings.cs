@@ -55,6 +55,9 @@ public sealed record StudentSettings
     /// <summary>In-process training's matrix products; weights stay float32.</summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
 
+    /// <summary>In-process training keeps one decoder layer's activations at a time, computing each again in backward.</summary>
+    public bool GradientCheckpointing { get; init; }
+
     /// <summary>The model the student is: the served model's name, the base checkpoint, a fresh model's size, or none for the stand-in.</summary>
     public string ModelName => Runs switch
     {

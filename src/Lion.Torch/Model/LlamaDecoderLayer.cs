@@ -38,6 +38,11 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor>
     /// <summary>The layer's projection weights.</summary>
     internal IEnumerable<TorchSharp.Modules.Parameter> Matrices() => self_attn.Projections().Concat(mlp.Projections()).Select(p => p.Projection.weight!);
 
+    /// <summary>The layer's weights that take a gradient now, its LoRA adapters' among them (they are not registered as its modules).</summary>
+    internal IEnumerable<TorchSharp.Modules.Parameter> Trained() =>
+        parameters().Concat(new[] { self_attn.Adapters, mlp.Adapters }.SelectMany(a => a?.Values.AsEnumerable() ?? []).SelectMany(a => new[] { a.A, a.B }))
+            .Where(p => p.requires_grad);
+
     /// <summary>Whether LoRA adapters sit on any of the layer's projections.</summary>
     internal bool Adapted => self_attn.Adapters is not null || mlp.Adapters is not null;
 

@@ -57,8 +57,9 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var hidden = Embed(tokens);
+        bool checkpointed = _compute.CheckpointsLayers && is_grad_enabled();
         foreach (var layer in layers)
-            hidden = layer.forward(hidden);
+            hidden = checkpointed ? LayerCheckpoint.Apply(layer, hidden, _compute.HandedOver) : layer.forward(hidden);
         return norm.Normalize(hidden).MoveToOuterDisposeScope();
     }
 

@@ -34,6 +34,12 @@ public sealed class ModelCompute
     /// <summary>Whether the model's projections compute in bfloat16 now.</summary>
     public bool InBFloat16 { get; private set; }
 
+    /// <summary>
+    /// Whether a pass that takes gradients keeps only each decoder layer's input and computes the
+    /// layer again in the backward pass (<see cref="LayerCheckpoint"/>); set by the trainer for its steps.
+    /// </summary>
+    public bool CheckpointsLayers { get; set; }
+
     /// <summary>Frozen parameters' bfloat16 copies, made once inside a <see cref="BFloat16"/> scope.</summary>
     private readonly Dictionary<Parameter, Tensor> _frozenInBFloat16 = new(ReferenceEqualityComparer.Instance);
 
@@ -161,6 +167,12 @@ public sealed class ModelCompute
         {
             if (!LieInRows(weights))
             {
+                // Inside a checkpointed layer's forward pass (no gradients, but a pass that trains),
+                // moving weights that take a gradient left libtorch's engine without the gradients of
+                // the biases beside them for that pass: there they are joined by a copy, as in any
+                // pass that trains them.
+                if (CheckpointsLayers && weights.Any(w => w.requires_grad))
+                    return null;
                 using var noGrad = no_grad();
                 using var scope = NewDisposeScope();
                 var joined = cat(weights, 0);

@@ -33,17 +33,21 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         using var optimizer = new AdamWOptimizer(trainable, options.LearningRate, options.WeightDecay, model.Compute.Kernels.Contains(Model.Fused.FusedKernel.AdamW));
         var precision = Precision(config);
         report?.Invoke($"  kernels: {model.Compute.Description}");
+        if (options.GradientCheckpointing)
+            report?.Invoke("  gradient checkpointing: each layer keeps only its input, computed again in the backward pass");
         try
         {
             // The scope ends before a merge, which needs the frozen weights in float32 again.
             using var cast = model.Compute.BFloat16(precision == TrainingPrecision.BFloat16);
             if (options.Lora is not null && model.HoldFrozenInBFloat16() is > 0 and var released)
                 report?.Invoke($"  frozen weights held in bfloat16 only (the same values): {released / (1 << 20):N0} MB of float32 released while training");
+            model.Compute.CheckpointsLayers = options.GradientCheckpointing;
             model.train();
             return Loop(model, sequences, random, optimizer, trainable, totalSteps, warmup, precision, cancellationToken);
         }
         finally
         {
+            model.Compute.CheckpointsLayers = false;
             if (options.Lora is { Merge: true })
                 model.MergeLora();
             model.eval();

@@ -211,6 +211,23 @@ public sealed class TrainAndGenerateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Training_with_gradient_checkpointing_says_so_and_reaches_the_loss_of_a_run_without()
+    {
+        string[] common = ["train", "--init", "tiny", "--data", Data(), "--epochs", "2", "--batch-size", "2", "--precision", "float32"];
+
+        var plain = LionInvocation.Run([.. common, "--out", _folder.File("plain")]);
+        var checkpointed = LionInvocation.Run([.. common, "--out", _folder.File("checkpointed"), "--gradient-checkpointing"]);
+
+        Assert.True(plain.ExitCode == 0 && checkpointed.ExitCode == 0, plain.Error + checkpointed.Error);
+        Assert.Contains("gradient checkpointing", checkpointed.Output);
+        Assert.DoesNotContain("gradient checkpointing", plain.Output);
+        Assert.Equal(Loss(plain.Output), Loss(checkpointed.Output));
+    }
+
+    /// <summary>The "loss A → B" the saved line reports.</summary>
+    private static string Loss(string output) => System.Text.RegularExpressions.Regex.Match(output, @"loss [0-9.]+ → [0-9.]+").Value;
+
+    [Fact]
     public void An_unknown_precision_is_refused()
     {
         var result = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", _folder.File("student"), "--precision", "fp8");

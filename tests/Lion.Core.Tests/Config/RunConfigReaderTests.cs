@@ -101,6 +101,18 @@ public sealed class RunConfigReaderTests
     }
 
     [Fact]
+    public void Gradient_checkpointing_is_off_unless_asked_and_stored_as_asked()
+    {
+        var plain = RunConfigReader.Parse("""{"student": {"kind": "torch"}}""", "lion.json");
+        var asked = RunConfigReader.Parse("""{"student": {"kind": "torch", "gradient_checkpointing": true}}""", "lion.json");
+
+        Assert.False(plain.Student.GradientCheckpointing);
+        Assert.True(asked.Student.GradientCheckpointing);
+        Assert.True(RunConfigReader.Parse(RunConfigReader.ToJson(asked), "stored").Student.GradientCheckpointing);
+        Assert.StartsWith("lion.json: student.gradient_checkpointing: ", Refused("""{"student": {"gradient_checkpointing": "yes"}}""").Message);
+    }
+
+    [Fact]
     public void Words_are_read_into_their_types_and_stored_as_the_same_words()
     {
         var config = RunConfigReader.Parse("""

@@ -73,6 +73,27 @@ public sealed class SftTrainerTests
     }
 
     [Fact]
+    public void With_gradient_checkpointing_a_run_learns_as_one_without_and_the_model_answers_plainly_after()
+    {
+        var data = Items(48).Select(Example).ToList();
+        (TrainingReport Report, bool CheckpointsAfter) Train(bool checkpointing)
+        {
+            using var model = FreshTinyModel();
+            var report = new SftTrainer(new TrainingOptions { Epochs = 3, LearningRate = 3e-3, Precision = TrainingPrecision.Float32, GradientCheckpointing = checkpointing })
+                .Train(model, data);
+            return (report, model.Compute.CheckpointsLayers);
+        }
+
+        var plain = Train(checkpointing: false);
+        var checkpointed = Train(checkpointing: true);
+
+        Assert.False(checkpointed.CheckpointsAfter);
+        Assert.Equal(plain.Report.FirstEpochLoss, checkpointed.Report.FirstEpochLoss, 4);
+        Assert.Equal(plain.Report.LastEpochLoss, checkpointed.Report.LastEpochLoss, 4);
+        Assert.True(checkpointed.Report.LastEpochLoss < checkpointed.Report.FirstEpochLoss);
+    }
+
+    [Fact]
     public void Auto_precision_takes_what_the_probe_measured_and_says_so()
     {
         using var model = FreshTinyModel();
