@@ -55,9 +55,7 @@ internal static unsafe class RowKernels
                 (row[r0], row[r1], row[r2]) = (Dot(w0, input, columns), Dot(w1, input, columns), Dot(w2, input, columns));
             }
         }
-        for (int r = start + 3 * third; r < end; r++)
-            for (int i = 0; i < count; i++)
-                y[(long)i * yStride + r] = Dot(weight + (long)r * columns, x + (long)i * xStride, columns);
+        RowsOneByOne(weight, columns, x, xStride, count, y, yStride, start + 3 * third, end);
     }
 
     /// <summary>Four rows of W at a time, against four input rows on AVX-512, two below it, or one.</summary>
@@ -88,7 +86,13 @@ internal static unsafe class RowKernels
                 (row[r0], row[r1], row[r2], row[r3]) = Dot4(w0, w1, w2, w3, x + (long)i * xStride, columns);
             }
         }
-        for (int r = start + 4 * quarter; r < end; r++)
+        RowsOneByOne(weight, columns, x, xStride, count, y, yStride, start + 4 * quarter, end);
+    }
+
+    /// <summary>The rows of W a share's blocks leave over, each against every input row.</summary>
+    private static void RowsOneByOne(float* weight, int columns, float* x, int xStride, int count, float* y, int yStride, int start, int end)
+    {
+        for (int r = start; r < end; r++)
             for (int i = 0; i < count; i++)
                 y[(long)i * yStride + r] = Dot(weight + (long)r * columns, x + (long)i * xStride, columns);
     }
