@@ -1,7 +1,6 @@
 using Lion.Tests;
 using Lion.Torch.Checkpoints;
 using Lion.Torch.Model;
-using Lion.Torch.Training;
 using static TorchSharp.torch;
 
 namespace Lion.Torch.Tests.Model;
@@ -27,26 +26,18 @@ public sealed class DisposalTests : IDisposable
         });
     }
 
-    /// <summary>The process's anonymous resident memory, in MB, once the allocator has handed back what is free.</summary>
-    private static long ResidentMegabytes()
-    {
-        GlibcHeap.ReturnFreedMemory();
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("RssAnon:", StringComparison.Ordinal));
-        return long.Parse(line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
-    }
-
     [Fact]
     public void Disposing_a_model_hands_back_its_weights()
     {
         if (!OperatingSystem.IsLinux())
             return;
-        long before = ResidentMegabytes();
+        long before = ResidentMemory.Megabytes();
         var model = Model();
-        long held = ResidentMegabytes();
+        long held = ResidentMemory.Megabytes();
 
         model.Dispose();
 
-        long after = ResidentMegabytes();
+        long after = ResidentMemory.Megabytes();
         Assert.InRange(held - after, 200, int.MaxValue);
         Assert.InRange(after - before, int.MinValue, 64);
     }
@@ -58,12 +49,12 @@ public sealed class DisposalTests : IDisposable
     {
         if (!OperatingSystem.IsLinux())
             return;
-        long before = ResidentMegabytes();
+        long before = ResidentMemory.Megabytes();
         var model = Model();
         HuggingFaceFolder.Save(model, _folder.File("student"), bfloat16: bfloat16);
 
         model.Dispose();
 
-        Assert.InRange(ResidentMegabytes() - before, int.MinValue, 64);
+        Assert.InRange(ResidentMemory.Megabytes() - before, int.MinValue, 64);
     }
 }

@@ -86,4 +86,33 @@ public sealed class LayerCheckpointTests
 
         AssertSame(Pass(config, checkpointed: false, bfloat16: bfloat16, lora: targets), Pass(config, checkpointed: true, bfloat16: bfloat16, lora: targets));
     }
+
+    /// <summary>What a pass's graph holds between its forward and its backward pass, in MB.</summary>
+    private static long HeldForBackward(bool checkpointed)
+    {
+        manual_seed(4);
+        // Wide rows and many tokens, so that each layer's activations are tens of MB and its input 2 MB.
+        using var model = new LlamaForCausalLM(Config("LlamaForCausalLM") with
+        {
+            HiddenSize = 256, IntermediateSize = 2048, NumHiddenLayers = 4, NumAttentionHeads = 4, NumKeyValueHeads = 2,
+        });
+        model.Compute.CheckpointsLayers = checkpointed;
+        using var input = randint(0, 50, [8, 256], dtype: int64);
+        long before = ResidentMemory.Megabytes();
+        using var loss = model.Loss(input, input);
+        long held = ResidentMemory.Megabytes() - before;
+        loss.backward();
+        return held;
+    }
+
+    [Fact]
+    public void A_checkpointed_pass_holds_only_each_layers_input_until_its_backward()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        long plain = HeldForBackward(checkpointed: false), checkpointed = HeldForBackward(checkpointed: true);
+
+        Assert.InRange(plain, 100, long.MaxValue);
+        Assert.InRange(checkpointed, long.MinValue, plain / 4);
+    }
 }
