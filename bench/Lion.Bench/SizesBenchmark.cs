@@ -193,12 +193,48 @@ internal static class SizesBenchmark
         }
 
         var prompts = examples.Take(Batch).Select(e => tokenizer.Decode(e.Prompt)).ToList();
+        // As loaded, the matrices hold bfloat16 values (the checkpoint is stored so), and a few
+        // streams decode from their bfloat16 copies; llama.cpp then reads the same bytes, a BF16
+        // GGUF. Generation alone measures that first, then float32 weights (nudged off bfloat16)
+        // against an F32 GGUF; after a fine-tune the weights are float32 already.
+        if (steps == 0)
+        {
+            Answers(model, tokenizer, prompts, threads, GgufType.BF16, figures, "bf16_");
+            using (no_grad())
+            using (var nudge = (1 + 1e-6).ToScalar())
+                foreach (var matrix in model.parameters().Where(p => p.dim() == 2))
+                    matrix.mul_(nudge);
+            model.WeightsChanged();
+        }
+        var many = Answers(model, tokenizer, prompts, threads, GgufType.F32, figures, "");
+        if (faster.Count == 0)
+            return figures;
+
+        // The paper's iteration: 6,000 new instructions trained for 3 epochs, a cache pool of 58,000 answered.
+        double answer = 58_000 * 128 / many.WithPrompt;
+        foreach (var (kind, key) in faster)
+        {
+            double hours = (6000 * 3 * secondsPerExample[key] + answer) / 3600;
+            figures[$"projected_iteration_hours_{kind}"] = Math.Round(hours, 1);
+            Console.WriteLine($"  a paper-size iteration, {kind} fine-tune: {hours:F1} h");
+        }
+        return figures;
+    }
+
+    /// <summary>
+    /// One stream turn about with llama.cpp on the same weights as a GGUF of <paramref name="type"/>,
+    /// 16 streams every other turn; the figures under keys that start with <paramref name="prefix"/>.
+    /// </summary>
+    private static Generated Answers(LlamaForCausalLM model, ITextTokenizer tokenizer, List<string> prompts, int threads, GgufType type,
+        Dictionary<string, object?> figures, string prefix)
+    {
+        figures[prefix + "decoding_weights"] = type == GgufType.BF16 ? "bfloat16" : "float32";
         string gguf = Path.Combine(Path.GetTempPath(), $"lion-sizes-{Environment.ProcessId}.gguf");
         Generated one, theirs;
         var batched = new List<(Generated Many, Generated One)>();
         try
         {
-            GgufExport.Write(model, gguf, paddedVocabulary: true);
+            GgufExport.Write(model, gguf, type, paddedVocabulary: true);
             // The file on disk before any timing: its writeback would otherwise run through the
             // first turns, on the memory both sides read.
             using (var written = new FileStream(gguf, FileMode.Open, FileAccess.ReadWrite))
@@ -216,7 +252,7 @@ internal static class SizesBenchmark
                 var (withPrompt, decoding) = GenerateBenchmark.LlamaCpp(gguf, [first], NewTokens, eos: -1, threads);
                 if (run == 0)
                 {
-                    Console.WriteLine($"  first turn, not counted: {mine.Decoding:F1} tokens/s (llama.cpp {decoding:F1})");
+                    Console.WriteLine($"  {prefix}first turn, not counted: {mine.Decoding:F1} tokens/s (llama.cpp {decoding:F1})");
                     continue;
                 }
                 ours.Add(mine);
@@ -228,11 +264,11 @@ internal static class SizesBenchmark
             // Each turn's ratio, ours over theirs a moment apart: the machine's memory rate drifts
             // between turns and between runs, and a pair shares its moment.
             var ratios = ours.Zip(llama, (o, l) => o.Decoding / l.Decoding).ToList();
-            figures["generate_over_llamacpp"] = Math.Round(Median.Of(ratios), 3);
-            figures["generate_over_llamacpp_with_prompt"] = Math.Round(Median.Of(ours.Zip(llama, (o, l) => o.WithPrompt / l.WithPrompt).ToList()), 3);
-            figures["generate_over_llamacpp_turns_min"] = Math.Round(ratios.Min(), 3);
-            figures["generate_over_llamacpp_turns_max"] = Math.Round(ratios.Max(), 3);
-            Console.WriteLine($"  one stream against llama.cpp, turn by turn: {string.Join(", ", ratios.Select(r => r.ToString("F3")))}");
+            figures[prefix + "generate_over_llamacpp"] = Math.Round(Median.Of(ratios), 3);
+            figures[prefix + "generate_over_llamacpp_with_prompt"] = Math.Round(Median.Of(ours.Zip(llama, (o, l) => o.WithPrompt / l.WithPrompt).ToList()), 3);
+            figures[prefix + "generate_over_llamacpp_turns_min"] = Math.Round(ratios.Min(), 3);
+            figures[prefix + "generate_over_llamacpp_turns_max"] = Math.Round(ratios.Max(), 3);
+            Console.WriteLine($"  {prefix}one stream against llama.cpp, turn by turn: {string.Join(", ", ratios.Select(r => r.ToString("F3")))}");
         }
         finally
         {
@@ -241,35 +277,24 @@ internal static class SizesBenchmark
         var many = Generated.Median(batched.Select(b => b.Many).ToList());
         var batchedRatios = batched.Select(b => b.Many.Decoding / b.One.Decoding).ToList();
         // The decoding steps alone (llama-bench's "tg"), then with the prompts' reading counted.
-        figures["generate_one_tokens_per_s"] = Math.Round(one.Decoding, 1);
-        figures["generate_16_tokens_per_s"] = Math.Round(many.Decoding, 1);
-        figures["llama_cpp_one_tokens_per_s"] = Math.Round(theirs.Decoding, 1);
+        figures[prefix + "generate_one_tokens_per_s"] = Math.Round(one.Decoding, 1);
+        figures[prefix + "generate_16_tokens_per_s"] = Math.Round(many.Decoding, 1);
+        figures[prefix + "llama_cpp_one_tokens_per_s"] = Math.Round(theirs.Decoding, 1);
         // Turn by turn, as against llama.cpp: each 16 against the one stream run just before it.
-        figures["batched_over_one"] = Math.Round(Median.Of(batchedRatios), 3);
-        figures["batched_over_one_turns_min"] = Math.Round(batchedRatios.Min(), 3);
-        figures["batched_over_one_turns_max"] = Math.Round(batchedRatios.Max(), 3);
-        figures["prompt_tokens_per_s_16"] = Math.Round(many.PromptTokensPerSecond);
-        figures["generate_one_with_prompt_tokens_per_s"] = Math.Round(one.WithPrompt, 1);
-        figures["generate_16_with_prompt_tokens_per_s"] = Math.Round(many.WithPrompt, 1);
-        figures["llama_cpp_one_with_prompt_tokens_per_s"] = Math.Round(theirs.WithPrompt, 1);
-        figures["batched_over_one_with_prompt"] = Math.Round(Median.Of(batched.Select(b => b.Many.WithPrompt / b.One.WithPrompt).ToList()), 3);
+        figures[prefix + "batched_over_one"] = Math.Round(Median.Of(batchedRatios), 3);
+        figures[prefix + "batched_over_one_turns_min"] = Math.Round(batchedRatios.Min(), 3);
+        figures[prefix + "batched_over_one_turns_max"] = Math.Round(batchedRatios.Max(), 3);
+        figures[prefix + "prompt_tokens_per_s_16"] = Math.Round(many.PromptTokensPerSecond);
+        figures[prefix + "generate_one_with_prompt_tokens_per_s"] = Math.Round(one.WithPrompt, 1);
+        figures[prefix + "generate_16_with_prompt_tokens_per_s"] = Math.Round(many.WithPrompt, 1);
+        figures[prefix + "llama_cpp_one_with_prompt_tokens_per_s"] = Math.Round(theirs.WithPrompt, 1);
+        figures[prefix + "batched_over_one_with_prompt"] = Math.Round(Median.Of(batched.Select(b => b.Many.WithPrompt / b.One.WithPrompt).ToList()), 3);
 
-        Console.WriteLine($"  decoding: one stream {one.Decoding:F1} tokens/s (llama.cpp {theirs.Decoding:F1}), 16 streams {many.Decoding:F1} tokens/s, " +
+        Console.WriteLine($"  {prefix}decoding: one stream {one.Decoding:F1} tokens/s (llama.cpp {theirs.Decoding:F1}), 16 streams {many.Decoding:F1} tokens/s, " +
                           $"{Median.Of(batchedRatios):F2}× one (turns {string.Join(", ", batchedRatios.Select(r => r.ToString("F2")))})");
-        Console.WriteLine($"  with the prompts read: one stream {one.WithPrompt:F1} tokens/s (llama.cpp {theirs.WithPrompt:F1}), 16 streams {many.WithPrompt:F1} tokens/s " +
+        Console.WriteLine($"  {prefix}with the prompts read: one stream {one.WithPrompt:F1} tokens/s (llama.cpp {theirs.WithPrompt:F1}), 16 streams {many.WithPrompt:F1} tokens/s " +
                           $"(16 prompts read at {many.PromptTokensPerSecond:F0} tokens/s)");
-        if (faster.Count == 0)
-            return figures;
-
-        // The paper's iteration: 6,000 new instructions trained for 3 epochs, a cache pool of 58,000 answered.
-        double answer = 58_000 * 128 / many.WithPrompt;
-        foreach (var (kind, key) in faster)
-        {
-            double hours = (6000 * 3 * secondsPerExample[key] + answer) / 3600;
-            figures[$"projected_iteration_hours_{kind}"] = Math.Round(hours, 1);
-            Console.WriteLine($"  a paper-size iteration, {kind} fine-tune: {hours:F1} h");
-        }
-        return figures;
+        return many;
     }
 
     /// <summary>Demo-style examples: BBH-format items of the demo's families at their two easiest sizes, prompt and bare answer.</summary>

@@ -70,8 +70,8 @@ internal static class TrainCommand
         {
             Description = "Replace --out even when it holds files that are not a checkpoint's (by default such a folder is refused untouched).",
         };
-        var ggufType = new Option<string>("--gguf-type") { Description = "f32 or f16.", DefaultValueFactory = _ => "f32" };
-        ggufType.AcceptOnlyFromAmong("f32", "f16");
+        var ggufType = new Option<string>("--gguf-type") { Description = "The GGUF's weight matrices: f32, f16 or bf16.", DefaultValueFactory = _ => "f32" };
+        ggufType.AcceptOnlyFromAmong("f32", "f16", "bf16");
 
         var command = new Command("train", "Fine-tune the in-process student (answer tokens only) and save it as a Hugging Face folder.")
         {
@@ -150,7 +150,7 @@ internal static class TrainCommand
             }
             if (parse.GetValue(gguf) is { } ggufPath)
             {
-                Lion.Torch.Export.GgufExport.Write(model, ggufPath, half: parse.GetValue(ggufType) == "f16", promptFormat);
+                Lion.Torch.Export.GgufExport.Write(model, ggufPath, Enum.Parse<Lion.Torch.Export.GgufType>(parse.GetValue(ggufType)!, ignoreCase: true), promptFormat);
                 writer.WriteLine($"Wrote {ggufPath} ({parse.GetValue(ggufType)})");
             }
             writer.WriteLine($"Saved {parse.GetValue(output)}: {report.Steps} optimiser steps, loss {report.FirstEpochLoss:F4} → {report.LastEpochLoss:F4}, " +

@@ -106,6 +106,7 @@ public static class PeftAdapter
         var settings = ReadSettings(folder);
         var pairs = Read(folder);
         var sites = model.LoraSites().ToDictionary(s => s.Path, s => s.Projection);
+        model.WeightsChanged();
         using var noGrad = no_grad();
         using var scale = (settings.Alpha / settings.Rank).ToScalar();
         foreach (var (path, (a, b)) in pairs)

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Lion.Torch.Export;
 
 /// <summary>
-/// Exports a student to GGUF (F32 or F16) with its byte-level vocabulary, so llama.cpp, Ollama and
+/// Exports a student to GGUF (F32, F16 or BF16) with its byte-level vocabulary, so llama.cpp, Ollama and
 /// LLamaSharp run it: a LLaMA-layout model as llama.cpp's "llama", a Qwen2 one (biases on q/k/v,
 /// tied head) as its "qwen2". Names follow llama.cpp's; for "llama" the query and key rows are
 /// permuted from Hugging Face's rotate-half layout to GGML's interleaved one, as llama.cpp's own
@@ -17,7 +17,7 @@ public static class GgufExport
     /// The model's tokenizer is the byte-level one but its embedding has more rows (a benchmark's
     /// model at a checkpoint's shape): the rows past the byte-level vocabulary are written as unused tokens.
     /// </param>
-    public static void Write(LlamaForCausalLM model, string path, bool half = false, Lion.Core.Prompts.PromptFormat? promptFormat = null,
+    public static void Write(LlamaForCausalLM model, string path, GgufType type = GgufType.F32, Lion.Core.Prompts.PromptFormat? promptFormat = null,
         bool paddedVocabulary = false)
     {
         var config = model.Config;
@@ -28,7 +28,7 @@ public static class GgufExport
         var gguf = new GgufWriter();
         gguf.Add("general.architecture", arch);
         gguf.Add("general.name", "lion-student");
-        gguf.Add("general.file_type", half ? 1u : 0u);
+        gguf.Add("general.file_type", type.FileType());
         gguf.Add($"{arch}.context_length", (uint)config.MaxPositionEmbeddings);
         gguf.Add($"{arch}.embedding_length", (uint)config.HiddenSize);
         gguf.Add($"{arch}.block_count", (uint)config.NumHiddenLayers);
@@ -50,10 +50,11 @@ public static class GgufExport
             else if (!qwen2 && name.EndsWith("self_attn.k_proj.weight", StringComparison.Ordinal))
                 tensor = Permute(tensor, config.NumKeyValueHeads);
             bool vector = tensor.dim() == 1;
-            // Norm scales and biases stay F32 even in an F16 file, as llama.cpp's converter keeps them.
-            var stored = (half && !vector ? tensor.to(float16) : tensor.to(float32)).contiguous();
+            // Norm scales and biases stay F32 in any file, as llama.cpp's converter keeps them.
+            var storedType = vector ? GgufType.F32 : type;
+            var stored = tensor.to(storedType switch { GgufType.F16 => float16, GgufType.BF16 => bfloat16, _ => float32 }).contiguous();
             var dims = stored.shape.Reverse().Select(d => (ulong)d).ToArray();
-            gguf.AddTensor(GgufName(name), dims, stored.dtype == float16 ? 1u : 0u, stored.bytes.ToArray());
+            gguf.AddTensor(GgufName(name), dims, storedType.TensorType(), stored.bytes.ToArray());
         }
         gguf.Write(path);
     }

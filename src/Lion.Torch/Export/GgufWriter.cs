@@ -35,7 +35,7 @@ internal sealed class GgufWriter
             w.Write(value);
     }));
 
-    /// <summary>A tensor: GGML type 0 = F32, 1 = F16; <paramref name="dims"/> innermost first.</summary>
+    /// <summary>A tensor of a GGML type (<see cref="GgufTypes.TensorType"/>); <paramref name="dims"/> innermost first.</summary>
     public void AddTensor(string name, ulong[] dims, uint type, byte[] data) => _tensors.Add((name, dims, type, data));
 
     public void Write(string path)

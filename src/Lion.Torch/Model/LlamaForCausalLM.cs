@@ -100,6 +100,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     /// <summary>Folds every adapter into its projection, drops the adapters and unfreezes the model.</summary>
     public void MergeLora()
     {
+        WeightsChanged();
         foreach (var layer in model.Layers)
         {
             Merge(layer.Attention.Projections(), layer.Attention.Adapters);
@@ -209,6 +210,24 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
 
     private FewRowsDecoder? _decoder;
     private readonly Lock _decoderLock = new();
+
+    /// <summary>Whether decoding steps of a few sequences read the weights' bfloat16 copies (see <see cref="FewRowsDecoder"/>).</summary>
+    internal bool DecodesFromBFloat16 => _decoder?.ReadsBFloat16 == true;
+
+    /// <summary>
+    /// The weights were changed in place (trained, merged, or by the caller): the decoder's bfloat16
+    /// copies of them, if it made any, are dropped, and the next decoding step looks at the weights again.
+    /// </summary>
+    public void WeightsChanged()
+    {
+        FewRowsDecoder? decoder;
+        lock (_decoderLock)
+            (decoder, _decoder) = (_decoder, null);
+        if (decoder is null)
+            return;
+        lock (decoder) // a step running on it now ends first
+            decoder.Dispose();
+    }
 
     protected override void Dispose(bool disposing)
     {

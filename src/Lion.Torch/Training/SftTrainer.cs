@@ -27,6 +27,7 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         int batchesPerEpoch = (sequences.Count + options.BatchSize - 1) / options.BatchSize;
         int totalSteps = Math.Max(1, options.Epochs * batchesPerEpoch / options.AccumulationSteps);
         int warmup = (int)Math.Ceiling(totalSteps * options.WarmupFraction);
+        model.WeightsChanged();
         var trainable = options.Lora is { } lora
             ? model.AttachLora(lora.Rank, lora.Alpha, [.. lora.Targets], lora.Initial)
             : model.parameters().ToList();

@@ -33,6 +33,24 @@ public sealed class TrainAndGenerateCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_student_saved_in_bfloat16_answers_and_its_gguf_holds_bfloat16_matrices()
+    {
+        string model = _folder.File("student"), single = _folder.File("f32.gguf"), half = _folder.File("bf16.gguf");
+        Assert.Equal(0, LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", _folder.File("other"), "--epochs", "1",
+            "--gguf", single).ExitCode);
+
+        var trained = LionInvocation.Run("train", "--init", "tiny", "--data", Data(), "--out", model, "--epochs", "1",
+            "--dtype", "bfloat16", "--gguf", half, "--gguf-type", "bf16");
+        var answered = LionInvocation.Run("generate", "--model", model, "--prompts", Data(), "--max-new-tokens", "8");
+
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        Assert.Contains("(bf16)", trained.Output);
+        Assert.InRange(new FileInfo(half).Length, new FileInfo(single).Length * 0.45, new FileInfo(single).Length * 0.6);
+        Assert.True(answered.ExitCode == 0, answered.Error);
+        Assert.Equal(2, answered.Output.Trim().Split('\n').Length);
+    }
+
+    [Fact]
     public void A_checkpoint_carries_its_prompt_format_and_later_commands_use_it_unless_told_otherwise()
     {
         string model = _folder.File("student");

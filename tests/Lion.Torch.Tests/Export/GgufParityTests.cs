@@ -89,13 +89,15 @@ public sealed class GgufParityTests : IDisposable
         }
     }
 
-    [Fact]
-    public void An_f16_export_is_half_the_size_and_still_close()
+    [Theory]
+    [InlineData(GgufType.F16)]
+    [InlineData(GgufType.BF16)]
+    public void A_half_width_export_is_half_the_size_and_still_close(GgufType type)
     {
         using var model = RandomModel();
-        string single = _folder.File("f32.gguf"), half = _folder.File("f16.gguf");
+        string single = _folder.File("f32.gguf"), half = _folder.File($"{type}.gguf");
         GgufExport.Write(model, single);
-        GgufExport.Write(model, half, half: true);
+        GgufExport.Write(model, half, type);
         var prompt = Prompt();
 
         using var ours = nn.functional.log_softmax(model.forward(tensor(prompt.Select(t => (long)t).ToArray()).unsqueeze(0)), -1);

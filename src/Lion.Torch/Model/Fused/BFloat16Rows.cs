@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
@@ -38,6 +39,18 @@ internal static unsafe class BFloat16Rows
                     return false;
             }
             if (lowerHalves != Vector512<uint>.Zero)
+                return false;
+        }
+        else if (Vector.IsHardwareAccelerated)
+        {
+            var lowerHalves = Vector<uint>.Zero;
+            for (; i <= bits.Length - Vector<uint>.Count; i += Vector<uint>.Count)
+            {
+                lowerHalves |= new Vector<uint>(bits[i..]) & new Vector<uint>(0xFFFFu);
+                if ((i & 0xFFFF) == 0 && lowerHalves != Vector<uint>.Zero)
+                    return false;
+            }
+            if (lowerHalves != Vector<uint>.Zero)
                 return false;
         }
         for (; i < bits.Length; i++)

@@ -21,6 +21,12 @@ internal sealed record DecoderWeights(Tensor Embedding, IReadOnlyList<DecoderLay
 /// rest (norms, rotation, attention over the cache) runs between the products, and the keys and
 /// values go straight into the layers' caches. It computes what the libtorch path does, in
 /// float32, to rounding (tested side by side).
+/// <para>
+/// When every weight matrix holds only bfloat16 values (a checkpoint stored in bfloat16, as
+/// published models are), steps of up to <see cref="BFloat16Products.MaxRows"/> sequences read
+/// bfloat16 copies of the matrices instead: the same values at half the bytes, and such a step
+/// costs what reading the weights costs. More sequences are bound by arithmetic and read float32.
+/// </para>
 /// </summary>
 internal sealed unsafe class FewRowsDecoder : IDisposable
 {
@@ -34,6 +40,11 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
 
     // Scratch for one step ([rows, width] each), pinned so the kernels hold pointers into it.
     private readonly float[] _hidden, _normed, _projected, _query, _key, _value, _attended, _gate, _up;
+
+    // The matrices' bfloat16 copies, when they hold the same values; and a step's input rows split
+    // into even and odd columns for them.
+    private readonly Dictionary<Tensor, Tensor> _halfWidth = new(ReferenceEqualityComparer.Instance);
+    private readonly float[] _split;
     private float[] _scores = [];
 
     // What the current piece of work reads and writes, set before each CoreTeam.Run.
@@ -61,7 +72,18 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
         _attended = Pinned(MaxRows * heads);
         _gate = Pinned(MaxRows * config.IntermediateSize);
         _up = Pinned(MaxRows * config.IntermediateSize);
+        _split = Pinned(BFloat16Products.MaxRows * Math.Max(Math.Max(config.HiddenSize, heads), config.IntermediateSize));
+        if (Matrices(weights).All(m => BFloat16Products.Takes((int)m.shape[1]) && BFloat16Rows.HoldsOnlyBFloat16(m)))
+            using (no_grad())
+                foreach (var matrix in Matrices(weights))
+                    _halfWidth.TryAdd(matrix, matrix.to(ScalarType.BFloat16).contiguous().DetachFromDisposeScope());
     }
+
+    private static IEnumerable<Tensor> Matrices(DecoderWeights weights) =>
+        weights.Layers.SelectMany(l => new[] { l.Query, l.Key, l.Value, l.Output, l.Gate, l.Up, l.Down }).Append(weights.Head);
+
+    /// <summary>Whether steps of a few sequences read the matrices' bfloat16 copies.</summary>
+    public bool ReadsBFloat16 => _halfWidth.Count > 0;
 
     private static float[] Pinned(int length) => GC.AllocateArray<float>(length, pinned: true);
 
@@ -72,7 +94,8 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
     /// rows of <paramref name="inputWidth"/>. The widths come from the config, not the tensor: reading a
     /// tensor's shape costs a call into libtorch and an array, seven times a layer at every step.
     /// </summary>
-    private readonly struct Product(Tensor weight, int outputWidth, int inputWidth, Tensor? bias, float* input, float* output, int rows)
+    private readonly struct Product(Tensor weight, int outputWidth, int inputWidth, Tensor? bias, float* input, float* output, int rows,
+        Tensor? halfWidth = null, float* split = null)
     {
         public float* Weight { get; } = FloatMemory.Of(weight);
         public float* Bias { get; } = bias is null ? null : FloatMemory.Of(bias);
@@ -82,13 +105,32 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
         public int OutputWidth { get; } = outputWidth;
         public int InputWidth { get; } = inputWidth;
 
+        /// <summary>The matrix's bfloat16 copy, read instead of it, with the input rows split for it.</summary>
+        public ushort* HalfWidth { get; } = halfWidth is null ? null : FloatMemory.BFloat16Of(halfWidth);
+        public float* Split { get; } = split;
+
         public void Run(int part, int parts)
         {
             if (Weight == null)
                 return;
             var (start, end) = Share(OutputWidth, part, parts);
-            RowKernels.Products(Weight, Bias, InputWidth, Input, InputWidth, Rows, Output, OutputWidth, start, end);
+            if (HalfWidth != null)
+                BFloat16Products.Products(HalfWidth, Bias, InputWidth, Split, Rows, Output, OutputWidth, start, end);
+            else
+                RowKernels.Products(Weight, Bias, InputWidth, Input, InputWidth, Rows, Output, OutputWidth, start, end);
         }
+    }
+
+    /// <summary>
+    /// The product of <paramref name="weight"/> and the step's rows: from its bfloat16 copy when it
+    /// has one and the step is few enough rows, the input rows split into <paramref name="split"/>
+    /// (which the products of one phase share, as they share their input).
+    /// </summary>
+    private Product ProductOf(Tensor weight, int outputWidth, int inputWidth, Tensor? bias, float* input, float* output, int rows, float* split)
+    {
+        if (rows > BFloat16Products.MaxRows || !_halfWidth.TryGetValue(weight, out var halfWidth))
+            return new(weight, outputWidth, inputWidth, bias, input, output, rows);
+        return new(weight, outputWidth, inputWidth, bias, input, output, rows, halfWidth, split);
     }
 
     /// <summary>Part <paramref name="part"/>'s share of <paramref name="width"/> weight rows.</summary>
@@ -124,7 +166,7 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
         var logits = empty([rows, 1, headRows], dtype: ScalarType.Float32);
         _rows = rows;
         fixed (float* hidden = _hidden, normed = _normed, projected = _projected, query = _query, key = _key, value = _value,
-               attended = _attended, gate = _gate, up = _up)
+               attended = _attended, gate = _gate, up = _up, split = _split)
         {
             long* token = FloatMemory.Int64sOf(rowTokens);
             float* embedding = FloatMemory.Of(_weights.Embedding);
@@ -143,9 +185,9 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
                 var layer = _weights.Layers[i];
                 for (int r = 0; r < rows; r++)
                     RowKernels.RmsNorm(hidden + r * hiddenSize, FloatMemory.Of(layer.InputNorm), normed + r * hiddenSize, hiddenSize, eps);
-                Run(Phase.Products, new(layer.Query, heads * dim, hiddenSize, layer.QueryBias, normed, query, rows),
-                    new(layer.Key, kvHeads * dim, hiddenSize, layer.KeyBias, normed, key, rows),
-                    new(layer.Value, kvHeads * dim, hiddenSize, layer.ValueBias, normed, value, rows));
+                Run(Phase.Products, ProductOf(layer.Query, heads * dim, hiddenSize, layer.QueryBias, normed, query, rows, split),
+                    ProductOf(layer.Key, kvHeads * dim, hiddenSize, layer.KeyBias, normed, key, rows, split),
+                    ProductOf(layer.Value, kvHeads * dim, hiddenSize, layer.ValueBias, normed, value, rows, split));
 
                 var (keys, values, slot, capacity) = caches[i].TakeOnePosition();
                 _keys = FloatMemory.Of(keys);
@@ -170,16 +212,16 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
                     _scores = Pinned(_team.Size * (scoresPerPart + 1024));
                 Run(Phase.Attention);
 
-                Run(Phase.ProductsIntoHidden, new(layer.Output, hiddenSize, heads * dim, null, attended, projected, rows));
+                Run(Phase.ProductsIntoHidden, ProductOf(layer.Output, hiddenSize, heads * dim, null, attended, projected, rows, split));
                 for (int r = 0; r < rows; r++)
                     RowKernels.RmsNorm(hidden + r * hiddenSize, FloatMemory.Of(layer.PostNorm), normed + r * hiddenSize, hiddenSize, eps);
-                Run(Phase.GateAndUp, new(layer.Gate, intermediate, hiddenSize, null, normed, gate, rows),
-                    new(layer.Up, intermediate, hiddenSize, null, normed, up, rows));
-                Run(Phase.ProductsIntoHidden, new(layer.Down, hiddenSize, intermediate, null, gate, projected, rows));
+                Run(Phase.GateAndUp, ProductOf(layer.Gate, intermediate, hiddenSize, null, normed, gate, rows, split),
+                    ProductOf(layer.Up, intermediate, hiddenSize, null, normed, up, rows, split));
+                Run(Phase.ProductsIntoHidden, ProductOf(layer.Down, hiddenSize, intermediate, null, gate, projected, rows, split));
             }
             for (int r = 0; r < rows; r++)
                 RowKernels.RmsNorm(hidden + r * hiddenSize, FloatMemory.Of(_weights.FinalNorm), normed + r * hiddenSize, hiddenSize, eps);
-            Run(Phase.Products, new(_weights.Head, headRows, hiddenSize, null, normed, FloatMemory.Of(logits), rows));
+            Run(Phase.Products, ProductOf(_weights.Head, headRows, hiddenSize, null, normed, FloatMemory.Of(logits), rows, split));
         }
         _first = _second = _third = default;
         _keys = _values = _cosTable = _sinTable = null;
@@ -190,6 +232,9 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
 
     private void Run(Phase phase, Product first = default, Product second = default, Product third = default)
     {
+        if (first.HalfWidth != null)
+            for (int r = 0; r < first.Rows; r++)
+                BFloat16Products.Split(first.Input + (long)r * first.InputWidth, first.Split + (long)r * first.InputWidth, first.InputWidth);
         (_phase, _first, _second, _third) = (phase, first, second, third);
         _team.Run(_work);
     }
@@ -262,5 +307,11 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
         }
     }
 
-    public void Dispose() => _team.Dispose();
+    public void Dispose()
+    {
+        _team.Dispose();
+        foreach (var copy in _halfWidth.Values.Distinct())
+            copy.Dispose();
+        _halfWidth.Clear();
+    }
 }

@@ -2,6 +2,7 @@ using Lion.Torch.Generation;
 using Lion.Torch.Model;
 using Lion.Torch.Model.Fused;
 using Lion.Torch.Tokenization;
+using Lion.Torch.Training;
 using static TorchSharp.torch;
 
 namespace Lion.Torch.Tests.Model.Fused;
@@ -138,5 +139,71 @@ public sealed class FewRowsDecoderTests
         }
 
         AssertSameLogits(Decode(plain, [[1, 2, 3], [4, 5]], steps: 10), Decode(managed, [[1, 2, 3], [4, 5]], steps: 10), bothLibtorch: true);
+    }
+
+    /// <summary>The model with every weight rounded to bfloat16, as a checkpoint stored in bfloat16 holds it.</summary>
+    private static LlamaForCausalLM InBFloat16Values(LlamaForCausalLM model)
+    {
+        using var noGrad = no_grad();
+        foreach (var parameter in model.parameters())
+            parameter.copy_(parameter.to(ScalarType.BFloat16).to(ScalarType.Float32));
+        return model;
+    }
+
+    [Theory]
+    [InlineData("LlamaForCausalLM", 1)]
+    [InlineData("Qwen2ForCausalLM", 1)]
+    [InlineData("Qwen2ForCausalLM", 2)]
+    [InlineData("LlamaForCausalLM", 3)]
+    [InlineData("Qwen2ForCausalLM", 5)]
+    public void A_model_held_in_bfloat16_values_decodes_from_half_width_copies_with_the_logits_of_libtorchs_operations(string architecture, int rows)
+    {
+        using var managed = InBFloat16Values(Model(Config(architecture), "decoding"));
+        using var plain = InBFloat16Values(Model(Config(architecture), "0"));
+        long[][] prompts = [.. new long[][] { [1, 17, 250, 3, 99, 42, 8], [5], [9, 9, 9], [200, 100], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }.Take(rows)];
+
+        AssertSameLogits(Decode(plain, prompts, steps: 25), Decode(managed, prompts, steps: 25));
+        Assert.True(managed.DecodesFromBFloat16);
+    }
+
+    [Fact]
+    public void A_model_held_in_bfloat16_values_generates_the_texts_of_libtorchs_operations()
+    {
+        var config = LlamaConfig.TinyByteLevel with { HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2, MaxPositionEmbeddings = 256 };
+        using var managed = InBFloat16Values(Model(config, "decoding"));
+        using var plain = InBFloat16Values(Model(config, "0"));
+        var options = new SamplingOptions { MaxNewTokens = 60, Temperature = 0, IgnoreEos = true };
+
+        foreach (string[] prompts in new string[][] { ["One answer alone"], ["Three answers", "read half", "the bytes"] })
+            Assert.Equal(new TextGenerator(plain, new ByteTokenizer()).CompleteAll(prompts, options),
+                new TextGenerator(managed, new ByteTokenizer()).CompleteAll(prompts, options));
+        Assert.True(managed.DecodesFromBFloat16);
+    }
+
+    [Fact]
+    public void A_model_in_float32_values_decodes_from_its_own_weights()
+    {
+        using var managed = Model(Config("LlamaForCausalLM"), "decoding");
+
+        Decode(managed, [[1, 2, 3]], steps: 2);
+
+        Assert.False(managed.DecodesFromBFloat16);
+    }
+
+    [Fact]
+    public void A_model_trained_after_decoding_from_half_width_copies_decodes_its_new_weights()
+    {
+        using var managed = InBFloat16Values(Model(Config("Qwen2ForCausalLM"), "decoding"));
+        using var plain = InBFloat16Values(Model(Config("Qwen2ForCausalLM"), "0"));
+        long[][] prompt = [[1, 17, 250, 3]];
+        Decode(managed, prompt, steps: 3);
+        Assert.True(managed.DecodesFromBFloat16);
+
+        var data = new List<(int[] Prompt, int[] Answer)> { ([1, 17, 250], [3, 99, 42, 8]), ([5, 6], [7, 200, 9]) };
+        foreach (var model in new[] { managed, plain })
+            new SftTrainer(new TrainingOptions { Epochs = 2, BatchSize = 2, LearningRate = 0.05, Seed = 1, Precision = Lion.Core.Config.TrainingPrecision.Float32 }).Train(model, data, CancellationToken.None);
+
+        AssertSameLogits(Decode(plain, prompt, steps: 10), Decode(managed, prompt, steps: 10));
+        Assert.False(managed.DecodesFromBFloat16);
     }
 }
