@@ -27,7 +27,8 @@ namespace Lion.Bench;
 /// greedy generation of 128 tokens past EOS, one stream and 16 batched, against llama.cpp
 /// (LLamaSharp) on the same weights exported as F32 GGUF, one stream (turn about after a first
 /// turn not counted; the median of the turns' ratios, and their least and greatest), and 16
-/// against one alike (every other turn); and the time one Lion iteration at the paper's sizes
+/// against one alike (every other turn) — with generation alone (0 steps), first as loaded, the
+/// weights bfloat16 values and llama.cpp's GGUF BF16 (keys "bf16_…"); and the time one Lion iteration at the paper's sizes
 /// would take (6,000 examples trained for 3 epochs, a 58,000-instruction cache pool answered, 128
 /// tokens an answer). Arguments: [135m|0.5b] [steps of 16 examples, at least 2; 0: generation
 /// only] [lora|full] [micro-batch] [fp32|bf16] [checkpointed: gradient checkpointing].
