@@ -17,6 +17,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["generator-novelty"] = GeneratorNoveltyBenchmark.Run,
     ["paper-scale"] = PaperScaleBenchmark.Run,
     ["sizes"] = SizesBenchmark.Run,
+    ["streams"] = StreamsBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))

@@ -42,7 +42,7 @@ internal static class SizesBenchmark
     private const int LoraMicroBatch = 8, FullMicroBatch = 16;
     private const int NewTokens = 128;
 
-    private static readonly Dictionary<string, LlamaConfig> Shapes = new()
+    internal static readonly Dictionary<string, LlamaConfig> Shapes = new()
     {
         ["135m"] = new()
         {
@@ -299,7 +299,7 @@ internal static class SizesBenchmark
     }
 
     /// <summary>Demo-style examples: BBH-format items of the demo's families at their two easiest sizes, prompt and bare answer.</summary>
-    private static List<(int[] Prompt, int[] Answer)> DemoExamples(ITextTokenizer tokenizer, int count)
+    internal static List<(int[] Prompt, int[] Answer)> DemoExamples(ITextTokenizer tokenizer, int count)
     {
         var random = new Random(5);
         var families = new[] { "dyck_languages", "object_counting", "web_of_lies" }.Select(Oracle.Oracle.Family).ToList();
@@ -314,7 +314,7 @@ internal static class SizesBenchmark
     }
 
     /// <summary>Generation speeds, tokens per second: with the prompts' reading counted, of the decoding steps alone, and of the prompts' reading.</summary>
-    private sealed record Generated(double WithPrompt, double Decoding, double PromptTokensPerSecond)
+    internal sealed record Generated(double WithPrompt, double Decoding, double PromptTokensPerSecond)
     {
         /// <summary>Each figure's median over the runs.</summary>
         public static Generated Median(IReadOnlyList<Generated> runs) => new(
@@ -327,7 +327,7 @@ internal static class SizesBenchmark
     /// say EOS first), counted as generated: each row's first token comes with the prompts' reading,
     /// the rest from the decoding steps.
     /// </summary>
-    private static Generated Generate(LlamaForCausalLM model, ITextTokenizer tokenizer, List<string> prompts)
+    internal static Generated Generate(LlamaForCausalLM model, ITextTokenizer tokenizer, List<string> prompts)
     {
         var clock = Stopwatch.StartNew();
         using var batch = new DecodingBatch(model, tokenizer);

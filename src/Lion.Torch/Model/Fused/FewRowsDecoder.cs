@@ -24,8 +24,8 @@ internal sealed record DecoderWeights(Tensor Embedding, IReadOnlyList<DecoderLay
 /// <para>
 /// When every weight matrix holds only bfloat16 values (a checkpoint stored in bfloat16, as
 /// published models are), steps of up to <see cref="BFloat16Products.MaxRows"/> sequences read
-/// bfloat16 copies of the matrices instead: the same values at half the bytes, and such a step
-/// costs what reading the weights costs. More sequences are bound by arithmetic and read float32.
+/// bfloat16 copies of the matrices instead: the same values at half the bytes, for steps that cost
+/// what reading the weights costs. More sequences are bound by arithmetic and read float32.
 /// </para>
 /// </summary>
 internal sealed unsafe class FewRowsDecoder : IDisposable

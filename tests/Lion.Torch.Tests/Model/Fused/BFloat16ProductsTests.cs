@@ -2,7 +2,7 @@ using Lion.Torch.Model.Fused;
 
 namespace Lion.Torch.Tests.Model.Fused;
 
-/// <summary>A bfloat16 matrix times one to three float32 rows given split into even and odd columns, over a share of the matrix's rows.</summary>
+/// <summary>A bfloat16 matrix times a few float32 rows given split into even and odd columns, over a share of the matrix's rows.</summary>
 public sealed unsafe class BFloat16ProductsTests
 {
     [Theory]
@@ -13,6 +13,8 @@ public sealed unsafe class BFloat16ProductsTests
     [InlineData(3, 48, 0, 23)]
     [InlineData(3, 22, 21, 22)]
     [InlineData(1, 2, 3, 20)]
+    [InlineData(5, 576, 2, 23)]
+    [InlineData(8, 96, 0, 23)]
     public void Products_over_a_share_of_rows_match_the_plain_sums_and_leave_the_other_rows_alone(int count, int columns, int start, int end)
     {
         const int rows = 23;

@@ -156,11 +156,16 @@ public sealed class FewRowsDecoderTests
     [InlineData("Qwen2ForCausalLM", 2)]
     [InlineData("LlamaForCausalLM", 3)]
     [InlineData("Qwen2ForCausalLM", 5)]
+    [InlineData("LlamaForCausalLM", 8)]
+    [InlineData("Qwen2ForCausalLM", 10)]
     public void A_model_held_in_bfloat16_values_decodes_from_half_width_copies_with_the_logits_of_libtorchs_operations(string architecture, int rows)
     {
         using var managed = InBFloat16Values(Model(Config(architecture), "decoding"));
         using var plain = InBFloat16Values(Model(Config(architecture), "0"));
-        long[][] prompts = [.. new long[][] { [1, 17, 250, 3, 99, 42, 8], [5], [9, 9, 9], [200, 100], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }.Take(rows)];
+        long[][] prompts = [.. new long[][]
+        {
+            [1, 17, 250, 3, 99, 42, 8], [5], [9, 9, 9], [200, 100], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [77, 76], [4, 4], [31, 32, 33], [150], [60, 61, 62, 63],
+        }.Take(rows)];
 
         AssertSameLogits(Decode(plain, prompts, steps: 25), Decode(managed, prompts, steps: 25));
         Assert.True(managed.DecodesFromBFloat16);
@@ -174,7 +179,7 @@ public sealed class FewRowsDecoderTests
         using var plain = InBFloat16Values(Model(config, "0"));
         var options = new SamplingOptions { MaxNewTokens = 60, Temperature = 0, IgnoreEos = true };
 
-        foreach (string[] prompts in new string[][] { ["One answer alone"], ["Three answers", "read half", "the bytes"] })
+        foreach (string[] prompts in new string[][] { ["One answer alone"], ["Three answers", "read half", "the bytes"], ["Nine", "answers", "read", "half", "the", "bytes", "up", "to", "eight"] })
             Assert.Equal(new TextGenerator(plain, new ByteTokenizer()).CompleteAll(prompts, options),
                 new TextGenerator(managed, new ByteTokenizer()).CompleteAll(prompts, options));
         Assert.True(managed.DecodesFromBFloat16);
