@@ -52,7 +52,7 @@ public static class GgufExport
             bool vector = tensor.dim() == 1;
             // Norm scales and biases stay F32 in any file, as llama.cpp's converter keeps them.
             var storedType = vector ? GgufType.F32 : type;
-            var stored = tensor.to(storedType switch { GgufType.F16 => float16, GgufType.BF16 => bfloat16, _ => float32 }).contiguous();
+            var stored = tensor.to(storedType.TorchType()).contiguous();
             var dims = stored.shape.Reverse().Select(d => (ulong)d).ToArray();
             gguf.AddTensor(GgufName(name), dims, storedType.TensorType(), stored.bytes.ToArray());
         }

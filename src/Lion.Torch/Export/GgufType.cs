@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace Lion.Torch.Export;
 
 /// <summary>
@@ -17,6 +19,10 @@ internal static class GgufTypes
 {
     /// <summary>GGML's tensor type: F32 0, F16 1, BF16 30.</summary>
     public static uint TensorType(this GgufType type) => type switch { GgufType.F32 => 0, GgufType.F16 => 1, _ => 30 };
+
+    /// <summary>The tensor type the matrices are converted to before they are written.</summary>
+    public static torch.ScalarType TorchType(this GgufType type) =>
+        type switch { GgufType.F32 => torch.ScalarType.Float32, GgufType.F16 => torch.ScalarType.Float16, _ => torch.ScalarType.BFloat16 };
 
     /// <summary>llama.cpp's file type (general.file_type): all F32 0, mostly F16 1, mostly BF16 32.</summary>
     public static uint FileType(this GgufType type) => type switch { GgufType.F32 => 0, GgufType.F16 => 1, _ => 32 };
