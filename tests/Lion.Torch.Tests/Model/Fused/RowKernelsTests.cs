@@ -29,20 +29,7 @@ public sealed unsafe class RowKernelsTests
         fixed (float* pw = weight, pb = bias, px = x, py = y)
             RowKernels.Products(pw, pb, columns, px, columns, count, py, rows, start, end);
 
-        for (int i = 0; i < count; i++)
-            for (int r = 0; r < rows; r++)
-            {
-                float actual = y[i * rows + r];
-                if (r < start || r >= end)
-                {
-                    Assert.True(float.IsNaN(actual), $"row {r} of input {i} was written");
-                    continue;
-                }
-                double expected = bias[r];
-                for (int k = 0; k < columns; k++)
-                    expected += (double)weight[r * columns + k] * x[i * columns + k];
-                Assert.True(Math.Abs(actual - expected) <= 1e-4 * Math.Sqrt(columns), $"input {i}, row {r}: expected {expected}, got {actual}");
-            }
+        ProductChecks.AssertPlainSums(y, weight, bias, x, count, columns, rows, start, end);
     }
 
     [Theory]
