@@ -4,10 +4,13 @@ using System.Runtime.ExceptionServices;
 namespace Lion.Torch.Model.Fused;
 
 /// <summary>
-/// The calling thread and one thread per further core, for work split into many short parts in a
-/// row: a decoding step hands out some 150 pieces of a few dozen microseconds each, where waking a
-/// pool thread (Parallel.For) costs as much as the piece. Between pieces the team's threads spin;
-/// after a while without work they sleep, so an idle team holds no core.
+/// The calling thread and one thread per further core, for many short jobs in a row: a decoding
+/// step hands out some 150 jobs of a few dozen microseconds each, where waking a pool thread
+/// (Parallel.For) costs as much as the job. Each job comes cut into more pieces than there are
+/// threads, and each thread takes the next piece left until none is: a core that another process
+/// holds, or a slower core beside faster ones (a laptop's efficiency cores), takes fewer pieces
+/// instead of holding the job up until a fixed share is done. Between jobs the team's threads
+/// spin; after a while without one they sleep, so an idle team holds no core.
 /// </summary>
 internal sealed class CoreTeam : IDisposable
 {
@@ -20,11 +23,16 @@ internal sealed class CoreTeam : IDisposable
     private readonly SemaphoreSlim[] _wake;
     private readonly int[] _sleeping;
     private readonly ExceptionDispatchInfo?[] _failures;
-    private Action<int>? _work;
-    private int _generation, _pending;
+    private Action<int, int>? _work;
+
+    // The job's generation (upper half) and how many of its pieces are still to be handed out
+    // (lower half), in one word, so a piece is taken from the job it belongs to: a thread that
+    // slept through a whole job can only take pieces of the current one.
+    private long _state;
+    private int _done;
     private volatile bool _disposed;
 
-    /// <param name="size">How many threads work on each piece, the caller included.</param>
+    /// <param name="size">How many threads take pieces of each job, the caller included.</param>
     public CoreTeam(int size)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
@@ -32,39 +40,39 @@ internal sealed class CoreTeam : IDisposable
         _wake = Enumerable.Range(1, size - 1).Select(_ => new SemaphoreSlim(0)).ToArray();
         _sleeping = new int[size - 1];
         _failures = new ExceptionDispatchInfo?[size];
-        _threads = Enumerable.Range(1, size - 1).Select(part => new Thread(() => Serve(part)) { IsBackground = true, Name = $"core team {part}" }).ToArray();
+        _threads = Enumerable.Range(1, size - 1).Select(worker => new Thread(() => Serve(worker)) { IsBackground = true, Name = $"core team {worker}" }).ToArray();
         foreach (var thread in _threads)
             thread.Start();
     }
 
     public int Size { get; }
 
-    /// <summary>Runs <paramref name="work"/>(part) for every part 0..Size-1, part 0 on the calling thread, and waits for all; a failure is rethrown here.</summary>
-    public void Run(Action<int> work)
+    /// <summary>
+    /// Runs a job: <paramref name="work"/>(piece, worker) for every piece 0..pieces-1, each once, on
+    /// whichever of the team's threads takes it first (worker 0 is the calling thread, so a
+    /// worker's scratch is its own), and waits for all; a failure is rethrown here.
+    /// </summary>
+    public void Run(int pieces, Action<int, int> work)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(pieces);
         if (Size == 1)
         {
-            work(0);
+            for (int piece = 0; piece < pieces; piece++)
+                work(piece, 0);
             return;
         }
         _work = work;
-        Volatile.Write(ref _pending, Size - 1);
-        Interlocked.Increment(ref _generation);
+        Volatile.Write(ref _done, 0);
+        long generation = (Volatile.Read(ref _state) >> 32) + 1;
+        Interlocked.Exchange(ref _state, generation << 32 | (uint)pieces);
         for (int i = 0; i < _wake.Length; i++)
             if (Interlocked.Exchange(ref _sleeping[i], 0) == 1)
                 _wake[i].Release();
-        try
-        {
-            work(0);
-        }
-        catch (Exception e)
-        {
-            _failures[0] = ExceptionDispatchInfo.Capture(e);
-        }
-        // The other parts take about as long as this one: spin without giving up the core,
-        // unless one of them has been taken off its core and the wait runs long.
-        for (int spins = 0; Volatile.Read(ref _pending) != 0; spins++)
+        TakePieces(0);
+        // The last pieces taken end about as this thread's last did: spin without giving up the
+        // core, unless the thread holding one has been taken off its core and the wait runs long.
+        for (int spins = 0; Volatile.Read(ref _done) != pieces; spins++)
         {
             if (spins < 100_000)
                 Thread.SpinWait(1);
@@ -77,36 +85,56 @@ internal sealed class CoreTeam : IDisposable
         failure?.Throw();
     }
 
-    private void Serve(int part)
+    /// <summary>Takes pieces of the current job until none is left to hand out.</summary>
+    private void TakePieces(int worker)
     {
-        // The generation the team was made at: work may be posted before this thread first runs.
-        int seen = 0;
-        while (true)
+        long state = Volatile.Read(ref _state);
+        while ((int)state != 0)
         {
-            int generation = WaitForWork(part, seen);
-            if (_disposed)
-                return;
-            seen = generation;
+            long seen = Interlocked.CompareExchange(ref _state, state - 1, state);
+            if (seen != state)
+            {
+                state = seen;
+                continue;
+            }
+            // Taken: the job cannot end (and be replaced) before this piece is done.
             try
             {
-                _work!(part);
+                _work!((int)state - 1, worker);
             }
             catch (Exception e)
             {
-                _failures[part] = ExceptionDispatchInfo.Capture(e);
+                _failures[worker] ??= ExceptionDispatchInfo.Capture(e);
             }
-            Interlocked.Decrement(ref _pending);
+            finally
+            {
+                Interlocked.Increment(ref _done);
+            }
+            state = Volatile.Read(ref _state);
+        }
+    }
+
+    private void Serve(int worker)
+    {
+        // The generation the team was made at: a job may be posted before this thread first runs.
+        long seen = 0;
+        while (true)
+        {
+            seen = WaitForWork(worker, seen);
+            if (_disposed)
+                return;
+            TakePieces(worker);
         }
     }
 
     /// <summary>Spins until the generation moves past <paramref name="seen"/>, or sleeps once spinning has gone on too long.</summary>
-    private int WaitForWork(int part, int seen)
+    private long WaitForWork(int worker, long seen)
     {
-        int slot = part - 1;
+        int slot = worker - 1;
         long since = Stopwatch.GetTimestamp();
         while (true)
         {
-            int generation = Volatile.Read(ref _generation);
+            long generation = Volatile.Read(ref _state) >> 32;
             if (generation != seen || _disposed)
                 return generation;
             if (Stopwatch.GetTimestamp() - since < SpinTicks)
@@ -114,15 +142,15 @@ internal sealed class CoreTeam : IDisposable
                 Thread.SpinWait(1);
                 continue;
             }
-            // Announce the sleep, then look once more: work posted in between either sees the
+            // Announce the sleep, then look once more: a job posted in between either sees the
             // announcement (and releases the semaphore) or is seen here.
             Volatile.Write(ref _sleeping[slot], 1);
             Interlocked.MemoryBarrier();
-            if (Volatile.Read(ref _generation) != seen || _disposed)
+            if (Volatile.Read(ref _state) >> 32 != seen || _disposed)
             {
                 if (Interlocked.Exchange(ref _sleeping[slot], 0) == 0)
                     _wake[slot].Wait(); // the poster took the announcement and released: take that release
-                return Volatile.Read(ref _generation);
+                return Volatile.Read(ref _state) >> 32;
             }
             _wake[slot].Wait();
             since = Stopwatch.GetTimestamp();
@@ -134,7 +162,7 @@ internal sealed class CoreTeam : IDisposable
         if (_disposed)
             return;
         _disposed = true;
-        Interlocked.Increment(ref _generation);
+        Interlocked.Add(ref _state, 1L << 32);
         for (int i = 0; i < _wake.Length; i++)
             if (Interlocked.Exchange(ref _sleeping[i], 0) == 1)
                 _wake[i].Release();

@@ -16,8 +16,9 @@ internal sealed record DecoderWeights(Tensor Embedding, IReadOnlyList<DecoderLay
 /// as one managed pass over the weights, split across the cores. With few rows each product reads
 /// its whole matrix to use each weight a few times, so the step costs what reading the weights
 /// costs; libtorch runs a one-row product on one core and adds a call's overhead to each of the
-/// step's few hundred small operations. Here the rows of every weight matrix are shared out among
-/// the cores of a <see cref="CoreTeam"/>, each weight meeting every sequence once it is read; the
+/// step's few hundred small operations. Here the rows of every weight matrix are cut into pieces
+/// that the cores of a <see cref="CoreTeam"/> take as they come free, each weight meeting every
+/// sequence once it is read, and attention's (sequence, key head) pairs likewise; the
 /// rest (norms, rotation, attention over the cache) runs between the products, and the keys and
 /// values go straight into the layers' caches. It computes what the libtorch path does, in
 /// float32, to rounding (tested side by side).
@@ -36,7 +37,7 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
     private readonly LlamaConfig _config;
     private readonly DecoderWeights _weights;
     private readonly CoreTeam _team;
-    private readonly Action<int> _work;
+    private readonly Action<int, int> _work;
 
     // Scratch for one step ([rows, width] each), pinned so the kernels hold pointers into it.
     private readonly float[] _hidden, _normed, _projected, _query, _key, _value, _attended, _gate, _up;
@@ -47,9 +48,9 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
     private readonly float[] _split;
     private float[] _scores = [];
 
-    // What the current piece of work reads and writes, set before each CoreTeam.Run.
+    // What the current job reads and writes, set before each CoreTeam.Run.
     private Phase _phase;
-    private int _rows;
+    private int _rows, _pieces;
     private Product _first, _second, _third;
     private float* _keys, _values, _cosTable, _sinTable;
     private long* _positions;
@@ -109,11 +110,14 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
         public ushort* HalfWidth { get; } = halfWidth is null ? null : FloatMemory.BFloat16Of(halfWidth);
         public float* Split { get; } = split;
 
-        public void Run(int part, int parts)
+        /// <summary>The bytes of weights the product reads.</summary>
+        public long Bytes => Weight == null ? 0 : (long)OutputWidth * InputWidth * (HalfWidth != null ? sizeof(ushort) : sizeof(float));
+
+        public void Run(int piece, int pieces)
         {
             if (Weight == null)
                 return;
-            var (start, end) = Share(OutputWidth, part, parts);
+            var (start, end) = Share(OutputWidth, piece, pieces);
             if (HalfWidth != null)
                 BFloat16Products.Products(HalfWidth, Bias, InputWidth, Split, Rows, Output, OutputWidth, start, end);
             else
@@ -133,8 +137,8 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
         return new(weight, outputWidth, inputWidth, bias, input, output, rows, halfWidth, split);
     }
 
-    /// <summary>Part <paramref name="part"/>'s share of <paramref name="width"/> weight rows.</summary>
-    private static (int Start, int End) Share(int width, int part, int parts) => (width * part / parts, width * (part + 1) / parts);
+    /// <summary>Piece <paramref name="piece"/>'s share of <paramref name="width"/> weight rows.</summary>
+    private static (int Start, int End) Share(int width, int piece, int pieces) => (width * piece / pieces, width * (piece + 1) / pieces);
 
     /// <summary>
     /// Whether a step can run here: at most <see cref="MaxRows"/> sequences, each cache holding
@@ -207,9 +211,9 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
                         new ReadOnlySpan<float>(value + (r * kvHeads + h) * dim, dim).CopyTo(new Span<float>(_values + at, dim));
                     }
                 }
-                int scoresPerPart = config.NumAttentionHeads / config.NumKeyValueHeads * _length;
-                if (_scores.Length < _team.Size * scoresPerPart)
-                    _scores = Pinned(_team.Size * (scoresPerPart + 1024));
+                int scoresPerWorker = config.NumAttentionHeads / config.NumKeyValueHeads * _length;
+                if (_scores.Length < _team.Size * scoresPerWorker)
+                    _scores = Pinned(_team.Size * (scoresPerWorker + 1024));
                 Run(Phase.Attention);
 
                 Run(Phase.ProductsIntoHidden, ProductOf(layer.Output, hiddenSize, heads * dim, null, attended, projected, rows, split));
@@ -236,26 +240,43 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
             for (int r = 0; r < first.Rows; r++)
                 BFloat16Products.Split(first.Input + (long)r * first.InputWidth, first.Split + (long)r * first.InputWidth, first.InputWidth);
         (_phase, _first, _second, _third) = (phase, first, second, third);
-        _team.Run(_work);
+        _pieces = phase == Phase.Attention ? _rows * _config.NumKeyValueHeads : PiecesFor(first.Bytes + second.Bytes + third.Bytes);
+        _team.Run(_pieces, _work);
+    }
+
+    // A piece of a product reads at least this many bytes of weights, so taking it costs little
+    // beside reading them; and each core takes at most this many pieces of one.
+    private const long PieceBytes = 128 << 10;
+    private const int PiecesPerCore = 8;
+
+    /// <summary>
+    /// How many pieces products reading <paramref name="bytes"/> of weights are cut into: as many
+    /// for every core, so cores that keep up take equal shares; and several each, so a core that
+    /// falls behind (another process holds it, or it is slower) leaves its pieces to the others.
+    /// </summary>
+    private int PiecesFor(long bytes)
+    {
+        int cores = _team.Size;
+        return cores == 1 ? 1 : cores * (int)Math.Clamp(bytes / (cores * PieceBytes), 1, PiecesPerCore);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Work(int part)
+    private void Work(int piece, int worker)
     {
-        int parts = _team.Size;
+        int pieces = _pieces;
         switch (_phase)
         {
             case Phase.Products:
-                _first.Run(part, parts);
-                _second.Run(part, parts);
-                _third.Run(part, parts);
+                _first.Run(piece, pieces);
+                _second.Run(piece, pieces);
+                _third.Run(piece, pieces);
                 break;
             case Phase.ProductsIntoHidden:
             {
                 // The product lands in scratch, then joins the residual stream over the same columns.
-                _first.Run(part, parts);
+                _first.Run(piece, pieces);
                 int width = _first.OutputWidth;
-                var (start, end) = Share(width, part, parts);
+                var (start, end) = Share(width, piece, pieces);
                 fixed (float* hidden = _hidden)
                     for (int r = 0; r < _rows; r++)
                         for (int c = start; c < end; c++)
@@ -264,45 +285,42 @@ internal sealed unsafe class FewRowsDecoder : IDisposable
             }
             case Phase.GateAndUp:
             {
-                _first.Run(part, parts);
-                _second.Run(part, parts);
+                _first.Run(piece, pieces);
+                _second.Run(piece, pieces);
                 int width = _first.OutputWidth;
-                var (start, end) = Share(width, part, parts);
+                var (start, end) = Share(width, piece, pieces);
                 for (int r = 0; r < _rows; r++)
                     RowKernels.SwiGlu(_first.Output + r * width, _second.Output + r * width, start, end);
                 break;
             }
             case Phase.Attention:
-                Attend(part, parts);
+                Attend(piece, worker);
                 break;
         }
     }
 
     /// <summary>
-    /// Softmax attention over the cache for this part's (row, key head) pairs: the group of query
-    /// heads that shares a key head is scored against it as one product, four positions at a time.
+    /// Softmax attention over the cache for one (row, key head) pair, in the worker's own scratch:
+    /// the group of query heads that shares a key head is scored against it as one product, four
+    /// positions at a time.
     /// </summary>
-    private void Attend(int part, int parts)
+    private void Attend(int pair, int worker)
     {
         int heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, group = heads / kvHeads, dim = _config.HeadDim;
         float scale = 1f / MathF.Sqrt(dim);
-        int pairs = _rows * kvHeads;
         fixed (float* query = _query, attended = _attended, allScores = _scores)
         {
-            float* scores = allScores + part * (_scores.Length / parts);
-            for (int pair = pairs * part / parts; pair < pairs * (part + 1) / parts; pair++)
+            float* scores = allScores + worker * (_scores.Length / _team.Size);
+            int row = pair / kvHeads;
+            long first = ((long)row * heads + pair % kvHeads * group) * dim;
+            float* keys = _keys + (long)pair * _capacity * dim, values = _values + (long)pair * _capacity * dim;
+            byte* mask = _mask + (long)row * _length;
+            RowKernels.Products(keys, null, dim, query + first, dim, group, scores, _length, 0, _length);
+            for (int g = 0; g < group; g++)
             {
-                int row = pair / kvHeads;
-                long first = ((long)row * heads + pair % kvHeads * group) * dim;
-                float* keys = _keys + (long)pair * _capacity * dim, values = _values + (long)pair * _capacity * dim;
-                byte* mask = _mask + (long)row * _length;
-                RowKernels.Products(keys, null, dim, query + first, dim, group, scores, _length, 0, _length);
-                for (int g = 0; g < group; g++)
-                {
-                    float* weights = scores + g * _length, output = attended + first + g * dim;
-                    RowKernels.Softmax(weights, mask, _length, scale);
-                    RowKernels.WeightedSum(weights, values, _length, dim, output);
-                }
+                float* weights = scores + g * _length, output = attended + first + g * dim;
+                RowKernels.Softmax(weights, mask, _length, scale);
+                RowKernels.WeightedSum(weights, values, _length, dim, output);
             }
         }
     }
