@@ -30,6 +30,8 @@ internal sealed class CoreTeam : IDisposable
     // slept through a whole job can only take pieces of the current one.
     private long _state;
     private int _done;
+
+    private long Generation => Volatile.Read(ref _state) >> 32;
     private volatile bool _disposed;
 
     /// <param name="size">How many threads take pieces of each job, the caller included.</param>
@@ -64,8 +66,7 @@ internal sealed class CoreTeam : IDisposable
         }
         _work = work;
         Volatile.Write(ref _done, 0);
-        long generation = (Volatile.Read(ref _state) >> 32) + 1;
-        Interlocked.Exchange(ref _state, generation << 32 | (uint)pieces);
+        Interlocked.Exchange(ref _state, (Generation + 1) << 32 | (uint)pieces);
         for (int i = 0; i < _wake.Length; i++)
             if (Interlocked.Exchange(ref _sleeping[i], 0) == 1)
                 _wake[i].Release();
@@ -134,7 +135,7 @@ internal sealed class CoreTeam : IDisposable
         long since = Stopwatch.GetTimestamp();
         while (true)
         {
-            long generation = Volatile.Read(ref _state) >> 32;
+            long generation = Generation;
             if (generation != seen || _disposed)
                 return generation;
             if (Stopwatch.GetTimestamp() - since < SpinTicks)
@@ -146,11 +147,11 @@ internal sealed class CoreTeam : IDisposable
             // announcement (and releases the semaphore) or is seen here.
             Volatile.Write(ref _sleeping[slot], 1);
             Interlocked.MemoryBarrier();
-            if (Volatile.Read(ref _state) >> 32 != seen || _disposed)
+            if (Generation != seen || _disposed)
             {
                 if (Interlocked.Exchange(ref _sleeping[slot], 0) == 0)
                     _wake[slot].Wait(); // the poster took the announcement and released: take that release
-                return Volatile.Read(ref _state) >> 32;
+                return Generation;
             }
             _wake[slot].Wait();
             since = Stopwatch.GetTimestamp();
