@@ -11,7 +11,8 @@ namespace Lion.Bench;
 /// Each fused kernel against libtorch's operations for the same function, alone, in float32, on
 /// one thread as a trainer's worker runs: a worker's share of the demo-size student's step (8
 /// sequences × 256 positions × hidden 256) through the norm, the MLP and attention, forward and
-/// backward, and AdamW's update of the whole model's parameters. The two paths take turns, and
+/// backward, AdamW's update of the whole model's parameters, and the head with the loss (over the
+/// byte-level vocabulary, and over SmolLM2-135M's). The two paths take turns, and
 /// each figure is the median of its repetitions, so a slow spell of a shared machine falls on both.
 /// A whole training step (`train`) dilutes these with the products; this says which kernel gains
 /// what on this CPU. Arguments: [repetitions, 31 unless given] [kernels, e.g. attention,swiglu: all unless given].
@@ -54,12 +55,39 @@ internal static class KernelsBenchmark
             x.grad = null;
         }
 
+        // The head and the loss of the share's answer positions (the later half of each sequence),
+        // through a model of no layers: over the byte-level vocabulary, and over SmolLM2-135M's
+        // 49,152 classes at its hidden size.
+        var heads = new[] { (Config: config, Batch: 8L, Length: 256L), (Config: config with { VocabSize = 49_152, HiddenSize = 576 }, Batch: 4L, Length: 200L) }
+            .Select(shape =>
+            {
+                var bare = shape.Config with { NumHiddenLayers = 0 };
+                var withKernel = new LlamaForCausalLM(bare, FusedKernels.Parse("1"));
+                var without = new LlamaForCausalLM(bare, new HashSet<FusedKernel>());
+                without.load_state_dict(withKernel.state_dict());
+                var tokens = randint(0, bare.VocabSize, [shape.Batch, shape.Length]);
+                var labels = tokens.clone();
+                labels.narrow(1, 0, shape.Length / 2).fill_(-100);
+                return (withKernel, without, tokens, labels);
+            }).ToArray();
+
+        static void Loss(LlamaForCausalLM model, Tensor tokens, Tensor labels)
+        {
+            using var scope = NewDisposeScope();
+            model.Loss(tokens, labels).backward();
+            model.Compute.HandedOver.Release();
+            foreach (var p in model.parameters())
+                p.grad = null;
+        }
+
         var kernels = new (string Name, Action Fused, Action Plain)[]
         {
             ("rms_norm", () => Pass(norm, fused), () => Pass(plainNorm, plain)),
             ("swiglu", () => Pass(mlp, fused), () => Pass(plainMlp, plain)),
             ("attention", () => Pass(attention, fused), () => Pass(plainAttention, plain)),
             ("adamw", optimizer.Step, plainOptimizer.Step),
+            ("cross_entropy", () => Loss(heads[0].withKernel, heads[0].tokens, heads[0].labels), () => Loss(heads[0].without, heads[0].tokens, heads[0].labels)),
+            ("cross_entropy_49k", () => Loss(heads[1].withKernel, heads[1].tokens, heads[1].labels), () => Loss(heads[1].without, heads[1].tokens, heads[1].labels)),
         };
         var only = args.Length > 1 ? args[1].Split(',') : kernels.Select(k => k.Name).ToArray();
         var results = new Dictionary<string, object>();

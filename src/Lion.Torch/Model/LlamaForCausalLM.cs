@@ -258,6 +258,9 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         var taught = targets.ne(HeldScalars.IgnoredLabel).nonzero().squeeze(1);
         if (taught.shape[0] > 0 && taught.shape[0] < targets.shape[0])
             (shifted, targets) = (shifted.index_select(0, taught), targets.index_select(0, taught));
-        return nn.functional.cross_entropy(Head(shifted), targets, ignore_index: -100).MoveToOuterDisposeScope();
+        if (!Compute.Takes(shifted, FusedKernel.CrossEntropy))
+            return nn.functional.cross_entropy(Head(shifted), targets, ignore_index: -100).MoveToOuterDisposeScope();
+        var (input, weight) = ScaledInput.Operands(Compute, shifted, lm_head?.weight ?? model.EmbeddingWeight, model.NormWeight);
+        return ChunkedCrossEntropy.Apply(input, weight, targets, Compute).MoveToOuterDisposeScope();
     }
 }

@@ -245,7 +245,7 @@ public sealed class ModelCompute
     /// every step of every worker reads it, and casting it anew each time costs a pass over the
     /// weights and a copy held for each backward pass.
     /// </summary>
-    private Tensor InComputeType(Tensor weight)
+    internal Tensor InComputeType(Tensor weight)
     {
         if (!InBFloat16 || weight.dtype != float32)
             return weight;

@@ -18,15 +18,23 @@ internal static class ScaledInput
     /// <summary>The projection in the type it is computed in (see <see cref="ModelCompute.Product"/>).</summary>
     public static Tensor Product(ModelCompute compute, Tensor x, Tensor weight, Tensor? scale, Tensor? bias = null) => Project(compute, compute.Product, x, weight, scale, bias);
 
-    private static Tensor Project(ModelCompute compute, Func<Tensor, Tensor, Tensor?, Tensor> linear, Tensor x, Tensor weight, Tensor? scale, Tensor? bias)
+    /// <summary>The input and the weight with the scale on whichever of the two is smaller.</summary>
+    public static (Tensor X, Tensor Weight) Operands(ModelCompute compute, Tensor x, Tensor weight, Tensor scale)
     {
-        if (scale is null)
-            return linear(x, weight, bias);
         long rows = x.numel() / x.shape[^1];
         // A weight already in bfloat16, or computed from its bfloat16 copy (a frozen weight's), would
         // be rounded twice if it took the scale.
         return rows > weight.shape[0] && weight.dtype == ScalarType.Float32 && !compute.ComputesFromCopy(weight)
-            ? linear(x, weight * scale, bias)
-            : linear(x * scale, weight, bias);
+            ? (x, weight * scale)
+            : (x * scale, weight);
+    }
+
+    private static Tensor Project(ModelCompute compute, Func<Tensor, Tensor, Tensor?, Tensor> linear, Tensor x, Tensor weight, Tensor? scale, Tensor? bias)
+    {
+        if (scale is null)
+            return linear(x, weight, bias);
+        using var scope = NewDisposeScope();
+        var (input, scaled) = Operands(compute, x, weight, scale);
+        return linear(input, scaled, bias).MoveToOuterDisposeScope();
     }
 }

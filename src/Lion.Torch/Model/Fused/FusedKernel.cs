@@ -16,6 +16,9 @@ public enum FusedKernel
     [JsonStringEnumMemberName("adamw")]
     AdamW,
 
+    /// <summary>The head's product and the cross-entropy in chunks of positions, with their gradients (<see cref="ChunkedCrossEntropy"/>).</summary>
+    CrossEntropy,
+
     /// <summary>A decoding step of a few sequences as one pass over the weights on every core (<see cref="FewRowsDecoder"/>).</summary>
     Decoding,
 }
