@@ -67,7 +67,11 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         if (state.Epoch > 1 || state.Batch > 0)
             report?.Invoke($"  resuming at epoch {state.Epoch}, batch {state.Batch + 1}, step {state.Step}");
         long tokensAtStart = state.Tokens;
-        using var passes = new ShardedBackward(options.Workers ?? ShardedBackward.DefaultWorkers, options.KeepFreedMemory);
+        long learning = trainable.Sum(p => p.numel());
+        int workers = options.Workers ?? ShardedBackward.WorkersFor(learning);
+        if (options.Workers is null && workers < ShardedBackward.DefaultWorkers)
+            report?.Invoke($"  one pass a batch on every thread: {learning / 1e6:F0}M parameters learn, and each of {ShardedBackward.DefaultWorkers} workers would hold all their gradients");
+        using var passes = new ShardedBackward(workers, options.KeepFreedMemory);
         int startEpoch = state.Epoch;
         double last = double.NaN;
         for (int epoch = 1; epoch <= options.Epochs; epoch++)

@@ -20,7 +20,7 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// How many single-threaded shares each batch is cut into (see <see cref="ShardedBackward"/>);
-    /// null takes one per thread libtorch uses, 1 runs each batch as one multi-threaded pass.
+    /// null chooses by what learns (<see cref="ShardedBackward.WorkersFor"/>), 1 runs each batch as one multi-threaded pass.
     /// </summary>
     public int? Workers { get; init; }
 

@@ -95,4 +95,18 @@ public sealed class ShardedBackwardTests
 
         Assert.ThrowsAny<Exception>(() => passes.Backward(model, model.parameters().ToList(), input, labels, scale: 1));
     }
+
+    [Theory]
+    [InlineData(3_000_000L)] // the demo's student, fine-tuned whole
+    [InlineData(1_700_000L)] // LoRA's adapters on a 0.5B model
+    [InlineData(134_515_008L)] // SmolLM2-135M, fine-tuned whole
+    [InlineData(ShardedBackward.SharedParametersAtMost)]
+    public void A_batch_is_shared_out_while_few_parameters_learn(long learning) =>
+        Assert.Equal(ShardedBackward.DefaultWorkers, ShardedBackward.WorkersFor(learning));
+
+    [Theory]
+    [InlineData(ShardedBackward.SharedParametersAtMost + 1)]
+    [InlineData(494_032_768L)] // Qwen2.5-0.5B, fine-tuned whole
+    public void A_full_fine_tune_of_a_0_5B_model_runs_as_one_pass(long learning) =>
+        Assert.Equal(1, ShardedBackward.WorkersFor(learning));
 }
