@@ -39,7 +39,7 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 2305 };
         var workers = new Option<int?>("--workers")
         {
-            Description = "Shares each batch is cut into, each run single-threaded on its own core (default: one per libtorch thread, or one multi-threaded pass when more than 256M parameters learn; 1: one multi-threaded pass).",
+            Description = "Shares each batch is cut into, each run single-threaded on its own core (default: one per libtorch thread, or one multi-threaded pass when the workers' gradients would crowd the memory; 1: one multi-threaded pass).",
             HelpName = "N",
         };
         var precision = WordOption.Create("--precision",

@@ -67,10 +67,11 @@ public sealed class SftTrainer(TrainingOptions options, Action<string>? report =
         if (state.Epoch > 1 || state.Batch > 0)
             report?.Invoke($"  resuming at epoch {state.Epoch}, batch {state.Batch + 1}, step {state.Step}");
         long tokensAtStart = state.Tokens;
-        long learning = trainable.Sum(p => p.numel());
-        int workers = options.Workers ?? ShardedBackward.WorkersFor(learning);
+        long learning = trainable.Sum(p => p.numel()), memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        int workers = options.Workers ?? ShardedBackward.WorkersFor(learning, memory);
         if (options.Workers is null && workers < ShardedBackward.DefaultWorkers)
-            report?.Invoke($"  one pass a batch on every thread: {learning / 1e6:F0}M parameters learn, and each of {ShardedBackward.DefaultWorkers} workers would hold all their gradients");
+            report?.Invoke($"  one pass a batch on every thread: {learning / 1e6:F0}M parameters learn, and with their moments and {ShardedBackward.DefaultWorkers} workers' gradients "
+                           + $"they would take {ShardedBackward.SharedStepBytes(learning, ShardedBackward.DefaultWorkers) / 1e9:F1} GB of this machine's {memory / 1e9:F1} GB");
         using var passes = new ShardedBackward(workers, options.KeepFreedMemory);
         int startEpoch = state.Epoch;
         double last = double.NaN;

@@ -32,18 +32,21 @@ public sealed class ShardedBackward : IDisposable
     /// <summary>One share per thread libtorch would use on the calling thread.</summary>
     public static int DefaultWorkers => get_num_threads();
 
-    /// <summary>The most parameters a batch is shared out for (<see cref="WorkersFor"/>): 1 GB of float32 gradients a worker.</summary>
-    public const long SharedParametersAtMost = 256 << 20;
+    /// <summary>
+    /// What a step holds for good with shares, a byte count: each parameter that learns, its AdamW
+    /// moments, and a whole set of gradients for every worker (each returns its own before they are summed).
+    /// </summary>
+    public static long SharedStepBytes(long trainableParameters, int workers) => trainableParameters * sizeof(float) * (3L + workers);
 
     /// <summary>
-    /// How many shares suit a pass that trains <paramref name="trainableParameters"/>: one per
-    /// thread while they are few enough (a small student, LoRA's adapters, SmolLM2-135M whole), one
-    /// multi-threaded pass for more. Each worker returns a whole set of gradients before they are
-    /// summed, a copy of every trainable weight per worker (2 GB each for Qwen2.5-0.5B), and at that
-    /// size the products are large enough for libtorch's own threads: a full fine-tune there
-    /// measured as fast in one pass, where at 135M shares were still a little faster (see docs/student.md).
+    /// How many shares suit a pass that trains <paramref name="trainableParameters"/> on a machine
+    /// of <paramref name="memoryBytes"/>: one per thread, unless the weights, their moments and the
+    /// workers' gradients alone would take more than half the memory; then one multi-threaded pass,
+    /// which holds one set of gradients. Shares measured faster (a full 0.5B step 1.05–1.23×) but
+    /// hold a copy of every learning weight per further worker, 2 GB at 0.5B (see docs/student.md).
     /// </summary>
-    public static int WorkersFor(long trainableParameters) => trainableParameters <= SharedParametersAtMost ? DefaultWorkers : 1;
+    public static int WorkersFor(long trainableParameters, long memoryBytes) =>
+        SharedStepBytes(trainableParameters, DefaultWorkers) <= memoryBytes / 2 ? DefaultWorkers : 1;
 
     public int Workers => _workers?.Count ?? 1;
 

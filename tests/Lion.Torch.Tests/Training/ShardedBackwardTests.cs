@@ -97,16 +97,20 @@ public sealed class ShardedBackwardTests
     }
 
     [Theory]
-    [InlineData(3_000_000L)] // the demo's student, fine-tuned whole
-    [InlineData(1_700_000L)] // LoRA's adapters on a 0.5B model
-    [InlineData(134_515_008L)] // SmolLM2-135M, fine-tuned whole
-    [InlineData(ShardedBackward.SharedParametersAtMost)]
-    public void A_batch_is_shared_out_while_few_parameters_learn(long learning) =>
-        Assert.Equal(ShardedBackward.DefaultWorkers, ShardedBackward.WorkersFor(learning));
+    [InlineData(3_000_000L, 8)] // the demo's student, fine-tuned whole
+    [InlineData(1_700_000L, 8)] // LoRA's adapters on a 0.5B model
+    [InlineData(134_515_008L, 8)] // SmolLM2-135M, fine-tuned whole
+    [InlineData(494_032_768L, 24)] // Qwen2.5-0.5B on a machine of 24 GB
+    public void A_batch_is_shared_out_while_the_workers_gradients_fit_easily(long learning, long gigabytes) =>
+        Assert.Equal(ShardedBackward.DefaultWorkers, ShardedBackward.WorkersFor(learning, gigabytes << 30));
 
     [Theory]
-    [InlineData(ShardedBackward.SharedParametersAtMost + 1)]
-    [InlineData(494_032_768L)] // Qwen2.5-0.5B, fine-tuned whole
-    public void A_full_fine_tune_of_a_0_5B_model_runs_as_one_pass(long learning) =>
-        Assert.Equal(1, ShardedBackward.WorkersFor(learning));
+    [InlineData(494_032_768L, 16)] // Qwen2.5-0.5B on a laptop of 16 GB
+    [InlineData(134_515_008L, 4)]
+    public void A_fine_tune_whose_workers_gradients_would_crowd_the_memory_runs_as_one_pass(long learning, long gigabytes) =>
+        Assert.Equal(1, ShardedBackward.WorkersFor(learning, gigabytes << 30));
+
+    [Fact]
+    public void A_shared_step_holds_the_weights_their_moments_and_a_set_of_gradients_per_worker() =>
+        Assert.Equal(1_000L * 4 * (1 + 2 + 2), ShardedBackward.SharedStepBytes(1_000, workers: 2));
 }
