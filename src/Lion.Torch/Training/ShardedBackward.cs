@@ -42,8 +42,8 @@ public sealed class ShardedBackward : IDisposable
     /// How many shares suit a pass that trains <paramref name="trainableParameters"/> on a machine
     /// of <paramref name="memoryBytes"/>: one per thread, unless the weights, their moments and the
     /// workers' gradients alone would take more than half the memory; then one multi-threaded pass,
-    /// which holds one set of gradients. Shares measured faster (a full 0.5B step 1.05–1.23×) but
-    /// hold a copy of every learning weight per further worker, 2 GB at 0.5B (see docs/student.md).
+    /// which holds one set of gradients. Shares measured faster, but hold a copy of every learning
+    /// weight per further worker (see docs/student.md).
     /// </summary>
     public static int WorkersFor(long trainableParameters, long memoryBytes) =>
         SharedStepBytes(trainableParameters, DefaultWorkers) <= memoryBytes / 2 ? DefaultWorkers : 1;

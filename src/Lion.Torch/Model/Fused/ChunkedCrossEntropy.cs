@@ -20,10 +20,9 @@ namespace Lion.Torch.Model.Fused;
 internal sealed unsafe class ChunkedCrossEntropy : SingleTensorFunction<ChunkedCrossEntropy>
 {
     /// <summary>
-    /// The most logits one chunk holds (64 MB of float32): about a hundred positions of a 152K
-    /// vocabulary, more of a smaller one. Each chunk reads the whole weight twice and adds to its
-    /// whole gradient once: at half this size the head and loss ran a few per cent slower than
-    /// libtorch's chain (docs/student.md).
+    /// The most logits one chunk holds (64 MB of float32). Each chunk reads the whole weight twice
+    /// and adds to its whole gradient once, so chunks much smaller than this lose to libtorch's
+    /// chain (docs/student.md).
     /// </summary>
     public const long LogitsAtOnce = 1 << 24;
 
