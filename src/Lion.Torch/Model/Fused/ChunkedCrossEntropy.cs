@@ -144,7 +144,7 @@ internal sealed unsafe class ChunkedCrossEntropy : SingleTensorFunction<ChunkedC
                 float max = Max(l, classes), picked = l[target[row]];
                 float sum = ExpShifted(l, classes, max);
                 losses[row] = max + Math.Log(sum) - picked;
-                Scale(l, classes, share / sum);
+                FusedRmsNorm.Scale(l, share / sum, l, classes);
                 l[target[row]] -= share;
             }
         });
@@ -203,16 +203,5 @@ internal sealed unsafe class ChunkedCrossEntropy : SingleTensorFunction<ChunkedC
             sum += l[i];
         }
         return sum;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scale(float* l, int n, float factor)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                (Vector.Load(l + i) * new Vector<float>(factor)).Store(l + i);
-        for (; i < n; i++)
-            l[i] *= factor;
     }
 }

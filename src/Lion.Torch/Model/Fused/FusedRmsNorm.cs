@@ -114,8 +114,9 @@ internal sealed unsafe class FusedRmsNorm : SingleTensorFunction<FusedRmsNorm>
         return total;
     }
 
+    /// <summary>result = a · s, elementwise (in place where they are one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scale(float* a, float s, float* result, int length)
+    internal static void Scale(float* a, float s, float* result, int length)
     {
         int i = 0, width = Vector<float>.Count;
         var vs = new Vector<float>(s);
