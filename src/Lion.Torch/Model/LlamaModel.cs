@@ -83,6 +83,8 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     /// <summary>The tokens' embeddings; from the bfloat16 copy while the embedding is held only as that (the same values).</summary>
     private Tensor Embed(Tensor tokens)
     {
+        if (_config.TieWordEmbeddings && EmbeddingWeight.requires_grad && is_grad_enabled())
+            return TiedEmbeddingLookup.Apply(EmbeddingWeight, tokens, _compute.HandedOver);
         if (_compute.HeldCopy(EmbeddingWeight) is not { } held)
             return embed_tokens.forward(tokens);
         using var scope = NewDisposeScope();
